@@ -1,0 +1,36 @@
+"""`Authorization: Bearer <token>` for integrators, over djangorestframework-api-key's hashed keys."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.request import Request
+
+from .models import ApiToken, User
+
+
+class BearerTokenAuthentication(BaseAuthentication):
+    keyword = b"bearer"
+
+    def authenticate(self, request: Request) -> tuple[User, ApiToken] | None:
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() != self.keyword:
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(_("Malformed bearer token header."))
+        key = parts[1].decode("latin-1")
+        try:
+            token = ApiToken.objects.get_from_key(key)
+        except ApiToken.DoesNotExist:
+            token = None
+        if token is None or token.has_expired:
+            raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
+        if not token.created_by.is_active:
+            raise exceptions.AuthenticationFailed(_("The token's owner is inactive."))
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.created_by, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'

@@ -1,0 +1,104 @@
+"""People who log in, and the bearer tokens integrators use."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in by email. `is_staff` marks registry staff, who see every tenant."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(_("email"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("registry staff"), default=False, help_text=_("Registry staff work in the back office and see all.")
+    )
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def is_registry_staff(self) -> bool:
+        return bool(self.is_active and self.is_staff)
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class ApiTokenManager(BaseAPIKeyManager):
+    def get_usable_keys(self) -> models.QuerySet[ApiToken]:
+        return super().get_usable_keys().select_related("created_by", "body")
+
+
+class ApiToken(AbstractAPIKey):
+    """A bearer token a body administrator creates for an integration.
+
+    The secret is shown once and stored hashed (djangorestframework-api-key). The token acts for one body,
+    with per-resource scopes such as ``{"bodies": "write", "accreditations": "read"}``, until it expires
+    or is revoked.
+    """
+
+    SCOPE_LEVELS = ("read", "write")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    body = models.ForeignKey("bodies.Body", on_delete=models.CASCADE, related_name="api_tokens")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scopes = models.JSONField(default=dict, help_text=_("resource → read | write"))
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenManager()
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["body", "revoked"], name="apitoken_body_revoked")]
+
+    def allows(self, resource: str, write: bool) -> bool:
+        level = self.scopes.get(resource)
+        if level is None:
+            return False
+        return level == "write" or not write

@@ -1,0 +1,1 @@
+"""Engagements: audits, GHG validations and verifications (a later issue builds them here)."""

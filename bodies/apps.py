@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BodiesConfig(AppConfig):
+    name = "bodies"
+    verbose_name = _("Bodies and accreditation")
+
+    def ready(self) -> None:
+        # Declares this capability's deadline and document kinds with the platform's engines.
+        from . import deadlines, documents  # noqa: F401

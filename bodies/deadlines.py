@@ -1,0 +1,1 @@
+"""Deadline kinds of this capability (declared with the reminders engine)."""

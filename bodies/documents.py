@@ -1,0 +1,1 @@
+"""Document kinds of this capability (declared with the documents mechanism)."""

@@ -1,0 +1,334 @@
+"""Conformity assessment bodies (the tenants), their people's membership, ICR approval and accreditations."""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from core.tenancy import TenantQuerySet
+
+TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz or tz == "UTC"]
+
+
+class BodyQuerySet(TenantQuerySet["Body"]):
+    tenant_field = ""
+
+    def approved(self) -> BodyQuerySet:
+        return self.filter(status=Body.Status.APPROVED)
+
+
+class Body(models.Model):
+    """A certification body or validation/verification body working under ICR: one tenant."""
+
+    class Kind(models.TextChoices):
+        VVB = "vvb", _("Validation/verification body (VVB)")
+        MS_CB = "ms_cb", _("Management-system certification body")
+        PRODUCT_CB = "product_cb", _("Product certification body")
+
+    class Status(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        UNDER_REVIEW = "under_review", _("Under review")
+        APPROVED = "approved", _("Approved")
+        SUSPENDED = "suspended", _("Suspended")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    #: the ICR approval life cycle: status → the statuses a registry decision may move it to
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.APPLICANT: (Status.UNDER_REVIEW, Status.WITHDRAWN),
+        Status.UNDER_REVIEW: (Status.APPROVED, Status.WITHDRAWN),
+        Status.APPROVED: (Status.SUSPENDED, Status.WITHDRAWN),
+        Status.SUSPENDED: (Status.APPROVED, Status.WITHDRAWN),
+        Status.WITHDRAWN: (),
+    }
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    country = CountryField(_("country"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    registration_number = models.CharField(_("company registration number"), max_length=60, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    contact_email = models.EmailField(_("contact email"))
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    agreement_reference = models.CharField(_("ICR agreement reference"), max_length=60, blank=True)
+    agreement_signed_on = models.DateField(_("ICR agreement signed on"), null=True, blank=True)
+    activities = models.ManyToManyField(
+        "reference.Activity", blank=True, related_name="bodies", verbose_name=_("activities")
+    )
+    sectors = models.ManyToManyField("reference.Sector", blank=True, related_name="bodies", verbose_name=_("sectors"))
+    status = models.CharField(_("ICR approval status"), max_length=20, choices=Status.choices, default=Status.APPLICANT)
+    status_reason = models.TextField(_("reason for the current status"), blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(auto_now_add=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BodyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["legal_name"]
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["applicant", "under_review", "approved", "suspended", "withdrawn"]),
+                name="body_status_valid",
+            ),
+            models.CheckConstraint(condition=models.Q(kind__in=["vvb", "ms_cb", "product_cb"]), name="body_kind_valid"),
+        ]
+        indexes = [models.Index(fields=["status", "legal_name"], name="body_status_name")]
+        permissions = [
+            ("manage_body", "Can keep the body's profile"),
+            ("manage_accreditations", "Can keep the body's accreditations"),
+            ("manage_members", "Can manage the body's people and roles"),
+            ("manage_api_tokens", "Can create and revoke the body's API tokens"),
+            ("view_audit_trail", "Can read the body's audit trail"),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.legal_name
+
+    @property
+    def display_name(self) -> str:
+        return self.legal_name
+
+    @property
+    def agreement_signed(self) -> bool:
+        return bool(self.agreement_reference and self.agreement_signed_on)
+
+
+class Role(models.TextChoices):
+    BODY_ADMIN = "body_admin", _("Body administrator")
+    LEAD_AUDITOR = "lead_auditor", _("Lead auditor")
+    AUDITOR = "auditor", _("Auditor")
+    TECHNICAL_EXPERT = "technical_expert", _("Technical expert")
+    INDEPENDENT_REVIEWER = "independent_reviewer", _("Independent reviewer")
+    DECISION_MAKER = "decision_maker", _("Decision maker")
+    COMPLAINT_HANDLER = "complaint_handler", _("Complaint handler")
+    IMPARTIALITY_COMMITTEE = "impartiality_committee_member", _("Impartiality committee member")
+    APPEALS_COMMITTEE = "appeals_committee_member", _("Appeals committee member")
+
+
+#: object permissions (on the Body, through guardian) that each role holds; every active member can view
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.BODY_ADMIN: (
+        "manage_body",
+        "manage_accreditations",
+        "manage_members",
+        "manage_api_tokens",
+        "view_audit_trail",
+    ),
+}
+MEMBER_PERMISSIONS: tuple[str, ...] = ("view_body",)
+
+
+class MembershipQuerySet(TenantQuerySet["Membership"]):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(status=Membership.Status.ACTIVE)
+
+
+class Membership(models.Model):
+    """A person's place in one body: their roles there and whether they are active."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        LEFT = "left", _("Left")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="memberships")
+    roles = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["body__legal_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "body"], name="membership_user_body_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["active", "suspended", "left"]), name="membership_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "status"], name="membership_user_status")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.body}"
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    @property
+    def is_body_admin(self) -> bool:
+        return self.status == self.Status.ACTIVE and Role.BODY_ADMIN in self.roles
+
+    def role_labels(self) -> list[str]:
+        labels = dict(Role.choices)
+        return [str(labels.get(role, role)) for role in self.roles]
+
+
+class BodyStatusChange(models.Model):
+    """A registry decision on a body's approval, with its reason (kept beside the audit trail for display)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Body.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Body.Status.choices)
+    reason = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_at"]
+        verbose_name = _("approval decision")
+        verbose_name_plural = _("approval decisions")
+
+    def __str__(self) -> str:
+        return f"{self.body}: {self.from_status} → {self.to_status}"
+
+
+class AccreditationQuerySet(TenantQuerySet["Accreditation"]):
+    def active_between(self, start: date, end: date) -> AccreditationQuerySet:
+        return self.filter(status=Accreditation.Status.ACTIVE, valid_from__lte=start, valid_to__gte=end)
+
+
+class Accreditation(models.Model):
+    """A body's accreditation by an accreditation body (ISO/IEC 17011), with its scope and validity."""
+
+    class Standard(models.TextChoices):
+        ISO_14065 = "iso_14065", "ISO 14065"
+        ISO_17029 = "iso_iec_17029", "ISO/IEC 17029"
+        ISO_17065 = "iso_iec_17065", "ISO/IEC 17065"
+        ISO_17021_1 = "iso_iec_17021_1", "ISO/IEC 17021-1"
+        GHG_PROGRAMME = "ghg_programme", _("Approved GHG programme")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.ACTIVE: (Status.SUSPENDED, Status.WITHDRAWN, Status.EXPIRED),
+        Status.SUSPENDED: (Status.ACTIVE, Status.WITHDRAWN, Status.EXPIRED),
+        Status.WITHDRAWN: (),
+        Status.EXPIRED: (),
+    }
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="accreditations")
+    accreditation_body = models.CharField(_("accreditation body"), max_length=200)
+    accreditation_body_iaf_mla = models.BooleanField(_("accreditation body is an IAF MLA signatory"), default=False)
+    standard = models.CharField(_("standard"), max_length=30, choices=Standard.choices)
+    programme_name = models.CharField(
+        _("GHG programme"), max_length=200, blank=True, help_text=_("for an approved GHG programme")
+    )
+    certificate_number = models.CharField(_("certificate number"), max_length=80)
+    scope_activities = models.ManyToManyField(
+        "reference.Activity", related_name="accreditations", verbose_name=_("activities in scope")
+    )
+    scope_standards = models.ManyToManyField(
+        "reference.Standard", related_name="accreditations", verbose_name=_("standards in scope")
+    )
+    scope_sectors = models.ManyToManyField(
+        "reference.Sector", related_name="accreditations", verbose_name=_("sectors in scope")
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    last_onsite_assessment = models.DateField(_("last on-site assessment"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AccreditationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-valid_to"]
+        verbose_name = _("accreditation")
+        verbose_name_plural = _("accreditations")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(valid_to__gte=models.F("valid_from")), name="accreditation_dates"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["active", "suspended", "withdrawn", "expired"]),
+                name="accreditation_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["body", "standard", "certificate_number"], name="accreditation_certificate_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["body", "status", "valid_to"], name="accreditation_body_status"),
+            models.Index(fields=["status", "valid_to"], name="accreditation_status_validto"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_standard_display()} {self.certificate_number}"
+
+    def is_active_on(self, day: date) -> bool:
+        return self.status == self.Status.ACTIVE and self.valid_from <= day <= self.valid_to
+
+    def snapshot_fields(self) -> list[str]:
+        return [
+            "accreditation_body",
+            "accreditation_body_iaf_mla",
+            "standard",
+            "programme_name",
+            "certificate_number",
+            "valid_from",
+            "valid_to",
+            "last_onsite_assessment",
+            "status",
+            "scope_activities",
+            "scope_standards",
+            "scope_sectors",
+        ]
+
+
+def body_snapshot_fields() -> list[str]:
+    return [
+        "legal_name",
+        "short_name",
+        "country",
+        "kind",
+        "registration_number",
+        "address",
+        "website",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "time_zone",
+        "logo",
+        "agreement_reference",
+        "agreement_signed_on",
+        "activities",
+        "sectors",
+        "status",
+    ]
+
+
+
+
+class BodyUserObjectPermission(UserObjectPermissionBase):
+    """Guardian's direct-foreign-key grant table for bodies (fast joins, real referential integrity)."""
+
+    content_object = models.ForeignKey(Body, on_delete=models.CASCADE)
+
+
+class BodyGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Body, on_delete=models.CASCADE)

@@ -1,0 +1,1 @@
+"""Complaints and appeals (a later issue builds them here)."""

@@ -1,0 +1,150 @@
+"""Writing and verifying the audit trail.
+
+Every state-changing service calls `audit_record` inside its own transaction, so the event commits or rolls
+back with the change. Events of one body form a chain: each event's hash covers its content and the hash of
+the event before it, so an edited or deleted row breaks every hash after it (`manage.py audit_verify`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+from .context import current_request_id
+from .models import REGISTRY_CHAIN, AuditChainHead, AuditEvent
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | decimal.Decimal):
+        return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(str(v) for v in value)
+    return str(value)
+
+
+def to_jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    """Normalises values (dates, UUIDs, files, model instances) to what JSON stores."""
+    return json.loads(json.dumps(data, default=_json_default, sort_keys=True))
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The named fields of an instance, for before/after values. Many-to-many fields list their keys."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            values[name] = sorted(str(pk) for pk in getattr(instance, name).values_list("pk", flat=True))
+        elif field.is_relation:
+            values[name] = getattr(instance, field.attname)
+        else:
+            values[name] = getattr(instance, name)
+    return to_jsonable(values)
+
+
+def event_hash(event: AuditEvent) -> str:
+    payload = {
+        "id": str(event.id),
+        "chain": event.chain,
+        "sequence": event.sequence,
+        "body": str(event.body_id) if event.body_id else None,
+        "actor": str(event.actor_id) if event.actor_id else None,
+        "actorLabel": event.actor_label,
+        "action": event.action,
+        "objectType": event.object_type,
+        "objectId": event.object_id,
+        "objectRepr": event.object_repr,
+        "before": event.before,
+        "after": event.after,
+        "requestId": event.request_id,
+        "createdAt": event.created_at.isoformat(),
+        "prevHash": event.prev_hash,
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=_json_default)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    body: Any = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Appends one event to the body's chain (or the registry's). Must run inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the change it records.")
+    chain = str(body.pk) if body is not None else REGISTRY_CHAIN
+    AuditChainHead.objects.get_or_create(chain=chain)
+    head = AuditChainHead.objects.select_for_update().get(chain=chain)
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    event = AuditEvent(
+        chain=chain,
+        sequence=head.sequence + 1,
+        body=body,
+        actor=actor_obj,
+        actor_label=(actor_obj.email if actor_obj else "system"),
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        before=to_jsonable(before or {}),
+        after=to_jsonable(after or {}),
+        request_id=current_request_id(),
+        created_at=timezone.now(),
+        prev_hash=head.last_hash,
+    )
+    event.hash = event_hash(event)
+    event.save(force_insert=True)
+    AuditChainHead.objects.filter(chain=chain).update(sequence=event.sequence, last_hash=event.hash)
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    chain: str
+    events: int
+    ok: bool
+    problem: str = ""
+
+
+def audit_verify_chain(chain: str) -> ChainReport:
+    """Recomputes a chain from its first event; names the first event that does not match."""
+    prev = "0" * 64
+    count = 0
+    expected_sequence = 1
+    for event in AuditEvent.objects.filter(chain=chain).order_by("sequence").iterator(chunk_size=2000):
+        count += 1
+        if event.sequence != expected_sequence:
+            return ChainReport(chain, count, False, f"sequence {expected_sequence} is missing")
+        if event.prev_hash != prev:
+            return ChainReport(chain, count, False, f"event {event.sequence} does not link to its predecessor")
+        if event_hash(event) != event.hash:
+            return ChainReport(chain, count, False, f"event {event.sequence} was altered")
+        prev = event.hash
+        expected_sequence += 1
+    head = AuditChainHead.objects.filter(chain=chain).first()
+    if head is not None and (head.sequence != count or head.last_hash != prev):
+        return ChainReport(chain, count, False, "the chain was truncated after its last event")
+    return ChainReport(chain, count, True)
+
+
+def audit_verify_all() -> list[ChainReport]:
+    chains = AuditChainHead.objects.values_list("chain", flat=True).order_by("chain")
+    return [audit_verify_chain(chain) for chain in chains]

@@ -1,0 +1,89 @@
+"""The audit trail: append-only events, hash-chained per body so tampering is detectable."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+REGISTRY_CHAIN = "registry"
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Audit events cannot be updated.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit events cannot be deleted.")
+
+    def visible_to(self, user: Any, token: Any = None) -> AuditEventQuerySet:
+        from core.tenancy import visible_body_ids
+
+        body_ids = visible_body_ids(user, token)
+        if body_ids is None:
+            return self
+        return self.filter(body_id__in=body_ids)
+
+    def for_body(self, body: Any) -> AuditEventQuerySet:
+        return self.filter(body=body)
+
+
+class AuditChainHead(models.Model):
+    """The last event of one chain; locked while an event is appended so the chain stays linear."""
+
+    chain = models.CharField(max_length=64, primary_key=True)
+    sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, when, with the values before and after. Never edited."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    chain = models.CharField(max_length=64, help_text=_("body id, or 'registry'"))
+    sequence = models.PositiveBigIntegerField()
+    body = models.ForeignKey(
+        "bodies.Body", null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=254, help_text=_("the actor's name at the time, or 'system'"))
+    action = models.CharField(max_length=100, db_index=True)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=300)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "sequence"], name="auditevent_chain_sequence_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["body", "-created_at"], name="auditevent_body_created"),
+            models.Index(fields=["object_type", "object_id"], name="auditevent_object"),
+        ]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("Audit events cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit events cannot be deleted.")

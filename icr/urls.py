@@ -1,0 +1,35 @@
+"""Three faces over one domain: the portal (server-rendered), the admin (registry back office), the API."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+admin.site.site_header = "ICR registry back office"
+admin.site.site_title = "ICR back office"
+admin.site.index_title = "Registry administration"
+
+api_v1 = [
+    path("", include("bodies.api.urls")),
+    path("", include("accounts.api.urls")),
+    path("", include("core.api.urls")),
+    path("", include("documents.api.urls")),
+    path("", include("reminders.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api-v1"))),
+    path("accounts/", include("accounts.urls")),
+    path("documents/", include("documents.urls")),
+    path("notifications/", include("reminders.urls")),
+    path("bodies/", include("bodies.urls")),
+    path("", include("core.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

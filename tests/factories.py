@@ -1,0 +1,100 @@
+"""factory_boy factories that build valid object graphs."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import factory
+from django.utils import timezone
+
+from accounts.models import User
+from bodies.models import Accreditation, Body, Membership, Role
+from reference.models import Activity, Sector, Standard
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    email = factory.Sequence(lambda n: f"staff{n}@icr.example")
+
+
+class BodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Body
+
+    legal_name = factory.Sequence(lambda n: f"Nordic Verification {n} ehf.")
+    short_name = factory.Sequence(lambda n: f"NV{n}")
+    country = "IS"
+    kind = Body.Kind.VVB
+    contact_name = factory.Faker("name")
+    contact_email = factory.Sequence(lambda n: f"contact{n}@body.example")
+    time_zone = "Atlantic/Reykjavik"
+    status = Body.Status.APPROVED
+    agreement_reference = factory.Sequence(lambda n: f"ICR-AGR-{n:04d}")
+    agreement_signed_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=200))
+    approved_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def activities(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if create:
+            self.activities.set(extracted if extracted is not None else Activity.objects.filter(
+                code__in=["validation", "verification"]))
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    body = factory.SubFactory(BodyFactory)
+    roles = factory.LazyFunction(lambda: [Role.AUDITOR])
+
+    @factory.post_generation
+    def grants(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if create:
+            from bodies.services import _sync_grants
+
+            _sync_grants(self)
+
+
+def sector(scheme: str = "ghg", code: str = "1") -> Sector:
+    return Sector.objects.get(scheme=scheme, code=code, is_current=True)
+
+
+class AccreditationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Accreditation
+
+    body = factory.SubFactory(BodyFactory)
+    accreditation_body = "ISAC (Icelandic Board for Technical Accreditation)"
+    accreditation_body_iaf_mla = True
+    standard = Accreditation.Standard.ISO_14065
+    certificate_number = factory.Sequence(lambda n: f"VVB-{n:04d}")
+    valid_from = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=365))
+    valid_to = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=700))
+    status = Accreditation.Status.ACTIVE
+
+    @factory.post_generation
+    def scope(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if not create:
+            return
+        self.scope_activities.set(Activity.objects.filter(code__in=["validation", "verification"]))
+        self.scope_standards.set(Standard.objects.filter(code__in=["iso-14064-2", "iso-14064-3", "icr-programme"]))
+        self.scope_sectors.set(Sector.objects.filter(scheme="ghg", code__in=["1", "3", "14"]))
+
+
+def days(n: int) -> timedelta:
+    return timedelta(days=n)
+
+
+def today() -> date:
+    return timezone.localdate()
