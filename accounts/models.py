@@ -69,7 +69,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
-class ApiTokenManager(BaseAPIKeyManager):
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def visible_to(self, user: object, token: object = None) -> ApiTokenQuerySet:
+        from core.tenancy import visible_body_ids
+
+        body_ids = visible_body_ids(user, token)
+        return self if body_ids is None else self.filter(body_id__in=body_ids)
+
+    def for_body(self, body: object) -> ApiTokenQuerySet:
+        return self.filter(body=body)
+
+
+class ApiTokenManager(BaseAPIKeyManager.from_queryset(ApiTokenQuerySet)):  # type: ignore[misc]
     def get_usable_keys(self) -> models.QuerySet[ApiToken]:
         return super().get_usable_keys().select_related("created_by", "body")
 

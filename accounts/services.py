@@ -1,0 +1,76 @@
+"""Writes for users and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.errors import TransitionNotAllowed, ValidationError
+from core.permissions import require_body_perm
+
+from .models import ApiToken, User
+
+#: resources a token can be scoped to; each API view names one of these
+TOKEN_RESOURCES = ("bodies", "accreditations", "eligibility", "documents", "deadlines", "audit_events")
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Unknown language.")})
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return user
+
+
+def api_token_create(
+    *, body: Any, actor: User, name: str, scopes: dict[str, str], expires_at: datetime
+) -> tuple[ApiToken, str]:
+    """Creates a scoped, expiring token for the body; returns it with its secret, which is shown only once."""
+    require_body_perm(actor, body, "manage_api_tokens")
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = _("Name the integration that will use this token.")
+    elif len(name.strip()) > 50:
+        errors["name"] = _("At most 50 characters.")
+    if not scopes:
+        errors["scopes"] = _("Give the token at least one scope.")
+    else:
+        bad = [f"{r}:{lvl}" for r, lvl in scopes.items() if r not in TOKEN_RESOURCES or lvl not in ApiToken.SCOPE_LEVELS]
+        if bad:
+            errors["scopes"] = _("Unknown scope(s): %(scopes)s") % {"scopes": ", ".join(sorted(bad))}
+    now = timezone.now()
+    if expires_at <= now:
+        errors["expires_at"] = _("The expiry must be in the future.")
+    elif expires_at > now + timedelta(days=settings.API_TOKEN_MAX_DAYS):
+        errors["expires_at"] = _("A token may live at most %(days)s days.") % {"days": settings.API_TOKEN_MAX_DAYS}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        token, secret = ApiToken.objects.create_key(
+            name=name.strip(), body=body, created_by=actor, scopes=dict(scopes), expiry_date=expires_at
+        )
+        audit_record(
+            actor=actor, action="accounts.api_token.created", obj=token, body=body,
+            after={"name": token.name, "scopes": token.scopes, "expires_at": expires_at, "prefix": token.prefix},
+        )
+    return token, secret
+
+
+def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
+    require_body_perm(actor, token.body, "manage_api_tokens")
+    with transaction.atomic():
+        claimed = ApiToken.objects.filter(pk=token.pk, revoked=False).update(revoked=True)
+        if not claimed:
+            raise TransitionNotAllowed(_("This token is already revoked."), current="revoked")
+        token.refresh_from_db()
+        audit_record(
+            actor=actor, action="accounts.api_token.revoked", obj=token, body=token.body,
+            before={"revoked": False}, after={"revoked": True},
+        )
+    return token
