@@ -108,6 +108,17 @@ class Body(models.Model):
         return bool(self.agreement_reference and self.agreement_signed_on)
 
 
+class BodyApplication(Body):
+    """The registry's approval queue: bodies that applied and wait for a decision (a proxy of Body)."""
+
+    objects = BodyQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("application (approval queue)")
+        verbose_name_plural = _("approval queue")
+
+
 class Role(models.TextChoices):
     BODY_ADMIN = "body_admin", _("Body administrator")
     LEAD_AUDITOR = "lead_auditor", _("Lead auditor")

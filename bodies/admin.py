@@ -1,0 +1,286 @@
+"""The registry's back office for bodies: the approval queue, decisions with reasons, agreements, oversight."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import ReadOnlyAdminMixin, TenantAdmin
+from core.errors import TransitionNotAllowed, ValidationError
+from core.tenancy import get_visible_or_404
+
+from . import services
+from .models import Accreditation, Body, BodyApplication, BodyStatusChange, Membership
+
+DECISION_CHOICES = [
+    ("start_review", _("Start review")),
+    ("approve", _("Approve")),
+    ("suspend", _("Suspend")),
+    ("reinstate", _("Reinstate")),
+    ("withdraw", _("Withdraw")),
+]
+
+
+class DecisionForm(forms.Form):
+    action = forms.ChoiceField(label=_("Decision"), choices=DECISION_CHOICES)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4, "cols": 70}))
+
+
+class BulkDecisionForm(forms.Form):
+    # "action" is taken by the admin's own action selector on the changelist
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISION_CHOICES)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4, "cols": 70}))
+
+
+class AgreementForm(forms.Form):
+    reference = forms.CharField(label=_("Agreement reference"), max_length=60)
+    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("user", "roles", "status", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AccreditationInline(admin.TabularInline):
+    model = Accreditation
+    extra = 0
+    fields = ("standard", "certificate_number", "accreditation_body", "valid_from", "valid_to", "status")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = BodyStatusChange
+    extra = 0
+    fields = ("decided_at", "from_status", "to_status", "reason", "decided_by")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Body)
+class BodyAdmin(TenantAdmin):
+    list_display = (
+        "legal_name", "country", "kind", "status_badge", "agreement_signed_on", "applied_at", "approved_at",
+    )
+    list_filter = ("status", "kind", "country", "activities")
+    search_fields = ("legal_name", "short_name", "registration_number", "contact_email", "agreement_reference")
+    date_hierarchy = "applied_at"
+    inlines = (StatusChangeInline, AccreditationInline, MembershipInline)
+    readonly_fields = (
+        "status", "status_reason", "status_changed_at", "agreement_reference", "agreement_signed_on",
+        "applied_at", "approved_at", "decision_links",
+    )
+    fieldsets = (
+        (_("ICR approval"), {"fields": ("decision_links", "status", "status_reason", "status_changed_at",
+                                         "agreement_reference", "agreement_signed_on", "applied_at", "approved_at")}),
+        (_("Profile"), {"fields": ("legal_name", "short_name", "country", "kind", "registration_number", "address",
+                                   "website", "time_zone", "logo")}),
+        (_("Contact"), {"fields": ("contact_name", "contact_email", "contact_phone")}),
+        (_("Activities and sectors"), {"fields": ("activities", "sectors")}),
+    )
+    filter_horizontal = ("activities", "sectors")
+    actions = ("decide_selected",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # bodies apply through the portal
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a body is withdrawn, never deleted: its records must be kept
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj: Body) -> str:
+        colours = {"approved": "#1a7f37", "suspended": "#b35900", "withdrawn": "#666", "under_review": "#0550ae"}
+        return format_html(
+            '<strong style="color:{}">{}</strong>', colours.get(obj.status, "#333"), obj.get_status_display()
+        )
+
+    @admin.display(description=_("decisions"))
+    def decision_links(self, obj: Body) -> str:
+        if obj.pk is None:
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">{}</a> <a class="button" href="{}">{}</a>',
+            reverse("admin:bodies_body_decide", args=[obj.pk]), _("Record a decision"),
+            reverse("admin:bodies_body_agreement", args=[obj.pk]), _("Record the ICR agreement"),
+        )
+
+    def save_model(self, request: HttpRequest, obj: Body, form: forms.ModelForm, change: bool) -> None:
+        # Profile edits go through the same service as the portal, so they are checked and audited alike.
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in services.BODY_PROFILE_FIELDS}
+        self._pending_profile = fields
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        body = form.instance
+        m2m = {name: form.cleaned_data[name] for name in ("activities", "sectors") if name in form.changed_data}
+        try:
+            services.body_update_profile(
+                body=Body.objects.get(pk=body.pk), actor=request.user, fields=self._pending_profile,
+                activities=m2m.get("activities"), sectors=m2m.get("sectors"),
+            )
+        except (ValidationError, TransitionNotAllowed) as exc:
+            messages.error(request, str(getattr(exc, "message", None) or "; ".join(getattr(exc, "messages", []))))
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path("<uuid:pk>/decide/", self.admin_site.admin_view(self.decide_view), name="bodies_body_decide"),
+            path("<uuid:pk>/agreement/", self.admin_site.admin_view(self.agreement_view), name="bodies_body_agreement"),
+            *super().get_urls(),
+        ]
+
+    def _body_or_404(self, request: HttpRequest, pk: Any) -> Body:
+        return get_visible_or_404(self.get_queryset(request), pk=pk)
+
+    def decide_view(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        body = self._body_or_404(request, pk)
+        if not request.user.is_registry_staff:  # type: ignore[attr-defined]
+            raise PermissionDenied
+        form = DecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            service = services.BODY_DECISIONS[form.cleaned_data["action"]]
+            try:
+                service(body=body, actor=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            except TransitionNotAllowed as exc:
+                form.add_error("action", exc.message)
+            else:
+                self.message_user(request, _("Decision recorded for %(body)s.") % {"body": body})
+                return HttpResponseRedirect(reverse("admin:bodies_body_change", args=[body.pk]))
+        allowed = Body.TRANSITIONS[body.status]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Record a decision: %(body)s") % {"body": body},
+            "body": body,
+            "form": form,
+            "allowed": [Body.Status(s).label for s in allowed],
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/bodies/body/decide.html", context)
+
+    def agreement_view(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        body = self._body_or_404(request, pk)
+        if not request.user.is_registry_staff:  # type: ignore[attr-defined]
+            raise PermissionDenied
+        initial = {"reference": body.agreement_reference, "signed_on": body.agreement_signed_on or timezone.localdate()}
+        form = AgreementForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.body_record_agreement(
+                    body=body, actor=request.user, reference=form.cleaned_data["reference"],
+                    signed_on=form.cleaned_data["signed_on"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                self.message_user(request, _("Agreement recorded for %(body)s.") % {"body": body})
+                return HttpResponseRedirect(reverse("admin:bodies_body_change", args=[body.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Record the ICR agreement: %(body)s") % {"body": body},
+            "body": body,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/bodies/body/agreement.html", context)
+
+    @admin.action(description=_("Record a decision for the selected bodies"))
+    def decide_selected(self, request: HttpRequest, queryset: QuerySet[Body]) -> HttpResponse | None:
+        form = BulkDecisionForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            service = services.BODY_DECISIONS[form.cleaned_data["decision"]]
+            done, refused = 0, []
+            for body in queryset:
+                try:
+                    service(body=body, actor=request.user, reason=form.cleaned_data["reason"])
+                    done += 1
+                except (ValidationError, TransitionNotAllowed, PermissionDenied) as exc:
+                    detail = getattr(exc, "message", None) or "; ".join(getattr(exc, "messages", [str(exc)]))
+                    refused.append(f"{body}: {detail}")
+            if done:
+                self.message_user(request, _("%(n)s decision(s) recorded.") % {"n": done})
+            for line in refused:
+                self.message_user(request, line, level=messages.WARNING)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Record a decision for %(n)s bodies") % {"n": queryset.count()},
+            "bodies": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return render(request, "admin/bodies/body/decide_selected.html", context)
+
+
+@admin.register(BodyApplication)
+class BodyApplicationAdmin(BodyAdmin):
+    """The approval queue: applications waiting for the registry, oldest first."""
+
+    list_display = ("legal_name", "country", "kind", "status_badge", "agreement_signed_on", "applied_at")
+    list_filter = ("status", "kind", "country")
+    ordering = ("applied_at",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).filter(status__in=[Body.Status.APPLICANT, Body.Status.UNDER_REVIEW])
+
+    def decision_links(self, obj: Body) -> str:
+        return super().decision_links(obj)
+
+
+@admin.register(Accreditation)
+class AccreditationAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    list_display = (
+        "certificate_number", "standard", "body", "accreditation_body", "accreditation_body_iaf_mla", "valid_from",
+        "valid_to", "status",
+    )
+    list_filter = ("status", "standard", "accreditation_body_iaf_mla", ("body", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("certificate_number", "accreditation_body", "body__legal_name")
+    list_select_related = ("body",)
+    date_hierarchy = "valid_to"
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
+
+@admin.register(Membership)
+class MembershipAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    list_display = ("user", "body", "roles", "status", "created_at")
+    list_filter = ("status", ("body", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("user__email", "user__full_name", "body__legal_name")
+    list_select_related = ("user", "body")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)

@@ -1,0 +1,40 @@
+"""API access helpers beyond the tenant filter: session-only actions and per-permission body scoping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from rest_framework.permissions import BasePermission
+
+from accounts.models import ApiToken
+
+
+class SessionOnly(BasePermission):
+    """Refuses bearer tokens: the action must be taken by a signed-in person (minting tokens, applying,
+    registry decisions). Anonymous callers are refused by the other permission classes."""
+
+    message = "This action needs a signed-in person; an API token cannot do it."
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return not isinstance(request.auth, ApiToken)
+
+
+def restrict_to_body_perm(queryset: QuerySet[Any], *, user: Any, codename: str, body_field: str = "body") -> QuerySet[Any]:
+    """Keeps the rows whose body grants `user` the object permission `bodies.<codename>`.
+
+    Registry staff hold every body permission (as in `core.permissions.has_body_perm`). Others need the
+    guardian grant, read as one subquery on the direct-foreign-key grant tables, so a list costs no extra
+    query and never calls guardian per row.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_staff:
+        return queryset
+    from bodies.models import BodyGroupObjectPermission, BodyUserObjectPermission
+
+    grant = {"permission__codename": codename, "permission__content_type__app_label": "bodies"}
+    by_user = BodyUserObjectPermission.objects.filter(user=user, **grant).values("content_object_id")
+    by_group = BodyGroupObjectPermission.objects.filter(group__user=user, **grant).values("content_object_id")
+    lookup = f"{body_field}_id__in" if body_field else "pk__in"
+    return queryset.filter(Q(**{lookup: by_user}) | Q(**{lookup: by_group}))

@@ -1,0 +1,63 @@
+"""OpenAPI generation tuned to the ICR conventions (drf-spectacular)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from djangorestframework_camel_case.util import camelize
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+from core.api.pagination import IcrPagination
+
+
+class IcrAutoSchema(AutoSchema):
+    """Names each list's envelope key after the view's `envelope_key` (e.g. `bodies`, `auditEvents`).
+
+    `IcrPagination` cannot know the view when it describes its envelope, so it documents a placeholder
+    `<plural>` key; this schema class replaces it with the real, camelCased key the renderer emits.
+    """
+
+    def _get_paginator(self) -> Any:
+        paginator = super()._get_paginator()
+        key = getattr(self.view, "envelope_key", None)
+        if not isinstance(paginator, IcrPagination) or not key:
+            return paginator
+        json_key = next(iter(camelize({key: None})))
+        describe = paginator.get_paginated_response_schema
+
+        def envelope_schema(schema: dict[str, Any]) -> dict[str, Any]:
+            result = describe(schema)
+            properties = result["properties"]
+            properties[json_key] = properties.pop("<plural>", schema)
+            result["required"] = [json_key, "pagination"]
+            return result
+
+        paginator.get_paginated_response_schema = envelope_schema  # type: ignore[method-assign]
+        return paginator
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape of the API (see `core.api.exceptions`)."""
+
+    code = serializers.CharField(help_text="machine-readable, e.g. invalid, invalid_transition, not_found")
+    message = serializers.CharField()
+    field_errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), help_text="field name → messages"
+    )
+
+
+_ERROR_TEXT = {
+    400: "Invalid input; `fieldErrors` names each field.",
+    401: "Missing, invalid, expired or revoked credentials.",
+    403: "Not allowed (role, token scope, or a token where a signed-in person is required).",
+    404: "Missing, or not visible to the caller.",
+    409: "The record is not in a state that allows this action.",
+    429: "Too many requests.",
+}
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    """Error responses for `@extend_schema(responses=...)`, all in the `ErrorSerializer` shape."""
+    return {code: OpenApiResponse(ErrorSerializer, description=_ERROR_TEXT[code]) for code in codes}

@@ -1,0 +1,124 @@
+"""Serializer fields shared by every app's API, and the serializers of the platform's own endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from core.api.views import request_token
+from core.models import AuditEvent
+from reference.models import Activity, Sector, Standard
+
+# --- input fields -------------------------------------------------------------------------------------------
+
+
+class PkListField(serializers.ListField):
+    """A list of primary keys (activity codes, sector ids, ...) resolved to objects in one query.
+
+    Unknown keys are a field error naming them; duplicates are dropped, the order is kept.
+    """
+
+    default_error_messages = {"unknown": _("Unknown value(s): {values}.")}
+
+    def __init__(self, *, queryset: QuerySet[Any], **kwargs: Any) -> None:
+        self.queryset = queryset
+        kwargs.setdefault("child", serializers.CharField())
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> list[Model]:
+        keys = list(dict.fromkeys(super().to_internal_value(data)))
+        found = {str(obj.pk): obj for obj in self.queryset.filter(pk__in=keys)}
+        missing = [str(key) for key in keys if str(key) not in found]
+        if missing:
+            self.fail("unknown", values=", ".join(missing))
+        return [found[str(key)] for key in keys]
+
+    def to_representation(self, value: Any) -> list[Any]:
+        return [obj.pk for obj in value.all()]
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id of a tenant record the caller can see; anything else is the field error "Not found."
+
+    The caller's queryset (`visible_to(user, token)`) is applied here, so a record of another tenant is
+    indistinguishable from a missing one.
+    """
+
+    default_error_messages = {
+        "does_not_exist": _("Not found."),
+        "incorrect_type": _("Not found."),
+    }
+
+    def get_queryset(self) -> QuerySet[Any]:
+        request = self.context["request"]
+        return super().get_queryset().visible_to(request.user, request_token(request))
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return super().to_internal_value(data)
+        except DjangoValidationError:  # a malformed UUID fails inside the lookup
+            self.fail("does_not_exist", pk_value=data)
+
+
+# --- output serializers -------------------------------------------------------------------------------------
+
+
+class BodyRefSerializer(serializers.Serializer):
+    """A body named in another record."""
+
+    id = serializers.UUIDField()
+    legal_name = serializers.CharField()
+
+
+class UserRefSerializer(serializers.Serializer):
+    """A person named in another record."""
+
+    id = serializers.UUIDField()
+    full_name = serializers.CharField()
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Activity
+        fields = ["code", "name"]
+
+
+class StandardSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Standard
+        fields = ["code", "name", "kind", "sector_scheme"]
+
+
+class SectorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Sector
+        fields = ["id", "scheme", "code", "name", "version", "is_current"]
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    """One event of the audit trail. `before`/`after` are the recorded values, keys as recorded."""
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "body",
+            "sequence",
+            "actor",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "before",
+            "after",
+            "request_id",
+            "created_at",
+            "prev_hash",
+            "hash",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,77 @@
+"""The kinds of documents the platform renders. Each capability declares its own in `<app>/documents.py`.
+
+A kind says which template renders it, what goes into that template, who may ask for it, whether the public
+may download it, and when a genuine copy stops being current (a suspended body's approval letter stays
+genuine, but no longer tells the truth about today).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.db.models import Model
+from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from .models import Document
+
+
+def _always_current(document: Document) -> bool:
+    return True
+
+
+def _default_filename(document: Document) -> str:
+    return f"{document.number}.pdf"
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One kind of rendered PDF.
+
+    `subject_model` ("app_label.Model") is what a document of this kind is about; `body_of(subject)` names the
+    tenant that owns the document (None for registry-level documents).
+    """
+
+    code: str
+    label: str | Promise
+    template_name: str
+    subject_model: str
+    context: Callable[[Document], dict[str, Any]]
+    can_request: Callable[[Any, Any], bool]
+    body_of: Callable[[Any], Any]
+    is_current: Callable[[Document], bool] = _always_current
+    filename: Callable[[Document], str] = _default_filename
+    public: bool = False
+    #: what the verification page says when a genuine document of this kind is no longer current
+    not_current_reason: str | Promise | None = None
+
+    def subject_class(self) -> type[Model]:
+        return apps.get_model(self.subject_model)
+
+
+_KINDS: dict[str, DocumentKind] = {}
+
+
+def register(kind: DocumentKind) -> DocumentKind:
+    """Declares a kind once; a second, different declaration of the same code is a programming error."""
+    existing = _KINDS.get(kind.code)
+    if existing is not None and existing != kind:
+        raise ValueError(f"The document kind {kind.code!r} is already registered.")
+    _KINDS[kind.code] = kind
+    return kind
+
+
+def get_kind(code: str) -> DocumentKind:
+    """The kind with this code; KeyError when no capability declared it."""
+    return _KINDS[code]
+
+
+def all_kinds() -> list[DocumentKind]:
+    return sorted(_KINDS.values(), key=lambda kind: kind.code)
+
+
+def public_kind_codes() -> list[str]:
+    return [kind.code for kind in all_kinds() if kind.public]

@@ -1,0 +1,51 @@
+"""Reads of deadlines and notifications, shaped for constant query counts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import Deadline, Notification
+
+if TYPE_CHECKING:
+    from bodies.models import Body
+
+
+def body_today(body: Body) -> date:
+    """Today's calendar date where the body is (deadline dates are dates in the body's time zone)."""
+    try:
+        zone = ZoneInfo(body.time_zone)
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    return timezone.now().astimezone(zone).date()
+
+
+def deadline_list_upcoming(*, body: Body, days: int = 120, today: date | None = None) -> QuerySet[Deadline]:
+    """The body's open deadlines due within `days`, overdue ones included, soonest first (the dashboard)."""
+    today = today or body_today(body)
+    return (
+        Deadline.objects.for_body(body)
+        .open()
+        .filter(due_on__lte=today + timedelta(days=days))
+        .select_related("subject_type")
+        .prefetch_related("subject")
+        .order_by("due_on", "id")
+    )
+
+
+def deadline_list(*, user: Any, token: Any = None) -> QuerySet[Deadline]:
+    """Every deadline the principal may see (API), with what its serializer reads."""
+    return Deadline.objects.visible_to(user, token).select_related("subject_type").order_by("due_on", "id")
+
+
+def notification_list(*, user: Any) -> QuerySet[Notification]:
+    """The person's own notifications, newest first."""
+    return Notification.objects.visible_to(user).select_related("body").order_by("-created_at", "-id")
+
+
+def notification_unread_count(*, user: Any) -> int:
+    return Notification.objects.visible_to(user).unread().count()

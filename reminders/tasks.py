@@ -1,0 +1,26 @@
+"""Celery entry points of the reminders engine (scheduled in settings.CELERY_BEAT_SCHEDULE). Safe to run twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="reminders.tasks.deadlines_sweep_task")
+def deadlines_sweep_task() -> dict[str, int]:
+    result = services.deadlines_sweep()
+    return {"deadlines": result.deadlines, "notifications": result.notifications}
+
+
+@shared_task(name="reminders.tasks.notifications_send_pending_task")
+def notifications_send_pending_task() -> int:
+    """Sends pending emails, retries failed ones and reclaims stale ones (also those the broker lost)."""
+    return services.notifications_send_pending()
+
+
+@shared_task(name="reminders.tasks.notification_send_email_task")
+def notification_send_email_task(notification_id: Any) -> bool:
+    return services.notification_send_email(notification_id=notification_id)
