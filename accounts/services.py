@@ -74,3 +74,33 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
             before={"revoked": False}, after={"revoked": True},
         )
     return token
+
+
+def user_update_profile(*, user: User, full_name: str, language: str) -> User:
+    """A person keeps their own name and language; a change of name is recorded (it labels their actions)."""
+    errors: dict[str, str] = {}
+    full_name = (full_name or "").strip()
+    if not full_name:
+        errors["full_name"] = _("Enter your name.")
+    elif len(full_name) > User._meta.get_field("full_name").max_length:
+        errors["full_name"] = _("The name is too long.")
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = _("Unknown language.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        before = {"full_name": locked.full_name, "language": locked.language}
+        after = {"full_name": full_name, "language": language}
+        if before != after:
+            User.objects.filter(pk=user.pk).update(full_name=full_name, language=language)
+            if before["full_name"] != full_name:
+                audit_record(
+                    actor=user,
+                    action="accounts.user.profile_updated",
+                    obj=locked,
+                    before={"full_name": before["full_name"]},
+                    after={"full_name": full_name},
+                )
+    user.full_name, user.language = full_name, language
+    return user

@@ -1,1 +1,94 @@
 """Deadline kinds of this capability (declared with the reminders engine)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
+
+from reminders.models import Deadline
+from reminders.registry import DeadlineKind, register
+
+from .models import Membership, Role
+
+ACCREDITATION_EXPIRY = "bodies.accreditation_expiry"
+
+
+def body_admins_of(deadlines: list[Deadline]) -> dict[UUID, list[Any]]:
+    """The active body administrators of each deadline's body: one query for the whole batch."""
+    admins: dict[Any, list[Any]] = defaultdict(list)
+    memberships = (
+        Membership.objects.active()
+        .filter(body_id__in={deadline.body_id for deadline in deadlines}, user__is_active=True)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    for membership in memberships:
+        if Role.BODY_ADMIN in membership.roles:
+            admins[membership.body_id].append(membership.user)
+    return {deadline.id: admins.get(deadline.body_id, []) for deadline in deadlines}
+
+
+def _accreditation_expiry_message(deadline: Deadline, offset: int) -> tuple[str, str]:
+    """The due date is the first day the accreditation no longer covers (the day after `valid_to`)."""
+    subject = deadline.subject
+    name = str(subject) if subject is not None else _("(no longer on record)")
+    values = {
+        "name": name,
+        "due": deadline.due_on.isoformat(),
+        "last_day": (deadline.due_on - timedelta(days=1)).isoformat(),
+        "days": abs(offset),
+    }
+    if offset < 0:
+        title = ngettext(
+            "Accreditation %(name)s expires in %(days)s day (on %(due)s)",
+            "Accreditation %(name)s expires in %(days)s days (on %(due)s)",
+            abs(offset),
+        )
+        text = _(
+            "The accreditation %(name)s is valid until %(last_day)s. From %(due)s the body is no longer "
+            "accredited under it and cannot be scheduled for engagements that need it. Renew it with the "
+            "accreditation body and record the new validity."
+        )
+    elif offset == 0:
+        title = _("Accreditation %(name)s has expired (on %(due)s)")
+        text = _(
+            "The accreditation %(name)s was valid until %(last_day)s. The body cannot take on engagements "
+            "that need it until a renewed accreditation is recorded."
+        )
+    else:
+        title = ngettext(
+            "Accreditation %(name)s expired %(days)s day ago (on %(due)s)",
+            "Accreditation %(name)s expired %(days)s days ago (on %(due)s)",
+            offset,
+        )
+        text = _(
+            "The accreditation %(name)s was valid until %(last_day)s and no renewal has been recorded."
+        )
+    return title % values, text % values
+
+
+def _accreditation_url(deadline: Deadline) -> str:
+    try:
+        return reverse("bodies:accreditation-detail", args=[deadline.subject_id])
+    except NoReverseMatch:
+        return "/"
+
+
+register(
+    DeadlineKind(
+        code=ACCREDITATION_EXPIRY,
+        label=gettext_lazy("Accreditation expiry"),
+        offsets=lambda: settings.ACCREDITATION_REMINDER_OFFSETS,
+        recipients=body_admins_of,
+        message=_accreditation_expiry_message,
+        url=_accreditation_url,
+    )
+)

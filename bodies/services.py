@@ -8,7 +8,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -160,13 +160,16 @@ def body_record_agreement(*, body: Body, actor: Any, reference: str, signed_on: 
     return locked
 
 
-def _body_transition(*, body: Body, actor: Any, to_status: str, reason: str, action: str) -> Body:
+def _body_transition(
+    *, body: Body, actor: Any, to_status: str, reason: str, action: str, from_statuses: tuple[str, ...] = ()
+) -> Body:
     require_registry_staff(actor)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("A registry decision needs a reason.")})
     with transaction.atomic():
         locked = Body.objects.select_for_update().get(pk=body.pk)
-        if to_status not in Body.TRANSITIONS[locked.status]:
+        allowed = to_status in Body.TRANSITIONS[locked.status]
+        if not allowed or (from_statuses and locked.status not in from_statuses):
             raise TransitionNotAllowed(
                 _("A body that is %(current)s cannot become %(target)s.")
                 % {"current": locked.get_status_display(), "target": Body.Status(to_status).label},
@@ -212,7 +215,8 @@ def body_start_review(*, body: Body, actor: Any, reason: str) -> Body:
 def body_approve(*, body: Body, actor: Any, reason: str) -> Body:
     """Registry approval; the approval letter is rendered in the background once the decision commits."""
     return _body_transition(
-        body=body, actor=actor, to_status=Body.Status.APPROVED, reason=reason, action="bodies.body.approved"
+        body=body, actor=actor, to_status=Body.Status.APPROVED, reason=reason, action="bodies.body.approved",
+        from_statuses=(Body.Status.UNDER_REVIEW,),
     )
 
 
@@ -223,10 +227,9 @@ def body_suspend(*, body: Body, actor: Any, reason: str) -> Body:
 
 
 def body_reinstate(*, body: Body, actor: Any, reason: str) -> Body:
-    if body.status != Body.Status.SUSPENDED:
-        raise TransitionNotAllowed(_("Only a suspended body can be reinstated."), current=body.status)
     return _body_transition(
-        body=body, actor=actor, to_status=Body.Status.APPROVED, reason=reason, action="bodies.body.reinstated"
+        body=body, actor=actor, to_status=Body.Status.APPROVED, reason=reason, action="bodies.body.reinstated",
+        from_statuses=(Body.Status.SUSPENDED,),
     )
 
 
@@ -348,6 +351,19 @@ def _validate_accreditation(
         raise ValidationError(errors)
 
 
+def _save_unique(accreditation: Accreditation) -> None:
+    """Saves; the database's unique constraint (not a Python look-up) refuses a duplicate certificate."""
+    try:
+        with transaction.atomic():
+            accreditation.save()
+    except IntegrityError as exc:
+        if "accreditation_certificate_unique" in str(exc):
+            raise ValidationError(
+                {"certificate_number": _("This body already has this accreditation certificate.")}
+            ) from exc
+        raise
+
+
 def _watch_expiry(accreditation: Accreditation) -> None:
     if accreditation.status in (Accreditation.Status.ACTIVE, Accreditation.Status.SUSPENDED):
         deadline_upsert(
@@ -376,13 +392,12 @@ def accreditation_create(
     activities, standards, sectors = list(scope_activities), list(scope_standards), list(scope_sectors)
     _validate_accreditation(fields, activities, standards, sectors)
     accreditation = Accreditation(body=body, **fields)
-    accreditation.full_clean(exclude=["scope_activities", "scope_standards", "scope_sectors"], validate_unique=False)
+    accreditation.full_clean(
+        exclude=["scope_activities", "scope_standards", "scope_sectors"], validate_unique=False,
+        validate_constraints=False,
+    )
     with transaction.atomic():
-        if Accreditation.objects.filter(
-            body=body, standard=accreditation.standard, certificate_number=accreditation.certificate_number
-        ).exists():
-            raise ValidationError({"certificate_number": _("This body already has this accreditation certificate.")})
-        accreditation.save()
+        _save_unique(accreditation)
         accreditation.scope_activities.set(activities)
         accreditation.scope_standards.set(standards)
         accreditation.scope_sectors.set(sectors)
@@ -418,13 +433,11 @@ def accreditation_update(
         standards = list(scope_standards) if scope_standards is not None else list(locked.scope_standards.all())
         sectors = list(scope_sectors) if scope_sectors is not None else list(locked.scope_sectors.all())
         _validate_accreditation({f: getattr(locked, f) for f in ACCREDITATION_FIELDS}, activities, standards, sectors)
-        locked.full_clean(exclude=["scope_activities", "scope_standards", "scope_sectors"], validate_unique=False)
-        clash = Accreditation.objects.filter(
-            body=locked.body, standard=locked.standard, certificate_number=locked.certificate_number
-        ).exclude(pk=locked.pk)
-        if clash.exists():
-            raise ValidationError({"certificate_number": _("This body already has this accreditation certificate.")})
-        locked.save()
+        locked.full_clean(
+            exclude=["scope_activities", "scope_standards", "scope_sectors"], validate_unique=False,
+            validate_constraints=False,
+        )
+        _save_unique(locked)
         locked.scope_activities.set(activities)
         locked.scope_standards.set(standards)
         locked.scope_sectors.set(sectors)
@@ -440,14 +453,21 @@ def accreditation_update(
 
 
 def _accreditation_transition(
-    *, accreditation: Accreditation, actor: Any, to_status: str, reason: str, action: str
+    *,
+    accreditation: Accreditation,
+    actor: Any,
+    to_status: str,
+    reason: str,
+    action: str,
+    from_statuses: tuple[str, ...] = (),
 ) -> Accreditation:
     require_body_perm(actor, accreditation.body, "manage_accreditations")
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give a reason.")})
     with transaction.atomic():
         locked = Accreditation.objects.select_for_update().select_related("body").get(pk=accreditation.pk)
-        if to_status not in Accreditation.TRANSITIONS[locked.status]:
+        allowed = to_status in Accreditation.TRANSITIONS[locked.status]
+        if not allowed or (from_statuses and locked.status not in from_statuses):
             raise TransitionNotAllowed(
                 _("An accreditation that is %(current)s cannot become %(target)s.")
                 % {"current": locked.get_status_display(), "target": Accreditation.Status(to_status).label},
@@ -475,11 +495,9 @@ def accreditation_suspend(*, accreditation: Accreditation, actor: Any, reason: s
 
 
 def accreditation_reinstate(*, accreditation: Accreditation, actor: Any, reason: str) -> Accreditation:
-    if accreditation.status != Accreditation.Status.SUSPENDED:
-        raise TransitionNotAllowed(_("Only a suspended accreditation can be reinstated."), current=accreditation.status)
     return _accreditation_transition(
         accreditation=accreditation, actor=actor, to_status=Accreditation.Status.ACTIVE, reason=reason,
-        action="bodies.accreditation.reinstated",
+        action="bodies.accreditation.reinstated", from_statuses=(Accreditation.Status.SUSPENDED,),
     )
 
 

@@ -23,7 +23,7 @@ from bodies.models import Accreditation
 from core.errors import ValidationError
 from core.models import AuditEvent
 from core.portal import BodyScopedMixin, PortalMixin
-from reminders.selectors import deadline_list_upcoming, notification_list
+from reminders.selectors import body_today, deadline_list_upcoming, notification_list
 
 from .forms import AuditTrailFilterForm, LanguageForm
 
@@ -61,6 +61,7 @@ class DashboardView(PortalMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["deadline_days"] = DASHBOARD_DEADLINE_DAYS
+        context["today"] = body_today(self.body)
         context["deadlines"] = list(
             deadline_list_upcoming(body=self.body, days=DASHBOARD_DEADLINE_DAYS)[:DASHBOARD_DEADLINE_ROWS]
         )

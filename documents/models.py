@@ -18,7 +18,9 @@ class DocumentQuerySet(TenantQuerySet["Document"]):
     tenant_field = "body"
 
     def for_subject(self, subject: models.Model) -> DocumentQuerySet:
-        return self.filter(subject_type=ContentType.objects.get_for_model(subject), subject_id=str(subject.pk))
+        return self.filter(
+            subject_type=ContentType.objects.get_for_model(subject), subject_id=str(subject.pk)
+        )
 
     def ready(self) -> DocumentQuerySet:
         return self.filter(status=Document.Status.READY)
@@ -27,9 +29,9 @@ class DocumentQuerySet(TenantQuerySet["Document"]):
 class Document(models.Model):
     """A PDF the platform renders from a registered kind's template, in the background.
 
-    Life cycle: `pending → rendering → ready`, or `→ failed` (a failed render may be retried). A ready document
-    never changes again: its bytes are what the public verification page compares against. When a newer
-    ready document of the same kind and subject exists, the older one is marked superseded.
+    Life cycle: `pending → rendering → ready`, or `→ failed` (a failed render may be retried). A ready
+    document never changes again: its bytes are what the public verification page compares against. When a
+    newer ready document of the same kind and subject exists, the older one is marked superseded.
     """
 
     class Status(models.TextChoices):
@@ -84,7 +86,8 @@ class Document(models.Model):
                 violation_error_message=_("Unknown document status."),
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="ready") | (models.Q(sha256__regex=r"^[0-9a-f]{64}$") & ~models.Q(file="")),
+                condition=~models.Q(status="ready")
+                | (models.Q(sha256__regex=r"^[0-9a-f]{64}$") & ~models.Q(file="")),
                 name="document_ready_has_file",
                 violation_error_message=_("A ready document needs its file and SHA-256."),
             ),

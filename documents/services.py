@@ -91,7 +91,9 @@ def document_request(*, kind: str, subject: models.Model, body: Any, actor: Any)
     with transaction.atomic():
         for attempt in range(NUMBER_ATTEMPTS):
             try:
-                with transaction.atomic():  # a savepoint: a number clash must not spoil the caller's transaction
+                with (
+                    transaction.atomic()
+                ):  # a savepoint: a number clash must not spoil the caller's transaction
                     document = Document.objects.create(
                         number=document_number_generate(year=now.year),
                         kind=kind,
@@ -169,8 +171,8 @@ def document_render(*, document_id: uuid.UUID | str) -> Document:
     claimable = Q(status__in=[Document.Status.PENDING, Document.Status.FAILED]) | Q(
         status=Document.Status.RENDERING, claimed_at__lt=stale_before
     )
-    claimed = (
-        Document.objects.filter(claimable, pk=document_id).update(status=Document.Status.RENDERING, claimed_at=now, attempts=F("attempts") + 1, error="")
+    claimed = Document.objects.filter(claimable, pk=document_id).update(
+        status=Document.Status.RENDERING, claimed_at=now, attempts=F("attempts") + 1, error=""
     )
     document = Document.objects.select_related("body", "subject_type").get(pk=document_id)
     if not claimed:
@@ -187,7 +189,9 @@ def document_render(*, document_id: uuid.UUID | str) -> Document:
 
 
 def _still_claimed(document_id: uuid.UUID, *, claimed_at: datetime) -> bool:
-    return Document.objects.filter(pk=document_id, status=Document.Status.RENDERING, claimed_at=claimed_at).exists()
+    return Document.objects.filter(
+        pk=document_id, status=Document.Status.RENDERING, claimed_at=claimed_at
+    ).exists()
 
 
 def _store(document: Document, content: bytes) -> str:
@@ -208,7 +212,9 @@ def _mark_ready(document: Document, *, claimed_at: datetime, name: str, content:
         siblings = list(
             Document.objects.select_for_update(of=("self",))
             .select_related("body")
-            .filter(kind=document.kind, subject_type_id=document.subject_type_id, subject_id=document.subject_id)
+            .filter(
+                kind=document.kind, subject_type_id=document.subject_type_id, subject_id=document.subject_id
+            )
             .order_by("pk")
         )
         mine = next(sibling for sibling in siblings if sibling.pk == document.pk)
@@ -293,7 +299,8 @@ def documents_reconcile(*, now: datetime | None = None) -> list[uuid.UUID]:
             _mark_failed(
                 document,
                 claimed_at=document.claimed_at,
-                error=_("Rendering was interrupted %(attempts)s times; giving up.") % {"attempts": document.attempts},
+                error=_("Rendering was interrupted %(attempts)s times; giving up.")
+                % {"attempts": document.attempts},
             )
     lost = Document.objects.filter(
         Q(status=Document.Status.PENDING, requested_at__lt=cutoff)
@@ -320,7 +327,10 @@ def document_check_pdf(content: bytes) -> None:
     """An upload to verify must be a PDF no larger than UPLOAD_MAX_BYTES."""
     if len(content) > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(
-            {"file": _("The file is too large (at most %(mb)s MB).") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}}
+            {
+                "file": _("The file is too large (at most %(mb)s MB).")
+                % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
+            }
         )
     if not content.startswith(PDF_MAGIC):
         raise ValidationError({"file": _("This is not a PDF file.")})
@@ -348,7 +358,9 @@ def _result_for(document: Document) -> VerificationResult:
             kind_reason = get_kind(document.kind).not_current_reason
         except KeyError:
             kind_reason = None
-        reason = str(kind_reason) if kind_reason else _("This is a genuine document, but it is no longer current.")
+        reason = (
+            str(kind_reason) if kind_reason else _("This is a genuine document, but it is no longer current.")
+        )
     return VerificationResult(found=True, genuine=True, current=current, document=document, reason=reason)
 
 

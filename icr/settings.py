@@ -323,6 +323,12 @@ SPECTACULAR_SETTINGS = {
     "APPEND_COMPONENTS": {
         "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
     },
+    # one name per choice set that several serializers share (else the schema warns about collisions)
+    "ENUM_NAME_OVERRIDES": {
+        "BodyStatusEnum": "bodies.models.Body.Status",
+        "BodyKindEnum": "bodies.models.Body.Kind",
+        "SectorSchemeEnum": "reference.models.Sector.Scheme",
+    },
 }
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
 

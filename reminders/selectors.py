@@ -37,9 +37,9 @@ def deadline_list_upcoming(*, body: Body, days: int = 120, today: date | None = 
     )
 
 
-def deadline_list(*, user: Any, token: Any = None) -> QuerySet[Deadline]:
-    """Every deadline the principal may see (API), with what its serializer reads."""
-    return Deadline.objects.visible_to(user, token).select_related("subject_type").order_by("due_on", "id")
+def deadline_queryset() -> QuerySet[Deadline]:
+    """Deadlines with what the API serializer reads; the API base class applies `visible_to` on top."""
+    return Deadline.objects.select_related("subject_type").order_by("due_on", "id")
 
 
 def notification_list(*, user: Any) -> QuerySet[Notification]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from celery import shared_task
 
 from . import services
@@ -22,5 +20,5 @@ def notifications_send_pending_task() -> int:
 
 
 @shared_task(name="reminders.tasks.notification_send_email_task")
-def notification_send_email_task(notification_id: Any) -> bool:
+def notification_send_email_task(notification_id: str) -> bool:
     return services.notification_send_email(notification_id=notification_id)

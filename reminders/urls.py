@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reminders"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.NotificationListView.as_view(), name="list"),
+    path("<uuid:pk>/read/", views.NotificationMarkReadView.as_view(), name="mark-read"),
+    path("read-all/", views.NotificationMarkAllReadView.as_view(), name="mark-all-read"),
+    path("badge/", views.NotificationBadgeView.as_view(), name="badge"),
+    path("deadlines/", views.DeadlineListView.as_view(), name="deadlines"),
+]

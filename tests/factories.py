@@ -19,7 +19,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     full_name = factory.Faker("name")
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+    password = factory.django.Password("correct horse battery")
 
 
 class StaffFactory(UserFactory):
@@ -29,6 +29,7 @@ class StaffFactory(UserFactory):
 
 class BodyFactory(factory.django.DjangoModelFactory):
     class Meta:
+        skip_postgeneration_save = True
         model = Body
 
     legal_name = factory.Sequence(lambda n: f"Nordic Verification {n} ehf.")
@@ -52,6 +53,7 @@ class BodyFactory(factory.django.DjangoModelFactory):
 
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
+        skip_postgeneration_save = True
         model = Membership
 
     user = factory.SubFactory(UserFactory)
@@ -72,6 +74,7 @@ def sector(scheme: str = "ghg", code: str = "1") -> Sector:
 
 class AccreditationFactory(factory.django.DjangoModelFactory):
     class Meta:
+        skip_postgeneration_save = True
         model = Accreditation
 
     body = factory.SubFactory(BodyFactory)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from djangorestframework_camel_case.util import camelize
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
@@ -36,6 +38,16 @@ class IcrAutoSchema(AutoSchema):
 
         paginator.get_paginated_response_schema = envelope_schema  # type: ignore[method-assign]
         return paginator
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    """Documents `accounts.authentication.BearerTokenAuthentication` as the `bearerAuth` scheme."""
+
+    target_class = "accounts.authentication.BearerTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return build_bearer_security_scheme_object(header_name="AUTHORIZATION", token_prefix="Bearer")
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -84,6 +84,7 @@ def test_full_life_cycle_records_every_decision(world, django_capture_on_commit_
         "bodies.body.agreement_recorded",
         "bodies.body.review_started",
         "bodies.body.approved",
+        "documents.document.requested",
         "bodies.body.suspended",
         "bodies.body.reinstated",
         "bodies.body.withdrawn",

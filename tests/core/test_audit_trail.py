@@ -68,9 +68,12 @@ def test_database_refuses_raw_updates(world):
 
 def _tamper(sql: str, params: list) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_no_update_delete")
-        cursor.execute(sql, params)
-        cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_no_update_delete")
+        # a database superuser can switch triggers off for a session; the hash chain still gives it away
+        cursor.execute("SET session_replication_role = replica")
+        try:
+            cursor.execute(sql, params)
+        finally:
+            cursor.execute("SET session_replication_role = DEFAULT")
 
 
 def test_tampering_is_detected(world):

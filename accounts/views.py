@@ -1,0 +1,97 @@
+"""Portal pages for people: log in by email, log out, reset or change the password, keep the profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.generic import FormView
+
+from core.errors import ValidationError
+from core.forms import add_service_errors
+
+from .forms import EmailAuthenticationForm, ProfileForm
+from .services import user_update_profile
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django's own rule): a link or an image cannot log anyone out."""
+
+    next_page = settings.LOGOUT_REDIRECT_URL
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-done")
+    # links in the email use the configured site address, never the request's Host header
+    extra_email_context = {"site_url": settings.SITE_URL}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    # not registration/password_change_form.html: the admin's own password change page uses that name
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("accounts:password-change-done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_complete.html"
+
+
+class ProfileView(LoginRequiredMixin, FormView):
+    """A person's own name and language, and the bodies they work for."""
+
+    form_class = ProfileForm
+    template_name = "accounts/profile.html"
+
+    def get_initial(self) -> dict[str, Any]:
+        user = self.request.user
+        return {"full_name": user.full_name, "language": user.language}  # type: ignore[union-attr]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["memberships"] = self.request.active.memberships  # type: ignore[attr-defined]
+        return context
+
+    def form_valid(self, form: ProfileForm) -> HttpResponse:
+        try:
+            user_update_profile(
+                user=self.request.user,  # type: ignore[arg-type]
+                full_name=form.cleaned_data["full_name"],
+                language=form.cleaned_data["language"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        translation.activate(form.cleaned_data["language"])
+        messages.success(self.request, _("Your profile is saved."))
+        return redirect("accounts:profile")
+

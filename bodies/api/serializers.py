@@ -1,0 +1,237 @@
+"""Input and output shapes of the bodies API. Inputs parse types and formats only; the services hold the rules."""
+
+from __future__ import annotations
+
+from django_countries.serializer_fields import CountryField
+from rest_framework import serializers
+
+from bodies.models import Accreditation, Body, BodyStatusChange, Membership, Role
+from bodies.services import ACCREDITATION_DECISIONS, BODY_DECISIONS
+from core.api.serializers import PkListField, UserRefSerializer, VisibleRelatedField
+from reference.models import Activity, Sector, Standard
+
+# --- bodies -------------------------------------------------------------------------------------------------
+
+
+class BodyOutput(serializers.ModelSerializer):
+    """A body as its people and registry staff see it. `activities` are activity codes, `sectors` sector ids."""
+
+    country = CountryField(read_only=True)
+    logo = serializers.ImageField(read_only=True, allow_null=True)
+    activities = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    sectors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Body
+        fields = [
+            "id",
+            "legal_name",
+            "short_name",
+            "country",
+            "kind",
+            "registration_number",
+            "address",
+            "website",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "time_zone",
+            "logo",
+            "agreement_reference",
+            "agreement_signed_on",
+            "activities",
+            "sectors",
+            "status",
+            "status_reason",
+            "status_changed_at",
+            "applied_at",
+            "approved_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class BodyInput(serializers.Serializer):
+    """The profile a body keeps (apply: all required fields; PATCH: any subset). Lengths, time zone and
+    the rest of the model's rules are checked by the service."""
+
+    legal_name = serializers.CharField()
+    short_name = serializers.CharField(required=False, allow_blank=True)
+    country = CountryField()
+    kind = serializers.ChoiceField(choices=Body.Kind.choices)
+    registration_number = serializers.CharField(required=False, allow_blank=True)
+    address = serializers.CharField(required=False, allow_blank=True)
+    website = serializers.URLField(required=False, allow_blank=True)
+    contact_name = serializers.CharField()
+    contact_email = serializers.EmailField()
+    contact_phone = serializers.CharField(required=False, allow_blank=True)
+    time_zone = serializers.CharField(required=False, help_text="IANA time zone, e.g. Atlantic/Reykjavik")
+    activities = PkListField(queryset=Activity.objects.all(), required=False, help_text="activity codes")
+    sectors = PkListField(
+        queryset=Sector.objects.all(), child=serializers.IntegerField(), required=False, help_text="sector ids"
+    )
+
+
+class BodyDecisionInput(serializers.Serializer):
+    action = serializers.ChoiceField(choices=sorted(BODY_DECISIONS))
+    reason = serializers.CharField(allow_blank=True, help_text="required by the registry; recorded")
+
+
+class BodyAgreementInput(serializers.Serializer):
+    reference = serializers.CharField(allow_blank=True)
+    signed_on = serializers.DateField()
+
+
+class BodyStatusChangeOutput(serializers.ModelSerializer):
+    decided_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = BodyStatusChange
+        fields = ["id", "from_status", "to_status", "reason", "decided_by", "decided_at"]
+        read_only_fields = fields
+
+
+class MemberUserOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+
+
+class MembershipOutput(serializers.ModelSerializer):
+    user = MemberUserOutput(read_only=True)
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "roles", "status", "created_at"]
+        read_only_fields = fields
+
+
+# --- accreditations -----------------------------------------------------------------------------------------
+
+
+class AccreditationOutput(serializers.ModelSerializer):
+    """`scopeActivities`/`scopeStandards` are codes, `scopeSectors` sector ids."""
+
+    body = serializers.PrimaryKeyRelatedField(read_only=True, pk_field=serializers.UUIDField())
+    scope_activities = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    scope_standards = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    scope_sectors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Accreditation
+        fields = [
+            "id",
+            "body",
+            "accreditation_body",
+            "accreditation_body_iaf_mla",
+            "standard",
+            "programme_name",
+            "certificate_number",
+            "scope_activities",
+            "scope_standards",
+            "scope_sectors",
+            "valid_from",
+            "valid_to",
+            "last_onsite_assessment",
+            "status",
+            "status_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class AccreditationUpdateInput(serializers.Serializer):
+    accreditation_body = serializers.CharField()
+    accreditation_body_iaf_mla = serializers.BooleanField(required=False)
+    standard = serializers.ChoiceField(choices=Accreditation.Standard.choices)
+    programme_name = serializers.CharField(required=False, allow_blank=True)
+    certificate_number = serializers.CharField()
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(help_text="last day of validity; the cycle is at most five years")
+    last_onsite_assessment = serializers.DateField(required=False, allow_null=True)
+    scope_activities = PkListField(queryset=Activity.objects.all(), help_text="activity codes")
+    scope_standards = PkListField(queryset=Standard.objects.all(), help_text="standard codes")
+    scope_sectors = PkListField(queryset=Sector.objects.all(), child=serializers.IntegerField(), help_text="sector ids")
+
+
+class AccreditationCreateInput(AccreditationUpdateInput):
+    body = VisibleRelatedField(queryset=Body.objects.all(), pk_field=serializers.UUIDField())
+
+
+class AccreditationStatusInput(serializers.Serializer):
+    action = serializers.ChoiceField(choices=sorted(ACCREDITATION_DECISIONS))
+    reason = serializers.CharField(allow_blank=True)
+
+
+# --- eligibility --------------------------------------------------------------------------------------------
+
+
+class EligibilityQuery(serializers.Serializer):
+    activity = serializers.PrimaryKeyRelatedField(queryset=Activity.objects.all(), help_text="activity code")
+    standard = serializers.PrimaryKeyRelatedField(queryset=Standard.objects.all(), help_text="standard code")
+    sector = serializers.PrimaryKeyRelatedField(queryset=Sector.objects.all(), help_text="sector id")
+    start = serializers.DateField(help_text="first planned day")
+    end = serializers.DateField(help_text="last planned day")
+
+
+class EligibilityReasonOutput(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class EligibilityAccreditationOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    certificate_number = serializers.CharField()
+
+
+class EligibilityOutput(serializers.Serializer):
+    eligible = serializers.BooleanField()
+    reasons = EligibilityReasonOutput(many=True)
+    accreditation = EligibilityAccreditationOutput(allow_null=True, help_text="the accreditation that covers it")
+
+
+# --- public directory ---------------------------------------------------------------------------------------
+
+
+class DirectorySectorOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Sector
+        fields = ["id", "scheme", "code", "name"]
+        read_only_fields = fields
+
+
+class DirectoryAccreditationOutput(serializers.ModelSerializer):
+    scope_activities = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    scope_standards = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    scope_sectors = DirectorySectorOutput(many=True, read_only=True)
+
+    class Meta:
+        model = Accreditation
+        fields = [
+            "id",
+            "standard",
+            "programme_name",
+            "accreditation_body",
+            "certificate_number",
+            "valid_from",
+            "valid_to",
+            "scope_activities",
+            "scope_standards",
+            "scope_sectors",
+        ]
+        read_only_fields = fields
+
+
+class DirectoryBodyOutput(serializers.ModelSerializer):
+    """What the public may know of an approved (or suspended) body and its active accreditations."""
+
+    country = CountryField(read_only=True)
+    activities = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    accreditations = DirectoryAccreditationOutput(source="active_accreditations", many=True, read_only=True)
+
+    class Meta:
+        model = Body
+        fields = ["id", "legal_name", "short_name", "country", "kind", "status", "website", "activities", "accreditations"]
+        read_only_fields = fields

@@ -1,0 +1,327 @@
+"""Bodies API v1: bodies and their registry decisions, accreditations, eligibility, the public directory.
+
+Each view parses its input, calls one service or selector and serializes the result; the rules (who may, in
+which state) are the services'. Tenancy comes from `TenantViewSet`: another tenant's record answers 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from bodies.eligibility import body_check_eligibility
+from bodies.models import Accreditation, Body, BodyStatusChange, Membership
+from bodies.selectors import directory_list, membership_list_for_body
+from bodies.services import (
+    ACCREDITATION_DECISIONS,
+    BODY_DECISIONS,
+    accreditation_create,
+    accreditation_update,
+    body_apply,
+    body_record_agreement,
+    body_update_profile,
+)
+from core.api.access import SessionOnly
+from core.api.public import PublicApiMixin
+from core.api.schema import IcrAutoSchema, errors
+from core.api.views import TenantViewSet, TenantViewSetMixin, request_token
+from core.tenancy import get_visible_or_404
+
+from .filters import AccreditationFilter, BodyFilter, DirectoryFilter
+from .serializers import (
+    AccreditationCreateInput,
+    AccreditationOutput,
+    AccreditationStatusInput,
+    AccreditationUpdateInput,
+    BodyAgreementInput,
+    BodyDecisionInput,
+    BodyInput,
+    BodyOutput,
+    BodyStatusChangeOutput,
+    DirectoryBodyOutput,
+    EligibilityOutput,
+    EligibilityQuery,
+    MembershipOutput,
+)
+
+# --- bodies -------------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List bodies",
+        description="The caller's own bodies (a token: its body); registry staff see every body.",
+        responses={200: BodyOutput(many=True), **errors(400, 401, 403)},
+    ),
+    retrieve=extend_schema(summary="One body", responses={200: BodyOutput, **errors(401, 403, 404)}),
+    create=extend_schema(
+        summary="Apply to ICR",
+        description="The signed-in caller applies on behalf of a new body and becomes its body administrator. "
+        "An API token cannot apply.",
+        request=BodyInput,
+        responses={201: BodyOutput, **errors(400, 401, 403)},
+    ),
+    partial_update=extend_schema(
+        summary="Update the body's profile",
+        description="Body administrators (or registry staff). `activities`/`sectors` replace the lists when given.",
+        request=BodyInput(partial=True),
+        responses={200: BodyOutput, **errors(400, 401, 403, 404, 409)},
+    ),
+)
+class BodyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    queryset = Body.objects.all()
+    serializer_class = BodyOutput
+    resource = "bodies"
+    envelope_key = "bodies"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = BodyFilter
+    schema = IcrAutoSchema()
+    session_only_actions = frozenset({"create", "agreement"})
+
+    def base_queryset(self) -> QuerySet[Body]:
+        return Body.objects.prefetch_related("activities", "sectors")
+
+    def get_permissions(self) -> list[Any]:
+        permissions = super().get_permissions()
+        if self.action in self.session_only_actions:
+            permissions.append(SessionOnly())
+        return permissions
+
+    def create(self, request: Request) -> Response:
+        data = BodyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        activities = fields.pop("activities", ())
+        sectors = fields.pop("sectors", ())
+        body = body_apply(actor=request.user, fields=fields, activities=activities, sectors=sectors)
+        return Response(BodyOutput(body, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, id: str) -> Response:
+        body = self.get_object()
+        data = BodyInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        activities = fields.pop("activities", None)
+        sectors = fields.pop("sectors", None)
+        body = body_update_profile(body=body, actor=request.user, fields=fields, activities=activities, sectors=sectors)
+        return Response(BodyOutput(body, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="Record the signed ICR agreement",
+        description="Registry staff, signed in.",
+        request=BodyAgreementInput,
+        responses={200: BodyOutput, **errors(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def agreement(self, request: Request, id: str) -> Response:
+        body = self.get_object()
+        data = BodyAgreementInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        body = body_record_agreement(body=body, actor=request.user, **data.validated_data)
+        return Response(BodyOutput(body, context=self.get_serializer_context()).data)
+
+
+class BodyNestedMixin(TenantViewSetMixin):
+    """A collection under `bodies/{bodyId}/`: 404 unless the caller can see that body."""
+
+    resource = "bodies"
+    filter_backends: list[type] = []
+    schema = IcrAutoSchema()
+
+    @cached_property
+    def body(self) -> Body:
+        request = self.request  # type: ignore[attr-defined]
+        bodies = Body.objects.visible_to(request.user, request_token(request))
+        return get_visible_or_404(bodies, pk=self.kwargs["body_id"])  # type: ignore[attr-defined]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The body's approval decisions",
+        responses={200: BodyStatusChangeOutput(many=True), **errors(401, 403, 404)},
+    ),
+    create=extend_schema(
+        summary="Make a registry decision on the body",
+        description="Registry staff, signed in: start_review, approve, suspend, reinstate or withdraw, with a "
+        "reason. A decision the body's current status does not allow answers 409.",
+        request=BodyDecisionInput,
+        responses={200: BodyOutput, **errors(400, 401, 403, 404, 409)},
+    ),
+)
+class BodyDecisionViewSet(BodyNestedMixin, viewsets.GenericViewSet):
+    queryset = BodyStatusChange.objects.all()
+    serializer_class = BodyStatusChangeOutput
+    envelope_key = "decisions"
+
+    def get_permissions(self) -> list[Any]:
+        permissions = super().get_permissions()
+        if self.action == "create":
+            permissions.append(SessionOnly())
+        return permissions
+
+    def list(self, request: Request, body_id: str) -> Response:
+        decisions = BodyStatusChange.objects.for_body(self.body).select_related("decided_by").order_by("-decided_at")
+        page = self.paginate_queryset(decisions)
+        return self.get_paginated_response(BodyStatusChangeOutput(page, many=True).data)
+
+    def create(self, request: Request, body_id: str) -> Response:
+        body = self.body
+        data = BodyDecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        decide = BODY_DECISIONS[data.validated_data["action"]]
+        body = decide(body=body, actor=request.user, reason=data.validated_data["reason"])
+        return Response(BodyOutput(body, context=self.get_serializer_context()).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The body's people and their roles",
+        responses={200: MembershipOutput(many=True), **errors(401, 403, 404)},
+    ),
+)
+class BodyMemberViewSet(BodyNestedMixin, viewsets.GenericViewSet):
+    queryset = Membership.objects.all()
+    serializer_class = MembershipOutput
+    envelope_key = "members"
+
+    def list(self, request: Request, body_id: str) -> Response:
+        page = self.paginate_queryset(membership_list_for_body(body=self.body))
+        return self.get_paginated_response(MembershipOutput(page, many=True).data)
+
+
+class BodyEligibilityView(TenantViewSetMixin, GenericAPIView):
+    """DOMAIN "Eligibility of a body for an engagement": every failing reason is named."""
+
+    queryset = Body.objects.all()
+    resource = "eligibility"
+    filter_backends: list[type] = []
+    pagination_class = None
+    schema = IcrAutoSchema()
+
+    @extend_schema(
+        summary="Is the body eligible for an engagement?",
+        parameters=[EligibilityQuery],
+        responses={200: EligibilityOutput, **errors(400, 401, 403, 404)},
+    )
+    def get(self, request: Request, id: str) -> Response:
+        body = self.get_object()
+        query = EligibilityQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        result = body_check_eligibility(body=body, **query.validated_data)
+        return Response(EligibilityOutput(result).data)
+
+
+# --- accreditations -----------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List accreditations", responses={200: AccreditationOutput(many=True), **errors(400, 401, 403)}
+    ),
+    retrieve=extend_schema(summary="One accreditation", responses={200: AccreditationOutput, **errors(401, 403, 404)}),
+    create=extend_schema(
+        summary="Record an accreditation",
+        description="For a body the caller can see (else the field error `body: Not found.`); needs the body's "
+        "`manage_accreditations` permission.",
+        request=AccreditationCreateInput,
+        responses={201: AccreditationOutput, **errors(400, 401, 403)},
+    ),
+    partial_update=extend_schema(
+        summary="Update an accreditation",
+        description="Scope lists replace the current ones when given.",
+        request=AccreditationUpdateInput(partial=True),
+        responses={200: AccreditationOutput, **errors(400, 401, 403, 404, 409)},
+    ),
+)
+class AccreditationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    queryset = Accreditation.objects.all()
+    serializer_class = AccreditationOutput
+    resource = "accreditations"
+    envelope_key = "accreditations"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AccreditationFilter
+    schema = IcrAutoSchema()
+
+    def base_queryset(self) -> QuerySet[Accreditation]:
+        return Accreditation.objects.prefetch_related("scope_activities", "scope_standards", "scope_sectors")
+
+    def create(self, request: Request) -> Response:
+        data = AccreditationCreateInput(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        accreditation = accreditation_create(
+            body=fields.pop("body"),
+            actor=request.user,
+            scope_activities=fields.pop("scope_activities"),
+            scope_standards=fields.pop("scope_standards"),
+            scope_sectors=fields.pop("scope_sectors"),
+            fields=fields,
+        )
+        return Response(AccreditationOutput(accreditation).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, id: str) -> Response:
+        accreditation = self.get_object()
+        data = AccreditationUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        accreditation = accreditation_update(
+            accreditation=accreditation,
+            actor=request.user,
+            scope_activities=fields.pop("scope_activities", None),
+            scope_standards=fields.pop("scope_standards", None),
+            scope_sectors=fields.pop("scope_sectors", None),
+            fields=fields,
+        )
+        return Response(AccreditationOutput(accreditation).data)
+
+    @extend_schema(
+        summary="Suspend, reinstate or withdraw an accreditation",
+        request=AccreditationStatusInput,
+        responses={200: AccreditationOutput, **errors(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="status", url_name="status")
+    def change_status(self, request: Request, id: str) -> Response:
+        accreditation = self.get_object()
+        data = AccreditationStatusInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        decide = ACCREDITATION_DECISIONS[data.validated_data["action"]]
+        accreditation = decide(accreditation=accreditation, actor=request.user, reason=data.validated_data["reason"])
+        return Response(AccreditationOutput(accreditation).data)
+
+
+# --- public directory ---------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Public directory of ICR-approved bodies",
+        description="Approved and suspended bodies (status shown) with their active accreditations. No login.",
+        auth=[],
+        responses={200: DirectoryBodyOutput(many=True), **errors(400, 429)},
+    ),
+    retrieve=extend_schema(
+        summary="One body of the public directory",
+        auth=[],
+        responses={200: DirectoryBodyOutput, **errors(404, 429)},
+    ),
+)
+class DirectoryViewSet(PublicApiMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = DirectoryBodyOutput
+    envelope_key = "bodies"
+    lookup_field = "id"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DirectoryFilter
+    schema = IcrAutoSchema()
+
+    def get_queryset(self) -> QuerySet[Body]:
+        return directory_list()
+

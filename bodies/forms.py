@@ -1,0 +1,228 @@
+"""Portal forms for bodies. They parse and shape input; the rules are the services' (bodies/services.py)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import ApiToken
+from accounts.services import TOKEN_RESOURCES
+from reference.models import Activity, Sector, Standard
+
+from .models import Accreditation, Body
+from .services import ACCREDITATION_DECISIONS, ACCREDITATION_FIELDS, BODY_PROFILE_FIELDS
+
+LOGO_FORMATS = {"PNG", "JPEG"}
+
+
+def _date_widget() -> forms.DateInput:
+    # an HTML date input always speaks ISO 8601, whatever the page's language
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def current_sectors() -> Any:
+    return Sector.objects.filter(is_current=True).order_by("scheme", "sort_key")
+
+
+class BodyProfileForm(forms.ModelForm):
+    """The profile a body keeps itself (applying, or editing later). Agreement and status are the registry's."""
+
+    activities = forms.ModelMultipleChoiceField(
+        label=_("Activities"),
+        queryset=Activity.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The conformity-assessment activities the body wants ICR approval for."),
+    )
+    sectors = forms.ModelMultipleChoiceField(
+        label=_("Sectors"),
+        queryset=current_sectors(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Body
+        fields = [*BODY_PROFILE_FIELDS, "activities", "sectors"]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["logo"].help_text = _("PNG or JPEG, at most %(size)s.") % {
+            "size": filesizeformat(settings.LOGO_MAX_BYTES)
+        }
+
+    def clean_logo(self) -> Any:
+        logo = self.cleaned_data.get("logo")
+        if not isinstance(logo, UploadedFile):
+            return logo  # unchanged (the stored file or nothing), or False to clear it
+        if logo.size is not None and logo.size > settings.LOGO_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The logo is %(size)s; at most %(max)s is allowed."),
+                code="logo_too_large",
+                params={"size": filesizeformat(logo.size), "max": filesizeformat(settings.LOGO_MAX_BYTES)},
+            )
+        image = getattr(logo, "image", None)  # the Pillow image forms.ImageField opened and verified
+        if image is None or image.format not in LOGO_FORMATS:
+            raise forms.ValidationError(_("The logo must be a PNG or JPEG image."), code="logo_format")
+        return logo
+
+    def service_fields(self) -> dict[str, Any]:
+        """The profile fields for body_apply / body_update_profile; the logo only when it was changed."""
+        fields = {name: self.cleaned_data[name] for name in BODY_PROFILE_FIELDS if name != "logo"}
+        if "logo" in self.changed_data:
+            logo = self.cleaned_data.get("logo")
+            fields["logo"] = logo or ""
+        return fields
+
+
+class AccreditationForm(forms.Form):
+    """An accreditation and its scope. The five-year cycle and the scope rules are checked by the service."""
+
+    accreditation_body = forms.CharField(label=_("Accreditation body"), max_length=200)
+    accreditation_body_iaf_mla = forms.BooleanField(
+        label=_("The accreditation body is an IAF MLA signatory"), required=False
+    )
+    standard = forms.ChoiceField(label=_("Standard"), choices=Accreditation.Standard.choices)
+    programme_name = forms.CharField(
+        label=_("GHG programme"), max_length=200, required=False, help_text=_("For an approved GHG programme.")
+    )
+    certificate_number = forms.CharField(label=_("Certificate number"), max_length=80)
+    valid_from = forms.DateField(label=_("Valid from"), widget=_date_widget())
+    valid_to = forms.DateField(label=_("Valid to"), widget=_date_widget())
+    last_onsite_assessment = forms.DateField(
+        label=_("Last on-site assessment"), required=False, widget=_date_widget()
+    )
+    scope_activities = forms.ModelMultipleChoiceField(
+        label=_("Activities in scope"),
+        queryset=Activity.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    scope_standards = forms.ModelMultipleChoiceField(
+        label=_("Standards in scope"),
+        queryset=Standard.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    scope_sectors = forms.ModelMultipleChoiceField(
+        label=_("Sectors in scope"),
+        queryset=current_sectors(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    @classmethod
+    def initial_for(cls, accreditation: Accreditation) -> dict[str, Any]:
+        initial: dict[str, Any] = {name: getattr(accreditation, name) for name in ACCREDITATION_FIELDS}
+        initial["scope_activities"] = list(accreditation.scope_activities.all())
+        initial["scope_standards"] = list(accreditation.scope_standards.all())
+        initial["scope_sectors"] = list(accreditation.scope_sectors.all())
+        return initial
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "fields": {name: data[name] for name in ACCREDITATION_FIELDS},
+            "scope_activities": list(data["scope_activities"]),
+            "scope_standards": list(data["scope_standards"]),
+            "scope_sectors": list(data["scope_sectors"]),
+        }
+
+
+class AccreditationDecisionForm(forms.Form):
+    ACTION_LABELS = {
+        "suspend": _("Suspend"),
+        "reinstate": _("Reinstate"),
+        "withdraw": _("Withdraw"),
+    }
+
+    action = forms.ChoiceField(label=_("Decision"), choices=[(a, ACTION_LABELS[a]) for a in ACCREDITATION_DECISIONS])
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EligibilityForm(forms.Form):
+    activity = forms.ModelChoiceField(label=_("Activity"), queryset=Activity.objects.all())
+    standard = forms.ModelChoiceField(label=_("Standard"), queryset=Standard.objects.all())
+    sector = forms.ModelChoiceField(label=_("Sector"), queryset=current_sectors())
+    start = forms.DateField(label=_("Planned start"), widget=_date_widget())
+    end = forms.DateField(label=_("Planned end"), widget=_date_widget())
+
+
+TOKEN_RESOURCE_LABELS = {
+    "bodies": _("Body profile"),
+    "accreditations": _("Accreditations"),
+    "eligibility": _("Eligibility checks"),
+    "documents": _("Documents"),
+    "deadlines": _("Deadlines"),
+    "audit_events": _("Audit trail"),
+}
+SCOPE_NONE = "none"
+TOKEN_DEFAULT_DAYS = 90
+
+
+class ApiTokenForm(forms.Form):
+    """A new token: its name, its last day, and per resource no access, read or write."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=100,
+        help_text=_("The integration that will use the token, e.g. “Registry sync”."),
+    )
+    expires_on = forms.DateField(
+        label=_("Last day of validity"),
+        widget=_date_widget(),
+        help_text=_("The token stops working at the end of this day (the body's time zone)."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = {"read": _("Read"), "write": _("Read and write")}
+        levels = [(SCOPE_NONE, _("No access")), *((level, labels[level]) for level in ApiToken.SCOPE_LEVELS)]
+        for resource in TOKEN_RESOURCES:
+            self.fields[f"scope_{resource}"] = forms.ChoiceField(
+                label=TOKEN_RESOURCE_LABELS.get(resource, resource), choices=levels, initial=SCOPE_NONE
+            )
+
+    @property
+    def scope_fields(self) -> list[forms.BoundField]:
+        return [self[f"scope_{resource}"] for resource in TOKEN_RESOURCES]
+
+    def scopes(self) -> dict[str, str]:
+        return {
+            resource: self.cleaned_data[f"scope_{resource}"]
+            for resource in TOKEN_RESOURCES
+            if self.cleaned_data.get(f"scope_{resource}", SCOPE_NONE) != SCOPE_NONE
+        }
+
+    def expires_at(self, time_zone: str) -> datetime:
+        day: date = self.cleaned_data["expires_on"]
+        return datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(time_zone))
+
+    @staticmethod
+    def default_expiry() -> date:
+        return timezone.localdate() + timedelta(days=TOKEN_DEFAULT_DAYS)
+
+
+class DirectoryFilterForm(forms.Form):
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any kind")), *Body.Kind.choices])
+    activity = forms.ModelChoiceField(
+        label=_("Activity"), required=False, queryset=Activity.objects.all(), empty_label=_("Any activity")
+    )
+
+    def __init__(self, *args: Any, countries: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("Any country")), *countries]

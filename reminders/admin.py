@@ -1,0 +1,51 @@
+"""Back office: registry staff watch every tenant's deadlines and can see (not edit) notifications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .models import Deadline, Notification
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows change only through the services (the sweep, the bodies' own actions); the admin looks."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(ReadOnlyAdmin):
+    list_display = ("kind", "body", "subject_type", "subject_id", "due_on", "next_reminder_on", "last_offset_fired", "closed")
+    list_filter = ("kind", ("body", admin.RelatedOnlyFieldListFilter), ("closed_at", admin.EmptyFieldListFilter))
+    search_fields = ("subject_id", "body__legal_name", "body__short_name", "kind")
+    list_select_related = ("body", "subject_type")
+    date_hierarchy = "due_on"
+    ordering = ("due_on", "id")
+    show_full_result_count = False
+
+    @admin.display(boolean=True, description=_("closed"), ordering="closed_at")
+    def closed(self, obj: Deadline) -> bool:
+        return obj.closed_at is not None
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("title", "user", "body", "kind", "offset_days", "created_at", "read_at", "email_status", "attempts")
+    list_filter = ("kind", "email_status", ("read_at", admin.EmptyFieldListFilter))
+    search_fields = ("title", "user__email", "key")
+    list_select_related = ("user", "body")
+    raw_id_fields = ("user", "body", "deadline")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    show_full_result_count = False

@@ -1,0 +1,99 @@
+"""Portal: the notification centre (per person), its badge, and the active body's deadlines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from core.portal import PortalMixin
+from core.tenancy import get_visible_or_404
+
+from .models import Deadline, Notification
+from .selectors import body_today, deadline_list_upcoming, notification_list, notification_unread_count
+from .services import notification_mark_read, notifications_mark_all_read
+
+class NotificationListView(PortalMixin, ListView):
+    """The person's notifications, newest first; unread ones highlighted."""
+
+    needs_body = False
+    template_name = "reminders/notification_list.html"
+    context_object_name = "notifications"
+    paginate_by = 25
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        return notification_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["unread_count"] = notification_unread_count(user=self.request.user)
+        return context
+
+
+class NotificationMarkReadView(PortalMixin, View):
+    needs_body = False
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        notification = get_visible_or_404(notification_list(user=request.user), pk=pk)
+        notification = notification_mark_read(notification=notification, user=request.user)
+        if getattr(request, "htmx", False):
+            # The updated row, and the navbar's badge swapped out of band.
+            context = {"notification": notification, "unread_count": notification_unread_count(user=request.user)}
+            return render(request, "reminders/partials/_notification_marked.html", context)
+        return redirect("reminders:list")
+
+
+class NotificationMarkAllReadView(PortalMixin, View):
+    needs_body = False
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        updated = notifications_mark_all_read(user=request.user)
+        if updated:
+            messages.success(request, _("All notifications are marked read."))
+        return redirect("reminders:list")
+
+
+class NotificationBadgeView(PortalMixin, View):
+    """The unread count beside the navbar's bell (an HTMX partial the layout loads and polls)."""
+
+    needs_body = False
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        count = notification_unread_count(user=request.user)
+        return render(request, "reminders/partials/_badge.html", {"unread_count": count})
+
+
+class DeadlineListView(PortalMixin, ListView):
+    """The active body's upcoming and overdue deadlines."""
+
+    template_name = "reminders/deadline_list.html"
+    context_object_name = "deadlines"
+    paginate_by = 50
+    days = 120
+
+    def get_queryset(self) -> QuerySet[Deadline]:
+        self.today = body_today(self.body)
+        return deadline_list_upcoming(body=self.body, days=self.days, today=self.today)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["today"] = self.today
+        context["days"] = self.days
+        context["rows"] = [
+            {
+                "deadline": deadline,
+                "days_left": (deadline.due_on - self.today).days,
+                "days_overdue": (self.today - deadline.due_on).days,
+            }
+            for deadline in context["deadlines"]
+        ]
+        return context

@@ -1,0 +1,269 @@
+"""Walks EVERY URL of the portal, API and admin for every role against a declared policy.
+
+A URL that is not in the policy fails the suite, so no page or endpoint can be added without deciding who may
+reach it. Object URLs are filled with body A's records; users of body B must get 404 for them, and no request
+here changes anything (the audit trail and the row counts are compared before and after).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from accounts.services import api_token_create
+from bodies.models import Body
+from core.models import AuditEvent
+from tests.factories import AccreditationFactory, BodyFactory
+
+ROLES = ("anonymous", "member_a", "admin_a", "member_b", "admin_b", "staff")
+
+# shorthands for expected GET statuses
+LOGIN = 302  # redirected to the login page
+GONE = 404  # missing or not yours
+
+
+def every(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def public() -> dict[str, int]:
+    return every(200)
+
+
+def portal(member_a: int = 200, admin_a: int = 200, member_b: int = 200, admin_b: int = 200) -> dict[str, int]:
+    """A page of the active body: login needed; registry staff without a body are sent to the back office."""
+    return {
+        "anonymous": LOGIN, "member_a": member_a, "admin_a": admin_a, "member_b": member_b, "admin_b": admin_b,
+        "staff": 302,
+    }
+
+
+def portal_admin_only() -> dict[str, int]:
+    return portal(member_a=403, admin_a=200, member_b=403, admin_b=200)
+
+
+def portal_object_of_a(member_a: int = 200, admin_a: int = 200) -> dict[str, int]:
+    return portal(member_a=member_a, admin_a=admin_a, member_b=GONE, admin_b=GONE)
+
+
+def api(anonymous: int = 401, **roles: int) -> dict[str, int]:
+    base = {"anonymous": anonymous, "member_a": 200, "admin_a": 200, "member_b": 200, "admin_b": 200, "staff": 200}
+    base.update(roles)
+    return base
+
+
+def api_object_of_a(**roles: int) -> dict[str, int]:
+    return api(member_b=GONE, admin_b=GONE, **roles)
+
+
+def post_only(logged_in: int = 405, anonymous: int | None = None) -> dict[str, int]:
+    """GET on a POST-only URL: 405 once the view is reached (anonymous may be sent to log in first)."""
+    statuses = every(logged_in)
+    statuses["anonymous"] = logged_in if anonymous is None else anonymous
+    return statuses
+
+
+@dataclass
+class Rule:
+    get: dict[str, int]
+    args: str | None = None  # key into the objects dict (records of body A)
+    note: str = ""
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+# fmt: off
+POLICY: dict[str, Rule] = {
+    # --- public ---
+    "core:home": Rule({**public(), "member_a": 302, "admin_a": 302, "member_b": 302, "admin_b": 302, "staff": 302},
+                      note="logged-in people go to their dashboard"),
+}
+# fmt: on
+
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            child_ns = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            found.extend(_walk(entry, prefix + str(entry.pattern), child_ns))
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or "")
+            found.append((name, prefix + str(entry.pattern)))
+    return found
+
+
+def all_urls() -> list[tuple[str, str]]:
+    return [(name, pattern) for name, pattern in _walk(get_resolver()) if not pattern.startswith("media/")]
+
+
+def test_every_url_is_named_and_in_the_policy():
+    missing = []
+    for name, pattern in all_urls():
+        if not name:
+            missing.append(f"(unnamed) {pattern}")
+        elif not name.startswith("admin:") and name not in POLICY:
+            missing.append(f"{name} {pattern}")
+    assert missing == [], "URLs without an authorization policy:\n" + "\n".join(sorted(missing))
+
+
+def test_policy_names_only_existing_urls():
+    names = {name for name, _ in all_urls()}
+    assert sorted(set(POLICY) - names) == []
+
+
+@pytest.fixture
+def objects(world) -> dict[str, Any]:
+    """One record of every kind, owned by body A."""
+    accreditation = AccreditationFactory(body=world.a.body)
+    token, _secret = api_token_create(
+        body=world.a.body, actor=world.a.admin, name="Registry sync", scopes={"bodies": "read"},
+        expires_at=timezone.now() + timedelta(days=30),
+    )
+    extra: dict[str, Any] = {}
+    for key, builder in OBJECT_BUILDERS.items():
+        extra[key] = builder(world)
+    event = AuditEvent.objects.filter(body=world.a.body).first()
+    return {
+        "body": world.a.body,
+        "accreditation": accreditation,
+        "token": token,
+        "token_uuid": token.uuid,
+        "audit_event": event,
+        **extra,
+    }
+
+
+#: more objects, added by capabilities (name → builder(world) returning an object owned by body A)
+OBJECT_BUILDERS: dict[str, Any] = {}
+
+
+def _users(world) -> dict[str, Any]:
+    return {
+        "anonymous": None,
+        "member_a": world.a.member,
+        "admin_a": world.a.admin,
+        "member_b": world.b.member,
+        "admin_b": world.b.admin,
+        "staff": world.staff,
+    }
+
+
+def _arg_value(obj: Any) -> Any:
+    return getattr(obj, "pk", obj)
+
+
+def _admin_expectation(name: str, role: str) -> set[int]:
+    if role != "staff":
+        return {302}  # non-staff never get past the admin login
+    suffix = name.split(":", 1)[1]
+    if suffix in {"logout"}:
+        return {405}
+    if suffix in {"login"}:
+        return {302}
+    if suffix.endswith("_add"):
+        return {200, 403}  # some models are never added in the back office
+    if suffix.endswith("_delete"):
+        return {200, 403}  # audit events, bodies, accreditations are never deleted
+    if suffix == "view_on_site":
+        return {302, 404}
+    return {200}
+
+
+def _admin_args(name: str, pattern: str, objects: dict[str, Any], world) -> list[Any] | None:
+    if "<" not in pattern:
+        return []
+    suffix = name.split(":", 1)[1]
+    if suffix == "app_list":
+        return ["bodies"]
+    if suffix == "view_on_site" or suffix == "password_change" or "user_password" in suffix:
+        return None  # covered by their own tests
+    if suffix in {"bodies_body_decide", "bodies_body_agreement"}:
+        return [world.a.body.pk]
+    for candidate in ("_change", "_delete", "_history"):
+        if suffix.endswith(candidate):
+            model_key = suffix[: -len(candidate)]
+            obj = _admin_object(model_key, objects, world)
+            return [obj.pk] if obj is not None else None
+    return None
+
+
+def _admin_object(model_key: str, objects: dict[str, Any], world) -> Any:
+    from django.apps import apps
+
+    app_label, _, model_name = model_key.partition("_")
+    # model names never contain "_" in Django's admin URL names
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    model_admin = admin.site._registry.get(model)
+    if model_admin is None:
+        return None
+    request = RequestFactory().get("/")
+    request.user = world.staff
+    return model_admin.get_queryset(request).first()
+
+
+@pytest.mark.django_db
+def test_get_matrix(world, objects, client):
+    users = _users(world)
+    before_events = AuditEvent.objects.count()
+    before_body = Body.objects.values("status", "contact_phone").get(pk=world.a.body.pk)
+    failures: list[str] = []
+    checked = 0
+    for name, pattern in all_urls():
+        for role in ROLES:
+            client.logout()
+            if users[role] is not None:
+                client.force_login(users[role])
+            if name.startswith("admin:"):
+                args = _admin_args(name, pattern, objects, world)
+                if args is None:
+                    continue
+                url = reverse(name, args=args)
+                expected = _admin_expectation(name, role)
+            else:
+                rule = POLICY[name]
+                args = [_arg_value(objects[rule.args])] if rule.args else []
+                url = reverse(name, args=args, kwargs=rule.kwargs or None)
+                expected = {rule.get[role]}
+            status = client.get(url).status_code
+            checked += 1
+            if status not in expected:
+                failures.append(f"{role:<9} GET {url:<60} → {status}, expected {sorted(expected)}  [{name}]")
+    assert failures == [], "\n".join(failures)
+    assert checked > 100
+    # and nothing changed
+    assert AuditEvent.objects.count() == before_events
+    assert Body.objects.values("status", "contact_phone").get(pk=world.a.body.pk) == before_body
+
+
+@pytest.mark.django_db
+def test_other_tenant_cannot_change_body_a_through_any_post(world, objects, client):
+    """Every non-admin URL that takes one of body A's records answers 404 to body B's people on POST."""
+    before_events = AuditEvent.objects.count()
+    failures = []
+    for role_user in (world.b.admin, world.b.member):
+        client.force_login(role_user)
+        for name, rule in POLICY.items():
+            if not rule.args:
+                continue
+            url = reverse(name, args=[_arg_value(objects[rule.args])], kwargs=rule.kwargs or None)
+            response = client.post(url, {"reason": "x", "action": "withdraw"})
+            if response.status_code not in (404, 405):
+                failures.append(f"{role_user.email} POST {url} → {response.status_code} [{name}]")
+    assert failures == [], "\n".join(failures)
+    assert AuditEvent.objects.count() == before_events
+
+
+def test_body_factory_builds_an_approved_body(db):
+    assert BodyFactory().status == Body.Status.APPROVED
