@@ -38,6 +38,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True, help_text=_("ISO 639-1 codes"))
+    countries = models.JSONField(
+        _("countries worked in"), default=list, blank=True, help_text=_("ISO 3166-1 alpha-2 codes")
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
         _("registry staff"), default=False, help_text=_("Registry staff work in the back office and see all.")

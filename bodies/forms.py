@@ -141,14 +141,17 @@ class AccreditationForm(forms.Form):
         }
 
 
-class AccreditationDecisionForm(forms.Form):
-    ACTION_LABELS = {
-        "suspend": _("Suspend"),
-        "reinstate": _("Reinstate"),
-        "withdraw": _("Withdraw"),
-    }
+DECISION_LABELS = {
+    "suspend": _("Suspend"),
+    "reinstate": _("Reinstate"),
+    "withdraw": _("Withdraw"),
+}
 
-    action = forms.ChoiceField(label=_("Decision"), choices=[(a, ACTION_LABELS[a]) for a in ACCREDITATION_DECISIONS])
+
+class AccreditationDecisionForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Decision"), choices=[(a, DECISION_LABELS.get(a, a)) for a in ACCREDITATION_DECISIONS]
+    )
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -220,7 +223,11 @@ class DirectoryFilterForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any kind")), *Body.Kind.choices])
     activity = forms.ModelChoiceField(
-        label=_("Activity"), required=False, queryset=Activity.objects.all(), empty_label=_("Any activity")
+        label=_("Activity"),
+        required=False,
+        queryset=Activity.objects.all(),
+        empty_label=_("Any activity"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def __init__(self, *args: Any, countries: list[tuple[str, str]], **kwargs: Any) -> None:

@@ -94,6 +94,7 @@ class Body(models.Model):
             ("manage_members", "Can manage the body's people and roles"),
             ("manage_api_tokens", "Can create and revoke the body's API tokens"),
             ("view_audit_trail", "Can read the body's audit trail"),
+            ("manage_competence", "Can keep the body's people, competence records and evaluations"),
         ]
 
     def __str__(self) -> str:
@@ -139,6 +140,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "manage_members",
         "manage_api_tokens",
         "view_audit_trail",
+        "manage_competence",
     ),
 }
 MEMBER_PERMISSIONS: tuple[str, ...] = ("view_body",)
@@ -157,11 +159,22 @@ class Membership(models.Model):
         SUSPENDED = "suspended", _("Suspended")
         LEFT = "left", _("Left")
 
+    class Employment(models.TextChoices):
+        EMPLOYEE = "employee", _("Employee")
+        EXTERNAL_AUDITOR = "external_auditor", _("External auditor")
+        TECHNICAL_EXPERT = "technical_expert", _("Technical expert")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="memberships")
     roles = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    employment = models.CharField(
+        _("employment"), max_length=30, choices=Employment.choices, default=Employment.EMPLOYEE
+    )
+    undertaking_signed_on = models.DateField(
+        _("confidentiality and impartiality undertaking signed on"), null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()

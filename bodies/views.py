@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
@@ -199,10 +200,18 @@ class AccreditationDecideView(AccreditationDetailView):
         return self.render_to_response(self.get_context_data(decide_form=form), status=400)
 
 
-class AccreditationCreateView(PortalMixin, FormView):
+class AccreditationFormMixin:
     required_perm = "manage_accreditations"
     form_class = AccreditationForm
     template_name = "bodies/accreditation_form.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context["max_cycle_years"] = settings.ACCREDITATION_MAX_CYCLE_YEARS
+        return context
+
+
+class AccreditationCreateView(AccreditationFormMixin, PortalMixin, FormView):
 
     def form_valid(self, form: AccreditationForm) -> HttpResponse:
         try:
@@ -216,10 +225,7 @@ class AccreditationCreateView(PortalMixin, FormView):
         return redirect("bodies:accreditation-detail", pk=accreditation.pk)
 
 
-class AccreditationEditView(AccreditationScopedMixin, FormView):
-    required_perm = "manage_accreditations"
-    form_class = AccreditationForm
-    template_name = "bodies/accreditation_form.html"
+class AccreditationEditView(AccreditationFormMixin, AccreditationScopedMixin, FormView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object: Accreditation | None = None

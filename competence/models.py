@@ -1,0 +1,221 @@
+"""Competence of a body's people (ISO/IEC 17021-1 clause 7, ISO 14066): records, evidence, training, witnessing."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bodies.models import Role
+from core.tenancy import TenantQuerySet
+
+#: the roles a competence record can be held for (committee roles need no technical competence record)
+COMPETENCE_ROLES = [
+    (Role.LEAD_AUDITOR.value, Role.LEAD_AUDITOR.label),
+    (Role.AUDITOR.value, Role.AUDITOR.label),
+    (Role.TECHNICAL_EXPERT.value, Role.TECHNICAL_EXPERT.label),
+    (Role.INDEPENDENT_REVIEWER.value, Role.INDEPENDENT_REVIEWER.label),
+    (Role.DECISION_MAKER.value, Role.DECISION_MAKER.label),
+]
+
+#: a competence for the key role also qualifies for the listed roles
+ROLE_IMPLIES: dict[str, tuple[str, ...]] = {
+    Role.LEAD_AUDITOR: (Role.LEAD_AUDITOR, Role.AUDITOR),
+}
+
+
+class Basis(models.TextChoices):
+    EDUCATION = "education", _("Education")
+    TRAINING = "training", _("Training")
+    AUDITS_PERFORMED = "audits_performed", _("Audits performed")
+    WITNESSED_AUDIT = "witnessed_audit", _("Witnessed audit")
+
+
+class CompetenceRecordQuerySet(TenantQuerySet["CompetenceRecord"]):
+    def approved(self) -> CompetenceRecordQuerySet:
+        return self.filter(status=CompetenceRecord.Status.APPROVED)
+
+
+class CompetenceRecord(models.Model):
+    """One person's competence in one body for a standard × sector × role, with its basis and validity."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved")
+        SUSPENDED = "suspended", _("Suspended")
+        EXPIRED = "expired", _("Expired")
+
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.PROPOSED: (Status.APPROVED,),
+        Status.APPROVED: (Status.SUSPENDED, Status.EXPIRED),
+        Status.SUSPENDED: (Status.APPROVED, Status.EXPIRED),
+        Status.EXPIRED: (),
+    }
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    body = models.ForeignKey("bodies.Body", on_delete=models.CASCADE, related_name="competence_records")
+    membership = models.ForeignKey("bodies.Membership", on_delete=models.CASCADE, related_name="competences")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="competences")
+    standard = models.ForeignKey("reference.Standard", on_delete=models.PROTECT, related_name="+")
+    sector = models.ForeignKey("reference.Sector", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=40, choices=COMPETENCE_ROLES)
+    basis = models.JSONField(_("basis"), default=list, help_text=_("education, training, audits performed, witnessed"))
+    notes = models.TextField(_("notes"), blank=True)
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    evaluated_on = models.DateField(_("evaluated on"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    status_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CompetenceRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person__full_name", "standard_id", "sector__sort_key", "role"]
+        verbose_name = _("competence record")
+        verbose_name_plural = _("competence records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "standard", "sector", "role"], name="competence_unique_scope_role"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["proposed", "approved", "suspended", "expired"]),
+                name="competence_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved")
+                | (models.Q(evaluated_by__isnull=False) & models.Q(evaluated_on__isnull=False)),
+                name="competence_approved_is_evaluated",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(evaluated_by__isnull=True) | ~models.Q(evaluated_by=models.F("person")),
+                name="competence_not_self_evaluated",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["body", "status", "valid_until"], name="competence_body_status"),
+            models.Index(fields=["person", "standard", "sector"], name="competence_person_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_role_display()} – {self.standard_id} / {self.sector.code}"
+
+    def covers_day(self, day: date) -> bool:
+        return (
+            self.status == self.Status.APPROVED
+            and self.evaluated_on is not None
+            and self.evaluated_on <= day <= self.valid_until
+        )
+
+
+class CompetenceEvidence(models.Model):
+    """A file that supports a competence record (certificate, training record, witness report)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    record = models.ForeignKey(CompetenceRecord, on_delete=models.CASCADE, related_name="evidence")
+    body = models.ForeignKey("bodies.Body", on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    description = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class TrainingEntry(models.Model):
+    """Training or continuing professional development a person completed, as recorded by one body."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("Training course")
+        CPD = "cpd", _("Continuing professional development")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    body = models.ForeignKey("bodies.Body", on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey("bodies.Membership", on_delete=models.CASCADE, related_name="training")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TRAINING)
+    title = models.CharField(max_length=200)
+    provider = models.CharField(max_length=200, blank=True)
+    completed_on = models.DateField()
+    hours = models.DecimalField(max_digits=6, decimal_places=1)
+    standard = models.ForeignKey("reference.Standard", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-completed_on"]
+        constraints = [models.CheckConstraint(condition=models.Q(hours__gt=0), name="training_hours_positive")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WitnessedAudit(models.Model):
+    """An audit at which someone qualified watched the person perform (ISO/IEC 17021-1 7.2.10)."""
+
+    class Outcome(models.TextChoices):
+        SATISFACTORY = "satisfactory", _("Satisfactory")
+        NEEDS_IMPROVEMENT = "needs_improvement", _("Needs improvement")
+        UNSATISFACTORY = "unsatisfactory", _("Unsatisfactory")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    body = models.ForeignKey("bodies.Body", on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey("bodies.Membership", on_delete=models.CASCADE, related_name="witnessed_audits")
+    witnessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    witnessed_on = models.DateField()
+    standard = models.ForeignKey("reference.Standard", on_delete=models.PROTECT, related_name="+")
+    sector = models.ForeignKey("reference.Sector", on_delete=models.PROTECT, related_name="+")
+    engagement_reference = models.CharField(max_length=100, blank=True)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-witnessed_on"]
+
+    def __str__(self) -> str:
+        return f"{self.membership} witnessed {self.witnessed_on}"
+
+
+class PeriodicEvaluation(models.Model):
+    """The periodic performance evaluation of a person by the body (ISO/IEC 17021-1 7.2.10)."""
+
+    class Outcome(models.TextChoices):
+        SATISFACTORY = "satisfactory", _("Satisfactory")
+        ACTION_NEEDED = "action_needed", _("Action needed")
+        UNSATISFACTORY = "unsatisfactory", _("Unsatisfactory")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    body = models.ForeignKey("bodies.Body", on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey("bodies.Membership", on_delete=models.CASCADE, related_name="evaluations")
+    evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    evaluated_on = models.DateField()
+    outcome = models.CharField(max_length=30, choices=Outcome.choices)
+    notes = models.TextField(blank=True)
+    next_due_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-evaluated_on"]
+
+    def __str__(self) -> str:
+        return f"{self.membership} evaluated {self.evaluated_on}"
