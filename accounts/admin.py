@@ -19,12 +19,23 @@ class UserAdmin(DjangoUserAdmin):
         (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+    )
 
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnlyAdminMixin, TenantAdmin):
-    list_display = ("name", "prefix", "body", "created_by", "created", "expiry_date", "revoked", "last_used_at")
+    list_display = (
+        "name",
+        "prefix",
+        "body",
+        "created_by",
+        "created",
+        "expiry_date",
+        "revoked",
+        "last_used_at",
+    )
     list_filter = ("revoked", ("body", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "prefix", "body__legal_name")
     list_select_related = ("body", "created_by")

@@ -39,7 +39,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    languages = models.JSONField(_("languages spoken"), default=list, blank=True, help_text=_("ISO 639-1 codes"))
+    languages = models.JSONField(
+        _("languages spoken"), default=list, blank=True, help_text=_("ISO 639-1 codes")
+    )
     countries = models.JSONField(
         _("countries worked in"), default=list, blank=True, help_text=_("ISO 3166-1 alpha-2 codes")
     )
@@ -112,6 +114,11 @@ class ApiToken(AbstractAPIKey):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
         indexes = [models.Index(fields=["body", "revoked"], name="apitoken_body_revoked")]
+
+    @property
+    def audit_object_id(self) -> str:
+        """The audit trail names a token by its public uuid: its pk embeds the key's hash."""
+        return str(self.uuid)
 
     def allows(self, resource: str, write: bool) -> bool:
         level = self.scopes.get(resource)

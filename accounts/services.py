@@ -41,14 +41,20 @@ def api_token_create(
     if not scopes:
         errors["scopes"] = _("Give the token at least one scope.")
     else:
-        bad = [f"{r}:{lvl}" for r, lvl in scopes.items() if r not in TOKEN_RESOURCES or lvl not in ApiToken.SCOPE_LEVELS]
+        bad = [
+            f"{r}:{lvl}"
+            for r, lvl in scopes.items()
+            if r not in TOKEN_RESOURCES or lvl not in ApiToken.SCOPE_LEVELS
+        ]
         if bad:
             errors["scopes"] = _("Unknown scope(s): %(scopes)s") % {"scopes": ", ".join(sorted(bad))}
     now = timezone.now()
     if expires_at <= now:
         errors["expires_at"] = _("The expiry must be in the future.")
     elif expires_at > now + timedelta(days=settings.API_TOKEN_MAX_DAYS):
-        errors["expires_at"] = _("A token may live at most %(days)s days.") % {"days": settings.API_TOKEN_MAX_DAYS}
+        errors["expires_at"] = _("A token may live at most %(days)s days.") % {
+            "days": settings.API_TOKEN_MAX_DAYS
+        }
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -56,8 +62,16 @@ def api_token_create(
             name=name.strip(), body=body, created_by=actor, scopes=dict(scopes), expiry_date=expires_at
         )
         audit_record(
-            actor=actor, action="accounts.api_token.created", obj=token, body=body,
-            after={"name": token.name, "scopes": token.scopes, "expires_at": expires_at, "prefix": token.prefix},
+            actor=actor,
+            action="accounts.api_token.created",
+            obj=token,
+            body=body,
+            after={
+                "name": token.name,
+                "scopes": token.scopes,
+                "expires_at": expires_at,
+                "prefix": token.prefix,
+            },
         )
     return token, secret
 
@@ -70,8 +84,12 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
             raise TransitionNotAllowed(_("This token is already revoked."), current="revoked")
         token.refresh_from_db()
         audit_record(
-            actor=actor, action="accounts.api_token.revoked", obj=token, body=token.body,
-            before={"revoked": False}, after={"revoked": True},
+            actor=actor,
+            action="accounts.api_token.revoked",
+            obj=token,
+            body=token.body,
+            before={"revoked": False},
+            after={"revoked": True},
         )
     return token
 

@@ -53,7 +53,9 @@ def main() -> int:
         from bench import suites
 
         wanted = args.only or ["bodies", "pdf", "sweep"]
-        print(f"ICR benchmark suite on {os.cpu_count()} cores, PostgreSQL database {connection.settings_dict['NAME']}")
+        print(
+            f"ICR benchmark suite on {os.cpu_count()} cores, PostgreSQL database {connection.settings_dict['NAME']}"
+        )
         for name in wanted:
             for text in suites.SUITES[name](args):
                 print(text, flush=True)

@@ -24,8 +24,12 @@ def bench_bodies(args: argparse.Namespace) -> Iterator[str]:
     bodies = Body.objects.bulk_create(
         [
             Body(
-                legal_name=f"Bench Body {i:03d}", country="IS", kind=Body.Kind.VVB, contact_name="C",
-                contact_email=f"c{i}@bench.example", status=Body.Status.APPROVED,
+                legal_name=f"Bench Body {i:03d}",
+                country="IS",
+                kind=Body.Kind.VVB,
+                contact_name="C",
+                contact_email=f"c{i}@bench.example",
+                status=Body.Status.APPROVED,
             )
             for i in range(300)
         ]
@@ -56,15 +60,18 @@ def bench_pdf(args: argparse.Namespace) -> Iterator[str]:
     from documents.services import document_render
     from tests.factories import AccreditationFactory, BodyFactory
 
-    staff = User.objects.create_user("bench-staff@icr.example", "x" * 12, full_name="Bench Staff", is_staff=True)
+    staff = User.objects.create_user(
+        "bench-staff@icr.example", "x" * 12, full_name="Bench Staff", is_staff=True
+    )
     body = BodyFactory(status=Body.Status.APPROVED)
     AccreditationFactory(body=body)
     AccreditationFactory(body=body)
     repeat = max(5, args.repeat // 3)
 
     def render_letter() -> None:
-        from documents.services import document_request
         from django.db import transaction
+
+        from documents.services import document_request
 
         with transaction.atomic():
             doc = document_request(kind="bodies.approval_letter", subject=body, body=body, actor=staff)
@@ -75,7 +82,9 @@ def bench_pdf(args: argparse.Namespace) -> Iterator[str]:
 
         with mock.patch("documents.tasks.document_render_task.delay"):
             letter = median_seconds(render_letter, repeat, warmup=1)
-    minimal = median_seconds(lambda: HTML(string="<html><body><p>Hello</p></body></html>").write_pdf(), repeat)
+    minimal = median_seconds(
+        lambda: HTML(string="<html><body><p>Hello</p></body></html>").write_pdf(), repeat
+    )
     pages = Document.objects.filter(kind="bodies.approval_letter").count()
     yield line(f"approval letter render ({pages} rendered)", letter, minimal)
 

@@ -9,7 +9,9 @@ from icr.urls import urlpatterns as project_urlpatterns
 
 def bare_bodies(request: HttpRequest) -> JsonResponse:
     """The least a JSON list of 50 bodies can cost in Django: one query, no DRF, no permissions."""
-    rows = list(Body.objects.order_by("legal_name").values("id", "legal_name", "country", "kind", "status")[:50])
+    rows = list(
+        Body.objects.order_by("legal_name").values("id", "legal_name", "country", "kind", "status")[:50]
+    )
     return JsonResponse({"bodies": rows}, json_dumps_params={"default": str})
 
 

@@ -93,21 +93,66 @@ class StatusChangeInline(admin.TabularInline):
 @admin.register(Body)
 class BodyAdmin(TenantAdmin):
     list_display = (
-        "legal_name", "country", "kind", "status_badge", "agreement_signed_on", "applied_at", "approved_at",
+        "legal_name",
+        "country",
+        "kind",
+        "status_badge",
+        "agreement_signed_on",
+        "applied_at",
+        "approved_at",
     )
     list_filter = ("status", "kind", "country", "activities")
-    search_fields = ("legal_name", "short_name", "registration_number", "contact_email", "agreement_reference")
+    search_fields = (
+        "legal_name",
+        "short_name",
+        "registration_number",
+        "contact_email",
+        "agreement_reference",
+    )
     date_hierarchy = "applied_at"
     inlines = (StatusChangeInline, AccreditationInline, MembershipInline)
     readonly_fields = (
-        "status", "status_reason", "status_changed_at", "agreement_reference", "agreement_signed_on",
-        "applied_at", "approved_at", "decision_links",
+        "status",
+        "status_reason",
+        "status_changed_at",
+        "agreement_reference",
+        "agreement_signed_on",
+        "applied_at",
+        "approved_at",
+        "decision_links",
     )
     fieldsets = (
-        (_("ICR approval"), {"fields": ("decision_links", "status", "status_reason", "status_changed_at",
-                                         "agreement_reference", "agreement_signed_on", "applied_at", "approved_at")}),
-        (_("Profile"), {"fields": ("legal_name", "short_name", "country", "kind", "registration_number", "address",
-                                   "website", "time_zone", "logo")}),
+        (
+            _("ICR approval"),
+            {
+                "fields": (
+                    "decision_links",
+                    "status",
+                    "status_reason",
+                    "status_changed_at",
+                    "agreement_reference",
+                    "agreement_signed_on",
+                    "applied_at",
+                    "approved_at",
+                )
+            },
+        ),
+        (
+            _("Profile"),
+            {
+                "fields": (
+                    "legal_name",
+                    "short_name",
+                    "country",
+                    "kind",
+                    "registration_number",
+                    "address",
+                    "website",
+                    "time_zone",
+                    "logo",
+                )
+            },
+        ),
         (_("Contact"), {"fields": ("contact_name", "contact_email", "contact_phone")}),
         (_("Activities and sectors"), {"fields": ("activities", "sectors")}),
     )
@@ -122,7 +167,12 @@ class BodyAdmin(TenantAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj: Body) -> str:
-        colours = {"approved": "#1a7f37", "suspended": "#b35900", "withdrawn": "#666", "under_review": "#0550ae"}
+        colours = {
+            "approved": "#1a7f37",
+            "suspended": "#b35900",
+            "withdrawn": "#666",
+            "under_review": "#0550ae",
+        }
         return format_html(
             '<strong style="color:{}">{}</strong>', colours.get(obj.status, "#333"), obj.get_status_display()
         )
@@ -133,30 +183,49 @@ class BodyAdmin(TenantAdmin):
             return "—"
         return format_html(
             '<a class="button" href="{}">{}</a> <a class="button" href="{}">{}</a>',
-            reverse("admin:bodies_body_decide", args=[obj.pk]), _("Record a decision"),
-            reverse("admin:bodies_body_agreement", args=[obj.pk]), _("Record the ICR agreement"),
+            reverse("admin:bodies_body_decide", args=[obj.pk]),
+            _("Record a decision"),
+            reverse("admin:bodies_body_agreement", args=[obj.pk]),
+            _("Record the ICR agreement"),
         )
 
     def save_model(self, request: HttpRequest, obj: Body, form: forms.ModelForm, change: bool) -> None:
         # Profile edits go through the same service as the portal, so they are checked and audited alike.
-        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in services.BODY_PROFILE_FIELDS}
+        fields = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in services.BODY_PROFILE_FIELDS
+        }
         self._pending_profile = fields
 
     def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
         body = form.instance
-        m2m = {name: form.cleaned_data[name] for name in ("activities", "sectors") if name in form.changed_data}
+        m2m = {
+            name: form.cleaned_data[name] for name in ("activities", "sectors") if name in form.changed_data
+        }
         try:
             services.body_update_profile(
-                body=Body.objects.get(pk=body.pk), actor=request.user, fields=self._pending_profile,
-                activities=m2m.get("activities"), sectors=m2m.get("sectors"),
+                body=Body.objects.get(pk=body.pk),
+                actor=request.user,
+                fields=self._pending_profile,
+                activities=m2m.get("activities"),
+                sectors=m2m.get("sectors"),
             )
         except (ValidationError, TransitionNotAllowed) as exc:
-            messages.error(request, str(getattr(exc, "message", None) or "; ".join(getattr(exc, "messages", []))))
+            messages.error(
+                request, str(getattr(exc, "message", None) or "; ".join(getattr(exc, "messages", [])))
+            )
 
     def get_urls(self) -> list[Any]:
         return [
-            path("<uuid:pk>/decide/", self.admin_site.admin_view(self.decide_view), name="bodies_body_decide"),
-            path("<uuid:pk>/agreement/", self.admin_site.admin_view(self.agreement_view), name="bodies_body_agreement"),
+            path(
+                "<uuid:pk>/decide/", self.admin_site.admin_view(self.decide_view), name="bodies_body_decide"
+            ),
+            path(
+                "<uuid:pk>/agreement/",
+                self.admin_site.admin_view(self.agreement_view),
+                name="bodies_body_agreement",
+            ),
             *super().get_urls(),
         ]
 
@@ -194,12 +263,17 @@ class BodyAdmin(TenantAdmin):
         body = self._body_or_404(request, pk)
         if not request.user.is_registry_staff:  # type: ignore[attr-defined]
             raise PermissionDenied
-        initial = {"reference": body.agreement_reference, "signed_on": body.agreement_signed_on or timezone.localdate()}
+        initial = {
+            "reference": body.agreement_reference,
+            "signed_on": body.agreement_signed_on or timezone.localdate(),
+        }
         form = AgreementForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
                 services.body_record_agreement(
-                    body=body, actor=request.user, reference=form.cleaned_data["reference"],
+                    body=body,
+                    actor=request.user,
+                    reference=form.cleaned_data["reference"],
                     signed_on=form.cleaned_data["signed_on"],
                 )
             except ValidationError as exc:
@@ -254,7 +328,9 @@ class BodyApplicationAdmin(BodyAdmin):
     ordering = ("applied_at",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).filter(status__in=[Body.Status.APPLICANT, Body.Status.UNDER_REVIEW])
+        return (
+            super().get_queryset(request).filter(status__in=[Body.Status.APPLICANT, Body.Status.UNDER_REVIEW])
+        )
 
     def decision_links(self, obj: Body) -> str:
         return super().decision_links(obj)
@@ -263,10 +339,21 @@ class BodyApplicationAdmin(BodyAdmin):
 @admin.register(Accreditation)
 class AccreditationAdmin(ReadOnlyAdminMixin, TenantAdmin):
     list_display = (
-        "certificate_number", "standard", "body", "accreditation_body", "accreditation_body_iaf_mla", "valid_from",
-        "valid_to", "status",
+        "certificate_number",
+        "standard",
+        "body",
+        "accreditation_body",
+        "accreditation_body_iaf_mla",
+        "valid_from",
+        "valid_to",
+        "status",
     )
-    list_filter = ("status", "standard", "accreditation_body_iaf_mla", ("body", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        "status",
+        "standard",
+        "accreditation_body_iaf_mla",
+        ("body", admin.RelatedOnlyFieldListFilter),
+    )
     search_fields = ("certificate_number", "accreditation_body", "body__legal_name")
     list_select_related = ("body",)
     date_hierarchy = "valid_to"

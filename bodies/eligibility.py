@@ -55,14 +55,19 @@ def body_check_eligibility(
         reasons.append(
             EligibilityReason(
                 "body_not_approved",
-                _("The body is not approved by ICR (status: %(status)s).") % {"status": body.get_status_display()},
+                _("The body is not approved by ICR (status: %(status)s).")
+                % {"status": body.get_status_display()},
             )
         )
     if not body.agreement_signed:
-        reasons.append(EligibilityReason("agreement_not_signed", _("The body has not signed the ICR agreement.")))
+        reasons.append(
+            EligibilityReason("agreement_not_signed", _("The body has not signed the ICR agreement."))
+        )
 
     accreditations = list(
-        Accreditation.objects.filter(body=body).prefetch_related("scope_activities", "scope_standards", "scope_sectors")
+        Accreditation.objects.filter(body=body).prefetch_related(
+            "scope_activities", "scope_standards", "scope_sectors"
+        )
     )
 
     def covers(acc: Accreditation, attr: str, value: object) -> bool:
@@ -78,11 +83,17 @@ def body_check_eligibility(
     if not in_scope:
         missing = []
         if not any(covers(a, "scope_activities", activity) for a in accreditations):
-            missing.append(("activity_not_in_scope", _("No accreditation covers the activity %(v)s.") % {"v": activity}))
+            missing.append(
+                ("activity_not_in_scope", _("No accreditation covers the activity %(v)s.") % {"v": activity})
+            )
         if not any(covers(a, "scope_standards", standard) for a in accreditations):
-            missing.append(("standard_not_in_scope", _("No accreditation covers the standard %(v)s.") % {"v": standard}))
+            missing.append(
+                ("standard_not_in_scope", _("No accreditation covers the standard %(v)s.") % {"v": standard})
+            )
         if not any(covers(a, "scope_sectors", sector) for a in accreditations):
-            missing.append(("sector_not_in_scope", _("No accreditation covers the sector %(v)s.") % {"v": sector}))
+            missing.append(
+                ("sector_not_in_scope", _("No accreditation covers the sector %(v)s.") % {"v": sector})
+            )
         if not missing:
             missing.append(
                 (
@@ -110,7 +121,10 @@ def body_check_eligibility(
         best = max(in_scope, key=lambda acc: (acc.status == Accreditation.Status.ACTIVE, acc.valid_to))
         gap = _first_uncovered_day(best, start, end)
         if best.status != Accreditation.Status.ACTIVE:
-            message = _("The accreditation %(acc)s is %(status)s.") % {"acc": best, "status": best.get_status_display()}
+            message = _("The accreditation %(acc)s is %(status)s.") % {
+                "acc": best,
+                "status": best.get_status_display(),
+            }
         else:
             message = _("The accreditation %(acc)s is not active on %(day)s (valid %(from)s to %(to)s).") % {
                 "acc": best,

@@ -66,8 +66,12 @@ class Body(models.Model):
     activities = models.ManyToManyField(
         "reference.Activity", blank=True, related_name="bodies", verbose_name=_("activities")
     )
-    sectors = models.ManyToManyField("reference.Sector", blank=True, related_name="bodies", verbose_name=_("sectors"))
-    status = models.CharField(_("ICR approval status"), max_length=20, choices=Status.choices, default=Status.APPLICANT)
+    sectors = models.ManyToManyField(
+        "reference.Sector", blank=True, related_name="bodies", verbose_name=_("sectors")
+    )
+    status = models.CharField(
+        _("ICR approval status"), max_length=20, choices=Status.choices, default=Status.APPLICANT
+    )
     status_reason = models.TextField(_("reason for the current status"), blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     applied_at = models.DateTimeField(auto_now_add=True)
@@ -82,10 +86,14 @@ class Body(models.Model):
         verbose_name_plural = _("bodies")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["applicant", "under_review", "approved", "suspended", "withdrawn"]),
+                condition=models.Q(
+                    status__in=["applicant", "under_review", "approved", "suspended", "withdrawn"]
+                ),
                 name="body_status_valid",
             ),
-            models.CheckConstraint(condition=models.Q(kind__in=["vvb", "ms_cb", "product_cb"]), name="body_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["vvb", "ms_cb", "product_cb"]), name="body_kind_valid"
+            ),
         ]
         indexes = [models.Index(fields=["status", "legal_name"], name="body_status_name")]
         permissions = [
@@ -257,7 +265,9 @@ class Accreditation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="accreditations")
     accreditation_body = models.CharField(_("accreditation body"), max_length=200)
-    accreditation_body_iaf_mla = models.BooleanField(_("accreditation body is an IAF MLA signatory"), default=False)
+    accreditation_body_iaf_mla = models.BooleanField(
+        _("accreditation body is an IAF MLA signatory"), default=False
+    )
     standard = models.CharField(_("standard"), max_length=30, choices=Standard.choices)
     programme_name = models.CharField(
         _("GHG programme"), max_length=200, blank=True, help_text=_("for an approved GHG programme")
@@ -287,7 +297,9 @@ class Accreditation(models.Model):
         verbose_name = _("accreditation")
         verbose_name_plural = _("accreditations")
         constraints = [
-            models.CheckConstraint(condition=models.Q(valid_to__gte=models.F("valid_from")), name="accreditation_dates"),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__gte=models.F("valid_from")), name="accreditation_dates"
+            ),
             models.CheckConstraint(
                 condition=models.Q(status__in=["active", "suspended", "withdrawn", "expired"]),
                 name="accreditation_status_valid",
@@ -344,8 +356,6 @@ def body_snapshot_fields() -> list[str]:
         "sectors",
         "status",
     ]
-
-
 
 
 class BodyUserObjectPermission(UserObjectPermissionBase):

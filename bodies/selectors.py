@@ -26,11 +26,15 @@ def accreditation_list(*, user: Any, token: Any = None) -> QuerySet[Accreditatio
 def directory_list() -> QuerySet[Body]:
     """The public directory: approved and suspended bodies (status shown), with their active scopes."""
     active = Accreditation.objects.filter(status=Accreditation.Status.ACTIVE).prefetch_related(
-        "scope_activities", "scope_standards", Prefetch("scope_sectors", queryset=Sector.objects.order_by("sort_key"))
+        "scope_activities",
+        "scope_standards",
+        Prefetch("scope_sectors", queryset=Sector.objects.order_by("sort_key")),
     )
     return (
         Body.objects.filter(status__in=[Body.Status.APPROVED, Body.Status.SUSPENDED])
-        .prefetch_related("activities", Prefetch("accreditations", queryset=active, to_attr="active_accreditations"))
+        .prefetch_related(
+            "activities", Prefetch("accreditations", queryset=active, to_attr="active_accreditations")
+        )
         .order_by("legal_name")
     )
 

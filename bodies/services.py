@@ -57,6 +57,7 @@ ACCREDITATION_FIELDS = (
     "last_onsite_assessment",
 )
 ACCREDITATION_EXPIRY = "bodies.accreditation_expiry"
+UNDERTAKING_UNSIGNED = "bodies.undertaking_unsigned"
 APPROVAL_LETTER = "bodies.approval_letter"
 
 
@@ -90,7 +91,11 @@ def body_apply(
         membership = Membership.objects.create(user=actor, body=body, roles=[Role.BODY_ADMIN])
         _sync_grants(membership)
         audit_record(
-            actor=actor, action="bodies.body.applied", obj=body, body=body, after=snapshot(body, body_snapshot_fields())
+            actor=actor,
+            action="bodies.body.applied",
+            obj=body,
+            body=body,
+            after=snapshot(body, body_snapshot_fields()),
         )
     return body
 
@@ -109,7 +114,9 @@ def body_update_profile(
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in sorted(unknown)})
     if body.status == Body.Status.WITHDRAWN:
-        raise TransitionNotAllowed(_("A withdrawn body's profile can no longer be changed."), current=body.status)
+        raise TransitionNotAllowed(
+            _("A withdrawn body's profile can no longer be changed."), current=body.status
+        )
     with transaction.atomic():
         locked = Body.objects.select_for_update().get(pk=body.pk)
         before = snapshot(locked, body_snapshot_fields())
@@ -145,7 +152,10 @@ def body_record_agreement(*, body: Body, actor: Any, reference: str, signed_on: 
         raise ValidationError(errors)
     with transaction.atomic():
         locked = Body.objects.select_for_update().get(pk=body.pk)
-        before = {"agreement_reference": locked.agreement_reference, "agreement_signed_on": locked.agreement_signed_on}
+        before = {
+            "agreement_reference": locked.agreement_reference,
+            "agreement_signed_on": locked.agreement_signed_on,
+        }
         locked.agreement_reference = reference.strip()
         locked.agreement_signed_on = signed_on
         locked.save(update_fields=["agreement_reference", "agreement_signed_on", "updated_at"])
@@ -177,7 +187,8 @@ def _body_transition(
             )
         if to_status == Body.Status.APPROVED and not locked.agreement_signed:
             raise ValidationError(
-                {"agreement": _("Record the signed ICR agreement before approving the body.")}, code="agreement"
+                {"agreement": _("Record the signed ICR agreement before approving the body.")},
+                code="agreement",
             )
         now = timezone.now()
         from_status = locked.status
@@ -190,8 +201,12 @@ def _body_transition(
             update.append("approved_at")
         locked.save(update_fields=update)
         BodyStatusChange.objects.create(
-            body=locked, from_status=from_status, to_status=to_status, reason=locked.status_reason,
-            decided_by=actor, decided_at=now,
+            body=locked,
+            from_status=from_status,
+            to_status=to_status,
+            reason=locked.status_reason,
+            decided_by=actor,
+            decided_at=now,
         )
         audit_record(
             actor=actor,
@@ -208,14 +223,22 @@ def _body_transition(
 
 def body_start_review(*, body: Body, actor: Any, reason: str) -> Body:
     return _body_transition(
-        body=body, actor=actor, to_status=Body.Status.UNDER_REVIEW, reason=reason, action="bodies.body.review_started"
+        body=body,
+        actor=actor,
+        to_status=Body.Status.UNDER_REVIEW,
+        reason=reason,
+        action="bodies.body.review_started",
     )
 
 
 def body_approve(*, body: Body, actor: Any, reason: str) -> Body:
     """Registry approval; the approval letter is rendered in the background once the decision commits."""
     return _body_transition(
-        body=body, actor=actor, to_status=Body.Status.APPROVED, reason=reason, action="bodies.body.approved",
+        body=body,
+        actor=actor,
+        to_status=Body.Status.APPROVED,
+        reason=reason,
+        action="bodies.body.approved",
         from_statuses=(Body.Status.UNDER_REVIEW,),
     )
 
@@ -228,7 +251,11 @@ def body_suspend(*, body: Body, actor: Any, reason: str) -> Body:
 
 def body_reinstate(*, body: Body, actor: Any, reason: str) -> Body:
     return _body_transition(
-        body=body, actor=actor, to_status=Body.Status.APPROVED, reason=reason, action="bodies.body.reinstated",
+        body=body,
+        actor=actor,
+        to_status=Body.Status.APPROVED,
+        reason=reason,
+        action="bodies.body.reinstated",
         from_statuses=(Body.Status.SUSPENDED,),
     )
 
@@ -270,12 +297,18 @@ def membership_add(*, body: Body, user: Any, roles: list[str], actor: Any) -> Me
     require_body_perm(actor, body, "manage_members")
     _validate_roles(roles)
     with transaction.atomic():
-        membership, created = Membership.objects.get_or_create(user=user, body=body, defaults={"roles": roles})
+        membership, created = Membership.objects.get_or_create(
+            user=user, body=body, defaults={"roles": roles}
+        )
         if not created:
             raise ValidationError({"user": _("This person already belongs to the body.")})
         _sync_grants(membership)
+        membership_watch_undertaking(membership=membership)
         audit_record(
-            actor=actor, action="bodies.membership.added", obj=membership, body=body,
+            actor=actor,
+            action="bodies.membership.added",
+            obj=membership,
+            body=body,
             after={"user": user.email, "roles": roles, "status": membership.status},
         )
     return membership
@@ -293,8 +326,12 @@ def membership_set_roles(*, membership: Membership, roles: list[str], actor: Any
         locked.save(update_fields=["roles"])
         _sync_grants(locked)
         audit_record(
-            actor=actor, action="bodies.membership.roles_changed", obj=locked, body=locked.body,
-            before=before, after={"roles": locked.roles},
+            actor=actor,
+            action="bodies.membership.roles_changed",
+            obj=locked,
+            body=locked.body,
+            before=before,
+            after={"roles": locked.roles},
         )
     return locked
 
@@ -310,6 +347,56 @@ def _ensure_another_admin(membership: Membership) -> None:
     others = Membership.objects.active().filter(body=membership.body).exclude(pk=membership.pk)
     if not any(Role.BODY_ADMIN in m.roles for m in others):
         raise ValidationError({"roles": _("A body must keep at least one active body administrator.")})
+
+
+# --- membership details (employment, undertaking) -------------------------------------------------------------------------------------------------
+
+
+def membership_update_details(
+    *,
+    membership: Membership,
+    actor: Any,
+    employment: str | None = None,
+    undertaking_signed_on: date | None = None,
+) -> Membership:
+    """Employment and the signed confidentiality and impartiality undertaking of a person in one body."""
+    require_body_perm(actor, membership.body, "manage_members")
+    errors: dict[str, str] = {}
+    if employment is not None and employment not in Membership.Employment.values:
+        errors["employment"] = _("Unknown kind of employment.")
+    if undertaking_signed_on is not None and undertaking_signed_on > timezone.localdate():
+        errors["undertaking_signed_on"] = _("The undertaking cannot be signed in the future.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().select_related("body", "user").get(pk=membership.pk)
+        before = snapshot(locked, ["employment", "undertaking_signed_on"])
+        if employment is not None:
+            locked.employment = employment
+        if undertaking_signed_on is not None:
+            locked.undertaking_signed_on = undertaking_signed_on
+        locked.save(update_fields=["employment", "undertaking_signed_on"])
+        after = snapshot(locked, ["employment", "undertaking_signed_on"])
+        if after != before:
+            audit_record(
+                actor=actor,
+                action="competence.membership.details_changed",
+                obj=locked,
+                body=locked.body,
+                before=before,
+                after=after,
+            )
+        membership_watch_undertaking(membership=locked)
+    return locked
+
+
+def membership_watch_undertaking(*, membership: Membership) -> None:
+    """Keeps the "undertaking not signed" deadline in step: open while unsigned, closed once signed."""
+    if membership.undertaking_signed_on is None and membership.status == Membership.Status.ACTIVE:
+        due = membership.created_at.date() + timedelta(days=settings.UNDERTAKING_GRACE_DAYS)
+        deadline_upsert(kind=UNDERTAKING_UNSIGNED, subject=membership, body=membership.body, due_on=due)
+    else:
+        deadline_close(kind=UNDERTAKING_UNSIGNED, subject=membership)
 
 
 # --- accreditations -----------------------------------------------------------------------------------------
@@ -393,7 +480,8 @@ def accreditation_create(
     _validate_accreditation(fields, activities, standards, sectors)
     accreditation = Accreditation(body=body, **fields)
     accreditation.full_clean(
-        exclude=["scope_activities", "scope_standards", "scope_sectors"], validate_unique=False,
+        exclude=["scope_activities", "scope_standards", "scope_sectors"],
+        validate_unique=False,
         validate_constraints=False,
     )
     with transaction.atomic():
@@ -402,7 +490,10 @@ def accreditation_create(
         accreditation.scope_standards.set(standards)
         accreditation.scope_sectors.set(sectors)
         audit_record(
-            actor=actor, action="bodies.accreditation.created", obj=accreditation, body=body,
+            actor=actor,
+            action="bodies.accreditation.created",
+            obj=accreditation,
+            body=body,
             after=snapshot(accreditation, accreditation.snapshot_fields()),
         )
         _watch_expiry(accreditation)
@@ -425,16 +516,25 @@ def accreditation_update(
     with transaction.atomic():
         locked = Accreditation.objects.select_for_update().select_related("body").get(pk=accreditation.pk)
         if locked.status in (Accreditation.Status.WITHDRAWN, Accreditation.Status.EXPIRED):
-            raise TransitionNotAllowed(_("A withdrawn or expired accreditation cannot be changed."), current=locked.status)
+            raise TransitionNotAllowed(
+                _("A withdrawn or expired accreditation cannot be changed."), current=locked.status
+            )
         before = snapshot(locked, locked.snapshot_fields())
         for name, value in fields.items():
             setattr(locked, name, value)
-        activities = list(scope_activities) if scope_activities is not None else list(locked.scope_activities.all())
-        standards = list(scope_standards) if scope_standards is not None else list(locked.scope_standards.all())
+        activities = (
+            list(scope_activities) if scope_activities is not None else list(locked.scope_activities.all())
+        )
+        standards = (
+            list(scope_standards) if scope_standards is not None else list(locked.scope_standards.all())
+        )
         sectors = list(scope_sectors) if scope_sectors is not None else list(locked.scope_sectors.all())
-        _validate_accreditation({f: getattr(locked, f) for f in ACCREDITATION_FIELDS}, activities, standards, sectors)
+        _validate_accreditation(
+            {f: getattr(locked, f) for f in ACCREDITATION_FIELDS}, activities, standards, sectors
+        )
         locked.full_clean(
-            exclude=["scope_activities", "scope_standards", "scope_sectors"], validate_unique=False,
+            exclude=["scope_activities", "scope_standards", "scope_sectors"],
+            validate_unique=False,
             validate_constraints=False,
         )
         _save_unique(locked)
@@ -445,8 +545,12 @@ def accreditation_update(
         changed = {k for k in after if after[k] != before.get(k)}
         if changed:
             audit_record(
-                actor=actor, action="bodies.accreditation.updated", obj=locked, body=locked.body,
-                before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
+                actor=actor,
+                action="bodies.accreditation.updated",
+                obj=locked,
+                body=locked.body,
+                before={k: before[k] for k in changed},
+                after={k: after[k] for k in changed},
             )
         _watch_expiry(locked)
     return locked
@@ -480,7 +584,11 @@ def _accreditation_transition(
         locked.status_reason = reason.strip()
         locked.save(update_fields=["status", "status_reason", "updated_at"])
         audit_record(
-            actor=actor, action=action, obj=locked, body=locked.body, before=before,
+            actor=actor,
+            action=action,
+            obj=locked,
+            body=locked.body,
+            before=before,
             after={"status": to_status, "reason": locked.status_reason},
         )
         _watch_expiry(locked)
@@ -489,21 +597,31 @@ def _accreditation_transition(
 
 def accreditation_suspend(*, accreditation: Accreditation, actor: Any, reason: str) -> Accreditation:
     return _accreditation_transition(
-        accreditation=accreditation, actor=actor, to_status=Accreditation.Status.SUSPENDED, reason=reason,
+        accreditation=accreditation,
+        actor=actor,
+        to_status=Accreditation.Status.SUSPENDED,
+        reason=reason,
         action="bodies.accreditation.suspended",
     )
 
 
 def accreditation_reinstate(*, accreditation: Accreditation, actor: Any, reason: str) -> Accreditation:
     return _accreditation_transition(
-        accreditation=accreditation, actor=actor, to_status=Accreditation.Status.ACTIVE, reason=reason,
-        action="bodies.accreditation.reinstated", from_statuses=(Accreditation.Status.SUSPENDED,),
+        accreditation=accreditation,
+        actor=actor,
+        to_status=Accreditation.Status.ACTIVE,
+        reason=reason,
+        action="bodies.accreditation.reinstated",
+        from_statuses=(Accreditation.Status.SUSPENDED,),
     )
 
 
 def accreditation_withdraw(*, accreditation: Accreditation, actor: Any, reason: str) -> Accreditation:
     return _accreditation_transition(
-        accreditation=accreditation, actor=actor, to_status=Accreditation.Status.WITHDRAWN, reason=reason,
+        accreditation=accreditation,
+        actor=actor,
+        to_status=Accreditation.Status.WITHDRAWN,
+        reason=reason,
         action="bodies.accreditation.withdrawn",
     )
 
@@ -539,8 +657,12 @@ def accreditations_expire(*, today: date | None = None) -> int:
             if not claimed:
                 continue
             audit_record(
-                actor=None, action="bodies.accreditation.expired", obj=accreditation, body=accreditation.body,
-                before={"status": accreditation.status}, after={"status": Accreditation.Status.EXPIRED},
+                actor=None,
+                action="bodies.accreditation.expired",
+                obj=accreditation,
+                body=accreditation.body,
+                before={"status": accreditation.status},
+                after={"status": Accreditation.Status.EXPIRED},
             )
             changed += 1
     return changed

@@ -62,7 +62,9 @@ class CompetenceRecord(models.Model):
     standard = models.ForeignKey("reference.Standard", on_delete=models.PROTECT, related_name="+")
     sector = models.ForeignKey("reference.Sector", on_delete=models.PROTECT, related_name="+")
     role = models.CharField(_("role"), max_length=40, choices=COMPETENCE_ROLES)
-    basis = models.JSONField(_("basis"), default=list, help_text=_("education, training, audits performed, witnessed"))
+    basis = models.JSONField(
+        _("basis"), default=list, help_text=_("education, training, audits performed, witnessed")
+    )
     notes = models.TextField(_("notes"), blank=True)
     evaluated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -152,14 +154,18 @@ class TrainingEntry(models.Model):
     provider = models.CharField(max_length=200, blank=True)
     completed_on = models.DateField()
     hours = models.DecimalField(max_digits=6, decimal_places=1)
-    standard = models.ForeignKey("reference.Standard", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    standard = models.ForeignKey(
+        "reference.Standard", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-completed_on"]
-        constraints = [models.CheckConstraint(condition=models.Q(hours__gt=0), name="training_hours_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="training_hours_positive")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -175,7 +181,9 @@ class WitnessedAudit(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     body = models.ForeignKey("bodies.Body", on_delete=models.CASCADE, related_name="+")
-    membership = models.ForeignKey("bodies.Membership", on_delete=models.CASCADE, related_name="witnessed_audits")
+    membership = models.ForeignKey(
+        "bodies.Membership", on_delete=models.CASCADE, related_name="witnessed_audits"
+    )
     witnessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     witnessed_on = models.DateField()
     standard = models.ForeignKey("reference.Standard", on_delete=models.PROTECT, related_name="+")

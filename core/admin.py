@@ -48,8 +48,20 @@ class AuditEventAdmin(ReadOnlyAdminMixin, TenantAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("body",)
     readonly_fields = (
-        "created_at", "chain", "sequence", "body", "actor", "actor_label", "action", "object_type", "object_id",
-        "object_repr", "changes", "request_id", "prev_hash", "hash",
+        "created_at",
+        "chain",
+        "sequence",
+        "body",
+        "actor",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "changes",
+        "request_id",
+        "prev_hash",
+        "hash",
     )
     exclude = ("before", "after")
 

@@ -102,7 +102,8 @@ def audit_record(
         actor_label=(actor_obj.email if actor_obj else "system"),
         action=action,
         object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
+        # a model may name itself by a public id (an API token's pk embeds its key's hash)
+        object_id=str(getattr(obj, "audit_object_id", None) or obj.pk),
         object_repr=str(obj)[:300],
         before=to_jsonable(before or {}),
         after=to_jsonable(after or {}),
@@ -134,7 +135,9 @@ def audit_verify_chain(chain: str) -> ChainReport:
         if event.sequence != expected_sequence:
             return ChainReport(chain, count, False, f"sequence {expected_sequence} is missing")
         if event.prev_hash != prev:
-            return ChainReport(chain, count, False, f"event {event.sequence} does not link to its predecessor")
+            return ChainReport(
+                chain, count, False, f"event {event.sequence} does not link to its predecessor"
+            )
         if event_hash(event) != event.hash:
             return ChainReport(chain, count, False, f"event {event.sequence} was altered")
         prev = event.hash

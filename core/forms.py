@@ -20,7 +20,9 @@ class AuditTrailFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "bodies.accreditation", "class": "form-control"}),
     )
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})

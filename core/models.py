@@ -38,6 +38,9 @@ class AuditChainHead(models.Model):
     sequence = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
+    def __str__(self) -> str:
+        return f"{self.chain} #{self.sequence}"
+
 
 class AuditEvent(models.Model):
     """Who did what to which record, when, with the values before and after. Never edited."""

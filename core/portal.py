@@ -34,7 +34,11 @@ class PortalMixin(LoginRequiredMixin):
             if request.user.is_staff:
                 return redirect("admin:index")
             return redirect("bodies:apply")
-        if self.required_perm and self.body is not None and not has_body_perm(request.user, self.body, self.required_perm):
+        if (
+            self.required_perm
+            and self.body is not None
+            and not has_body_perm(request.user, self.body, self.required_perm)
+        ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

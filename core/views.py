@@ -65,7 +65,9 @@ class DashboardView(PortalMixin, TemplateView):
         context["deadlines"] = list(
             deadline_list_upcoming(body=self.body, days=DASHBOARD_DEADLINE_DAYS)[:DASHBOARD_DEADLINE_ROWS]
         )
-        context["notifications"] = list(notification_list(user=self.request.user)[:DASHBOARD_NOTIFICATION_ROWS])
+        context["notifications"] = list(
+            notification_list(user=self.request.user)[:DASHBOARD_NOTIFICATION_ROWS]
+        )
         context["active_accreditations"] = (
             Accreditation.objects.for_body(self.body).filter(status=Accreditation.Status.ACTIVE).count()
         )

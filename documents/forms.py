@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .services import SHA256_RE
+from .services import SHA256_RE, upload_too_large_message
 
 
 class VerifyForm(forms.Form):
@@ -28,9 +28,7 @@ class VerifyForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
         if upload is not None and upload.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is too large (at most %(mb)s MB).") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
-            )
+            raise forms.ValidationError(upload_too_large_message())
         return upload
 
     def clean(self) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -323,15 +324,16 @@ class VerificationResult:
     reason: str
 
 
+def upload_too_large_message() -> str:
+    return _("The file is too large (at most %(size)s).") % {
+        "size": filesizeformat(settings.UPLOAD_MAX_BYTES)
+    }
+
+
 def document_check_pdf(content: bytes) -> None:
     """An upload to verify must be a PDF no larger than UPLOAD_MAX_BYTES."""
     if len(content) > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            {
-                "file": _("The file is too large (at most %(mb)s MB).")
-                % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
-            }
-        )
+        raise ValidationError({"file": upload_too_large_message()})
     if not content.startswith(PDF_MAGIC):
         raise ValidationError({"file": _("This is not a PDF file.")})
 

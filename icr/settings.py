@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "reminders",
     # capabilities
     "bodies",
+    "competence",
     "audits",
     "impartiality",
     "complaints",
@@ -251,6 +252,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "documents.tasks.documents_reconcile_task",
         "schedule": timedelta(minutes=5),
     },
+    "competences-expire": {
+        "task": "competence.tasks.competences_expire_task",
+        "schedule": timedelta(hours=1),
+    },
     "accreditations-expire": {
         "task": "bodies.tasks.accreditations_expire_task",
         "schedule": timedelta(hours=1),
@@ -366,3 +371,6 @@ ACCREDITATION_REMINDER_OFFSETS = env_int_list("ACCREDITATION_REMINDER_OFFSETS", 
 DOCUMENT_RENDER_STALE_MINUTES = env_int("DOCUMENT_RENDER_STALE_MINUTES", 10)
 NOTIFICATION_EMAIL_STALE_MINUTES = env_int("NOTIFICATION_EMAIL_STALE_MINUTES", 10)
 REMINDER_SWEEP_BATCH = env_int("REMINDER_SWEEP_BATCH", 2000)
+COMPETENCE_REMINDER_OFFSETS = env_int_list("COMPETENCE_REMINDER_OFFSETS", "-60,-30,0")
+UNDERTAKING_GRACE_DAYS = env_int("UNDERTAKING_GRACE_DAYS", 14)
+UNDERTAKING_REMINDER_OFFSETS = env_int_list("UNDERTAKING_REMINDER_OFFSETS", "0,7,30")

@@ -60,16 +60,17 @@ class Sector(models.Model):
     name = models.CharField(max_length=300)
     version = models.CharField(max_length=40)
     is_current = models.BooleanField(default=True)
+    sort_key = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["scheme", "version", "sort_key"]
         constraints = [
-            models.UniqueConstraint(fields=["scheme", "code", "version"], name="sector_scheme_code_version_unique")
+            models.UniqueConstraint(
+                fields=["scheme", "code", "version"], name="sector_scheme_code_version_unique"
+            )
         ]
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
-
-    sort_key = models.PositiveIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:
         label = "IAF" if self.scheme == self.Scheme.IAF else "GHG scope"

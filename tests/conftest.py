@@ -39,7 +39,11 @@ def world(db) -> World:  # type: ignore[no-untyped-def]
         MembershipFactory(user=member, body=body, roles=[Role.AUDITOR])
         return Tenant(body=body, admin=admin, member=member)
 
-    return World(a=tenant("A"), b=tenant("B"), staff=StaffFactory(email="staff@icr.example", full_name="Registry Staff"))
+    return World(
+        a=tenant("A"),
+        b=tenant("B"),
+        staff=StaffFactory(email="staff@icr.example", full_name="Registry Staff"),
+    )
 
 
 @pytest.fixture

@@ -47,8 +47,11 @@ class BodyFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def activities(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         if create:
-            self.activities.set(extracted if extracted is not None else Activity.objects.filter(
-                code__in=["validation", "verification"]))
+            self.activities.set(
+                extracted
+                if extracted is not None
+                else Activity.objects.filter(code__in=["validation", "verification"])
+            )
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -91,7 +94,9 @@ class AccreditationFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         self.scope_activities.set(Activity.objects.filter(code__in=["validation", "verification"]))
-        self.scope_standards.set(Standard.objects.filter(code__in=["iso-14064-2", "iso-14064-3", "icr-programme"]))
+        self.scope_standards.set(
+            Standard.objects.filter(code__in=["iso-14064-2", "iso-14064-3", "icr-programme"])
+        )
         self.scope_sectors.set(Sector.objects.filter(scheme="ghg", code__in=["1", "3", "14"]))
 
 

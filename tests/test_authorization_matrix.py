@@ -35,10 +35,16 @@ def public() -> dict[str, int]:
     return every(200)
 
 
-def portal(member_a: int = 200, admin_a: int = 200, member_b: int = 200, admin_b: int = 200) -> dict[str, int]:
+def portal(
+    member_a: int = 200, admin_a: int = 200, member_b: int = 200, admin_b: int = 200
+) -> dict[str, int]:
     """A page of the active body: login needed; registry staff without a body are sent to the back office."""
     return {
-        "anonymous": LOGIN, "member_a": member_a, "admin_a": admin_a, "member_b": member_b, "admin_b": admin_b,
+        "anonymous": LOGIN,
+        "member_a": member_a,
+        "admin_a": admin_a,
+        "member_b": member_b,
+        "admin_b": admin_b,
         "staff": 302,
     }
 
@@ -52,7 +58,14 @@ def portal_object_of_a(member_a: int = 200, admin_a: int = 200) -> dict[str, int
 
 
 def api(anonymous: int = 401, **roles: int) -> dict[str, int]:
-    base = {"anonymous": anonymous, "member_a": 200, "admin_a": 200, "member_b": 200, "admin_b": 200, "staff": 200}
+    base = {
+        "anonymous": anonymous,
+        "member_a": 200,
+        "admin_a": 200,
+        "member_b": 200,
+        "admin_b": 200,
+        "staff": 200,
+    }
     base.update(roles)
     return base
 
@@ -122,7 +135,10 @@ def objects(world) -> dict[str, Any]:
     """One record of every kind, owned by body A."""
     accreditation = AccreditationFactory(body=world.a.body)
     token, _secret = api_token_create(
-        body=world.a.body, actor=world.a.admin, name="Registry sync", scopes={"bodies": "read"},
+        body=world.a.body,
+        actor=world.a.admin,
+        name="Registry sync",
+        scopes={"bodies": "read"},
         expires_at=timezone.now() + timedelta(days=30),
     )
     extra: dict[str, Any] = {}

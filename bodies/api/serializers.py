@@ -103,7 +103,7 @@ class MembershipOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["id", "user", "roles", "status", "created_at"]
+        fields = ["id", "user", "roles", "status", "employment", "undertaking_signed_on", "created_at"]
         read_only_fields = fields
 
 

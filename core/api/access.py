@@ -20,7 +20,9 @@ class SessionOnly(BasePermission):
         return not isinstance(request.auth, ApiToken)
 
 
-def restrict_to_body_perm(queryset: QuerySet[Any], *, user: Any, codename: str, body_field: str = "body") -> QuerySet[Any]:
+def restrict_to_body_perm(
+    queryset: QuerySet[Any], *, user: Any, codename: str, body_field: str = "body"
+) -> QuerySet[Any]:
     """Keeps the rows whose body grants `user` the object permission `bodies.<codename>`.
 
     Registry staff hold every body permission (as in `core.permissions.has_body_perm`). Others need the

@@ -25,7 +25,9 @@ class AuditEventRenderer(CamelCaseJSONRenderer):
 
 
 class AuditEventFilter(django_filters.FilterSet):
-    action = django_filters.CharFilter(field_name="action", help_text="exact action code, e.g. bodies.body.approved")
+    action = django_filters.CharFilter(
+        field_name="action", help_text="exact action code, e.g. bodies.body.approved"
+    )
     objectType = django_filters.CharFilter(field_name="object_type", help_text="e.g. bodies.accreditation")
     objectId = django_filters.CharFilter(field_name="object_id")
     body = django_filters.UUIDFilter(field_name="body_id")
@@ -42,8 +44,16 @@ class AuditEventFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List audit events", tags=["audit"], responses={200: AuditEventSerializer(many=True), **errors(400, 401, 403)}),
-    retrieve=extend_schema(summary="One audit event", tags=["audit"], responses={200: AuditEventSerializer, **errors(401, 403, 404)}),
+    list=extend_schema(
+        summary="List audit events",
+        tags=["audit"],
+        responses={200: AuditEventSerializer(many=True), **errors(400, 401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="One audit event",
+        tags=["audit"],
+        responses={200: AuditEventSerializer, **errors(401, 403, 404)},
+    ),
 )
 class AuditEventViewSet(TenantReadOnlyViewSet):
     queryset = AuditEvent.objects.all()
@@ -57,4 +67,6 @@ class AuditEventViewSet(TenantReadOnlyViewSet):
 
     def get_queryset(self) -> QuerySet[Any]:
         # Seeing a body is not enough: its trail is for those holding `view_audit_trail` (body admins).
-        return restrict_to_body_perm(super().get_queryset(), user=self.request.user, codename="view_audit_trail")
+        return restrict_to_body_perm(
+            super().get_queryset(), user=self.request.user, codename="view_audit_trail"
+        )

@@ -28,7 +28,9 @@ class StandardFilter(django_filters.FilterSet):
 
 class SectorFilter(django_filters.FilterSet):
     scheme = django_filters.ChoiceFilter(choices=Sector.Scheme.choices)
-    current = django_filters.BooleanFilter(field_name="is_current", help_text="only the current list versions")
+    current = django_filters.BooleanFilter(
+        field_name="is_current", help_text="only the current list versions"
+    )
 
     class Meta:
         model = Sector
@@ -37,7 +39,10 @@ class SectorFilter(django_filters.FilterSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Activities", tags=["reference"], auth=[], responses={200: ActivitySerializer(many=True), **errors(429)}
+        summary="Activities",
+        tags=["reference"],
+        auth=[],
+        responses={200: ActivitySerializer(many=True), **errors(429)},
     )
 )
 class ActivityViewSet(PublicListViewSet):

@@ -14,6 +14,7 @@ from rest_framework import serializers
 from documents.models import Document
 from documents.registry import all_kinds
 from documents.rendering import verification_url
+from documents.services import upload_too_large_message
 
 
 class DocumentOutput(serializers.ModelSerializer):
@@ -99,9 +100,7 @@ class VerifyInput(serializers.Serializer):
 
     def validate_file(self, upload: Any) -> Any:
         if upload is not None and upload.size > settings.UPLOAD_MAX_BYTES:
-            raise serializers.ValidationError(
-                _("The file is too large (at most %(mb)s MB).") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
-            )
+            raise serializers.ValidationError(upload_too_large_message())
         return upload
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -472,7 +472,15 @@ def test_members_are_listed_with_their_roles(world):
         ("admin.a@example.org", ["body_admin"], "active"),
         ("member.a@example.org", ["auditor"], "active"),
     ]
-    assert set(data["members"][0]) == {"id", "user", "roles", "status", "createdAt"}
+    assert set(data["members"][0]) == {
+        "id",
+        "user",
+        "roles",
+        "status",
+        "employment",
+        "undertakingSignedOn",
+        "createdAt",
+    }
     assert set(data["members"][0]["user"]) == {"id", "email", "fullName"}
 
 

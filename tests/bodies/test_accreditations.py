@@ -40,7 +40,9 @@ def test_cycle_of_exactly_five_years_is_accepted(world):
     # last allowed day: valid_from + 5 years - 1 day
     acc = services.accreditation_create(body=world.a.body, actor=world.a.admin, fields=fields(), **scope())
     assert acc.valid_to == date(2031, 2, 28)
-    assert AuditEvent.objects.filter(action="bodies.accreditation.created", object_id=str(acc.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="bodies.accreditation.created", object_id=str(acc.pk)).count() == 1
+    )
 
 
 def test_cycle_one_day_longer_than_five_years_is_refused(world):
@@ -62,14 +64,18 @@ def test_cycle_limit_is_a_setting(world, settings):
 
 def test_leap_day_start(world):
     acc = services.accreditation_create(
-        body=world.a.body, actor=world.a.admin,
-        fields=fields(valid_from=date(2028, 2, 29), valid_to=date(2033, 2, 27)), **scope(),
+        body=world.a.body,
+        actor=world.a.admin,
+        fields=fields(valid_from=date(2028, 2, 29), valid_to=date(2033, 2, 27)),
+        **scope(),
     )
     assert acc.pk
     with pytest.raises(ValidationError):
         services.accreditation_create(
-            body=world.a.body, actor=world.a.admin,
-            fields=fields(certificate_number="X2", valid_from=date(2028, 2, 29), valid_to=date(2033, 2, 28)), **scope(),
+            body=world.a.body,
+            actor=world.a.admin,
+            fields=fields(certificate_number="X2", valid_from=date(2028, 2, 29), valid_to=date(2033, 2, 28)),
+            **scope(),
         )
 
 
@@ -84,8 +90,12 @@ def test_end_before_start_is_refused(world):
 def test_empty_scope_is_refused(world):
     with pytest.raises(ValidationError) as exc:
         services.accreditation_create(
-            body=world.a.body, actor=world.a.admin, fields=fields(),
-            scope_activities=[], scope_standards=[], scope_sectors=[],
+            body=world.a.body,
+            actor=world.a.admin,
+            fields=fields(),
+            scope_activities=[],
+            scope_standards=[],
+            scope_sectors=[],
         )
     assert set(exc.value.message_dict) == {"scope_activities", "scope_standards", "scope_sectors"}
 
@@ -93,8 +103,10 @@ def test_empty_scope_is_refused(world):
 def test_ghg_programme_needs_its_name(world):
     with pytest.raises(ValidationError) as exc:
         services.accreditation_create(
-            body=world.a.body, actor=world.a.admin,
-            fields=fields(standard=Accreditation.Standard.GHG_PROGRAMME), **scope(),
+            body=world.a.body,
+            actor=world.a.admin,
+            fields=fields(standard=Accreditation.Standard.GHG_PROGRAMME),
+            **scope(),
         )
     assert "programme_name" in exc.value.message_dict
 
@@ -116,7 +128,9 @@ def test_member_without_role_and_other_body_cannot_create(world):
 
 def test_update_records_before_and_after(world):
     acc = services.accreditation_create(body=world.a.body, actor=world.a.admin, fields=fields(), **scope())
-    services.accreditation_update(accreditation=acc, actor=world.a.admin, fields={"valid_to": date(2030, 12, 31)})
+    services.accreditation_update(
+        accreditation=acc, actor=world.a.admin, fields={"valid_to": date(2030, 12, 31)}
+    )
     event = AuditEvent.objects.get(action="bodies.accreditation.updated")
     assert event.before == {"valid_to": "2031-02-28"}
     assert event.after == {"valid_to": "2030-12-31"}
@@ -125,7 +139,9 @@ def test_update_records_before_and_after(world):
 def test_update_cannot_stretch_the_cycle(world):
     acc = services.accreditation_create(body=world.a.body, actor=world.a.admin, fields=fields(), **scope())
     with pytest.raises(ValidationError):
-        services.accreditation_update(accreditation=acc, actor=world.a.admin, fields={"valid_to": date(2031, 3, 1)})
+        services.accreditation_update(
+            accreditation=acc, actor=world.a.admin, fields={"valid_to": date(2031, 3, 1)}
+        )
     acc.refresh_from_db()
     assert acc.valid_to == date(2031, 2, 28)
 
@@ -147,7 +163,9 @@ def test_suspend_reinstate_withdraw(world):
 
 def test_expiry_sweep_marks_ended_accreditations_in_the_body_time_zone(world):
     today = date(2027, 6, 10)
-    ended_yesterday = AccreditationFactory(body=world.a.body, valid_from=date(2023, 1, 1), valid_to=today - timedelta(1))
+    ended_yesterday = AccreditationFactory(
+        body=world.a.body, valid_from=date(2023, 1, 1), valid_to=today - timedelta(1)
+    )
     ends_today = AccreditationFactory(body=world.a.body, valid_from=date(2023, 1, 1), valid_to=today)
     # when
     changed = services.accreditations_expire(today=today)

@@ -59,7 +59,9 @@ def test_full_life_cycle_records_every_decision(world, django_capture_on_commit_
     # given an applicant with a recorded agreement
     body = BodyFactory(status=Body.Status.APPLICANT, agreement_reference="", agreement_signed_on=None)
     staff = world.staff
-    services.body_record_agreement(body=body, actor=staff, reference="ICR-AGR-2026-17", signed_on=body.applied_at.date())
+    services.body_record_agreement(
+        body=body, actor=staff, reference="ICR-AGR-2026-17", signed_on=body.applied_at.date()
+    )
     # when
     services.body_start_review(body=body, actor=staff, reason="Application complete")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -71,7 +73,11 @@ def test_full_life_cycle_records_every_decision(world, django_capture_on_commit_
     body.refresh_from_db()
     assert body.status == Body.Status.WITHDRAWN
     assert body.status_reason == "Agreement terminated"
-    history = list(BodyStatusChange.objects.filter(body=body).order_by("decided_at").values_list("from_status", "to_status"))
+    history = list(
+        BodyStatusChange.objects.filter(body=body)
+        .order_by("decided_at")
+        .values_list("from_status", "to_status")
+    )
     assert history == [
         ("applicant", "under_review"),
         ("under_review", "approved"),

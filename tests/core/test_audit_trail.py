@@ -83,7 +83,10 @@ def test_tampering_is_detected(world):
     chain = str(world.a.body.pk)
     assert audit_verify_chain(chain).ok
     # when someone with database access edits the middle event
-    _tamper("UPDATE core_auditevent SET after = %s WHERE chain = %s AND sequence = 2", ['{"contact_phone": "X"}', chain])
+    _tamper(
+        "UPDATE core_auditevent SET after = %s WHERE chain = %s AND sequence = 2",
+        ['{"contact_phone": "X"}', chain],
+    )
     # then verification names it, and the command fails
     report = audit_verify_chain(chain)
     assert report.ok is False

@@ -30,7 +30,11 @@ def _production_env(**extra: str) -> dict[str, str]:
 def test_check_deploy_prints_no_warning():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=_production_env(), capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -48,8 +52,12 @@ def test_production_refuses_to_start_without_a_secret():
 
 def test_bad_boolean_fails_loudly():
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=_production_env(SECURE_SSL_REDIRECT="maybe"),
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_production_env(SECURE_SSL_REDIRECT="maybe"),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "SECURE_SSL_REDIRECT must be a boolean" in result.stderr

@@ -51,7 +51,9 @@ def request_letter(world) -> Callable[..., Document]:  # type: ignore[no-untyped
 def ready_document(world) -> Callable[..., Document]:  # type: ignore[no-untyped-def]
     """A ready document with a small stand-in file (no rendering), for download and verification tests."""
 
-    def make(body: Any = None, kind: str = APPROVAL_LETTER, content: bytes | None = None, **fields: Any) -> Document:
+    def make(
+        body: Any = None, kind: str = APPROVAL_LETTER, content: bytes | None = None, **fields: Any
+    ) -> Document:
         body = body or world.a.body
         number = fields.pop("number", f"ICR-DOC-2026-T{Document.objects.count():05d}")
         content = content if content is not None else b"%PDF-1.7\n" + number.encode() + b"\n%%EOF\n"

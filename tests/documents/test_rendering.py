@@ -119,6 +119,6 @@ def test_logo_is_inlined_and_nothing_is_fetched(world, request_letter):
 
 
 def test_css_strings_escape_everything_but_plain_characters():
-    assert css_string('ICR-DOC-2026-7K3QF9') == '"ICR-DOC-2026-7K3QF9"'
+    assert css_string("ICR-DOC-2026-7K3QF9") == '"ICR-DOC-2026-7K3QF9"'
     assert css_string('a"b</style>') == '"a\\22 b\\3c /style\\3e "'
     assert page_counter_content("Page %(page)s of %(pages)s") == '"Page " counter(page) " of " counter(pages)'

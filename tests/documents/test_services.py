@@ -1,4 +1,4 @@
-"""Requesting and rendering: pending row + audit + enqueue after commit; idempotent, failing, stale renders."""
+"""Requesting and rendering: pending row, audit, enqueue after commit; idempotent, failing, stale renders."""
 
 from __future__ import annotations
 
@@ -38,7 +38,9 @@ def _boom(document):  # type: ignore[no-untyped-def]
 
 def test_request_creates_a_pending_document_and_an_audit_event(world, enqueued):
     # when registry staff request body A's approval letter
-    document = document_request(kind=APPROVAL_LETTER, subject=world.a.body, body=world.a.body, actor=world.staff)
+    document = document_request(
+        kind=APPROVAL_LETTER, subject=world.a.body, body=world.a.body, actor=world.staff
+    )
 
     # then a pending row exists with a human-readable number
     document.refresh_from_db()
@@ -65,10 +67,14 @@ def test_request_creates_a_pending_document_and_an_audit_event(world, enqueued):
     }
 
 
-def test_render_is_enqueued_only_when_the_transaction_commits(world, enqueued, django_capture_on_commit_callbacks):
+def test_render_is_enqueued_only_when_the_transaction_commits(
+    world, enqueued, django_capture_on_commit_callbacks
+):
     # when a document is requested inside a transaction
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        document = document_request(kind=APPROVAL_LETTER, subject=world.a.body, body=world.a.body, actor=world.staff)
+        document = document_request(
+            kind=APPROVAL_LETTER, subject=world.a.body, body=world.a.body, actor=world.staff
+        )
         # then nothing is enqueued before the commit
         assert enqueued == []
 
@@ -81,10 +87,13 @@ def test_rolled_back_request_leaves_no_row_no_event_and_enqueues_nothing(
     world, enqueued, django_capture_on_commit_callbacks
 ):
     # when the surrounding service fails after requesting the document
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            document_request(kind=APPROVAL_LETTER, subject=world.a.body, body=world.a.body, actor=world.staff)
-            raise RuntimeError("the decision failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        document_request(kind=APPROVAL_LETTER, subject=world.a.body, body=world.a.body, actor=world.staff)
+        raise RuntimeError("the decision failed")
 
     # then nothing of it remains
     assert callbacks == []
@@ -93,7 +102,9 @@ def test_rolled_back_request_leaves_no_row_no_event_and_enqueues_nothing(
     assert AuditEvent.objects.filter(action="documents.document.requested").count() == 0
 
 
-def test_body_approval_requests_the_letter_in_its_own_transaction(world, enqueued, django_capture_on_commit_callbacks):
+def test_body_approval_requests_the_letter_in_its_own_transaction(
+    world, enqueued, django_capture_on_commit_callbacks
+):
     # given a body under review with a signed agreement
     body = BodyFactory(status=Body.Status.UNDER_REVIEW, approved_at=None)
 
@@ -137,7 +148,9 @@ def test_only_staff_or_the_bodys_admin_may_request_the_letter(world, enqueued, w
 
 def test_body_admin_may_request_their_letter_but_not_for_a_suspended_body(world, enqueued):
     # given body A's admin gets a letter
-    document = document_request(kind=APPROVAL_LETTER, subject=world.a.body, body=world.a.body, actor=world.a.admin)
+    document = document_request(
+        kind=APPROVAL_LETTER, subject=world.a.body, body=world.a.body, actor=world.a.admin
+    )
     assert document.requested_by == world.a.admin
 
     # when body A is suspended, nobody can have a new approval letter made
@@ -156,7 +169,9 @@ def test_number_clash_is_retried_inside_the_callers_transaction(world, enqueued,
 
     # when another is requested
     with transaction.atomic():
-        second = document_request(kind=APPROVAL_LETTER, subject=world.a.body, body=world.a.body, actor=world.staff)
+        second = document_request(
+            kind=APPROVAL_LETTER, subject=world.a.body, body=world.a.body, actor=world.staff
+        )
 
     # then the clash was absorbed by a savepoint and the next number used
     assert second.number == "ICR-DOC-2026-ZZZZZZ"
@@ -241,7 +256,9 @@ def test_render_in_progress_is_not_taken_over_until_stale(world, request_letter,
     # given a render another worker claimed a minute ago
     document = request_letter()
     claimed_at = timezone.now() - timedelta(minutes=1)
-    Document.objects.filter(pk=document.pk).update(status=Document.Status.RENDERING, claimed_at=claimed_at, attempts=1)
+    Document.objects.filter(pk=document.pk).update(
+        status=Document.Status.RENDERING, claimed_at=claimed_at, attempts=1
+    )
 
     # when a duplicate task runs
     result = document_render(document_id=document.pk)
@@ -331,7 +348,9 @@ def test_letters_of_different_bodies_do_not_supersede_each_other(world, request_
 # --- reconciler ---------------------------------------------------------------------------------------------
 
 
-def test_reconciler_re_enqueues_stale_pending_and_stuck_renders_only(world, request_letter, enqueued, settings):
+def test_reconciler_re_enqueues_stale_pending_and_stuck_renders_only(
+    world, request_letter, enqueued, settings
+):
     # given documents in every state, some older than the stale limit
     long_ago = timezone.now() - timedelta(minutes=settings.DOCUMENT_RENDER_STALE_MINUTES + 5)
     lost = request_letter()
@@ -340,8 +359,12 @@ def test_reconciler_re_enqueues_stale_pending_and_stuck_renders_only(world, requ
     busy = request_letter()
     ready = request_letter()
     Document.objects.filter(pk__in=[lost.pk, stuck.pk, busy.pk, ready.pk]).update(requested_at=long_ago)
-    Document.objects.filter(pk=stuck.pk).update(status=Document.Status.RENDERING, claimed_at=long_ago, attempts=1)
-    Document.objects.filter(pk=busy.pk).update(status=Document.Status.RENDERING, claimed_at=timezone.now(), attempts=1)
+    Document.objects.filter(pk=stuck.pk).update(
+        status=Document.Status.RENDERING, claimed_at=long_ago, attempts=1
+    )
+    Document.objects.filter(pk=busy.pk).update(
+        status=Document.Status.RENDERING, claimed_at=timezone.now(), attempts=1
+    )
     document_render(document_id=ready.pk)
 
     # when the reconciler runs
@@ -385,7 +408,9 @@ def test_reconciler_gives_up_on_renders_that_keep_dying(world, request_letter, s
     assert ids == []
     assert document.status == Document.Status.FAILED
     assert document.error == f"Rendering was interrupted {MAX_RENDER_ATTEMPTS} times; giving up."
-    assert AuditEvent.objects.filter(action="documents.document.failed", object_id=str(document.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="documents.document.failed", object_id=str(document.pk)).count() == 1
+    )
 
 
 # --- re-render ----------------------------------------------------------------------------------------------

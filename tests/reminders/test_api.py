@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.services import api_token_create
+from accounts.models import ApiToken
 from bodies.deadlines import ACCREDITATION_EXPIRY
 from reminders.models import Notification
 from reminders.services import notification_create
@@ -23,9 +23,10 @@ def notify(user, n: int = 1) -> list[Notification]:  # type: ignore[no-untyped-d
 
 
 def token_for(world, scopes: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
-    _token, secret = api_token_create(
-        body=world.a.body, actor=world.a.admin, name="Sync", scopes=scopes,
-        expires_at=timezone.now() + timedelta(days=30),
+    """A token of body A (made directly: these tests are about what it can reach, not how it is made)."""
+    _token, secret = ApiToken.objects.create_key(
+        name="Sync", body=world.a.body, created_by=world.a.admin, scopes=scopes,
+        expiry_date=timezone.now() + timedelta(days=30),
     )
     return secret
 

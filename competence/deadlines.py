@@ -1,0 +1,1 @@
+"""Deadline kinds of the competence capability."""

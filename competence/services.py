@@ -1,0 +1,464 @@
+"""Writes for people's membership details, competence records, evidence, training, witnessing and evaluations."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bodies.models import Membership
+from core.audit import audit_record, snapshot
+from core.errors import TransitionNotAllowed, ValidationError
+from core.permissions import require_body_perm
+from reference.models import Sector, Standard
+from reminders.services import deadline_close, deadline_upsert
+
+from .models import (
+    COMPETENCE_ROLES,
+    Basis,
+    CompetenceEvidence,
+    CompetenceRecord,
+    PeriodicEvaluation,
+    TrainingEntry,
+    WitnessedAudit,
+)
+
+COMPETENCE_EXPIRY = "competence.expiry"
+EVIDENCE_TYPES = {b"%PDF-": "application/pdf", b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+RECORD_FIELDS = [
+    "standard",
+    "sector",
+    "role",
+    "basis",
+    "notes",
+    "evaluated_by",
+    "evaluated_on",
+    "valid_until",
+    "status",
+]
+
+
+# --- competence records -------------------------------------------------------------------------------------
+
+
+def _validate_record(values: dict[str, Any]) -> None:
+    errors: dict[str, str] = {}
+    if values.get("role") not in dict(COMPETENCE_ROLES):
+        errors["role"] = _("Choose a role that needs a competence record.")
+    basis = values.get("basis") or []
+    if not basis:
+        errors["basis"] = _("Give at least one basis for the competence.")
+    elif any(item not in Basis.values for item in basis):
+        errors["basis"] = _("Unknown basis.")
+    standard: Standard | None = values.get("standard")
+    sector: Sector | None = values.get("sector")
+    if standard is not None and sector is not None and sector.scheme != standard.sector_scheme:
+        errors["sector"] = _("%(standard)s is classified by %(scheme)s, not by this sector list.") % {
+            "standard": standard,
+            "scheme": standard.get_sector_scheme_display(),
+        }
+    if values.get("valid_until") is None:
+        errors["valid_until"] = _("Give the date the competence is valid until.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def competence_propose(
+    *,
+    membership: Membership,
+    actor: Any,
+    standard: Standard,
+    sector: Sector,
+    role: str,
+    basis: list[str],
+    valid_until: date,
+    notes: str = "",
+) -> CompetenceRecord:
+    """Records a proposed competence; it counts only once someone else evaluates and approves it."""
+    require_body_perm(actor, membership.body, "manage_competence")
+    values = {
+        "standard": standard,
+        "sector": sector,
+        "role": role,
+        "basis": basis,
+        "valid_until": valid_until,
+    }
+    _validate_record(values)
+    record = CompetenceRecord(
+        body=membership.body,
+        membership=membership,
+        person=membership.user,
+        standard=standard,
+        sector=sector,
+        role=role,
+        basis=sorted(set(basis)),
+        valid_until=valid_until,
+        notes=notes,
+    )
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record.save()
+        except IntegrityError as exc:
+            if "competence_unique_scope_role" in str(exc):
+                raise ValidationError(
+                    {
+                        "role": _(
+                            "This person already has a competence record for this standard, sector and role."
+                        )
+                    }
+                ) from exc
+            raise
+        audit_record(
+            actor=actor,
+            action="competence.record.proposed",
+            obj=record,
+            body=record.body,
+            after=snapshot(record, RECORD_FIELDS),
+        )
+    return record
+
+
+def competence_approve(
+    *, record: CompetenceRecord, actor: Any, evaluated_on: date, valid_until: date | None = None
+) -> CompetenceRecord:
+    """Evaluates and approves a proposed (or renews a suspended) competence. The evaluator is never the person."""
+    require_body_perm(actor, record.body, "manage_competence")
+    errors: dict[str, str] = {}
+    if actor.pk == record.person_id:
+        errors["evaluated_by"] = _("A competence must be evaluated by someone other than the person.")
+    if evaluated_on > timezone.localdate():
+        errors["evaluated_on"] = _("The evaluation cannot be dated in the future.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = CompetenceRecord.objects.select_for_update().select_related("body").get(pk=record.pk)
+        if locked.status not in (CompetenceRecord.Status.PROPOSED,):
+            raise TransitionNotAllowed(
+                _("Only a proposed competence can be approved (this one is %(status)s).")
+                % {"status": locked.get_status_display().lower()},
+                current=locked.status,
+            )
+        until = valid_until or locked.valid_until
+        if until < evaluated_on:
+            raise ValidationError({"valid_until": _("The competence cannot end before it was evaluated.")})
+        before = snapshot(locked, RECORD_FIELDS)
+        locked.evaluated_by = actor
+        locked.evaluated_on = evaluated_on
+        locked.valid_until = until
+        locked.status = CompetenceRecord.Status.APPROVED
+        locked.save()
+        audit_record(
+            actor=actor,
+            action="competence.record.approved",
+            obj=locked,
+            body=locked.body,
+            before=before,
+            after=snapshot(locked, RECORD_FIELDS),
+        )
+        _watch_expiry(locked)
+    return locked
+
+
+def competence_renew(
+    *,
+    record: CompetenceRecord,
+    actor: Any,
+    evaluated_on: date,
+    valid_until: date,
+    basis: list[str] | None = None,
+) -> CompetenceRecord:
+    """A new evaluation extends an approved or suspended competence (and reinstates a suspended one)."""
+    require_body_perm(actor, record.body, "manage_competence")
+    if actor.pk == record.person_id:
+        raise ValidationError(
+            {"evaluated_by": _("A competence must be evaluated by someone other than the person.")}
+        )
+    if evaluated_on > timezone.localdate():
+        raise ValidationError({"evaluated_on": _("The evaluation cannot be dated in the future.")})
+    if valid_until < evaluated_on:
+        raise ValidationError({"valid_until": _("The competence cannot end before it was evaluated.")})
+    with transaction.atomic():
+        locked = CompetenceRecord.objects.select_for_update().select_related("body").get(pk=record.pk)
+        if locked.status not in (CompetenceRecord.Status.APPROVED, CompetenceRecord.Status.SUSPENDED):
+            raise TransitionNotAllowed(
+                _("Only an approved or suspended competence can be renewed."), current=locked.status
+            )
+        before = snapshot(locked, RECORD_FIELDS)
+        if basis is not None:
+            _validate_record(
+                {
+                    **{f: getattr(locked, f) for f in ("standard", "sector", "role")},
+                    "basis": basis,
+                    "valid_until": valid_until,
+                }
+            )
+            locked.basis = sorted(set(basis))
+        locked.evaluated_by = actor
+        locked.evaluated_on = evaluated_on
+        locked.valid_until = valid_until
+        locked.status = CompetenceRecord.Status.APPROVED
+        locked.status_reason = ""
+        locked.save()
+        audit_record(
+            actor=actor,
+            action="competence.record.renewed",
+            obj=locked,
+            body=locked.body,
+            before=before,
+            after=snapshot(locked, RECORD_FIELDS),
+        )
+        _watch_expiry(locked)
+    return locked
+
+
+def competence_suspend(*, record: CompetenceRecord, actor: Any, reason: str) -> CompetenceRecord:
+    require_body_perm(actor, record.body, "manage_competence")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give a reason.")})
+    with transaction.atomic():
+        locked = CompetenceRecord.objects.select_for_update().select_related("body").get(pk=record.pk)
+        if locked.status != CompetenceRecord.Status.APPROVED:
+            raise TransitionNotAllowed(
+                _("Only an approved competence can be suspended."), current=locked.status
+            )
+        locked.status = CompetenceRecord.Status.SUSPENDED
+        locked.status_reason = reason.strip()
+        locked.save(update_fields=["status", "status_reason", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="competence.record.suspended",
+            obj=locked,
+            body=locked.body,
+            before={"status": "approved"},
+            after={"status": "suspended", "reason": locked.status_reason},
+        )
+        _watch_expiry(locked)
+    return locked
+
+
+def _watch_expiry(record: CompetenceRecord) -> None:
+    if record.status == CompetenceRecord.Status.APPROVED:
+        deadline_upsert(
+            kind=COMPETENCE_EXPIRY,
+            subject=record,
+            body=record.body,
+            due_on=record.valid_until + timedelta(days=1),
+        )
+    else:
+        deadline_close(kind=COMPETENCE_EXPIRY, subject=record)
+
+
+def competences_expire(*, today: date | None = None) -> int:
+    """System sweep: approved or suspended competences past `valid_until` (in the body's time zone) expire."""
+    from zoneinfo import ZoneInfo
+
+    now = timezone.now()
+    horizon = today or (now + timedelta(days=1)).date()
+    candidates = CompetenceRecord.objects.filter(
+        status__in=[CompetenceRecord.Status.APPROVED, CompetenceRecord.Status.SUSPENDED],
+        valid_until__lt=horizon,
+    ).select_related("body")
+    changed = 0
+    for record in candidates.iterator(chunk_size=500):
+        local_today = today or now.astimezone(ZoneInfo(record.body.time_zone)).date()
+        if record.valid_until >= local_today:
+            continue
+        with transaction.atomic():
+            claimed = CompetenceRecord.objects.filter(
+                pk=record.pk, status=record.status, valid_until__lt=local_today
+            ).update(status=CompetenceRecord.Status.EXPIRED, updated_at=now)
+            if claimed:
+                audit_record(
+                    actor=None,
+                    action="competence.record.expired",
+                    obj=record,
+                    body=record.body,
+                    before={"status": record.status},
+                    after={"status": CompetenceRecord.Status.EXPIRED},
+                )
+                changed += 1
+    return changed
+
+
+# --- evidence, training, witnessing, evaluation -------------------------------------------------------------
+
+
+def check_evidence_file(upload: UploadedFile) -> bytes:
+    """Size- and type-checks an upload by its content (PDF, PNG or JPEG), not by its name."""
+    if upload.size is not None and upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": _("The file is larger than %(mb)s MB.")
+                % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+            }
+        )
+    content = upload.read()
+    upload.seek(0)
+    if len(content) > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError({"file": _("The file is too large.")})
+    if not any(content.startswith(magic) for magic in EVIDENCE_TYPES):
+        raise ValidationError({"file": _("Upload a PDF, PNG or JPEG file.")})
+    return content
+
+
+def evidence_add(
+    *, record: CompetenceRecord, actor: Any, upload: UploadedFile, description: str
+) -> CompetenceEvidence:
+    require_body_perm(actor, record.body, "manage_competence")
+    if not description.strip():
+        raise ValidationError({"description": _("Describe the evidence.")})
+    content = check_evidence_file(upload)
+    with transaction.atomic():
+        evidence = CompetenceEvidence(
+            record=record,
+            body=record.body,
+            description=description.strip()[:200],
+            sha256=hashlib.sha256(content).hexdigest(),
+            uploaded_by=actor,
+        )
+        evidence.file.save(upload.name or "evidence", upload, save=False)
+        evidence.save()
+        audit_record(
+            actor=actor,
+            action="competence.evidence.added",
+            obj=record,
+            body=record.body,
+            after={"evidence": evidence.description, "sha256": evidence.sha256},
+        )
+    return evidence
+
+
+def training_add(
+    *,
+    membership: Membership,
+    actor: Any,
+    kind: str,
+    title: str,
+    provider: str,
+    completed_on: date,
+    hours: Any,
+    standard: Standard | None = None,
+) -> TrainingEntry:
+    require_body_perm(actor, membership.body, "manage_competence")
+    errors: dict[str, str] = {}
+    if not title.strip():
+        errors["title"] = _("Name the training.")
+    if completed_on > timezone.localdate():
+        errors["completed_on"] = _("Training cannot be completed in the future.")
+    if hours is None or hours <= 0:
+        errors["hours"] = _("Hours must be more than zero.")
+    if kind not in TrainingEntry.Kind.values:
+        errors["kind"] = _("Unknown kind of training.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        entry = TrainingEntry.objects.create(
+            body=membership.body,
+            membership=membership,
+            kind=kind,
+            title=title.strip(),
+            provider=provider.strip(),
+            completed_on=completed_on,
+            hours=hours,
+            standard=standard,
+        )
+        audit_record(
+            actor=actor,
+            action="competence.training.added",
+            obj=entry,
+            body=membership.body,
+            after=snapshot(entry, ["kind", "title", "provider", "completed_on", "hours", "standard"]),
+        )
+    return entry
+
+
+def witnessed_audit_record(
+    *,
+    membership: Membership,
+    actor: Any,
+    witnessed_by: Any,
+    witnessed_on: date,
+    standard: Standard,
+    sector: Sector,
+    outcome: str,
+    engagement_reference: str = "",
+    notes: str = "",
+) -> WitnessedAudit:
+    require_body_perm(actor, membership.body, "manage_competence")
+    errors: dict[str, str] = {}
+    if witnessed_by.pk == membership.user_id:
+        errors["witnessed_by"] = _("A person cannot witness their own audit.")
+    if witnessed_on > timezone.localdate():
+        errors["witnessed_on"] = _("A witnessed audit cannot be in the future.")
+    if outcome not in WitnessedAudit.Outcome.values:
+        errors["outcome"] = _("Unknown outcome.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        witnessed = WitnessedAudit.objects.create(
+            body=membership.body,
+            membership=membership,
+            witnessed_by=witnessed_by,
+            witnessed_on=witnessed_on,
+            standard=standard,
+            sector=sector,
+            outcome=outcome,
+            engagement_reference=engagement_reference,
+            notes=notes,
+        )
+        audit_record(
+            actor=actor,
+            action="competence.witnessed_audit.recorded",
+            obj=witnessed,
+            body=membership.body,
+            after=snapshot(witnessed, ["witnessed_by", "witnessed_on", "standard", "sector", "outcome"]),
+        )
+    return witnessed
+
+
+def periodic_evaluation_record(
+    *,
+    membership: Membership,
+    actor: Any,
+    evaluated_on: date,
+    outcome: str,
+    notes: str = "",
+    next_due_on: date | None = None,
+) -> PeriodicEvaluation:
+    require_body_perm(actor, membership.body, "manage_competence")
+    errors: dict[str, str] = {}
+    if actor.pk == membership.user_id:
+        errors["evaluated_by"] = _("A person cannot evaluate themselves.")
+    if evaluated_on > timezone.localdate():
+        errors["evaluated_on"] = _("An evaluation cannot be dated in the future.")
+    if next_due_on is not None and next_due_on <= evaluated_on:
+        errors["next_due_on"] = _("The next evaluation must come after this one.")
+    if outcome not in PeriodicEvaluation.Outcome.values:
+        errors["outcome"] = _("Unknown outcome.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        evaluation = PeriodicEvaluation.objects.create(
+            body=membership.body,
+            membership=membership,
+            evaluated_by=actor,
+            evaluated_on=evaluated_on,
+            outcome=outcome,
+            notes=notes,
+            next_due_on=next_due_on,
+        )
+        audit_record(
+            actor=actor,
+            action="competence.evaluation.recorded",
+            obj=evaluation,
+            body=membership.body,
+            after=snapshot(evaluation, ["evaluated_on", "outcome", "next_due_on"]),
+        )
+    return evaluation
