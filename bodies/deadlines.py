@@ -69,9 +69,7 @@ def _accreditation_expiry_message(deadline: Deadline, offset: int) -> tuple[str,
             "Accreditation %(name)s expired %(days)s days ago (on %(due)s)",
             offset,
         )
-        text = _(
-            "The accreditation %(name)s was valid until %(last_day)s and no renewal has been recorded."
-        )
+        text = _("The accreditation %(name)s was valid until %(last_day)s and no renewal has been recorded.")
     return title % values, text % values
 
 
@@ -90,5 +88,57 @@ register(
         recipients=body_admins_of,
         message=_accreditation_expiry_message,
         url=_accreditation_url,
+    )
+)
+
+
+# --- the confidentiality and impartiality undertaking -------------------------------------------------------
+
+UNDERTAKING_UNSIGNED = "bodies.undertaking_unsigned"
+
+
+def _member_and_body_admins(deadlines: list[Deadline]) -> dict[UUID, list[Any]]:
+    admins = body_admins_of(deadlines)
+    members = Membership.objects.filter(pk__in=[d.subject_id for d in deadlines]).select_related("user")
+    people = {str(m.pk): m.user for m in members if m.user.is_active}
+    result: dict[UUID, list[Any]] = {}
+    for deadline in deadlines:
+        recipients = list(admins.get(deadline.id, []))
+        person = people.get(str(deadline.subject_id))
+        if person is not None and person not in recipients:
+            recipients.insert(0, person)
+        result[deadline.id] = recipients
+    return result
+
+
+def _undertaking_message(deadline: Deadline, offset: int) -> tuple[str, str]:
+    subject = deadline.subject
+    values = {"name": str(subject) if subject is not None else _("(no longer on record)")}
+    title = _("Undertaking not signed: %(name)s") % values
+    text = (
+        _(
+            "%(name)s has not signed the confidentiality and impartiality undertaking. They cannot be put on an "
+            "engagement team until it is signed and recorded."
+        )
+        % values
+    )
+    return title, text
+
+
+def _members_url(deadline: Deadline) -> str:
+    try:
+        return reverse("bodies:members")
+    except NoReverseMatch:
+        return "/"
+
+
+register(
+    DeadlineKind(
+        code=UNDERTAKING_UNSIGNED,
+        label=gettext_lazy("Undertaking not signed"),
+        offsets=lambda: settings.UNDERTAKING_REMINDER_OFFSETS,
+        recipients=_member_and_body_admins,
+        message=_undertaking_message,
+        url=_members_url,
     )
 )

@@ -1,1 +1,81 @@
-"""Deadline kinds of the competence capability."""
+"""Deadline kinds of the competence capability: a competence expiring."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from bodies.deadlines import body_admins_of
+from reminders.models import Deadline
+from reminders.registry import DeadlineKind, register
+
+from .models import CompetenceRecord
+from .services import COMPETENCE_EXPIRY
+
+
+def person_and_body_admins(deadlines: list[Deadline]) -> dict[UUID, list[Any]]:
+    """The person whose competence it is, and the body's administrators: two queries for the whole batch."""
+    admins = body_admins_of(deadlines)
+    records = CompetenceRecord.objects.filter(pk__in=[d.subject_id for d in deadlines]).select_related(
+        "person"
+    )
+    people = {str(record.pk): record.person for record in records if record.person.is_active}
+    result: dict[UUID, list[Any]] = {}
+    for deadline in deadlines:
+        recipients = list(admins.get(deadline.id, []))
+        person = people.get(str(deadline.subject_id))
+        if person is not None and person not in recipients:
+            recipients.insert(0, person)
+        result[deadline.id] = recipients
+    return result
+
+
+def _message(deadline: Deadline, offset: int) -> tuple[str, str]:
+    subject = deadline.subject
+    values = {
+        "name": str(subject) if subject is not None else _("(no longer on record)"),
+        "due": deadline.due_on.isoformat(),
+        "last_day": (deadline.due_on - timedelta(days=1)).isoformat(),
+        "days": abs(offset),
+    }
+    if offset < 0:
+        title = ngettext(
+            "Competence expires in %(days)s day: %(name)s",
+            "Competence expires in %(days)s days: %(name)s",
+            abs(offset),
+        )
+        text = _(
+            "The competence %(name)s is valid until %(last_day)s. Re-evaluate it before then, or the person "
+            "cannot be put on teams that need it from %(due)s."
+        )
+    else:
+        title = _("Competence expired: %(name)s")
+        text = _(
+            "The competence %(name)s was valid until %(last_day)s. It no longer counts for team planning."
+        )
+    return title % values, text % values
+
+
+def _url(deadline: Deadline) -> str:
+    try:
+        return reverse("competence:record-detail", args=[deadline.subject_id])
+    except NoReverseMatch:
+        return "/"
+
+
+register(
+    DeadlineKind(
+        code=COMPETENCE_EXPIRY,
+        label=gettext_lazy("Competence expiry"),
+        offsets=lambda: settings.COMPETENCE_REMINDER_OFFSETS,
+        recipients=person_and_body_admins,
+        message=_message,
+        url=_url,
+    )
+)

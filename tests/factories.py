@@ -106,3 +106,23 @@ def days(n: int) -> timedelta:
 
 def today() -> date:
     return timezone.localdate()
+
+
+class CompetenceRecordFactory(factory.django.DjangoModelFactory):
+    """An approved competence (ISO 14064-3, GHG sectoral scope 1, auditor), evaluated by someone else."""
+
+    class Meta:
+        model = "competence.CompetenceRecord"
+        skip_postgeneration_save = True
+
+    membership = factory.SubFactory(MembershipFactory, undertaking_signed_on=date(2024, 1, 1))
+    body = factory.LazyAttribute(lambda o: o.membership.body)
+    person = factory.LazyAttribute(lambda o: o.membership.user)
+    standard = factory.LazyFunction(lambda: Standard.objects.get(code="iso-14064-3"))
+    sector = factory.LazyFunction(lambda: sector("ghg", "1"))
+    role = Role.AUDITOR
+    basis = factory.LazyFunction(lambda: ["training", "audits_performed"])
+    evaluated_by = factory.SubFactory(UserFactory)
+    evaluated_on = date(2025, 1, 1)
+    valid_until = date(2027, 12, 31)
+    status = "approved"
