@@ -126,13 +126,27 @@ def competence_propose(
 
 
 def competence_approve(
-    *, record: CompetenceRecord, actor: Any, evaluated_on: date, valid_until: date | None = None
+    *,
+    record: CompetenceRecord,
+    actor: Any,
+    evaluated_on: date,
+    valid_until: date | None = None,
+    evaluated_by: Any = None,
 ) -> CompetenceRecord:
-    """Evaluates and approves a proposed (or renews a suspended) competence. The evaluator is never the person."""
+    """Approves a proposed competence after its evaluation, by the actor or by the named evaluator.
+
+    The evaluator is never the person (ISO/IEC 17021-1 7.2.4) and is an active member of the body.
+    """
     require_body_perm(actor, record.body, "manage_competence")
+    evaluator = evaluated_by or actor
     errors: dict[str, str] = {}
-    if actor.pk == record.person_id:
+    if evaluator.pk == record.person_id:
         errors["evaluated_by"] = _("A competence must be evaluated by someone other than the person.")
+    elif evaluated_by is not None and not (
+        evaluator.is_staff
+        or Membership.objects.active().filter(body_id=record.body_id, user_id=evaluator.pk).exists()
+    ):
+        errors["evaluated_by"] = _("The evaluator must be an active member of the body.")
     if evaluated_on > timezone.localdate():
         errors["evaluated_on"] = _("The evaluation cannot be dated in the future.")
     if errors:
@@ -149,7 +163,7 @@ def competence_approve(
         if until < evaluated_on:
             raise ValidationError({"valid_until": _("The competence cannot end before it was evaluated.")})
         before = snapshot(locked, RECORD_FIELDS)
-        locked.evaluated_by = actor
+        locked.evaluated_by = evaluator
         locked.evaluated_on = evaluated_on
         locked.valid_until = until
         locked.status = CompetenceRecord.Status.APPROVED

@@ -8,9 +8,7 @@ from accounts.models import ApiToken
 from bodies.models import Body, Role
 from core.api.serializers import BodyRefSerializer, UserRefSerializer, VisibleRelatedField
 
-_SCOPES_HELP = (
-    "resource → read | write; resources: bodies, accreditations, eligibility, documents, deadlines, auditEvents"
-)
+_SCOPES_HELP = "resource → read | write; resources: bodies, accreditations, eligibility, documents, deadlines, auditEvents"
 
 
 class ApiTokenOutput(serializers.ModelSerializer):
@@ -25,7 +23,18 @@ class ApiTokenOutput(serializers.ModelSerializer):
 
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "prefix", "body", "scopes", "created_by", "created_at", "expires_at", "revoked", "last_used_at"]
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "body",
+            "scopes",
+            "created_by",
+            "created_at",
+            "expires_at",
+            "revoked",
+            "last_used_at",
+        ]
         read_only_fields = fields
 
 

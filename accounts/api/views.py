@@ -63,7 +63,9 @@ class ApiTokenViewSet(mixins.ListModelMixin, TenantViewSet):
         return ApiToken.objects.select_related("body", "created_by").order_by("-created")
 
     def get_queryset(self) -> QuerySet[ApiToken]:
-        return restrict_to_body_perm(super().get_queryset(), user=self.request.user, codename="manage_api_tokens")
+        return restrict_to_body_perm(
+            super().get_queryset(), user=self.request.user, codename="manage_api_tokens"
+        )
 
     def create(self, request: Request) -> Response:
         data = ApiTokenCreateInput(data=request.data, context=self.get_serializer_context())
@@ -87,7 +89,9 @@ def _caller(request: Request) -> dict[str, Any]:
     """The caller's identity; a token caller sees only its own body, whoever created the token."""
     user = request.user
     token = request_token(request)
-    memberships = Membership.objects.active().filter(user=user).select_related("body").order_by("body__legal_name")
+    memberships = (
+        Membership.objects.active().filter(user=user).select_related("body").order_by("body__legal_name")
+    )
     if token is not None:
         memberships = memberships.filter(body_id=token.body_id)
     return {

@@ -68,7 +68,10 @@ class BodyInput(serializers.Serializer):
     time_zone = serializers.CharField(required=False, help_text="IANA time zone, e.g. Atlantic/Reykjavik")
     activities = PkListField(queryset=Activity.objects.all(), required=False, help_text="activity codes")
     sectors = PkListField(
-        queryset=Sector.objects.all(), child=serializers.IntegerField(), required=False, help_text="sector ids"
+        queryset=Sector.objects.all(),
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="sector ids",
     )
 
 
@@ -153,7 +156,9 @@ class AccreditationUpdateInput(serializers.Serializer):
     last_onsite_assessment = serializers.DateField(required=False, allow_null=True)
     scope_activities = PkListField(queryset=Activity.objects.all(), help_text="activity codes")
     scope_standards = PkListField(queryset=Standard.objects.all(), help_text="standard codes")
-    scope_sectors = PkListField(queryset=Sector.objects.all(), child=serializers.IntegerField(), help_text="sector ids")
+    scope_sectors = PkListField(
+        queryset=Sector.objects.all(), child=serializers.IntegerField(), help_text="sector ids"
+    )
 
 
 class AccreditationCreateInput(AccreditationUpdateInput):
@@ -189,7 +194,9 @@ class EligibilityAccreditationOutput(serializers.Serializer):
 class EligibilityOutput(serializers.Serializer):
     eligible = serializers.BooleanField()
     reasons = EligibilityReasonOutput(many=True)
-    accreditation = EligibilityAccreditationOutput(allow_null=True, help_text="the accreditation that covers it")
+    accreditation = EligibilityAccreditationOutput(
+        allow_null=True, help_text="the accreditation that covers it"
+    )
 
 
 # --- public directory ---------------------------------------------------------------------------------------
@@ -233,5 +240,15 @@ class DirectoryBodyOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Body
-        fields = ["id", "legal_name", "short_name", "country", "kind", "status", "website", "activities", "accreditations"]
+        fields = [
+            "id",
+            "legal_name",
+            "short_name",
+            "country",
+            "kind",
+            "status",
+            "website",
+            "activities",
+            "accreditations",
+        ]
         read_only_fields = fields

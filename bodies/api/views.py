@@ -103,7 +103,9 @@ class BodyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
         activities = fields.pop("activities", ())
         sectors = fields.pop("sectors", ())
         body = body_apply(actor=request.user, fields=fields, activities=activities, sectors=sectors)
-        return Response(BodyOutput(body, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
+        return Response(
+            BodyOutput(body, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
 
     def partial_update(self, request: Request, id: str) -> Response:
         body = self.get_object()
@@ -112,7 +114,9 @@ class BodyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
         fields = dict(data.validated_data)
         activities = fields.pop("activities", None)
         sectors = fields.pop("sectors", None)
-        body = body_update_profile(body=body, actor=request.user, fields=fields, activities=activities, sectors=sectors)
+        body = body_update_profile(
+            body=body, actor=request.user, fields=fields, activities=activities, sectors=sectors
+        )
         return Response(BodyOutput(body, context=self.get_serializer_context()).data)
 
     @extend_schema(
@@ -169,7 +173,9 @@ class BodyDecisionViewSet(BodyNestedMixin, viewsets.GenericViewSet):
         return permissions
 
     def list(self, request: Request, body_id: str) -> Response:
-        decisions = BodyStatusChange.objects.for_body(self.body).select_related("decided_by").order_by("-decided_at")
+        decisions = (
+            BodyStatusChange.objects.for_body(self.body).select_related("decided_by").order_by("-decided_at")
+        )
         page = self.paginate_queryset(decisions)
         return self.get_paginated_response(BodyStatusChangeOutput(page, many=True).data)
 
@@ -225,9 +231,12 @@ class BodyEligibilityView(TenantViewSetMixin, GenericAPIView):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List accreditations", responses={200: AccreditationOutput(many=True), **errors(400, 401, 403)}
+        summary="List accreditations",
+        responses={200: AccreditationOutput(many=True), **errors(400, 401, 403)},
     ),
-    retrieve=extend_schema(summary="One accreditation", responses={200: AccreditationOutput, **errors(401, 403, 404)}),
+    retrieve=extend_schema(
+        summary="One accreditation", responses={200: AccreditationOutput, **errors(401, 403, 404)}
+    ),
     create=extend_schema(
         summary="Record an accreditation",
         description="For a body the caller can see (else the field error `body: Not found.`); needs the body's "
@@ -294,7 +303,9 @@ class AccreditationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
         data = AccreditationStatusInput(data=request.data)
         data.is_valid(raise_exception=True)
         decide = ACCREDITATION_DECISIONS[data.validated_data["action"]]
-        accreditation = decide(accreditation=accreditation, actor=request.user, reason=data.validated_data["reason"])
+        accreditation = decide(
+            accreditation=accreditation, actor=request.user, reason=data.validated_data["reason"]
+        )
         return Response(AccreditationOutput(accreditation).data)
 
 
@@ -324,4 +335,3 @@ class DirectoryViewSet(PublicApiMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Body]:
         return directory_list()
-

@@ -7,7 +7,6 @@ from typing import Any
 from djangorestframework_camel_case.util import camelize
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
@@ -47,7 +46,7 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
     name = "bearerAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
-        return build_bearer_security_scheme_object(header_name="AUTHORIZATION", token_prefix="Bearer")
+        return {"type": "http", "scheme": "bearer"}
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -35,7 +35,11 @@ def bearer(secret: str) -> APIClient:
 
 def make_token(*, body: Body, creator: User, scopes: dict[str, str], days: int = 30) -> tuple[ApiToken, str]:
     return api_token_create(
-        body=body, actor=creator, name="Registry sync", scopes=scopes, expires_at=timezone.now() + timedelta(days=days)
+        body=body,
+        actor=creator,
+        name="Registry sync",
+        scopes=scopes,
+        expires_at=timezone.now() + timedelta(days=days),
     )
 
 

@@ -57,7 +57,9 @@ def test_body_admin_records_an_accreditation(world):
 
     # when A's administrator records one
     response = signed_in(world.a.admin).post(
-        url("accreditation-list"), payload(world.a.body.pk, valid_from=start, valid_to=start + timedelta(days=900)), format="json"
+        url("accreditation-list"),
+        payload(world.a.body.pk, valid_from=start, valid_to=start + timedelta(days=900)),
+        format="json",
     )
 
     # then
@@ -72,7 +74,12 @@ def test_body_admin_records_an_accreditation(world):
     )
     assert data["status"] == "active"
     accreditation = Accreditation.objects.get(pk=data["id"])
-    assert AuditEvent.objects.filter(object_id=str(accreditation.pk), action="bodies.accreditation.created").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            object_id=str(accreditation.pk), action="bodies.accreditation.created"
+        ).count()
+        == 1
+    )
 
 
 def test_the_cycle_may_last_five_years_less_one_day_and_no_longer(world):
@@ -83,11 +90,15 @@ def test_the_cycle_may_last_five_years_less_one_day_and_no_longer(world):
 
     # when one accreditation ends on the last allowed day and another a day later
     accepted = client.post(
-        url("accreditation-list"), payload(world.a.body.pk, valid_from=start, valid_to=last_allowed, number="OK-1"), format="json"
+        url("accreditation-list"),
+        payload(world.a.body.pk, valid_from=start, valid_to=last_allowed, number="OK-1"),
+        format="json",
     )
     refused = client.post(
         url("accreditation-list"),
-        payload(world.a.body.pk, valid_from=start, valid_to=start + relativedelta(years=5), number="TOO-LONG"),
+        payload(
+            world.a.body.pk, valid_from=start, valid_to=start + relativedelta(years=5), number="TOO-LONG"
+        ),
         format="json",
     )
 
@@ -98,7 +109,9 @@ def test_the_cycle_may_last_five_years_less_one_day_and_no_longer(world):
     assert refused.json() == {
         "code": "invalid",
         "message": "Some fields are not valid.",
-        "fieldErrors": {"validTo": ["An accreditation cycle is at most 5 years: the last allowed day is 2030-02-28."]},
+        "fieldErrors": {
+            "validTo": ["An accreditation cycle is at most 5 years: the last allowed day is 2030-02-28."]
+        },
     }
     assert not Accreditation.objects.filter(certificate_number="TOO-LONG").exists()
 
@@ -121,10 +134,14 @@ def test_a_body_the_caller_cannot_see_is_a_field_error_and_nothing_is_created(wo
 
     # when they record an accreditation for body A, or for a body id that is not a UUID
     response = signed_in(world.b.admin).post(
-        url("accreditation-list"), payload(world.a.body.pk, valid_from=today(), valid_to=today() + timedelta(days=9)), format="json"
+        url("accreditation-list"),
+        payload(world.a.body.pk, valid_from=today(), valid_to=today() + timedelta(days=9)),
+        format="json",
     )
     malformed = signed_in(world.b.admin).post(
-        url("accreditation-list"), payload("nope", valid_from=today(), valid_to=today() + timedelta(days=9)), format="json"
+        url("accreditation-list"),
+        payload("nope", valid_from=today(), valid_to=today() + timedelta(days=9)),
+        format="json",
     )
 
     # then
@@ -139,7 +156,9 @@ def test_an_ordinary_member_cannot_record_an_accreditation(world):
     before = Accreditation.objects.count()
 
     response = signed_in(world.a.member).post(
-        url("accreditation-list"), payload(world.a.body.pk, valid_from=today(), valid_to=today() + timedelta(days=9)), format="json"
+        url("accreditation-list"),
+        payload(world.a.body.pk, valid_from=today(), valid_to=today() + timedelta(days=9)),
+        format="json",
     )
 
     assert response.status_code == 403
@@ -175,7 +194,9 @@ def test_another_tenant_gets_404_on_read_update_and_status_and_nothing_changes(w
 
     # when B reads, patches and suspends it
     read = client.get(url("accreditation-detail", accreditation.pk))
-    patch = client.patch(url("accreditation-detail", accreditation.pk), {"certificateNumber": "X"}, format="json")
+    patch = client.patch(
+        url("accreditation-detail", accreditation.pk), {"certificateNumber": "X"}, format="json"
+    )
     suspend = client.post(
         url("accreditation-status", accreditation.pk), {"action": "suspend", "reason": "x"}, format="json"
     )
@@ -196,15 +217,23 @@ def test_status_decisions_follow_the_transition_map(world):
 
     # when it is reinstated while active, then suspended, reinstated and withdrawn
     early = client.post(status_url, {"action": "reinstate", "reason": "x"}, format="json")
-    suspended = client.post(status_url, {"action": "suspend", "reason": "Surveillance overdue"}, format="json")
-    reinstated = client.post(status_url, {"action": "reinstate", "reason": "Surveillance done"}, format="json")
+    suspended = client.post(
+        status_url, {"action": "suspend", "reason": "Surveillance overdue"}, format="json"
+    )
+    reinstated = client.post(
+        status_url, {"action": "reinstate", "reason": "Surveillance done"}, format="json"
+    )
     withdrawn = client.post(status_url, {"action": "withdraw", "reason": "Ceased"}, format="json")
     again = client.post(status_url, {"action": "suspend", "reason": "x"}, format="json")
 
     # then
     assert early.status_code == 409
-    assert early.json()["message"] == "Only a suspended accreditation can be reinstated."
-    assert [r.json()["status"] for r in (suspended, reinstated, withdrawn)] == ["suspended", "active", "withdrawn"]
+    assert early.json()["message"] == "An accreditation that is Active cannot become Active."
+    assert [r.json()["status"] for r in (suspended, reinstated, withdrawn)] == [
+        "suspended",
+        "active",
+        "withdrawn",
+    ]
     assert withdrawn.json()["statusReason"] == "Ceased"
     assert again.status_code == 409
     assert Accreditation.objects.get(pk=accreditation.pk).status == "withdrawn"
@@ -224,13 +253,19 @@ def test_an_ordinary_member_cannot_change_the_status(world):
 def test_list_filters(world):
     # given three accreditations of A and one of B
     t = today()
-    current = AccreditationFactory(body=world.a.body, valid_from=t - timedelta(days=10), valid_to=t + timedelta(days=100))
+    current = AccreditationFactory(
+        body=world.a.body, valid_from=t - timedelta(days=10), valid_to=t + timedelta(days=100)
+    )
     later = AccreditationFactory(
-        body=world.a.body, standard=Accreditation.Standard.ISO_17029, valid_from=t + timedelta(days=50),
+        body=world.a.body,
+        standard=Accreditation.Standard.ISO_17029,
+        valid_from=t + timedelta(days=50),
         valid_to=t + timedelta(days=400),
     )
     later.scope_sectors.set([sector("ghg", "3")])
-    suspended = AccreditationFactory(body=world.a.body, status=Accreditation.Status.SUSPENDED, valid_to=t + timedelta(days=30))
+    suspended = AccreditationFactory(
+        body=world.a.body, status=Accreditation.Status.SUSPENDED, valid_to=t + timedelta(days=30)
+    )
     suspended.scope_activities.set([])
     suspended.scope_activities.add("certification")
     other = AccreditationFactory(body=world.b.body)
@@ -246,16 +281,30 @@ def test_list_filters(world):
     assert ids(body=world.a.body.pk, status="suspended") == {str(suspended.pk)}
     assert ids(standard="iso_iec_17029") == {str(later.pk)}
     assert ids(body=world.a.body.pk, activity="certification") == {str(suspended.pk)}
-    assert ids(body=world.a.body.pk, sector=sector("ghg", "3").pk) == {str(current.pk), str(later.pk), str(suspended.pk)}
+    assert ids(body=world.a.body.pk, sector=sector("ghg", "3").pk) == {
+        str(current.pk),
+        str(later.pk),
+        str(suspended.pk),
+    }
     assert ids(body=world.a.body.pk, sector=sector("ghg", "1").pk) == {str(current.pk), str(suspended.pk)}
-    assert ids(body=world.a.body.pk, scopeStandard="iso-14064-3") == {str(current.pk), str(later.pk), str(suspended.pk)}
-    assert ids(body=world.a.body.pk, validOn=(t + timedelta(days=60)).isoformat()) == {str(current.pk), str(later.pk)}
+    assert ids(body=world.a.body.pk, scopeStandard="iso-14064-3") == {
+        str(current.pk),
+        str(later.pk),
+        str(suspended.pk),
+    }
+    assert ids(body=world.a.body.pk, validOn=(t + timedelta(days=60)).isoformat()) == {
+        str(current.pk),
+        str(later.pk),
+    }
     assert ids(body=world.a.body.pk, validToBefore=(t + timedelta(days=100)).isoformat()) == {
         str(current.pk),
         str(suspended.pk),
     }
-    assert ids(validToAfter=(t + timedelta(days=101)).isoformat(), validToBefore=(t + timedelta(days=400)).isoformat()) == {
-        str(later.pk)
-    }
+    assert ids(
+        validToAfter=(t + timedelta(days=101)).isoformat(),
+        validToBefore=(t + timedelta(days=400)).isoformat(),
+    ) == {str(later.pk)}
     assert ids(validFromAfter=t.isoformat()) == {str(later.pk)}
-    assert ids(validFromBefore=(t - timedelta(days=11)).isoformat(), body=world.a.body.pk) == {str(suspended.pk)}
+    assert ids(validFromBefore=(t - timedelta(days=11)).isoformat(), body=world.a.body.pk) == {
+        str(suspended.pk)
+    }

@@ -110,7 +110,9 @@ def test_filters(trail):
     # given an accreditation-level event in A
     accreditation = AccreditationFactory(body=trail.a.body)
     with transaction.atomic():
-        audit_record(actor=trail.a.admin, action="bodies.accreditation.updated", obj=accreditation, body=trail.a.body)
+        audit_record(
+            actor=trail.a.admin, action="bodies.accreditation.updated", obj=accreditation, body=trail.a.body
+        )
     client = signed_in(trail.staff)
     now = timezone.now()
 
@@ -118,13 +120,17 @@ def test_filters(trail):
         return actions(client.get(url("audit-event-list"), params))
 
     # then
-    assert listed(action="bodies.accreditation.updated") == [(str(trail.a.body.pk), "bodies.accreditation.updated")]
+    assert listed(action="bodies.accreditation.updated") == [
+        (str(trail.a.body.pk), "bodies.accreditation.updated")
+    ]
     assert listed(objectType="bodies.accreditation", objectId=str(accreditation.pk)) == [
         (str(trail.a.body.pk), "bodies.accreditation.updated")
     ]
     assert listed(body=str(trail.b.body.pk)) == [(str(trail.b.body.pk), "bodies.body.profile_updated")]
     assert listed(createdAfter=(now + timedelta(seconds=1)).isoformat()) == []
-    assert len(listed(createdBefore=now.isoformat(), createdAfter=(now - timedelta(minutes=5)).isoformat())) == 4
+    assert (
+        len(listed(createdBefore=now.isoformat(), createdAfter=(now - timedelta(minutes=5)).isoformat())) == 4
+    )
     assert client.get(url("audit-event-list"), {"body": "nope"}).status_code == 400
 
 

@@ -54,7 +54,10 @@ def test_list_uses_the_icr_envelope_with_limit_and_page(world):
     assert response.status_code == 200
     data = response.json()
     assert set(data) == {"bodies", "pagination"}
-    assert [b["legalName"] for b in data["bodies"]] == ["Body C Verification ehf.", "Body D Verification ehf."]
+    assert [b["legalName"] for b in data["bodies"]] == [
+        "Body C Verification ehf.",
+        "Body D Verification ehf.",
+    ]
     assert data["pagination"] == {"total": 5, "currentPage": 2, "pageCount": 3, "nextPage": 3, "prevPage": 1}
 
 
@@ -67,7 +70,13 @@ def test_last_and_first_pages_have_no_next_or_previous(world):
     beyond = client.get(url("body-list"), {"limit": 5, "page": 2})
 
     # then
-    assert first.json()["pagination"] == {"total": 2, "currentPage": 1, "pageCount": 1, "nextPage": None, "prevPage": None}
+    assert first.json()["pagination"] == {
+        "total": 2,
+        "currentPage": 1,
+        "pageCount": 1,
+        "nextPage": None,
+        "prevPage": None,
+    }
     assert beyond.status_code == 404
     assert beyond.json()["code"] == "not_found"
 
@@ -117,7 +126,10 @@ def test_another_tenants_body_is_not_found(world):
 def test_list_filters_search_and_ordering(world):
     # given an applicant product CB in Norway beside A and B
     BodyFactory(
-        legal_name="Fjord Product Cert AS", short_name="FPC", country="NO", kind=Body.Kind.PRODUCT_CB,
+        legal_name="Fjord Product Cert AS",
+        short_name="FPC",
+        country="NO",
+        kind=Body.Kind.PRODUCT_CB,
         status=Body.Status.APPLICANT,
     )
     client = signed_in(world.staff)
@@ -133,7 +145,11 @@ def test_list_filters_search_and_ordering(world):
     assert names(country="no") == ["Fjord Product Cert AS"]
     assert names(q="fpc") == ["Fjord Product Cert AS"]
     assert names(q="body b") == ["Body B Verification ehf."]
-    assert names(ordering="-legalName") == ["Fjord Product Cert AS", "Body B Verification ehf.", "Body A Verification ehf."]
+    assert names(ordering="-legalName") == [
+        "Fjord Product Cert AS",
+        "Body B Verification ehf.",
+        "Body A Verification ehf.",
+    ]
     assert names(ordering="-appliedAt")[0] == "Fjord Product Cert AS"
 
 
@@ -181,7 +197,9 @@ def test_a_signed_in_person_applies_and_becomes_the_body_admin(world):
     body = Body.objects.get(pk=data["id"])
     membership = Membership.objects.get(body=body)
     assert (membership.user, membership.roles) == (applicant, [Role.BODY_ADMIN])
-    assert list(AuditEvent.objects.filter(body=body).values_list("action", flat=True)) == ["bodies.body.applied"]
+    assert list(AuditEvent.objects.filter(body=body).values_list("action", flat=True)) == [
+        "bodies.body.applied"
+    ]
 
 
 def test_apply_with_missing_and_invalid_fields_is_refused(world):
@@ -262,7 +280,9 @@ def test_body_admin_updates_the_profile_with_codes_and_ids(world):
 
 def test_unknown_codes_are_field_errors_and_change_nothing(world):
     response = signed_in(world.a.admin).patch(
-        url("body-detail", world.a.body.pk), {"shortName": "X", "activities": ["verification", "juggling"]}, format="json"
+        url("body-detail", world.a.body.pk),
+        {"shortName": "X", "activities": ["verification", "juggling"]},
+        format="json",
     )
 
     assert response.status_code == 400
@@ -288,7 +308,9 @@ def test_an_ordinary_member_cannot_change_the_profile(world):
 
 
 def test_another_tenant_cannot_change_the_profile(world):
-    response = signed_in(world.b.admin).patch(url("body-detail", world.a.body.pk), {"shortName": "X"}, format="json")
+    response = signed_in(world.b.admin).patch(
+        url("body-detail", world.a.body.pk), {"shortName": "X"}, format="json"
+    )
 
     assert response.status_code == 404
     assert Body.objects.get(pk=world.a.body.pk).short_name == "Body A"
@@ -311,8 +333,12 @@ def test_staff_take_an_applicant_through_review_to_approval(world):
     client = signed_in(world.staff)
 
     # when staff start the review and approve
-    review = client.post(url("body-decisions", body.pk), {"action": "start_review", "reason": "Complete file"}, format="json")
-    approve = client.post(url("body-decisions", body.pk), {"action": "approve", "reason": "Criteria met"}, format="json")
+    review = client.post(
+        url("body-decisions", body.pk), {"action": "start_review", "reason": "Complete file"}, format="json"
+    )
+    approve = client.post(
+        url("body-decisions", body.pk), {"action": "approve", "reason": "Criteria met"}, format="json"
+    )
 
     # then
     assert review.status_code == 200, review.content
@@ -327,7 +353,14 @@ def test_staff_take_an_applicant_through_review_to_approval(world):
         ("applicant", "under_review", "Complete file"),
     ]
     assert history["decisions"][0]["decidedBy"] == {"id": str(world.staff.pk), "fullName": "Registry Staff"}
-    assert set(history["decisions"][0]) == {"id", "fromStatus", "toStatus", "reason", "decidedBy", "decidedAt"}
+    assert set(history["decisions"][0]) == {
+        "id",
+        "fromStatus",
+        "toStatus",
+        "reason",
+        "decidedBy",
+        "decidedAt",
+    }
 
 
 def test_approving_an_applicant_is_a_conflict(world):
@@ -361,8 +394,12 @@ def test_of_two_approvals_one_wins_and_the_other_conflicts(world):
     second_client = signed_in(StaffFactory())
 
     # when both approve
-    first = first_client.post(url("body-decisions", body.pk), {"action": "approve", "reason": "OK"}, format="json")
-    second = second_client.post(url("body-decisions", body.pk), {"action": "approve", "reason": "OK too"}, format="json")
+    first = first_client.post(
+        url("body-decisions", body.pk), {"action": "approve", "reason": "OK"}, format="json"
+    )
+    second = second_client.post(
+        url("body-decisions", body.pk), {"action": "approve", "reason": "OK too"}, format="json"
+    )
 
     # then exactly one decision is recorded
     assert (first.status_code, second.status_code) == (200, 409)
@@ -406,8 +443,12 @@ def test_a_token_cannot_make_registry_decisions_even_a_staff_created_one(world):
 def test_a_decision_needs_a_known_action_and_a_reason(world):
     client = signed_in(world.staff)
 
-    blank = client.post(url("body-decisions", world.a.body.pk), {"action": "suspend", "reason": " "}, format="json")
-    unknown = client.post(url("body-decisions", world.a.body.pk), {"action": "explode", "reason": "x"}, format="json")
+    blank = client.post(
+        url("body-decisions", world.a.body.pk), {"action": "suspend", "reason": " "}, format="json"
+    )
+    unknown = client.post(
+        url("body-decisions", world.a.body.pk), {"action": "explode", "reason": "x"}, format="json"
+    )
 
     assert blank.status_code == 400
     assert blank.json()["fieldErrors"] == {"reason": ["A registry decision needs a reason."]}
@@ -430,7 +471,9 @@ def test_staff_record_the_agreement(world):
 
     # when
     response = signed_in(world.staff).post(
-        url("body-agreement", body.pk), {"reference": "ICR-AGR-0999", "signedOn": signed_on.isoformat()}, format="json"
+        url("body-agreement", body.pk),
+        {"reference": "ICR-AGR-0999", "signedOn": signed_on.isoformat()},
+        format="json",
     )
 
     # then

@@ -113,7 +113,11 @@ def test_a_scope_that_no_accreditation_covers_is_named(world, case):
     # given the standard accreditation of A (validation/verification; ISO 14064-2/-3, ICR; GHG scopes 1, 3, 14)
     AccreditationFactory(body=world.a.body)
     override, value, code = {
-        "activity": ({"activity": "certification"}, Activity.objects.get(pk="certification"), "activity_not_in_scope"),
+        "activity": (
+            {"activity": "certification"},
+            Activity.objects.get(pk="certification"),
+            "activity_not_in_scope",
+        ),
         "standard": ({"standard": "iso-9001"}, Standard.objects.get(pk="iso-9001"), "standard_not_in_scope"),
         "sector": ({"sector": sector("ghg", "2").pk}, sector("ghg", "2"), "sector_not_in_scope"),
     }[case]

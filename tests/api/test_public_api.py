@@ -42,7 +42,17 @@ def test_a_directory_entry_shows_only_active_accreditations_and_public_fields(wo
     # then
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {"id", "legalName", "shortName", "country", "kind", "status", "website", "activities", "accreditations"}
+    assert set(data) == {
+        "id",
+        "legalName",
+        "shortName",
+        "country",
+        "kind",
+        "status",
+        "website",
+        "activities",
+        "accreditations",
+    }
     assert data["activities"] == ["validation", "verification"]
     assert len(data["accreditations"]) == 1
     entry = data["accreditations"][0]
@@ -68,7 +78,9 @@ def test_a_body_outside_the_directory_is_not_found(world, anon):
 
 def test_directory_filters(world, anon):
     # given a Norwegian product CB approved for certification
-    norwegian = BodyFactory(legal_name="Fjord Cert AS", country="NO", kind=Body.Kind.PRODUCT_CB, activities=[])
+    norwegian = BodyFactory(
+        legal_name="Fjord Cert AS", country="NO", kind=Body.Kind.PRODUCT_CB, activities=[]
+    )
     norwegian.activities.set(["certification"])
 
     def names(**params: str) -> list[str]:
@@ -78,7 +90,10 @@ def test_directory_filters(world, anon):
     assert names(country="NO") == ["Fjord Cert AS"]
     assert names(kind="vvb") == ["Body A Verification ehf.", "Body B Verification ehf."]
     assert names(activity="certification") == ["Fjord Cert AS"]
-    assert names(activity="verification", country="is") == ["Body A Verification ehf.", "Body B Verification ehf."]
+    assert names(activity="verification", country="is") == [
+        "Body A Verification ehf.",
+        "Body B Verification ehf.",
+    ]
 
 
 def test_the_directory_is_read_only(world, anon):
@@ -129,7 +144,12 @@ def test_reference_activities_and_standards(anon, db):
         {"code": "validation", "name": "Validation"},
         {"code": "verification", "name": "Verification"},
     ]
-    assert [s["code"] for s in standards.json()["standards"]] == ["iso-14001", "iso-45001", "iso-50001", "iso-9001"]
+    assert [s["code"] for s in standards.json()["standards"]] == [
+        "iso-14001",
+        "iso-45001",
+        "iso-50001",
+        "iso-9001",
+    ]
     assert set(standards.json()["standards"][0]) == {"code", "name", "kind", "sectorScheme"}
 
 
@@ -137,7 +157,9 @@ def test_reference_sectors_filter_by_scheme_and_currency(anon, db):
     # given an old version of GHG scope 1 beside the current list
     from reference.models import Sector
 
-    Sector.objects.create(scheme="ghg", code="1", name="Energy (old)", version="UNFCCC-SS:2010", is_current=False)
+    Sector.objects.create(
+        scheme="ghg", code="1", name="Energy (old)", version="UNFCCC-SS:2010", is_current=False
+    )
 
     # when
     current = anon.get(url("reference-sector-list"), {"scheme": "ghg", "current": "true", "limit": 500})
@@ -147,6 +169,10 @@ def test_reference_sectors_filter_by_scheme_and_currency(anon, db):
     assert current.status_code == 200
     codes = [s["code"] for s in current.json()["sectors"]]
     assert codes == sorted(codes, key=int)
-    assert current.json()["pagination"]["total"] == Sector.objects.filter(scheme="ghg", is_current=True).count()
+    assert (
+        current.json()["pagination"]["total"] == Sector.objects.filter(scheme="ghg", is_current=True).count()
+    )
     assert {s["scheme"] for s in current.json()["sectors"]} == {"ghg"}
-    assert [(s["code"], s["version"], s["isCurrent"]) for s in old.json()["sectors"]] == [("1", "UNFCCC-SS:2010", False)]
+    assert [(s["code"], s["version"], s["isCurrent"]) for s in old.json()["sectors"]] == [
+        ("1", "UNFCCC-SS:2010", False)
+    ]

@@ -10,7 +10,7 @@ from django.db import transaction
 from bodies.models import Body, BodyStatusChange
 from core.audit import audit_record
 from reference.models import Sector
-from tests.factories import AccreditationFactory, BodyFactory, MembershipFactory, UserFactory, sector, today
+from tests.factories import AccreditationFactory, BodyFactory, MembershipFactory, UserFactory, sector
 
 from .conftest import make_token, queries_of, signed_in, url
 
@@ -62,12 +62,16 @@ def test_directory_list(world, anon, django_assert_num_queries):
 def test_audit_events_list(world, django_assert_num_queries):
     client = signed_in(world.a.admin)
     with transaction.atomic():
-        audit_record(actor=world.a.admin, action="bodies.body.profile_updated", obj=world.a.body, body=world.a.body)
+        audit_record(
+            actor=world.a.admin, action="bodies.body.profile_updated", obj=world.a.body, body=world.a.body
+        )
     few = queries_of(client, url("audit-event-list"))
 
     with transaction.atomic():
         for _ in range(15):
-            audit_record(actor=world.a.admin, action="bodies.body.profile_updated", obj=world.a.body, body=world.a.body)
+            audit_record(
+                actor=world.a.admin, action="bodies.body.profile_updated", obj=world.a.body, body=world.a.body
+            )
 
     with django_assert_num_queries(few):
         response = client.get(url("audit-event-list"))
@@ -90,32 +94,39 @@ def test_tokens_list(world, django_assert_num_queries):
 
 
 def test_reference_sectors_list(anon, db, django_assert_num_queries):
-    few = queries_of(anon, url("reference-sector-list") + "?scheme=ghg&version=x&limit=500")
-    baseline = queries_of(anon, url("reference-sector-list") + "?limit=500")
+    few = queries_of(anon, url("reference-sector-list") + "?limit=500")
 
     for code in range(100, 140):
-        Sector.objects.create(scheme="iaf", code=str(code), name=f"Extra {code}", version="IAF-ID1:2024", sort_key=code)
+        Sector.objects.create(
+            scheme="iaf", code=str(code), name=f"Extra {code}", version="IAF-ID1:2024", sort_key=code
+        )
 
-    with django_assert_num_queries(baseline):
+    with django_assert_num_queries(few):
         response = anon.get(url("reference-sector-list") + "?limit=500")
     assert response.json()["pagination"]["total"] == Sector.objects.count()
-    assert few == baseline
 
 
 def test_decisions_and_members_lists(world, django_assert_num_queries):
+    def decide(index: int) -> None:
+        BodyStatusChange.objects.create(
+            body=world.a.body,
+            from_status="approved",
+            to_status="suspended",
+            reason=f"r{index}",
+            decided_by=UserFactory(is_staff=True),
+            decided_at=world.a.body.applied_at + timedelta(days=index),
+        )
+
+    decide(0)
     client = signed_in(world.staff)
     few_members = queries_of(client, url("body-members", world.a.body.pk))
     few_decisions = queries_of(client, url("body-decisions", world.a.body.pk))
 
-    for index in range(6):
+    for index in range(1, 7):
         MembershipFactory(body=world.a.body)
-        BodyStatusChange.objects.create(
-            body=world.a.body, from_status="approved", to_status="suspended", reason=f"r{index}",
-            decided_by=UserFactory(is_staff=True), decided_at=world.a.body.applied_at + timedelta(days=index),
-        )
+        decide(index)
 
     with django_assert_num_queries(few_members):
         assert client.get(url("body-members", world.a.body.pk)).json()["pagination"]["total"] == 8
     with django_assert_num_queries(few_decisions):
-        assert client.get(url("body-decisions", world.a.body.pk)).json()["pagination"]["total"] == 6
-    assert today()  # the factories' dates are relative to today
+        assert client.get(url("body-decisions", world.a.body.pk)).json()["pagination"]["total"] == 7

@@ -16,7 +16,18 @@ from .conftest import bearer, make_token, signed_in, url
 
 pytestmark = pytest.mark.django_db
 
-TOKEN_KEYS = {"id", "name", "prefix", "body", "scopes", "createdBy", "createdAt", "expiresAt", "revoked", "lastUsedAt"}
+TOKEN_KEYS = {
+    "id",
+    "name",
+    "prefix",
+    "body",
+    "scopes",
+    "createdBy",
+    "createdAt",
+    "expiresAt",
+    "revoked",
+    "lastUsedAt",
+}
 
 
 def accreditation_payload(body: Body) -> dict:
@@ -42,7 +53,9 @@ def test_a_read_token_can_read_but_not_write(world):
     # when it reads, then writes
     read = client.get(url("accreditation-detail", accreditation.pk))
     write = client.post(url("accreditation-list"), accreditation_payload(world.a.body), format="json")
-    suspend = client.post(url("accreditation-status", accreditation.pk), {"action": "suspend", "reason": "x"}, format="json")
+    suspend = client.post(
+        url("accreditation-status", accreditation.pk), {"action": "suspend", "reason": "x"}, format="json"
+    )
 
     # then reading works and writing is refused with nothing changed
     assert read.status_code == 200
@@ -58,12 +71,17 @@ def test_a_read_token_can_read_but_not_write(world):
 def test_a_write_token_can_write(world):
     _, secret = make_token(body=world.a.body, creator=world.a.admin, scopes={"accreditations": "write"})
 
-    response = bearer(secret).post(url("accreditation-list"), accreditation_payload(world.a.body), format="json")
+    response = bearer(secret).post(
+        url("accreditation-list"), accreditation_payload(world.a.body), format="json"
+    )
 
     assert response.status_code == 201, response.content
     created = Accreditation.objects.get(certificate_number="TOKEN-1")
     assert created.body == world.a.body
-    assert AuditEvent.objects.get(object_id=str(created.pk), action="bodies.accreditation.created").actor == world.a.admin
+    assert (
+        AuditEvent.objects.get(object_id=str(created.pk), action="bodies.accreditation.created").actor
+        == world.a.admin
+    )
 
 
 def test_a_token_outside_its_scopes_is_refused(world):
@@ -97,12 +115,19 @@ def test_a_token_sees_only_its_own_body(world):
     # given a token of body A, created by A's admin, and records in both bodies
     mine = AccreditationFactory(body=world.a.body)
     theirs = AccreditationFactory(body=world.b.body)
-    _, secret = make_token(body=world.a.body, creator=world.a.admin, scopes={"accreditations": "write", "bodies": "read"})
+    _, secret = make_token(
+        body=world.a.body, creator=world.a.admin, scopes={"accreditations": "write", "bodies": "read"}
+    )
     client = bearer(secret)
 
     # then B's records are not found and lists hold only A's
     assert client.get(url("accreditation-detail", theirs.pk)).status_code == 404
-    assert client.patch(url("accreditation-detail", theirs.pk), {"certificateNumber": "X"}, format="json").status_code == 404
+    assert (
+        client.patch(
+            url("accreditation-detail", theirs.pk), {"certificateNumber": "X"}, format="json"
+        ).status_code
+        == 404
+    )
     assert client.get(url("body-detail", world.b.body.pk)).status_code == 404
     assert [a["id"] for a in client.get(url("accreditation-list")).json()["accreditations"]] == [str(mine.pk)]
     assert [b["id"] for b in client.get(url("body-list")).json()["bodies"]] == [str(world.a.body.pk)]
@@ -128,8 +153,12 @@ def test_body_admin_creates_a_token_and_sees_the_secret_once(world):
     # when
     response = client.post(
         url("token-list"),
-        {"body": str(world.a.body.pk), "name": "Registry sync", "scopes": {"bodies": "read", "auditEvents": "read"},
-         "expiresAt": expires.isoformat()},
+        {
+            "body": str(world.a.body.pk),
+            "name": "Registry sync",
+            "scopes": {"bodies": "read", "auditEvents": "read"},
+            "expiresAt": expires.isoformat(),
+        },
         format="json",
     )
 
@@ -154,8 +183,12 @@ def test_token_creation_is_validated_by_the_service(world):
 
     response = signed_in(world.a.admin).post(
         url("token-list"),
-        {"body": str(world.a.body.pk), "name": " ", "scopes": {"payments": "write"},
-         "expiresAt": (timezone.now() - timedelta(days=1)).isoformat()},
+        {
+            "body": str(world.a.body.pk),
+            "name": " ",
+            "scopes": {"payments": "write"},
+            "expiresAt": (timezone.now() - timedelta(days=1)).isoformat(),
+        },
         format="json",
     )
 
@@ -170,10 +203,18 @@ def test_token_creation_is_validated_by_the_service(world):
 
 def test_only_body_admins_create_tokens_and_only_for_bodies_they_see(world):
     before = ApiToken.objects.count()
-    payload = {"name": "x", "scopes": {"bodies": "read"}, "expiresAt": (timezone.now() + timedelta(days=9)).isoformat()}
+    payload = {
+        "name": "x",
+        "scopes": {"bodies": "read"},
+        "expiresAt": (timezone.now() + timedelta(days=9)).isoformat(),
+    }
 
-    member = signed_in(world.a.member).post(url("token-list"), {**payload, "body": str(world.a.body.pk)}, format="json")
-    other = signed_in(world.b.admin).post(url("token-list"), {**payload, "body": str(world.a.body.pk)}, format="json")
+    member = signed_in(world.a.member).post(
+        url("token-list"), {**payload, "body": str(world.a.body.pk)}, format="json"
+    )
+    other = signed_in(world.b.admin).post(
+        url("token-list"), {**payload, "body": str(world.a.body.pk)}, format="json"
+    )
 
     assert member.status_code == 403
     assert other.status_code == 400
@@ -182,10 +223,16 @@ def test_only_body_admins_create_tokens_and_only_for_bodies_they_see(world):
 
 
 def test_a_token_cannot_mint_or_list_tokens(world):
-    _, secret = make_token(body=world.a.body, creator=world.a.admin, scopes={"bodies": "write", "audit_events": "write"})
+    _, secret = make_token(
+        body=world.a.body, creator=world.a.admin, scopes={"bodies": "write", "audit_events": "write"}
+    )
     before = ApiToken.objects.count()
-    payload = {"body": str(world.a.body.pk), "name": "x", "scopes": {"bodies": "write"},
-               "expiresAt": (timezone.now() + timedelta(days=9)).isoformat()}
+    payload = {
+        "body": str(world.a.body.pk),
+        "name": "x",
+        "scopes": {"bodies": "write"},
+        "expiresAt": (timezone.now() + timedelta(days=9)).isoformat(),
+    }
 
     minted = bearer(secret).post(url("token-list"), payload, format="json")
     listed = bearer(secret).get(url("token-list"))
@@ -207,7 +254,9 @@ def test_token_list_is_limited_to_bodies_the_caller_administers(world):
     assert listed(world.a.admin) == [str(token_a.uuid)]
     assert listed(world.a.member) == []
     assert listed(world.staff) == [str(token_b.uuid), str(token_a.uuid)]
-    assert signed_in(world.a.admin).get(url("token-list"), {"body": str(world.b.body.pk)}).json()["tokens"] == []
+    assert (
+        signed_in(world.a.admin).get(url("token-list"), {"body": str(world.b.body.pk)}).json()["tokens"] == []
+    )
 
 
 def test_revoking_a_token(world):
@@ -250,8 +299,14 @@ def test_me_for_a_signed_in_person(world):
         "language": "en",
         "isRegistryStaff": False,
         "memberships": [
-            {"body": {"id": str(world.a.body.pk), "legalName": "Body A Verification ehf."}, "roles": ["body_admin"]},
-            {"body": {"id": str(world.b.body.pk), "legalName": "Body B Verification ehf."}, "roles": ["auditor"]},
+            {
+                "body": {"id": str(world.a.body.pk), "legalName": "Body A Verification ehf."},
+                "roles": ["body_admin"],
+            },
+            {
+                "body": {"id": str(world.b.body.pk), "legalName": "Body B Verification ehf."},
+                "roles": ["auditor"],
+            },
         ],
         "token": None,
     }
@@ -274,7 +329,10 @@ def test_me_for_a_token_names_its_body_and_scopes(world):
 
     # then only the token's body shows
     assert data["memberships"] == [
-        {"body": {"id": str(world.a.body.pk), "legalName": "Body A Verification ehf."}, "roles": ["body_admin"]}
+        {
+            "body": {"id": str(world.a.body.pk), "legalName": "Body A Verification ehf."},
+            "roles": ["body_admin"],
+        }
     ]
     assert data["token"] == {
         "id": str(token.uuid),

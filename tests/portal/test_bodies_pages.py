@@ -396,7 +396,7 @@ def test_accreditation_decision_not_allowed_in_the_current_state_shows_a_message
     )
     # then
     assert response.status_code == 200
-    assert [str(m) for m in response.context["messages"]] == ["Only a suspended accreditation can be reinstated."]
+    assert [str(m) for m in response.context["messages"]] == ["An accreditation that is Active cannot become Active."]
     assert Accreditation.objects.get(pk=accreditation.pk).status == Accreditation.Status.ACTIVE
 
 
