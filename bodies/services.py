@@ -298,7 +298,7 @@ def membership_add(*, body: Body, user: Any, roles: list[str], actor: Any) -> Me
     _validate_roles(roles)
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(
-            user=user, body=body, defaults={"roles": roles}
+            user=user, body=body, defaults={"roles": sorted(set(roles))}
         )
         if not created:
             raise ValidationError({"user": _("This person already belongs to the body.")})

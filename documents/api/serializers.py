@@ -87,8 +87,9 @@ class VerifyUploadInput(serializers.Serializer):
 
 
 class VerifyLookupInput(serializers.Serializer):
+    # "sha_256": the camelCase parser turns the JSON key "sha256" into "sha_256"
     number = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    sha256 = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    sha_256 = serializers.CharField(required=False, allow_blank=True, max_length=64, help_text="hex SHA-256")
 
 
 class VerifyInput(serializers.Serializer):
@@ -96,7 +97,7 @@ class VerifyInput(serializers.Serializer):
 
     file = serializers.FileField(required=False)
     number = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    sha256 = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    sha_256 = serializers.CharField(required=False, allow_blank=True, max_length=64)
 
     def validate_file(self, upload: Any) -> Any:
         if upload is not None and upload.size > settings.UPLOAD_MAX_BYTES:
@@ -104,7 +105,7 @@ class VerifyInput(serializers.Serializer):
         return upload
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        given = [name for name in ("file", "number", "sha256") if attrs.get(name)]
+        given = [name for name in ("file", "number", "sha_256") if attrs.get(name)]
         if len(given) != 1:
             raise serializers.ValidationError(
                 _("Send a PDF file, or a document number, or a SHA-256 — one of them.")

@@ -155,8 +155,8 @@ class DocumentVerifyView(PublicApiMixin, APIView):
         upload = values.get("file")
         if upload is not None:
             result = document_verify(content=upload.read())
-        elif values.get("sha256"):
-            result = document_verify(sha256=values["sha256"])
+        elif values.get("sha_256"):
+            result = document_verify(sha256=values["sha_256"])
         else:
             result = document_verify(number=values["number"])
         public = False
