@@ -364,8 +364,10 @@ class AccreditationAdmin(ReadOnlyAdminMixin, TenantAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(ReadOnlyAdminMixin, TenantAdmin):
-    list_display = ("user", "body", "roles", "status", "created_at")
-    list_filter = ("status", ("body", admin.RelatedOnlyFieldListFilter))
+    """Every body's people (auditors, reviewers, committee members) for registry oversight."""
+
+    list_display = ("user", "body", "roles", "employment", "status", "undertaking_signed_on", "created_at")
+    list_filter = ("status", "employment", ("body", admin.RelatedOnlyFieldListFilter))
     search_fields = ("user__email", "user__full_name", "body__legal_name")
     list_select_related = ("user", "body")
 

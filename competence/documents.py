@@ -1,1 +1,69 @@
-"""Document kinds of the competence capability."""
+"""Document kinds of the competence capability: a person's competence record for an assessor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from bodies.models import Membership
+from core.permissions import has_body_perm
+from documents.models import Document
+from documents.registry import DocumentKind, register
+
+from .models import CompetenceRecord, PeriodicEvaluation, TrainingEntry, WitnessedAudit
+
+PERSON_RECORD = "competence.person_record"
+
+
+def person_record_context(document: Document) -> dict[str, Any]:
+    """Everything an accreditation body's assessor asks for about one person in one body."""
+    membership = Membership.objects.select_related("user", "body").get(pk=document.subject_id)
+    records = (
+        CompetenceRecord.objects.filter(membership=membership)
+        .select_related("standard", "sector", "evaluated_by")
+        .prefetch_related("evidence")
+        .order_by("standard__name", "sector__scheme", "sector__sort_key", "role")
+    )
+    return {
+        "membership": membership,
+        "person": membership.user,
+        "records": list(records),
+        "training": list(TrainingEntry.objects.filter(membership=membership).select_related("standard")),
+        "witnessed": list(
+            WitnessedAudit.objects.filter(membership=membership).select_related(
+                "witnessed_by", "standard", "sector"
+            )
+        ),
+        "evaluations": list(
+            PeriodicEvaluation.objects.filter(membership=membership).select_related("evaluated_by")
+        ),
+    }
+
+
+def person_record_can_request(user: Any, subject: Membership) -> bool:
+    """The body's competence managers, registry staff, or the person themselves."""
+    return has_body_perm(user, subject.body, "manage_competence") or (
+        getattr(user, "pk", None) == subject.user_id and subject.status == Membership.Status.ACTIVE
+    )
+
+
+def person_record_filename(document: Document) -> str:
+    membership = Membership.objects.select_related("user").get(pk=document.subject_id)
+    return f"competence-record-{slugify(membership.user.full_name or membership.user.email)}-{document.number}.pdf"
+
+
+register(
+    DocumentKind(
+        code=PERSON_RECORD,
+        label=_("Competence record"),
+        template_name="pdf/competence/person_record.html",
+        subject_model="bodies.Membership",
+        body_of=lambda membership: membership.body,
+        context=person_record_context,
+        can_request=person_record_can_request,
+        filename=person_record_filename,
+        public=False,
+    )
+)

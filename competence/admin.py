@@ -1,0 +1,81 @@
+"""Registry staff see every body's people and competences, with filters (read-only: bodies keep their own)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from core.admin import ReadOnlyAdminMixin, TenantAdmin
+
+from .models import (
+    CompetenceEvidence,
+    CompetenceRecord,
+    ImportBatch,
+    PeriodicEvaluation,
+    TrainingEntry,
+    WitnessedAudit,
+)
+
+
+class StaffReadOnlyAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
+
+class EvidenceInline(admin.TabularInline):
+    model = CompetenceEvidence
+    extra = 0
+    fields = ("description", "file", "sha256", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(CompetenceRecord)
+class CompetenceRecordAdmin(StaffReadOnlyAdmin):
+    list_display = ("person", "body", "standard", "sector", "role", "status", "evaluated_on", "valid_until")
+    list_filter = (
+        "status",
+        "role",
+        "standard",
+        "sector__scheme",
+        ("body", admin.RelatedOnlyFieldListFilter),
+        "valid_until",
+    )
+    search_fields = ("person__full_name", "person__email", "body__legal_name", "sector__code", "sector__name")
+    list_select_related = ("person", "body", "standard", "sector")
+    date_hierarchy = "valid_until"
+    inlines = (EvidenceInline,)
+
+
+@admin.register(TrainingEntry)
+class TrainingEntryAdmin(StaffReadOnlyAdmin):
+    list_display = ("membership", "title", "kind", "completed_on", "hours")
+    list_filter = ("kind", ("body", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "provider", "membership__user__full_name")
+    list_select_related = ("membership__user", "membership__body")
+
+
+@admin.register(WitnessedAudit)
+class WitnessedAuditAdmin(StaffReadOnlyAdmin):
+    list_display = ("membership", "witnessed_on", "standard", "sector", "outcome", "witnessed_by")
+    list_filter = ("outcome", "standard", ("body", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("membership__user", "membership__body", "standard", "sector", "witnessed_by")
+
+
+@admin.register(PeriodicEvaluation)
+class PeriodicEvaluationAdmin(StaffReadOnlyAdmin):
+    list_display = ("membership", "evaluated_on", "outcome", "next_due_on", "evaluated_by")
+    list_filter = ("outcome", ("body", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("membership__user", "membership__body", "evaluated_by")
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(StaffReadOnlyAdmin):
+    list_display = ("filename", "body", "status", "row_count", "error_count", "created_by", "created_at")
+    list_filter = ("status", ("body", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("body", "created_by")
