@@ -59,15 +59,15 @@ class DocumentAdmin(ReadOnlyAdminMixin, TenantAdmin):
 
     @admin.action(description=_("Re-render the selected failed documents"))
     def rerender(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
-        queued, refused = 0, 0
-        for document in queryset.filter(status=Document.Status.FAILED):
+        failed = list(queryset.filter(status=Document.Status.FAILED))
+        queued, skipped = 0, queryset.count() - len(failed)
+        for document in failed:
             try:
                 document_rerender(document=document, actor=request.user)
             except (TransitionNotAllowed, PermissionDenied):
-                refused += 1
+                skipped += 1  # someone else re-rendered it meanwhile
             else:
                 queued += 1
-        skipped = queryset.exclude(status=Document.Status.FAILED).count() + refused
         if queued:
             self.message_user(
                 request,

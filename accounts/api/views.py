@@ -19,7 +19,7 @@ from accounts.models import ApiToken
 from accounts.services import api_token_create, api_token_revoke
 from bodies.models import Membership
 from core.api.access import SessionOnly, restrict_to_body_perm
-from core.api.schema import IcrAutoSchema, errors
+from core.api.schema import SESSION_ONLY, IcrAutoSchema, errors
 from core.api.views import TenantViewSet, request_token
 
 from .serializers import ApiTokenCreatedOutput, ApiTokenCreateInput, ApiTokenOutput, MeOutput
@@ -37,10 +37,12 @@ class ApiTokenFilter(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="The API tokens of the bodies I administer",
+        auth=SESSION_ONLY,
         responses={200: ApiTokenOutput(many=True), **errors(400, 401, 403)},
     ),
     create=extend_schema(
         summary="Create an API token",
+        auth=SESSION_ONLY,
         description="The secret is returned once, in `key`. Signed-in callers only: a token cannot mint tokens.",
         request=ApiTokenCreateInput,
         responses={201: ApiTokenCreatedOutput, **errors(400, 401, 403)},
@@ -76,6 +78,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, TenantViewSet):
 
     @extend_schema(
         summary="Revoke an API token",
+        auth=SESSION_ONLY,
         request=None,
         responses={200: ApiTokenOutput, **errors(401, 403, 404, 409)},
     )

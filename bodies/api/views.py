@@ -32,7 +32,7 @@ from bodies.services import (
 )
 from core.api.access import SessionOnly
 from core.api.public import PublicApiMixin
-from core.api.schema import IcrAutoSchema, errors
+from core.api.schema import SESSION_ONLY, IcrAutoSchema, errors
 from core.api.views import TenantViewSet, TenantViewSetMixin, request_token
 from core.tenancy import get_visible_or_404
 
@@ -65,6 +65,7 @@ from .serializers import (
     retrieve=extend_schema(summary="One body", responses={200: BodyOutput, **errors(401, 403, 404)}),
     create=extend_schema(
         summary="Apply to ICR",
+        auth=SESSION_ONLY,
         description="The signed-in caller applies on behalf of a new body and becomes its body administrator. "
         "An API token cannot apply.",
         request=BodyInput,
@@ -121,6 +122,7 @@ class BodyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
 
     @extend_schema(
         summary="Record the signed ICR agreement",
+        auth=SESSION_ONLY,
         description="Registry staff, signed in.",
         request=BodyAgreementInput,
         responses={200: BodyOutput, **errors(400, 401, 403, 404)},
@@ -155,6 +157,7 @@ class BodyNestedMixin(TenantViewSetMixin):
     ),
     create=extend_schema(
         summary="Make a registry decision on the body",
+        auth=SESSION_ONLY,
         description="Registry staff, signed in: start_review, approve, suspend, reinstate or withdraw, with a "
         "reason. A decision the body's current status does not allow answers 409.",
         request=BodyDecisionInput,
@@ -316,12 +319,10 @@ class AccreditationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
     list=extend_schema(
         summary="Public directory of ICR-approved bodies",
         description="Approved and suspended bodies (status shown) with their active accreditations. No login.",
-        auth=[],
         responses={200: DirectoryBodyOutput(many=True), **errors(400, 429)},
     ),
     retrieve=extend_schema(
         summary="One body of the public directory",
-        auth=[],
         responses={200: DirectoryBodyOutput, **errors(404, 429)},
     ),
 )

@@ -41,7 +41,6 @@ class SectorFilter(django_filters.FilterSet):
     list=extend_schema(
         summary="Activities",
         tags=["reference"],
-        auth=[],
         responses={200: ActivitySerializer(many=True), **errors(429)},
     )
 )
@@ -56,7 +55,6 @@ class ActivityViewSet(PublicListViewSet):
     list=extend_schema(
         summary="Standards and programmes",
         tags=["reference"],
-        auth=[],
         responses={200: StandardSerializer(many=True), **errors(400, 429)},
     )
 )
@@ -72,7 +70,6 @@ class StandardViewSet(PublicListViewSet):
     list=extend_schema(
         summary="Sectors (IAF codes, GHG sectoral scopes)",
         tags=["reference"],
-        auth=[],
         responses={200: SectorSerializer(many=True), **errors(400, 429)},
     )
 )

@@ -14,11 +14,23 @@ from core.api.pagination import IcrPagination
 
 
 class IcrAutoSchema(AutoSchema):
-    """Names each list's envelope key after the view's `envelope_key` (e.g. `bodies`, `auditEvents`).
+    """Names each list's envelope key after the view's `envelope_key` (e.g. `bodies`, `auditEvents`), and
+    states public endpoints as needing no credentials.
 
     `IcrPagination` cannot know the view when it describes its envelope, so it documents a placeholder
     `<plural>` key; this schema class replaces it with the real, camelCased key the renderer emits.
     """
+
+    def get_auth(self) -> list[dict[str, Any]]:
+        if not self.view.get_authenticators():
+            return [
+                {}
+            ]  # a public endpoint: no credentials (else the document-wide bearer requirement applies)
+        requirements: list[dict[str, Any]] = []
+        for requirement in super().get_auth():  # the authenticators' and SPECTACULAR_SETTINGS["SECURITY"]
+            if requirement not in requirements:
+                requirements.append(requirement)
+        return requirements
 
     def _get_paginator(self) -> Any:
         paginator = super()._get_paginator()
@@ -47,6 +59,10 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         return {"type": "http", "scheme": "bearer"}
+
+
+#: `@extend_schema(auth=SESSION_ONLY)` for operations a bearer token may not call (see `core.api.access.SessionOnly`)
+SESSION_ONLY = [{"cookieAuth": []}]
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -124,7 +124,7 @@ class DocumentViewSet(TenantReadOnlyViewSet):
             (200, "application/pdf"): OpenApiResponse(
                 OpenApiTypes.BINARY, description="the PDF; header X-Content-SHA256 carries its hash"
             ),
-            **errors(401, 403, 404, 409),
+            **{(code, "application/json"): response for code, response in errors(401, 403, 404, 409).items()},
         },
     )
     @action(
@@ -143,6 +143,7 @@ class DocumentViewSet(TenantReadOnlyViewSet):
     "`genuine` means ICR issued exactly this; `current` that it still holds (not superseded, not revoked).",
     request={"multipart/form-data": VerifyUploadInput, "application/json": VerifyLookupInput},
     responses={200: VerificationOutput, **errors(400, 429)},
+    auth=[],
 )
 class DocumentVerifyView(PublicApiMixin, APIView):
     throttle_classes = [VerifyThrottle]
