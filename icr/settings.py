@@ -335,6 +335,7 @@ SPECTACULAR_SETTINGS = {
         "BodyStatusEnum": "bodies.models.Body.Status",
         "BodyKindEnum": "bodies.models.Body.Kind",
         "SectorSchemeEnum": "reference.models.Sector.Scheme",
+        "DocumentStatusEnum": "documents.models.Document.Status",
     },
 }
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)

@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("core.api.urls")),
     path("", include("documents.api.urls")),
     path("", include("reminders.api.urls")),
+    path("", include("competence.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
@@ -28,6 +29,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("notifications/", include("reminders.urls")),
     path("bodies/", include("bodies.urls")),
+    path("people/", include("competence.urls")),
     path("", include("core.urls")),
 ]
 
