@@ -40,3 +40,7 @@ class ApiTokenAdmin(ReadOnlyAdminMixin, TenantAdmin):
     search_fields = ("name", "prefix", "body__legal_name")
     list_select_related = ("body", "created_by")
     exclude = ("hashed_key",)
+
+
+# djangorestframework-api-key registers its own APIKey model; the platform uses ApiToken only.
+admin.site.unregister(__import__("rest_framework_api_key.models", fromlist=["APIKey"]).APIKey)

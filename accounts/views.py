@@ -97,4 +97,3 @@ class ProfileView(LoginRequiredMixin, FormView):
         translation.activate(form.cleaned_data["language"])
         messages.success(self.request, _("Your profile is saved."))
         return redirect("accounts:profile")
-

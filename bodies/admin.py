@@ -217,14 +217,13 @@ class BodyAdmin(TenantAdmin):
             )
 
     def get_urls(self) -> list[Any]:
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
-            path(
-                "<uuid:pk>/decide/", self.admin_site.admin_view(self.decide_view), name="bodies_body_decide"
-            ),
+            path("<uuid:pk>/decide/", self.admin_site.admin_view(self.decide_view), name=f"{prefix}_decide"),
             path(
                 "<uuid:pk>/agreement/",
                 self.admin_site.admin_view(self.agreement_view),
-                name="bodies_body_agreement",
+                name=f"{prefix}_agreement",
             ),
             *super().get_urls(),
         ]

@@ -34,6 +34,8 @@ class PortalMixin(LoginRequiredMixin):
             if request.user.is_staff:
                 return redirect("admin:index")
             return redirect("bodies:apply")
+        # another body's record answers 404 before a permission or method check could answer 403/405
+        self.check_object_access()
         if (
             self.required_perm
             and self.body is not None
@@ -41,6 +43,9 @@ class PortalMixin(LoginRequiredMixin):
         ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def check_object_access(self) -> None:
+        """Hook: views about one record resolve it here (404 when it is missing or another body's)."""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
@@ -63,6 +68,21 @@ class BodyScopedMixin(PortalMixin):
             raise Http404
         return self.scoped_queryset().for_body(self.body)
 
+    #: the URL keyword that names the record, and the field it matches
+    object_kwarg = "pk"
+    object_field = "pk"
+
+    def check_object_access(self) -> None:
+        if self.object_kwarg in self.kwargs:
+            self.get_object()
+
     def get_object(self, queryset: QuerySet[Any] | None = None) -> Any:
-        queryset = queryset if queryset is not None else self.get_queryset()
-        return get_visible_or_404(queryset, pk=self.kwargs["pk"])
+        if queryset is None and "_scoped_object" in self.__dict__:
+            return self.__dict__["_scoped_object"]
+        found = get_visible_or_404(
+            queryset if queryset is not None else self.get_queryset(),
+            **{self.object_field: self.kwargs[self.object_kwarg]},
+        )
+        if queryset is None:
+            self.__dict__["_scoped_object"] = found
+        return found

@@ -110,6 +110,16 @@ class Document(models.Model):
         return self.superseded_at is not None
 
     @property
+    def is_public(self) -> bool:
+        """Whether anyone may download it from the public verification page (a property of its kind)."""
+        from .registry import get_kind
+
+        try:
+            return get_kind(self.kind).public
+        except KeyError:
+            return False
+
+    @property
     def kind_label(self) -> Any:
         from .registry import get_kind
 

@@ -10,7 +10,7 @@ from django.db.models import Model, QuerySet
 from core.tenancy import get_visible_or_404
 
 from .models import Document
-from .registry import public_kind_codes
+from .registry import DocumentKind, public_kind_codes
 
 
 def document_list(*, user: Any, token: Any = None) -> QuerySet[Document]:
@@ -32,3 +32,14 @@ def document_get_for_download(*, user: Any, document_id: uuid.UUID | str) -> Doc
 def document_latest_for_subject(*, kind: str, subject: Model) -> Document | None:
     """The newest document of this kind about this record (any status), for "download the letter" links."""
     return Document.objects.for_subject(subject).filter(kind=kind).order_by("-requested_at").first()
+
+
+def document_subject_get_visible(
+    *, kind: DocumentKind, subject_id: str, user: Any, token: Any = None
+) -> Model:
+    """The record a document of this kind would be about, if the principal may see it; 404 otherwise.
+
+    The kind's subject model must have a tenant queryset (`visible_to`).
+    """
+    subjects = kind.subject_class()._default_manager.visible_to(user, token)  # type: ignore[attr-defined]
+    return get_visible_or_404(subjects, pk=subject_id)

@@ -74,13 +74,7 @@ def _add_service_errors(form: VerifyForm, exc: ValidationError) -> None:
 
 
 def _context(form: VerifyForm, result: VerificationResult | None) -> dict[str, Any]:
-    document = result.document if result else None
-    public = False
-    if document is not None:
-        try:
-            public = get_kind(document.kind).public
-        except KeyError:
-            public = False
+    public = bool(result and result.document and result.document.is_public)
     return {"form": form, "result": result, "public": public, "error": ""}
 
 

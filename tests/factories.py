@@ -23,8 +23,22 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class StaffFactory(UserFactory):
+    """Registry staff: a staff account in the "Registry staff" group."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
     is_staff = True
     email = factory.Sequence(lambda n: f"staff{n}@icr.example")
+
+    @factory.post_generation
+    def registry_group(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if create:
+            from django.contrib.auth.models import Group
+
+            from accounts.registry_staff import REGISTRY_STAFF_GROUP
+
+            self.groups.add(Group.objects.get(name=REGISTRY_STAFF_GROUP))
 
 
 class BodyFactory(factory.django.DjangoModelFactory):

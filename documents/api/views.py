@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.apps import apps
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse
@@ -26,9 +25,9 @@ from core.api.public import PublicApiMixin
 from core.api.schema import errors
 from core.api.views import TenantReadOnlyViewSet, request_token
 from core.errors import TransitionNotAllowed
-from core.tenancy import get_visible_or_404
 from documents.models import Document
 from documents.registry import get_kind
+from documents.selectors import document_subject_get_visible
 from documents.services import document_request, document_verify
 from documents.views import document_file_response
 
@@ -105,14 +104,14 @@ class DocumentViewSet(TenantReadOnlyViewSet):
         data = DocumentRequestInput(data=request.data)
         data.is_valid(raise_exception=True)
         kind = get_kind(data.validated_data["kind"])
-        subject_model = apps.get_model(kind.subject_model)
         subject_id = data.validated_data["subject_id"]
         try:
-            subject_model._meta.pk.to_python(subject_id)
+            kind.subject_class()._meta.pk.to_python(subject_id)
         except DjangoValidationError:
             raise ValidationError({"subject_id": [_("This is not a valid id.")]}) from None
-        subjects = subject_model._default_manager.visible_to(request.user, request_token(request))
-        subject = get_visible_or_404(subjects, pk=subject_id)
+        subject = document_subject_get_visible(
+            kind=kind, subject_id=subject_id, user=request.user, token=request_token(request)
+        )
         document = document_request(
             kind=kind.code, subject=subject, body=kind.body_of(subject), actor=request.user
         )
@@ -160,12 +159,7 @@ class DocumentVerifyView(PublicApiMixin, APIView):
             result = document_verify(sha256=values["sha_256"])
         else:
             result = document_verify(number=values["number"])
-        public = False
-        if result.document is not None:
-            try:
-                public = get_kind(result.document.kind).public
-            except KeyError:
-                public = False
+        public = result.document is not None and result.document.is_public
         output = VerificationOutput(
             {
                 "found": result.found,

@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.registry_staff import REGISTRY_STAFF_GROUP
 from bodies import services
 from bodies.models import Accreditation, Body, Membership, Role
 from reference.models import Activity, Sector, Standard
@@ -182,7 +184,8 @@ class Command(BaseCommand):
     @transaction.atomic
     def _load(self) -> None:
         today = timezone.localdate()
-        staff = _user(STAFF[0], STAFF[1], is_staff=True, is_superuser=True)
+        staff = _user(STAFF[0], STAFF[1], is_staff=True)
+        staff.groups.add(Group.objects.get(name=REGISTRY_STAFF_GROUP))
         freelancer = _user(*FREELANCER[:2])
         for spec in BODIES:
             admin = _user(*spec["admin"])

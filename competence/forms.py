@@ -1,0 +1,341 @@
+"""Portal forms for people and competence. They parse and shape input; the rules are the services'."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bodies.models import Membership, Role
+from reference.models import Sector, Standard
+
+from .checks import TeamMember
+from .models import (
+    COMPETENCE_ROLES,
+    Basis,
+    CompetenceRecord,
+    PeriodicEvaluation,
+    TrainingEntry,
+    WitnessedAudit,
+)
+from .selectors import MatrixFilters
+
+TEAM_ROWS = 8
+EVIDENCE_EXTENSIONS = (".pdf", ".png", ".jpg", ".jpeg")
+IMPORT_EXTENSIONS = (".csv", ".xlsx")
+
+
+def _date_widget() -> forms.DateInput:
+    # an HTML date input always speaks ISO 8601, whatever the page's language
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def current_sectors() -> Any:
+    return Sector.objects.filter(is_current=True).order_by("scheme", "sort_key")
+
+
+def _capped_upload(upload: Any, extensions: tuple[str, ...], message: str) -> Any:
+    """The form's own cap on an upload (name and size); the services check the content."""
+    if not isinstance(upload, UploadedFile):
+        return upload
+    if upload.size is not None and upload.size > settings.UPLOAD_MAX_BYTES:
+        raise forms.ValidationError(
+            _("The file is %(size)s; at most %(max)s is allowed."),
+            code="file_too_large",
+            params={"size": filesizeformat(upload.size), "max": filesizeformat(settings.UPLOAD_MAX_BYTES)},
+        )
+    if not (upload.name or "").lower().endswith(extensions):
+        raise forms.ValidationError(message, code="file_type")
+    return upload
+
+
+# --- people -------------------------------------------------------------------------------------------------
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name or email"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "class": "form-control", "autocomplete": "off"}),
+    )
+
+
+class PersonAddForm(forms.Form):
+    """A person for the body: their account is found by email, or created without a password."""
+
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        help_text=_("Used only when the person has no ICR Conformity account yet."),
+    )
+    employment = forms.ChoiceField(
+        label=_("Employment"), choices=Membership.Employment.choices, initial=Membership.Employment.EMPLOYEE
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class PersonEditForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    employment = forms.ChoiceField(label=_("Employment"), choices=Membership.Employment.choices)
+    undertaking_signed_on = forms.DateField(
+        label=_("Confidentiality and impartiality undertaking signed on"),
+        required=False,
+        widget=_date_widget(),
+        help_text=_("Leave empty while the undertaking is not signed."),
+    )
+
+    @classmethod
+    def initial_for(cls, membership: Membership) -> dict[str, Any]:
+        return {
+            "roles": list(membership.roles),
+            "employment": membership.employment,
+            "undertaking_signed_on": membership.undertaking_signed_on,
+        }
+
+
+# --- competence records -------------------------------------------------------------------------------------
+
+
+class CompetenceRecordForm(forms.Form):
+    standard = forms.ModelChoiceField(label=_("Standard"), queryset=Standard.objects.all())
+    sector = forms.ModelChoiceField(
+        label=_("Sector"),
+        queryset=current_sectors(),
+        help_text=_("An IAF code for management-system standards, a GHG sectoral scope for GHG standards."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=COMPETENCE_ROLES)
+    basis = forms.MultipleChoiceField(
+        label=_("Basis"), choices=Basis.choices, widget=forms.CheckboxSelectMultiple
+    )
+    valid_until = forms.DateField(label=_("Valid until"), widget=_date_widget())
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RecordApproveForm(forms.Form):
+    evaluated_on = forms.DateField(label=_("Evaluated on"), widget=_date_widget())
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=_date_widget(),
+        help_text=_("Leave empty to keep the proposed date."),
+    )
+
+    @classmethod
+    def initial_for(cls, record: CompetenceRecord) -> dict[str, Any]:
+        return {"evaluated_on": timezone.localdate(), "valid_until": record.valid_until}
+
+
+class RecordRenewForm(forms.Form):
+    evaluated_on = forms.DateField(label=_("Evaluated on"), widget=_date_widget())
+    valid_until = forms.DateField(label=_("Valid until"), widget=_date_widget())
+    basis = forms.MultipleChoiceField(
+        label=_("Basis"),
+        choices=Basis.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked to keep the recorded basis."),
+    )
+
+    @classmethod
+    def initial_for(cls, record: CompetenceRecord) -> dict[str, Any]:
+        return {"evaluated_on": timezone.localdate()}
+
+
+class RecordSuspendForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
+    )
+    description = forms.CharField(label=_("Description"), max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("PDF, PNG or JPEG, at most %(size)s.") % {
+            "size": filesizeformat(settings.UPLOAD_MAX_BYTES)
+        }
+
+    def clean_file(self) -> Any:
+        return _capped_upload(
+            self.cleaned_data.get("file"), EVIDENCE_EXTENSIONS, _("Upload a PDF, PNG or JPEG file.")
+        )
+
+
+# --- training, witnessing, evaluations ----------------------------------------------------------------------
+
+
+class TrainingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=TrainingEntry.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    provider = forms.CharField(label=_("Provider"), max_length=200, required=False)
+    completed_on = forms.DateField(label=_("Completed on"), widget=_date_widget())
+    hours = forms.DecimalField(label=_("Hours"), max_digits=6, decimal_places=1, min_value=0)
+    standard = forms.ModelChoiceField(
+        label=_("Standard"), queryset=Standard.objects.all(), required=False, empty_label=_("Not specific")
+    )
+
+
+class WitnessedAuditForm(forms.Form):
+    witnessed_by = forms.ChoiceField(label=_("Witnessed by"))
+    witnessed_on = forms.DateField(label=_("Witnessed on"), widget=_date_widget())
+    standard = forms.ModelChoiceField(label=_("Standard"), queryset=Standard.objects.all())
+    sector = forms.ModelChoiceField(label=_("Sector"), queryset=current_sectors())
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=WitnessedAudit.Outcome.choices)
+    engagement_reference = forms.CharField(label=_("Engagement reference"), max_length=100, required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, people: list[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._people = {str(m.user_id): m.user for m in people}
+        self.fields["witnessed_by"].choices = [("", "---------")] + [
+            (str(m.user_id), str(m.user)) for m in people
+        ]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["witnessed_by"] = self._people[data["witnessed_by"]]
+        return data
+
+
+class EvaluationForm(forms.Form):
+    evaluated_on = forms.DateField(label=_("Evaluated on"), widget=_date_widget())
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=PeriodicEvaluation.Outcome.choices)
+    next_due_on = forms.DateField(label=_("Next evaluation due"), required=False, widget=_date_widget())
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# --- the matrix ---------------------------------------------------------------------------------------------
+
+
+class MatrixFilterForm(forms.Form):
+    """Narrows the competence matrix; an invalid field is reported and left out, the rest still apply."""
+
+    standard = forms.ModelChoiceField(
+        label=_("Standard"), queryset=Standard.objects.all(), required=False, empty_label=_("Any standard")
+    )
+    scheme = forms.ChoiceField(
+        label=_("Sector list"), required=False, choices=[("", _("Any list")), *Sector.Scheme.choices]
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Sector"), queryset=current_sectors(), required=False, empty_label=_("Any sector")
+    )
+    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("Any role")), *COMPETENCE_ROLES])
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *CompetenceRecord.Status.choices]
+    )
+    person = forms.CharField(label=_("Person"), required=False, max_length=100)
+    expiring_within_days = forms.IntegerField(
+        label=_("Expiring within (days)"), required=False, min_value=0, max_value=3650
+    )
+
+    def filters(self) -> MatrixFilters:
+        data = getattr(self, "cleaned_data", {})
+        standard, sector = data.get("standard"), data.get("sector")
+        return MatrixFilters(
+            standard=standard.pk if standard else None,
+            sector=sector.pk if sector else None,
+            scheme=data.get("scheme") or None,
+            role=data.get("role") or None,
+            status=data.get("status") or None,
+            person=(data.get("person") or "").strip() or None,
+            expiring_within_days=data.get("expiring_within_days"),
+        )
+
+
+# --- team check ---------------------------------------------------------------------------------------------
+
+
+class TeamCheckForm(forms.Form):
+    """An engagement's standard, sector and dates, and up to eight (person, role) rows."""
+
+    standard = forms.ModelChoiceField(label=_("Standard"), queryset=Standard.objects.all())
+    sector = forms.ModelChoiceField(label=_("Sector"), queryset=current_sectors())
+    start = forms.DateField(label=_("Planned start"), widget=_date_widget())
+    end = forms.DateField(label=_("Planned end"), widget=_date_widget())
+
+    def __init__(self, *args: Any, people: list[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._people = {str(m.user_id): m.user for m in people}
+        person_choices = [("", _("Nobody")), *((str(m.user_id), str(m.user)) for m in people)]
+        role_choices = [("", "---------"), *Role.choices]
+        for index in range(TEAM_ROWS):
+            self.fields[f"person_{index}"] = forms.ChoiceField(
+                label=_("Person"), required=False, choices=person_choices
+            )
+            self.fields[f"role_{index}"] = forms.ChoiceField(label=_("Role"), required=False, choices=role_choices)
+
+    @property
+    def team_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"person_{i}"], self[f"role_{i}"]) for i in range(TEAM_ROWS)]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        seen: set[str] = set()
+        for index in range(TEAM_ROWS):
+            person, role = cleaned.get(f"person_{index}"), cleaned.get(f"role_{index}")
+            if person and not role:
+                self.add_error(f"role_{index}", _("Choose the person's role on the team."))
+            elif role and not person:
+                self.add_error(f"person_{index}", _("Choose who takes this role."))
+            elif person and person in seen:
+                self.add_error(f"person_{index}", _("This person is already on the team."))
+            if person:
+                seen.add(person)
+        if not seen and not self.errors:
+            self.add_error("person_0", _("Put at least one person on the team."))
+        return cleaned
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        team = [
+            TeamMember(person=self._people[data[f"person_{i}"]], role=data[f"role_{i}"])
+            for i in range(TEAM_ROWS)
+            if data.get(f"person_{i}")
+        ]
+        return {
+            "team": team,
+            "standard": data["standard"],
+            "sector": data["sector"],
+            "start": data["start"],
+            "end": data["end"],
+        }
+
+
+# --- import -------------------------------------------------------------------------------------------------
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("CSV (UTF-8) or XLSX, at most %(size)s.") % {
+            "size": filesizeformat(settings.UPLOAD_MAX_BYTES)
+        }
+
+    def clean_file(self) -> Any:
+        return _capped_upload(self.cleaned_data.get("file"), IMPORT_EXTENSIONS, _("Upload a CSV or XLSX file."))
+
+
+def today() -> date:
+    return timezone.localdate()

@@ -1,0 +1,86 @@
+"""Writes for a body's people as the competence portal keeps them: adding a person, editing their details.
+
+Each is one transaction over the bodies services (membership_add, membership_set_roles,
+membership_update_details), so a refused detail leaves no half-added person or half-changed membership.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from bodies.models import Body, Membership
+from bodies.services import membership_add, membership_set_roles, membership_update_details
+from core.errors import ValidationError
+from core.permissions import require_body_perm
+
+
+def _user_get_or_create(*, email: str, full_name: str) -> User:
+    """The account with this email, or a new one without a password (they set one through "forgot password").
+
+    An existing account keeps its own name: the person keeps their profile, not the body.
+    """
+    user = User.objects.filter(email=email).first()
+    if user is not None:
+        return user
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent request may create the same account first
+            return User.objects.create_user(email, None, full_name=full_name)
+    except IntegrityError:
+        return User.objects.get(email=email)
+
+
+def person_add(
+    *, body: Body, actor: Any, email: str, full_name: str, roles: list[str], employment: str
+) -> Membership:
+    """Adds a person to the body with roles and employment, creating their account if they have none."""
+    require_body_perm(actor, body, "manage_members")
+    email = (email or "").strip().lower()
+    full_name = (full_name or "").strip()
+    errors: dict[str, str] = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = _("Enter a valid email address.")
+    if not full_name:
+        errors["full_name"] = _("Give the person's full name.")
+    if employment not in Membership.Employment.values:
+        errors["employment"] = _("Unknown kind of employment.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        user = _user_get_or_create(email=email, full_name=full_name)
+        membership = membership_add(body=body, user=user, roles=roles, actor=actor)
+        if employment != membership.employment:
+            membership = membership_update_details(membership=membership, actor=actor, employment=employment)
+    return membership
+
+
+def person_update(
+    *,
+    membership: Membership,
+    actor: Any,
+    roles: list[str],
+    employment: str,
+    undertaking_signed_on: date | None,
+) -> Membership:
+    """A person's roles, employment and signed undertaking in one body, changed together or not at all.
+
+    An empty undertaking date keeps the recorded one (a signed undertaking is not unsigned by an edit).
+    """
+    require_body_perm(actor, membership.body, "manage_members")
+    with transaction.atomic():
+        if sorted(set(roles)) != sorted(membership.roles):
+            membership = membership_set_roles(membership=membership, roles=roles, actor=actor)
+        membership = membership_update_details(
+            membership=membership,
+            actor=actor,
+            employment=employment,
+            undertaking_signed_on=undertaking_signed_on,
+        )
+    return membership

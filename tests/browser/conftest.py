@@ -1,0 +1,89 @@
+"""Browser tests: Debian's Chromium driven by Playwright's sync API against pytest-django's live server.
+
+One browser for the whole session, a fresh context (cookies, storage) per test. A failed test leaves a
+screenshot in test-artifacts/screenshots/<test>.png.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from test code are still sync.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("ICR_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+TIMEOUT_MS = 15_000
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Generator[None, Any, Any]:
+    """Keeps each phase's report on the test item, so the page fixture knows whether the test failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def _load_reference_data() -> None:
+    """The reference lists come from a data migration; a transactional test's flush removes them."""
+    from django.apps import apps
+
+    migration = importlib.import_module("reference.migrations.0002_load_reference_data")
+    migration.load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(django_db_blocker: Any) -> Generator[None]:
+    """Reference data before each browser test, and again after its flush for the tests that follow.
+
+    Autouse, so it is set up before (and torn down after) the transactional database fixture.
+    """
+    yield
+    with django_db_blocker.unblock():
+        _load_reference_data()
+
+
+@pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    _load_reference_data()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Generator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest) -> Generator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", accept_downloads=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    context.close()
