@@ -17,7 +17,16 @@ from core.permissions import require_body_perm
 from .models import ApiToken, User
 
 #: resources a token can be scoped to; each API view names one of these
-TOKEN_RESOURCES = ("bodies", "accreditations", "eligibility", "documents", "deadlines", "audit_events")
+TOKEN_RESOURCES = (
+    "bodies",
+    "accreditations",
+    "eligibility",
+    "documents",
+    "deadlines",
+    "audit_events",
+    "people",
+    "competence",
+)
 
 
 def user_set_language(*, user: User, language: str) -> User:

@@ -10,8 +10,7 @@ from uuid import UUID
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from reminders.models import Deadline
 from reminders.registry import DeadlineKind, register

@@ -48,6 +48,7 @@ class BodyProfileForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    website = forms.URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
 
     class Meta:
         model = Body
@@ -96,7 +97,10 @@ class AccreditationForm(forms.Form):
     )
     standard = forms.ChoiceField(label=_("Standard"), choices=Accreditation.Standard.choices)
     programme_name = forms.CharField(
-        label=_("GHG programme"), max_length=200, required=False, help_text=_("For an approved GHG programme.")
+        label=_("GHG programme"),
+        max_length=200,
+        required=False,
+        help_text=_("For an approved GHG programme."),
     )
     certificate_number = forms.CharField(label=_("Certificate number"), max_length=80)
     valid_from = forms.DateField(label=_("Valid from"), widget=_date_widget())
@@ -170,6 +174,8 @@ TOKEN_RESOURCE_LABELS = {
     "documents": _("Documents"),
     "deadlines": _("Deadlines"),
     "audit_events": _("Audit trail"),
+    "people": _("People"),
+    "competence": _("Competence records"),
 }
 SCOPE_NONE = "none"
 TOKEN_DEFAULT_DAYS = 90
@@ -195,8 +201,12 @@ class ApiTokenForm(forms.Form):
         labels = {"read": _("Read"), "write": _("Read and write")}
         levels = [(SCOPE_NONE, _("No access")), *((level, labels[level]) for level in ApiToken.SCOPE_LEVELS)]
         for resource in TOKEN_RESOURCES:
+            # not required: a resource the form does not mention gets no access
             self.fields[f"scope_{resource}"] = forms.ChoiceField(
-                label=TOKEN_RESOURCE_LABELS.get(resource, resource), choices=levels, initial=SCOPE_NONE
+                label=TOKEN_RESOURCE_LABELS.get(resource, resource),
+                choices=levels,
+                initial=SCOPE_NONE,
+                required=False,
             )
 
     @property
@@ -207,7 +217,7 @@ class ApiTokenForm(forms.Form):
         return {
             resource: self.cleaned_data[f"scope_{resource}"]
             for resource in TOKEN_RESOURCES
-            if self.cleaned_data.get(f"scope_{resource}", SCOPE_NONE) != SCOPE_NONE
+            if self.cleaned_data.get(f"scope_{resource}") not in (None, "", SCOPE_NONE)
         }
 
     def expires_at(self, time_zone: str) -> datetime:
@@ -221,7 +231,9 @@ class ApiTokenForm(forms.Form):
 
 class DirectoryFilterForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any kind")), *Body.Kind.choices])
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any kind")), *Body.Kind.choices]
+    )
     activity = forms.ModelChoiceField(
         label=_("Activity"),
         required=False,

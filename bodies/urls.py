@@ -13,7 +13,11 @@ urlpatterns = [
     path("accreditations/new/", views.AccreditationCreateView.as_view(), name="accreditation-create"),
     path("accreditations/<uuid:pk>/", views.AccreditationDetailView.as_view(), name="accreditation-detail"),
     path("accreditations/<uuid:pk>/edit/", views.AccreditationEditView.as_view(), name="accreditation-edit"),
-    path("accreditations/<uuid:pk>/decide/", views.AccreditationDecideView.as_view(), name="accreditation-decide"),
+    path(
+        "accreditations/<uuid:pk>/decide/",
+        views.AccreditationDecideView.as_view(),
+        name="accreditation-decide",
+    ),
     path("eligibility/", views.EligibilityView.as_view(), name="eligibility"),
     path("tokens/", views.ApiTokenListView.as_view(), name="tokens"),
     path("tokens/<uuid:token_uuid>/revoke/", views.ApiTokenRevokeView.as_view(), name="token-revoke"),

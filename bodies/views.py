@@ -77,7 +77,8 @@ class BodyApplyView(LoginRequiredMixin, FormView):
         self.request.active.switch(body.pk)  # type: ignore[attr-defined]
         messages.success(
             self.request,
-            _("Your application for %(body)s is received. ICR will review it and let you know.") % {"body": body},
+            _("Your application for %(body)s is received. ICR will review it and let you know.")
+            % {"body": body},
         )
         return redirect("bodies:profile")
 
@@ -184,7 +185,9 @@ class AccreditationDecideView(AccreditationDetailView):
         if form.is_valid():
             decide = ACCREDITATION_DECISIONS[form.cleaned_data["action"]]
             try:
-                decided = decide(accreditation=self.object, actor=request.user, reason=form.cleaned_data["reason"])
+                decided = decide(
+                    accreditation=self.object, actor=request.user, reason=form.cleaned_data["reason"]
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             except TransitionNotAllowed as exc:
@@ -212,29 +215,24 @@ class AccreditationFormMixin:
 
 
 class AccreditationCreateView(AccreditationFormMixin, PortalMixin, FormView):
-
     def form_valid(self, form: AccreditationForm) -> HttpResponse:
         try:
-            accreditation = accreditation_create(body=self.body, actor=self.request.user, **form.service_kwargs())
+            accreditation = accreditation_create(
+                body=self.body, actor=self.request.user, **form.service_kwargs()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, _("The accreditation %(accreditation)s is recorded.") % {
-            "accreditation": accreditation
-        })
+        messages.success(
+            self.request,
+            _("The accreditation %(accreditation)s is recorded.") % {"accreditation": accreditation},
+        )
         return redirect("bodies:accreditation-detail", pk=accreditation.pk)
 
 
 class AccreditationEditView(AccreditationFormMixin, AccreditationScopedMixin, FormView):
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.object: Accreditation | None = None
-        return super().dispatch(request, *args, **kwargs)
-
     def get_accreditation(self) -> Accreditation:
-        if self.object is None:
-            self.object = self.get_object()
-        return self.object
+        return self.get_object()  # resolved (and cached) before the permission check
 
     def get_initial(self) -> dict[str, Any]:
         return AccreditationForm.initial_for(self.get_accreditation())
@@ -256,9 +254,10 @@ class AccreditationEditView(AccreditationFormMixin, AccreditationScopedMixin, Fo
         except TransitionNotAllowed as exc:
             messages.error(self.request, exc.message)
             return redirect("bodies:accreditation-detail", pk=accreditation.pk)
-        messages.success(self.request, _("The accreditation %(accreditation)s is saved.") % {
-            "accreditation": accreditation
-        })
+        messages.success(
+            self.request,
+            _("The accreditation %(accreditation)s is saved.") % {"accreditation": accreditation},
+        )
         return redirect("bodies:accreditation-detail", pk=accreditation.pk)
 
 
@@ -321,18 +320,28 @@ class ApiTokenListView(PortalMixin, FormView):
             add_service_errors(form, exc)
             return self.form_invalid(form)
         response = render(
-            self.request, "bodies/apitoken_created.html", {"token": token, "secret": secret, "body": self.body}
+            self.request,
+            "bodies/apitoken_created.html",
+            {"token": token, "secret": secret, "body": self.body},
         )
         response["Cache-Control"] = "no-store"
         return response
 
 
-class ApiTokenRevokeView(PortalMixin, View):
+class ApiTokenRevokeView(BodyScopedMixin, View):
+    """POST: revoke one of the body's tokens (named by its public uuid; another body's token is a 404)."""
+
+    model = ApiToken
+    object_kwarg = "token_uuid"
+    object_field = "uuid"
     required_perm = "manage_api_tokens"
     http_method_names = ["post"]
 
+    def scoped_queryset(self) -> QuerySet[ApiToken]:
+        return ApiToken.objects.select_related("body")
+
     def post(self, request: HttpRequest, token_uuid: str) -> HttpResponse:
-        token = get_visible_or_404(ApiToken.objects.for_body(self.body).select_related("body"), uuid=token_uuid)
+        token = self.get_object()
         try:
             api_token_revoke(token=token, actor=request.user)  # type: ignore[arg-type]
         except TransitionNotAllowed as exc:
@@ -384,4 +393,3 @@ class DirectoryDetailView(DetailView):
 
     def get_object(self, queryset: QuerySet[Body] | None = None) -> Body:
         return get_visible_or_404(directory_list(), pk=self.kwargs["pk"])
-

@@ -234,7 +234,9 @@ class MatrixFilterForm(forms.Form):
     sector = forms.ModelChoiceField(
         label=_("Sector"), queryset=current_sectors(), required=False, empty_label=_("Any sector")
     )
-    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("Any role")), *COMPETENCE_ROLES])
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("Any role")), *COMPETENCE_ROLES]
+    )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status")), *CompetenceRecord.Status.choices]
     )
@@ -277,7 +279,9 @@ class TeamCheckForm(forms.Form):
             self.fields[f"person_{index}"] = forms.ChoiceField(
                 label=_("Person"), required=False, choices=person_choices
             )
-            self.fields[f"role_{index}"] = forms.ChoiceField(label=_("Role"), required=False, choices=role_choices)
+            self.fields[f"role_{index}"] = forms.ChoiceField(
+                label=_("Role"), required=False, choices=role_choices
+            )
 
     @property
     def team_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
@@ -323,7 +327,9 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         widget=forms.ClearableFileInput(
-            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
         ),
     )
 
@@ -334,7 +340,9 @@ class ImportUploadForm(forms.Form):
         }
 
     def clean_file(self) -> Any:
-        return _capped_upload(self.cleaned_data.get("file"), IMPORT_EXTENSIONS, _("Upload a CSV or XLSX file."))
+        return _capped_upload(
+            self.cleaned_data.get("file"), IMPORT_EXTENSIONS, _("Upload a CSV or XLSX file.")
+        )
 
 
 def today() -> date:

@@ -288,6 +288,16 @@ def competence_import_preview(*, body: Body, actor: Any, upload: UploadedFile) -
     return preview
 
 
+def competence_import_review(*, batch: ImportBatch) -> ImportPreview:
+    """An uploaded file's preview as it validates against the database now, to show it again. Reads only."""
+    with batch.file.open("rb") as handle:
+        content = handle.read()
+    rows, file_errors = _rows_from(content, batch.filename)
+    if not file_errors:
+        _validate(batch.body, rows)
+    return ImportPreview(batch=batch, rows=rows, file_errors=file_errors)
+
+
 def competence_import_apply(*, batch: ImportBatch, actor: Any) -> ImportPreview:
     """Applies a previewed file: re-validates it now and writes every row in one transaction, or nothing."""
     require_body_perm(actor, batch.body, "manage_competence")

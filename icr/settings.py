@@ -205,6 +205,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # --- cache, broker, Celery ----------------------------------------------------------------------------------
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if TESTING and REDIS_URL and _xdist_worker.startswith("gw"):
+    # parallel test workers each get their own Redis database, counting down from the configured one
+    _base, _, _db = REDIS_URL.rpartition("/")
+    REDIS_URL = f"{_base}/{max(0, int(_db or 0) - int(_xdist_worker[2:]))}"
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -336,6 +341,13 @@ SPECTACULAR_SETTINGS = {
         "BodyKindEnum": "bodies.models.Body.Kind",
         "SectorSchemeEnum": "reference.models.Sector.Scheme",
         "DocumentStatusEnum": "documents.models.Document.Status",
+        "MembershipStatusEnum": "bodies.models.Membership.Status",
+        "CompetenceStatusEnum": "competence.models.CompetenceRecord.Status",
+        "CompetenceRoleEnum": "competence.models.COMPETENCE_ROLES",
+        "ImportBatchStatusEnum": "competence.models.ImportBatch.Status",
+        "TrainingKindEnum": "competence.models.TrainingEntry.Kind",
+        "WitnessedAuditOutcomeEnum": "competence.models.WitnessedAudit.Outcome",
+        "PeriodicEvaluationOutcomeEnum": "competence.models.PeriodicEvaluation.Outcome",
     },
 }
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)

@@ -26,8 +26,21 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Deadline)
 class DeadlineAdmin(ReadOnlyAdmin):
-    list_display = ("kind", "body", "subject_type", "subject_id", "due_on", "next_reminder_on", "last_offset_fired", "closed")
-    list_filter = ("kind", ("body", admin.RelatedOnlyFieldListFilter), ("closed_at", admin.EmptyFieldListFilter))
+    list_display = (
+        "kind",
+        "body",
+        "subject_type",
+        "subject_id",
+        "due_on",
+        "next_reminder_on",
+        "last_offset_fired",
+        "closed",
+    )
+    list_filter = (
+        "kind",
+        ("body", admin.RelatedOnlyFieldListFilter),
+        ("closed_at", admin.EmptyFieldListFilter),
+    )
     search_fields = ("subject_id", "body__legal_name", "body__short_name", "kind")
     list_select_related = ("body", "subject_type")
     date_hierarchy = "due_on"
@@ -41,7 +54,17 @@ class DeadlineAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("title", "user", "body", "kind", "offset_days", "created_at", "read_at", "email_status", "attempts")
+    list_display = (
+        "title",
+        "user",
+        "body",
+        "kind",
+        "offset_days",
+        "created_at",
+        "read_at",
+        "email_status",
+        "attempts",
+    )
     list_filter = ("kind", "email_status", ("read_at", admin.EmptyFieldListFilter))
     search_fields = ("title", "user__email", "key")
     list_select_related = ("user", "body")

@@ -52,7 +52,9 @@ class Deadline(models.Model):
         verbose_name = _("deadline")
         verbose_name_plural = _("deadlines")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "subject_type", "subject_id"], name="deadline_kind_subject_unique"),
+            models.UniqueConstraint(
+                fields=["kind", "subject_type", "subject_id"], name="deadline_kind_subject_unique"
+            ),
             models.CheckConstraint(
                 condition=models.Q(closed_at__isnull=True) | models.Q(next_reminder_on__isnull=True),
                 name="deadline_closed_has_no_reminder",

@@ -125,8 +125,10 @@ def deadline_close(*, kind: str, subject: models.Model) -> None:
 
 def deadlines_body_time_zone_changed(*, body: Body) -> int:
     """Re-copies the body's time zone onto its deadlines (call it when the body's time zone changes)."""
-    return Deadline.objects.filter(body_id=body.pk).exclude(time_zone=body.time_zone).update(
-        time_zone=body.time_zone, updated_at=timezone.now()
+    return (
+        Deadline.objects.filter(body_id=body.pk)
+        .exclude(time_zone=body.time_zone)
+        .update(time_zone=body.time_zone, updated_at=timezone.now())
     )
 
 
@@ -335,7 +337,9 @@ def notification_mark_read(*, notification: Notification, user: User) -> Notific
     if notification.user_id != user.pk:
         raise PermissionDenied
     now = timezone.now()
-    if Notification.objects.filter(pk=notification.pk, user_id=user.pk, read_at__isnull=True).update(read_at=now):
+    if Notification.objects.filter(pk=notification.pk, user_id=user.pk, read_at__isnull=True).update(
+        read_at=now
+    ):
         notification.read_at = now
     else:
         notification.refresh_from_db(fields=["read_at"])
@@ -367,11 +371,9 @@ def notification_send_email(*, notification_id: Any, connection: Any = None) -> 
     claimable = Q(email_status__in=[Notification.EmailStatus.PENDING, Notification.EmailStatus.FAILED]) | Q(
         email_status=Notification.EmailStatus.SENDING, email_claimed_at__lt=stale
     )
-    claimed = (
-        Notification.objects.filter(claimable, pk=notification_id, attempts__lt=EMAIL_MAX_ATTEMPTS).update(
-            email_status=Notification.EmailStatus.SENDING, email_claimed_at=now, attempts=F("attempts") + 1
-        )
-    )
+    claimed = Notification.objects.filter(
+        claimable, pk=notification_id, attempts__lt=EMAIL_MAX_ATTEMPTS
+    ).update(email_status=Notification.EmailStatus.SENDING, email_claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return False
     notification = Notification.objects.select_related("user", "body").get(pk=notification_id)
@@ -418,13 +420,19 @@ def notifications_send_pending(*, limit: int = 5000) -> int:
     stale = timezone.now() - timedelta(minutes=settings.NOTIFICATION_EMAIL_STALE_MINUTES)
     # A claim that went stale on its last allowed attempt will not be retried: record it as failed.
     Notification.objects.filter(
-        email_status=Notification.EmailStatus.SENDING, email_claimed_at__lt=stale, attempts__gte=EMAIL_MAX_ATTEMPTS
+        email_status=Notification.EmailStatus.SENDING,
+        email_claimed_at__lt=stale,
+        attempts__gte=EMAIL_MAX_ATTEMPTS,
     ).update(email_status=Notification.EmailStatus.FAILED, last_error="worker lost while sending")
     ids = list(
         Notification.objects.filter(
             Q(email_status=Notification.EmailStatus.PENDING)
             | Q(email_status=Notification.EmailStatus.FAILED, attempts__lt=EMAIL_MAX_ATTEMPTS)
-            | Q(email_status=Notification.EmailStatus.SENDING, email_claimed_at__lt=stale, attempts__lt=EMAIL_MAX_ATTEMPTS)
+            | Q(
+                email_status=Notification.EmailStatus.SENDING,
+                email_claimed_at__lt=stale,
+                attempts__lt=EMAIL_MAX_ATTEMPTS,
+            )
         )
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]

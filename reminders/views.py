@@ -19,6 +19,7 @@ from .models import Deadline, Notification
 from .selectors import body_today, deadline_list_upcoming, notification_list, notification_unread_count
 from .services import notification_mark_read, notifications_mark_all_read
 
+
 class NotificationListView(PortalMixin, ListView):
     """The person's notifications, newest first; unread ones highlighted."""
 
@@ -45,7 +46,10 @@ class NotificationMarkReadView(PortalMixin, View):
         notification = notification_mark_read(notification=notification, user=request.user)
         if getattr(request, "htmx", False):
             # The updated row, and the navbar's badge swapped out of band.
-            context = {"notification": notification, "unread_count": notification_unread_count(user=request.user)}
+            context = {
+                "notification": notification,
+                "unread_count": notification_unread_count(user=request.user),
+            }
             return render(request, "reminders/partials/_notification_marked.html", context)
         return redirect("reminders:list")
 

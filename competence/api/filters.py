@@ -46,7 +46,8 @@ class CompetenceRecordFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(choices=COMPETENCE_ROLES)
     status = django_filters.ChoiceFilter(choices=CompetenceRecord.Status.choices)
     validOn = django_filters.DateFilter(
-        method="valid_on", help_text="approved and covering this day (evaluated on or before, valid until on or after)"
+        method="valid_on",
+        help_text="approved and covering this day (evaluated on or before, valid until on or after)",
     )
     expiringBefore = django_filters.DateFilter(
         method="expiring_before", help_text="approved, and valid until this day or earlier (inclusive)"
@@ -56,7 +57,9 @@ class CompetenceRecordFilter(django_filters.FilterSet):
         model = CompetenceRecord
         fields: list[str] = []
 
-    def valid_on(self, queryset: QuerySet[CompetenceRecord], name: str, value: date) -> QuerySet[CompetenceRecord]:
+    def valid_on(
+        self, queryset: QuerySet[CompetenceRecord], name: str, value: date
+    ) -> QuerySet[CompetenceRecord]:
         # the same day test as CompetenceRecord.covers_day, as a query
         return queryset.filter(
             status=CompetenceRecord.Status.APPROVED, evaluated_on__lte=value, valid_until__gte=value

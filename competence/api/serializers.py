@@ -10,6 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import append_meta, build_array_type
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bodies.models import Body, Membership, Role
@@ -72,7 +75,16 @@ class PersonOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["id", "person", "body", "roles", "employment", "status", "undertaking_signed_on", "created_at"]
+        fields = [
+            "id",
+            "person",
+            "body",
+            "roles",
+            "employment",
+            "status",
+            "undertaking_signed_on",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -84,6 +96,11 @@ class PersonUpdateInput(serializers.Serializer):
     undertaking_signed_on = serializers.DateField(
         required=False, help_text="the day the confidentiality and impartiality undertaking was signed"
     )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError(_("Give roles, employment or undertakingSignedOn."))
+        return attrs
 
 
 class PersonCreateInput(serializers.Serializer):
@@ -127,7 +144,11 @@ class TrainingInput(serializers.Serializer):
     completed_on = serializers.DateField()
     hours = serializers.DecimalField(max_digits=6, decimal_places=1, coerce_to_string=False)
     standard = serializers.PrimaryKeyRelatedField(
-        queryset=Standard.objects.all(), required=False, allow_null=True, default=None, help_text="standard code"
+        queryset=Standard.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="standard code",
     )
 
 
@@ -293,7 +314,11 @@ class MatrixQuery(serializers.Serializer):
             bodies = list(Body.objects.visible_to(request.user, request_token(request)).order_by("pk")[:2])
             if len(bodies) != 1:
                 raise serializers.ValidationError(
-                    {"body": _("Name the body: you can see several.") if bodies else _("You belong to no body.")}
+                    {
+                        "body": _("Name the body: you can see several.")
+                        if bodies
+                        else _("You belong to no body.")
+                    }
                 )
             attrs["body"] = bodies[0]
         return attrs
@@ -323,9 +348,24 @@ class MatrixCellOutput(serializers.Serializer):
     records = MatrixRecordOutput(many=True, help_text="best first: approved, then by the latest end")
 
 
+class NullableItemsListField(serializers.ListField):
+    """A list of `child` objects where an item may be null (DRF renders a None item as null already)."""
+
+
+class NullableItemsListFieldSchema(OpenApiSerializerFieldExtension):
+    """Documents `NullableItemsListField` items as the child's component, nullable (drf-spectacular drops
+    a list child's `allow_null`)."""
+
+    target_class = NullableItemsListField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        component = auto_schema.resolve_serializer(self.target.child, direction)
+        return build_array_type(append_meta(component.ref, {"nullable": True}))
+
+
 class MatrixRowOutput(serializers.Serializer):
     person = MatrixPersonOutput(source="membership")
-    cells = serializers.ListField(
+    cells = NullableItemsListField(
         child=MatrixCellOutput(allow_null=True), help_text="one per column; null where nothing is held"
     )
 
@@ -388,11 +428,14 @@ class TeamCheckInput(CheckScopeInput):
 
 
 class GapOutput(serializers.Serializer):
-    code = serializers.CharField(help_text="e.g. no_competence, competence_not_valid_on_dates, no_lead_auditor")
+    code = serializers.CharField(
+        help_text="e.g. no_competence, competence_not_valid_on_dates, no_lead_auditor"
+    )
     message = serializers.CharField()
     person_id = serializers.SerializerMethodField(help_text="membership id, or null for a gap of the team")
     role = serializers.CharField(allow_blank=True)
 
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
     def get_person_id(self, gap: Any) -> str | None:
         """The service names people by user id; the API by membership id."""
         membership_ids: dict[Any, Any] = self.context.get("membership_ids", {})
@@ -450,7 +493,8 @@ class ImportBatchOutput(serializers.ModelSerializer):
 class ImportRowOutput(serializers.Serializer):
     line = serializers.IntegerField(help_text="line in the file (the header is line 1)")
     errors = serializers.DictField(
-        child=serializers.CharField(), help_text="column name (as in the file) → message; empty when the row is fine"
+        child=serializers.CharField(),
+        help_text="column name (as in the file) → message; empty when the row is fine",
     )
 
 

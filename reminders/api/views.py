@@ -23,13 +23,17 @@ from .serializers import DeadlineOutputSerializer, NotificationOutputSerializer,
 
 
 class NotificationFilter(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(method="filter_unread", label="only unread (true) or only read (false)")
+    unread = django_filters.BooleanFilter(
+        method="filter_unread", label="only unread (true) or only read (false)"
+    )
 
     class Meta:
         model = Notification
         fields = ["unread"]
 
-    def filter_unread(self, queryset: QuerySet[Notification], name: str, value: bool | None) -> QuerySet[Notification]:
+    def filter_unread(
+        self, queryset: QuerySet[Notification], name: str, value: bool | None
+    ) -> QuerySet[Notification]:
         if value is None:
             return queryset
         return queryset.filter(read_at__isnull=value)
@@ -79,10 +83,16 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class DeadlineFilter(django_filters.FilterSet):
-    kind = django_filters.CharFilter(field_name="kind", help_text="deadline kind, e.g. bodies.accreditation_expiry")
-    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", help_text="due on or before")
+    kind = django_filters.CharFilter(
+        field_name="kind", help_text="deadline kind, e.g. bodies.accreditation_expiry"
+    )
+    due_before = django_filters.DateFilter(
+        field_name="due_on", lookup_expr="lte", help_text="due on or before"
+    )
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", help_text="due on or after")
-    open = django_filters.BooleanFilter(field_name="closed_at", lookup_expr="isnull", help_text="only open (true)")
+    open = django_filters.BooleanFilter(
+        field_name="closed_at", lookup_expr="isnull", help_text="only open (true)"
+    )
 
     class Meta:
         model = Deadline
@@ -93,7 +103,10 @@ class DeadlineFilter(django_filters.FilterSet):
     list=extend_schema(
         summary="Deadlines of your bodies (all bodies for registry staff)",
         tags=["deadlines"],
-        parameters=[OpenApiParameter("due_before", OpenApiTypes.DATE), OpenApiParameter("due_after", OpenApiTypes.DATE)],
+        parameters=[
+            OpenApiParameter("due_before", OpenApiTypes.DATE),
+            OpenApiParameter("due_after", OpenApiTypes.DATE),
+        ],
     ),
     retrieve=extend_schema(summary="One deadline", tags=["deadlines"]),
 )

@@ -52,7 +52,9 @@ def test_a_wrong_password_shows_the_error_in_the_form(page, live_server, referen
     expect(page).to_have_url(f"{live_server.url}/accounts/login/")
 
 
-def test_apply_get_approved_by_the_registry_and_download_the_approval_letter(browser, page, live_server, reference_data):
+def test_apply_get_approved_by_the_registry_and_download_the_approval_letter(
+    browser, page, live_server, reference_data
+):
     base = live_server.url
     applicant = UserFactory(email="sigridur@hekla.example", full_name="Sigríður Jónsdóttir")
     StaffFactory(email="registry@icr.example", full_name="Registry Officer", is_superuser=True)
@@ -85,7 +87,10 @@ def test_apply_get_approved_by_the_registry_and_download_the_approval_letter(bro
         staff_page.locator("#id_reference").fill("ICR-AGR-2042")
         staff_page.locator("#id_signed_on").fill((timezone.localdate() - timedelta(days=1)).isoformat())
         staff_page.get_by_role("button", name="Record agreement").click()
-        for action, reason in (("start_review", "Application complete."), ("approve", "All requirements met.")):
+        for action, reason in (
+            ("start_review", "Application complete."),
+            ("approve", "All requirements met."),
+        ):
             staff_page.goto(f"{base}/admin/bodies/body/{body.pk}/decide/")
             staff_page.locator("#id_action").select_option(action)
             staff_page.locator("#id_reason").fill(reason)
@@ -131,7 +136,9 @@ def test_eligibility_answers_in_place_without_reloading_the_page(page, live_serv
     # when
     page.locator("#id_activity").select_option("verification")
     page.locator("#id_standard").select_option("iso-14064-3")
-    page.locator("#id_sector").select_option(label="GHG scope 1 – Energy industries (renewable / non-renewable sources)")
+    page.locator("#id_sector").select_option(
+        label="GHG scope 1 – Energy industries (renewable / non-renewable sources)"
+    )
     page.locator("#id_start").fill((today + timedelta(days=7)).isoformat())
     page.locator("#id_end").fill((today + timedelta(days=9)).isoformat())
     page.get_by_role("button", name="Check eligibility").click()

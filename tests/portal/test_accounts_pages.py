@@ -31,7 +31,9 @@ def test_login_page_asks_for_the_email_address(client):
 
 def test_login_by_email_goes_to_the_dashboard(client, world):
     # when
-    response = client.post(reverse("accounts:login"), {"username": "Admin.A@Example.org", "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "Admin.A@Example.org", "password": PASSWORD}
+    )
     # then
     assert response.status_code == 302
     assert response["Location"] == reverse("core:dashboard")
@@ -52,7 +54,9 @@ def test_login_is_refused_after_too_many_failures_even_with_the_right_password(c
     for _ in range(LOGIN_MAX_FAILURES):
         client.post(reverse("accounts:login"), {"username": "admin.a@example.org", "password": "guess"})
     # when
-    response = client.post(reverse("accounts:login"), {"username": "admin.a@example.org", "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "admin.a@example.org", "password": PASSWORD}
+    )
     # then
     assert response.status_code == 200
     assert [e.code for e in response.context["form"].errors.as_data()["__all__"]] == ["too_many_attempts"]
@@ -64,7 +68,9 @@ def test_failures_of_one_address_do_not_lock_out_another(client, world):
     for _ in range(LOGIN_MAX_FAILURES):
         client.post(reverse("accounts:login"), {"username": "admin.a@example.org", "password": "guess"})
     # when
-    response = client.post(reverse("accounts:login"), {"username": "member.a@example.org", "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "member.a@example.org", "password": PASSWORD}
+    )
     # then
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(world.a.member.pk)
@@ -80,7 +86,9 @@ def test_failures_from_another_address_do_not_count(client, world):
         REMOTE_ADDR="10.9.8.7",
     )
     # when
-    response = client.post(reverse("accounts:login"), {"username": "admin.a@example.org", "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "admin.a@example.org", "password": PASSWORD}
+    )
     # then
     assert response.status_code == 302
 
@@ -94,7 +102,9 @@ def test_a_successful_login_clears_the_failures(client, world):
     # when
     for _ in range(LOGIN_MAX_FAILURES - 1):
         client.post(reverse("accounts:login"), {"username": "admin.a@example.org", "password": "guess"})
-    response = client.post(reverse("accounts:login"), {"username": "admin.a@example.org", "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "admin.a@example.org", "password": PASSWORD}
+    )
     # then
     assert response.status_code == 302
 
@@ -151,7 +161,11 @@ def test_password_change(login, world):
     # when
     response = client.post(
         reverse("accounts:password-change"),
-        {"old_password": PASSWORD, "new_password1": "another long passphrase", "new_password2": "another long passphrase"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another long passphrase",
+            "new_password2": "another long passphrase",
+        },
     )
     # then
     assert response["Location"] == reverse("accounts:password-change-done")
@@ -163,7 +177,11 @@ def test_password_change_refuses_a_wrong_old_password(login, world):
     # when
     response = login(world.a.member).post(
         reverse("accounts:password-change"),
-        {"old_password": "wrong", "new_password1": "another long passphrase", "new_password2": "another long passphrase"},
+        {
+            "old_password": "wrong",
+            "new_password1": "another long passphrase",
+            "new_password2": "another long passphrase",
+        },
     )
     # then
     assert response.status_code == 200

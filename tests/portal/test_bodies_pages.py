@@ -15,7 +15,9 @@ from accounts.models import ApiToken
 from accounts.services import api_token_create
 from bodies.middleware import SESSION_KEY
 from bodies.models import Accreditation, Body, BodyStatusChange, Membership, Role
+from bodies.services import APPROVAL_LETTER
 from core.models import AuditEvent
+from documents.services import document_render, document_request
 from reference.models import Sector
 from tests.factories import AccreditationFactory, BodyFactory, MembershipFactory, UserFactory
 
@@ -24,7 +26,9 @@ from .conftest import queries_for
 pytestmark = pytest.mark.django_db
 
 
-def image_upload(fmt: str = "PNG", name: str = "logo.png", size: tuple[int, int] = (40, 20)) -> SimpleUploadedFile:
+def image_upload(
+    fmt: str = "PNG", name: str = "logo.png", size: tuple[int, int] = (40, 20)
+) -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", size, (15, 92, 77)).save(buffer, format=fmt)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
@@ -142,6 +146,20 @@ def test_profile_shows_status_reason_and_the_approval_decisions(login, world):
     assert reverse("bodies:profile-edit") not in html  # a member cannot edit
 
 
+def test_profile_shows_the_approval_letter_while_it_renders_and_then_its_download_link(login, world):
+    # given
+    letter = document_request(kind=APPROVAL_LETTER, subject=world.a.body, body=world.a.body, actor=world.staff)
+    client = login(world.a.admin)
+    # when
+    pending = client.get(reverse("bodies:profile")).content.decode()
+    document_render(document_id=letter.pk)
+    ready = client.get(reverse("bodies:profile")).content.decode()
+    # then
+    assert reverse("documents:status", args=[letter.pk]) in pending  # polls until the PDF is ready
+    assert reverse("documents:download", args=[letter.pk]) not in pending
+    assert reverse("documents:download", args=[letter.pk]) in ready
+
+
 def test_profile_edit_saves_through_the_service_and_records_the_change(login, world):
     # given
     client = login(world.a.admin)
@@ -149,7 +167,9 @@ def test_profile_edit_saves_through_the_service_and_records_the_change(login, wo
     # when
     response = client.post(
         reverse("bodies:profile-edit"),
-        body_form_data(legal_name="Body A Verification ehf.", short_name="Body A", contact_phone="+354 111 2222"),
+        body_form_data(
+            legal_name="Body A Verification ehf.", short_name="Body A", contact_phone="+354 111 2222"
+        ),
     )
     # then
     assert response.status_code == 302
@@ -271,13 +291,19 @@ def test_accreditation_create_records_it_with_its_scope(login, world):
     assert response["Location"] == reverse("bodies:accreditation-detail", args=[accreditation.pk])
     assert accreditation.body == world.a.body
     assert list(accreditation.scope_activities.values_list("code", flat=True)) == ["verification"]
-    assert AuditEvent.objects.filter(action="bodies.accreditation.created", object_id=str(accreditation.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="bodies.accreditation.created", object_id=str(accreditation.pk)
+        ).count()
+        == 1
+    )
 
 
 def test_accreditation_cycle_of_five_years_and_a_day_is_refused_with_the_field_error(login, world):
     # when: valid from 1 March 2024, the last allowed day is 28 February 2029
     response = login(world.a.admin).post(
-        reverse("bodies:accreditation-create"), accreditation_form_data(valid_from="2024-03-01", valid_to="2029-03-01")
+        reverse("bodies:accreditation-create"),
+        accreditation_form_data(valid_from="2024-03-01", valid_to="2029-03-01"),
     )
     # then
     assert response.status_code == 200
@@ -291,7 +317,8 @@ def test_accreditation_cycle_of_five_years_and_a_day_is_refused_with_the_field_e
 def test_accreditation_cycle_ending_on_the_last_allowed_day_is_accepted(login, world):
     # when
     response = login(world.a.admin).post(
-        reverse("bodies:accreditation-create"), accreditation_form_data(valid_from="2024-03-01", valid_to="2029-02-28")
+        reverse("bodies:accreditation-create"),
+        accreditation_form_data(valid_from="2024-03-01", valid_to="2029-02-28"),
     )
     # then
     assert response.status_code == 302
@@ -317,7 +344,8 @@ def test_accreditation_with_an_empty_scope_shows_every_scope_error(login, world)
 def test_accreditation_with_unparseable_dates_is_a_form_error_not_a_crash(login, world):
     # when
     response = login(world.a.admin).post(
-        reverse("bodies:accreditation-create"), accreditation_form_data(valid_from="yesterday", valid_to="2029-13-01")
+        reverse("bodies:accreditation-create"),
+        accreditation_form_data(valid_from="yesterday", valid_to="2029-13-01"),
     )
     # then
     assert response.status_code == 200
@@ -351,7 +379,10 @@ def test_accreditation_edit_saves_through_the_service(login, world):
     # then
     assert response.status_code == 302
     assert Accreditation.objects.get(pk=accreditation.pk).certificate_number == "A-001-R1"
-    assert AuditEvent.objects.get(action="bodies.accreditation.updated").after["certificate_number"] == "A-001-R1"
+    assert (
+        AuditEvent.objects.get(action="bodies.accreditation.updated").after["certificate_number"]
+        == "A-001-R1"
+    )
 
 
 def test_accreditation_decision_suspends_with_a_reason(login, world):
@@ -396,7 +427,9 @@ def test_accreditation_decision_not_allowed_in_the_current_state_shows_a_message
     )
     # then
     assert response.status_code == 200
-    assert [str(m) for m in response.context["messages"]] == ["An accreditation that is Active cannot become Active."]
+    assert [str(m) for m in response.context["messages"]] == [
+        "An accreditation that is Active cannot become Active."
+    ]
     assert Accreditation.objects.get(pk=accreditation.pk).status == Accreditation.Status.ACTIVE
 
 
@@ -441,8 +474,10 @@ def test_another_body_accreditation_is_a_404_and_nothing_changes(login, world, m
     payload = accreditation_form_data(certificate_number="STOLEN") if data == "form" else data
     # when
     client = login(world.a.admin)
-    response = client.get(reverse(name, args=[theirs.pk])) if method == "get" else client.post(
-        reverse(name, args=[theirs.pk]), payload
+    response = (
+        client.get(reverse(name, args=[theirs.pk]))
+        if method == "get"
+        else client.post(reverse(name, args=[theirs.pk]), payload)
     )
     # then
     assert response.status_code == 404
@@ -481,7 +516,8 @@ def test_eligibility_answers_eligible_with_the_covering_accreditation_as_an_htmx
     assert client.get(reverse("bodies:eligibility")).status_code == 200
     # when
     response = client.post(
-        reverse("bodies:eligibility"), eligibility_data(today + timedelta(days=10), today + timedelta(days=20)),
+        reverse("bodies:eligibility"),
+        eligibility_data(today + timedelta(days=10), today + timedelta(days=20)),
         HTTP_HX_REQUEST="true",
     )
     # then
@@ -520,7 +556,9 @@ def test_eligibility_end_before_start_is_a_field_error(login, world):
     today = timezone.localdate()
     # when
     response = login(world.a.member).post(
-        reverse("bodies:eligibility"), eligibility_data(today, today - timedelta(days=1)), HTTP_HX_REQUEST="true"
+        reverse("bodies:eligibility"),
+        eligibility_data(today, today - timedelta(days=1)),
+        HTTP_HX_REQUEST="true",
     )
     # then
     assert response.status_code == 200
@@ -581,7 +619,8 @@ def test_token_without_scopes_or_name_shows_the_errors_and_creates_nothing(login
 def test_token_expiry_in_the_past_is_a_field_error(login, world):
     # when
     response = login(world.a.admin).post(
-        reverse("bodies:tokens"), token_form_data(expires_on=(timezone.localdate() - timedelta(days=2)).isoformat())
+        reverse("bodies:tokens"),
+        token_form_data(expires_on=(timezone.localdate() - timedelta(days=2)).isoformat()),
     )
     # then
     assert response.context["form"].errors == {"expires_on": ["The expiry must be in the future."]}
@@ -591,7 +630,10 @@ def test_token_expiry_in_the_past_is_a_field_error(login, world):
 def test_token_revoke(login, world):
     # given
     token, _secret = api_token_create(
-        body=world.a.body, actor=world.a.admin, name="Old sync", scopes={"bodies": "read"},
+        body=world.a.body,
+        actor=world.a.admin,
+        name="Old sync",
+        scopes={"bodies": "read"},
         expires_at=timezone.now() + timedelta(days=10),
     )
     client = login(world.a.admin)
@@ -608,7 +650,10 @@ def test_token_revoke(login, world):
 def test_another_body_token_cannot_be_revoked(login, world):
     # given
     theirs, _secret = api_token_create(
-        body=world.b.body, actor=world.b.admin, name="B sync", scopes={"bodies": "read"},
+        body=world.b.body,
+        actor=world.b.admin,
+        name="B sync",
+        scopes={"bodies": "read"},
         expires_at=timezone.now() + timedelta(days=10),
     )
     # when
@@ -639,7 +684,10 @@ def test_directory_is_public_and_lists_approved_and_suspended_bodies_only(client
     response = client.get(reverse("bodies:directory"))
     # then
     assert response.status_code == 200
-    assert [b.legal_name for b in response.context["bodies"]] == ["Body A Verification ehf.", "Body B Verification ehf."]
+    assert [b.legal_name for b in response.context["bodies"]] == [
+        "Body A Verification ehf.",
+        "Body B Verification ehf.",
+    ]
     html = response.content.decode()
     assert "Fresh Applicant ehf." not in html
     assert "Suspended" in html
@@ -655,7 +703,10 @@ def test_directory_filters_by_country_kind_and_activity(client, world):
     by_activity = client.get(reverse("bodies:directory"), {"activity": "verification"})
     # then
     assert [b.legal_name for b in by_country.context["bodies"]] == ["Oslo Certification AS"]
-    assert [b.legal_name for b in by_kind.context["bodies"]] == ["Body A Verification ehf.", "Body B Verification ehf."]
+    assert [b.legal_name for b in by_kind.context["bodies"]] == [
+        "Body A Verification ehf.",
+        "Body B Verification ehf.",
+    ]
     assert [b.legal_name for b in by_activity.context["bodies"]] == [
         "Body A Verification ehf.",
         "Body B Verification ehf.",
@@ -735,7 +786,10 @@ def test_tokens_page_runs_a_constant_number_of_queries(login, world, django_asse
     def make_tokens(count: int) -> None:
         for n in range(count):
             api_token_create(
-                body=world.a.body, actor=world.a.admin, name=f"Sync {n}", scopes={"bodies": "read"},
+                body=world.a.body,
+                actor=world.a.admin,
+                name=f"Sync {n}",
+                scopes={"bodies": "read"},
                 expires_at=timezone.now() + timedelta(days=10),
             )
 

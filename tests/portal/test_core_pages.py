@@ -25,7 +25,11 @@ def record_events(body, count: int, action: str = "bodies.body.profile_updated")
     with transaction.atomic():
         for n in range(count):
             audit_record(
-                actor=None, action=action, obj=body, body=body, before={"short_name": f"old {n}"},
+                actor=None,
+                action=action,
+                obj=body,
+                body=body,
+                before={"short_name": f"old {n}"},
                 after={"short_name": f"new {n}"},
             )
 
@@ -104,6 +108,43 @@ def test_navbar_shows_admin_links_to_body_admins_only(login, world):
     assert reverse("bodies:tokens") not in member_html
 
 
+PORTAL_PAGES = [
+    "core:dashboard",
+    "bodies:profile",
+    "bodies:members",
+    "bodies:accreditation-list",
+    "bodies:eligibility",
+    "accounts:profile",
+    "accounts:password-change",
+]
+ADMIN_PAGES = ["core:audit-trail", "bodies:profile-edit", "bodies:accreditation-create", "bodies:tokens"]
+
+
+@pytest.mark.parametrize("name", PORTAL_PAGES + ADMIN_PAGES)
+def test_every_portal_page_renders_for_a_body_admin(login, world, name):
+    # when
+    response = login(world.a.admin).get(reverse(name))
+    # then
+    assert response.status_code == 200
+    assert "Body A" in response.content.decode()  # the navbar names the active body
+
+
+@pytest.mark.parametrize("name", PORTAL_PAGES)
+def test_portal_pages_render_for_a_member(login, world, name):
+    # when
+    response = login(world.a.member).get(reverse(name))
+    # then
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", ADMIN_PAGES)
+def test_admin_pages_are_refused_to_a_member(login, world, name):
+    # when
+    response = login(world.a.member).get(reverse(name))
+    # then
+    assert response.status_code == 403
+
+
 # --- body switcher ------------------------------------------------------------------------------------------
 
 
@@ -139,7 +180,9 @@ def test_switching_from_a_record_page_lands_on_the_dashboard(login, world):
     client = login(world.a.member)
     record_page = reverse("bodies:accreditation-detail", args=["6f1c1e0e-0000-4000-8000-000000000000"])
     # when
-    response = client.post(reverse("core:switch-body"), {"body_id": str(world.b.body.pk), "next": record_page})
+    response = client.post(
+        reverse("core:switch-body"), {"body_id": str(world.b.body.pk), "next": record_page}
+    )
     # then
     assert response["Location"] == reverse("core:dashboard")
 
@@ -181,7 +224,9 @@ def test_language_picker_stores_the_choice_and_the_portal_speaks_icelandic(login
     # given
     client = login(world.a.admin)
     # when
-    response = client.post(reverse("core:set-language"), {"language": "is", "next": reverse("core:dashboard")})
+    response = client.post(
+        reverse("core:set-language"), {"language": "is", "next": reverse("core:dashboard")}
+    )
     # then
     assert response.status_code == 302
     assert response["Location"] == reverse("core:dashboard")
@@ -246,8 +291,12 @@ def test_audit_trail_filters_by_action_prefix_and_day(login, world):
     client = login(world.a.admin)
     # when
     by_action = client.get(reverse("core:audit-trail"), {"action": "bodies.accreditation"})
-    by_future_day = client.get(reverse("core:audit-trail"), {"date_from": (today + timedelta(days=1)).isoformat()})
-    by_today = client.get(reverse("core:audit-trail"), {"date_from": today.isoformat(), "date_to": today.isoformat()})
+    by_future_day = client.get(
+        reverse("core:audit-trail"), {"date_from": (today + timedelta(days=1)).isoformat()}
+    )
+    by_today = client.get(
+        reverse("core:audit-trail"), {"date_from": today.isoformat(), "date_to": today.isoformat()}
+    )
     # then
     assert [e.action for e in by_action.context["events"]] == ["bodies.accreditation.created"]
     assert list(by_future_day.context["events"]) == []

@@ -25,7 +25,10 @@ def notify(user, n: int = 1) -> list[Notification]:  # type: ignore[no-untyped-d
 def token_for(world, scopes: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
     """A token of body A (made directly: these tests are about what it can reach, not how it is made)."""
     _token, secret = ApiToken.objects.create_key(
-        name="Sync", body=world.a.body, created_by=world.a.admin, scopes=scopes,
+        name="Sync",
+        body=world.a.body,
+        created_by=world.a.admin,
+        scopes=scopes,
         expiry_date=timezone.now() + timedelta(days=30),
     )
     return secret
@@ -45,10 +48,26 @@ def test_the_list_shows_only_my_notifications_in_the_envelope(world, api):
     assert response.status_code == 200
     data = response.json()
     assert sorted(n["id"] for n in data["notifications"]) == sorted(str(n.pk) for n in mine)
-    assert data["pagination"] == {"total": 2, "currentPage": 1, "pageCount": 1, "nextPage": None, "prevPage": None}
+    assert data["pagination"] == {
+        "total": 2,
+        "currentPage": 1,
+        "pageCount": 1,
+        "nextPage": None,
+        "prevPage": None,
+    }
     assert set(data["notifications"][0]) == {
-        "id", "kind", "title", "message", "url", "body", "bodyName", "deadline", "offsetDays", "createdAt",
-        "readAt", "isRead",
+        "id",
+        "kind",
+        "title",
+        "message",
+        "url",
+        "body",
+        "bodyName",
+        "deadline",
+        "offsetDays",
+        "createdAt",
+        "readAt",
+        "isRead",
     }
 
 

@@ -11,7 +11,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
 from reminders.models import Notification
-from reminders.services import EMAIL_MAX_ATTEMPTS, deadlines_sweep, notification_create, notification_send_email
+from reminders.services import (
+    EMAIL_MAX_ATTEMPTS,
+    deadlines_sweep,
+    notification_create,
+    notification_send_email,
+)
 from reminders.tasks import notification_send_email_task, notifications_send_pending_task
 
 from .conftest import before, noon_utc, watch
@@ -78,8 +83,11 @@ def test_a_failed_email_is_retried_by_the_reconciler(world, monkeypatch):
     deadlines_sweep(now=noon_utc(before(90)), enqueue_email=False)
     notification = Notification.objects.get()
     original = EmailMultiAlternatives.send
-    monkeypatch.setattr(EmailMultiAlternatives, "send", lambda self, fail_silently=False: (_ for _ in ()).throw(
-        SMTPException("451 try again later")))
+    monkeypatch.setattr(
+        EmailMultiAlternatives,
+        "send",
+        lambda self, fail_silently=False: (_ for _ in ()).throw(SMTPException("451 try again later")),
+    )
 
     # when the first attempt fails
     sent_first = notification_send_email(notification_id=notification.pk)
@@ -123,7 +131,9 @@ def test_a_claim_left_by_a_lost_worker_is_retried_only_once_stale(world, setting
     watch(world.a.body)
     deadlines_sweep(now=noon_utc(before(90)), enqueue_email=False)
     fresh, stale = Notification.objects.order_by("key")
-    Notification.objects.filter(pk=fresh.pk).update(email_status="sending", attempts=1, email_claimed_at=timezone.now())
+    Notification.objects.filter(pk=fresh.pk).update(
+        email_status="sending", attempts=1, email_claimed_at=timezone.now()
+    )
     Notification.objects.filter(pk=stale.pk).update(
         email_status="sending", attempts=1, email_claimed_at=timezone.now() - timedelta(minutes=11)
     )

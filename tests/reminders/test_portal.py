@@ -20,8 +20,13 @@ def notify(user, n: int = 1, body=None) -> list[Notification]:  # type: ignore[n
     for i in range(n):
         made.append(
             notification_create(
-                user=user, key=f"test:{user.pk}:{i}", kind="test.note", title=f"Note {i} for {user.email}",
-                message="Something to know.", url="/", body=body,
+                user=user,
+                key=f"test:{user.pk}:{i}",
+                kind="test.note",
+                title=f"Note {i} for {user.email}",
+                message="Something to know.",
+                url="/",
+                body=body,
             )
         )
     return made

@@ -18,9 +18,9 @@ from .conftest import DUE, before, noon_utc, utc, watch
 
 def fired(deadline: Deadline) -> list[tuple[str, int]]:
     return list(
-        Notification.objects.filter(deadline=deadline).order_by("offset_days", "user__email").values_list(
-            "user__email", "offset_days"
-        )
+        Notification.objects.filter(deadline=deadline)
+        .order_by("offset_days", "user__email")
+        .values_list("user__email", "offset_days")
     )
 
 
@@ -109,7 +109,11 @@ def test_the_database_refuses_a_second_notification_with_the_same_key(world):
     # when a duplicate is inserted directly
     with pytest.raises(IntegrityError), transaction.atomic():
         Notification.objects.create(
-            key=existing.key, user=world.a.admin, kind=existing.kind, title="again", created_at=existing.created_at
+            key=existing.key,
+            user=world.a.admin,
+            kind=existing.kind,
+            title="again",
+            created_at=existing.created_at,
         )
 
     # then
@@ -149,11 +153,15 @@ def test_only_the_active_body_administrators_of_that_body_are_reminded(world):
     second_admin = UserFactory(email="second.admin.a@example.org")
     MembershipFactory(body=world.a.body, user=second_admin, roles=[Role.AUDITOR, Role.BODY_ADMIN])
     MembershipFactory(
-        body=world.a.body, user=UserFactory(email="suspended@example.org"), roles=[Role.BODY_ADMIN],
+        body=world.a.body,
+        user=UserFactory(email="suspended@example.org"),
+        roles=[Role.BODY_ADMIN],
         status=Membership.Status.SUSPENDED,
     )
     MembershipFactory(
-        body=world.a.body, user=UserFactory(email="gone@example.org", is_active=False), roles=[Role.BODY_ADMIN]
+        body=world.a.body,
+        user=UserFactory(email="gone@example.org", is_active=False),
+        roles=[Role.BODY_ADMIN],
     )
     deadline = watch(world.a.body)
 
@@ -245,7 +253,9 @@ def test_moving_the_due_date_restarts_the_schedule_for_the_new_date(world):
 
     # when the accreditation is renewed for a year
     new_due = DUE + timedelta(days=365)
-    moved = deadline_upsert(kind=ACCREDITATION_EXPIRY, subject=deadline.subject, body=world.a.body, due_on=new_due)
+    moved = deadline_upsert(
+        kind=ACCREDITATION_EXPIRY, subject=deadline.subject, body=world.a.body, due_on=new_due
+    )
     at_old_30 = deadlines_sweep(now=noon_utc(before(30)))
     at_new_90 = deadlines_sweep(now=noon_utc(new_due - timedelta(days=90)))
 
@@ -253,7 +263,9 @@ def test_moving_the_due_date_restarts_the_schedule_for_the_new_date(world):
     assert moved.pk == deadline.pk
     assert (at_old_30.notifications, at_new_90.notifications) == (0, 1)
     assert list(
-        Notification.objects.filter(deadline=deadline).order_by("created_at").values_list("offset_days", "key")
+        Notification.objects.filter(deadline=deadline)
+        .order_by("created_at")
+        .values_list("offset_days", "key")
     ) == [
         (-90, f"{deadline.pk}:2030-03-01:-90:{world.a.admin.pk}"),
         (-90, f"{deadline.pk}:2031-03-01:-90:{world.a.admin.pk}"),
@@ -269,7 +281,10 @@ def test_moving_the_due_date_closer_sends_one_reminder_for_the_new_date(world):
     # when, a day later, the date is corrected to 20 days from then
     today = before(89)
     deadline_upsert(
-        kind=ACCREDITATION_EXPIRY, subject=deadline.subject, body=world.a.body, due_on=today + timedelta(days=20)
+        kind=ACCREDITATION_EXPIRY,
+        subject=deadline.subject,
+        body=world.a.body,
+        due_on=today + timedelta(days=20),
     )
     result = deadlines_sweep(now=noon_utc(today))
 
@@ -286,7 +301,9 @@ def test_reopening_a_closed_deadline_with_the_same_date_continues_without_repeat
     deadline_close(kind=ACCREDITATION_EXPIRY, subject=deadline.subject)
 
     # when it is watched again with the same date
-    reopened = deadline_upsert(kind=ACCREDITATION_EXPIRY, subject=deadline.subject, body=world.a.body, due_on=DUE)
+    reopened = deadline_upsert(
+        kind=ACCREDITATION_EXPIRY, subject=deadline.subject, body=world.a.body, due_on=DUE
+    )
     results = [deadlines_sweep(now=noon_utc(before(d))).notifications for d in (60, 30)]
 
     # then
@@ -302,7 +319,9 @@ def test_watching_an_unchanged_deadline_again_writes_nothing(world):
     deadline = watch(world.a.body)
 
     # when
-    again = deadline_upsert(kind=ACCREDITATION_EXPIRY, subject=deadline.subject, body=world.a.body, due_on=DUE)
+    again = deadline_upsert(
+        kind=ACCREDITATION_EXPIRY, subject=deadline.subject, body=world.a.body, due_on=DUE
+    )
 
     # then
     assert again.pk == deadline.pk
