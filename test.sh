@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/bootstrap.sh --test
+mkdir -p staticfiles
 scripts/services.sh
 
 export ICR_TESTING=1

@@ -13,6 +13,7 @@ import io
 import random
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -54,7 +55,9 @@ def _people(tag: str) -> tuple[list[Any], list[Any]]:
     return bodies, users
 
 
-def _lines(n: int, bodies: list[Any], subject_type_id: int, kind: str, offsets: list[int], now: datetime):
+def _lines(
+    n: int, bodies: list[Any], subject_type_id: int, kind: str, offsets: list[int], now: datetime
+) -> Iterator[str]:
     """COPY lines, built from precomputed strings (1M rows in a few seconds of Python)."""
     rng = random.Random(20300301)
     # Ids ascend (like UUIDv7) so the generation does not spend its time on random B-tree inserts; the rows
@@ -96,7 +99,7 @@ def _lines(n: int, bodies: list[Any], subject_type_id: int, kind: str, offsets: 
         )
 
 
-def _insert(lines: Any, n: int) -> None:
+def _insert(lines: Iterator[str], n: int) -> None:
     from django.db import connection
 
     from reminders.models import Deadline

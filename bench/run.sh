@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
+mkdir -p staticfiles
 scripts/services.sh >/dev/null
 export ICR_TESTING=1
 export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/icr_bench}

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -35,6 +37,22 @@ def body_admins_of(deadlines: list[Deadline]) -> dict[UUID, list[Any]]:
     return {deadline.id: admins.get(deadline.body_id, []) for deadline in deadlines}
 
 
+def days_to_due(deadline: Deadline) -> int:
+    """Days from today in the deadline's time zone to its due date (negative once it has passed).
+
+    A reminder may fire later than its offset (a deadline created inside the window), so its text counts the
+    real days rather than repeating the offset.
+    """
+    today = getattr(deadline, "reminded_on", None)
+    if today is None:
+        try:
+            zone = ZoneInfo(deadline.time_zone)
+        except (KeyError, ValueError):
+            zone = ZoneInfo("UTC")
+        today = timezone.now().astimezone(zone).date()
+    return (deadline.due_on - today).days
+
+
 def _accreditation_expiry_message(deadline: Deadline, offset: int) -> tuple[str, str]:
     """The due date is the first day the accreditation no longer covers (the day after `valid_to`)."""
     subject = deadline.subject
@@ -43,13 +61,13 @@ def _accreditation_expiry_message(deadline: Deadline, offset: int) -> tuple[str,
         "name": name,
         "due": deadline.due_on.isoformat(),
         "last_day": (deadline.due_on - timedelta(days=1)).isoformat(),
-        "days": abs(offset),
+        "days": abs(days_to_due(deadline)),
     }
     if offset < 0:
         title = ngettext(
             "Accreditation %(name)s expires in %(days)s day (on %(due)s)",
             "Accreditation %(name)s expires in %(days)s days (on %(due)s)",
-            abs(offset),
+            abs(days_to_due(deadline)),
         )
         text = _(
             "The accreditation %(name)s is valid until %(last_day)s. From %(due)s the body is no longer "
@@ -66,7 +84,7 @@ def _accreditation_expiry_message(deadline: Deadline, offset: int) -> tuple[str,
         title = ngettext(
             "Accreditation %(name)s expired %(days)s day ago (on %(due)s)",
             "Accreditation %(name)s expired %(days)s days ago (on %(due)s)",
-            offset,
+            abs(days_to_due(deadline)),
         )
         text = _("The accreditation %(name)s was valid until %(last_day)s and no renewal has been recorded.")
     return title % values, text % values

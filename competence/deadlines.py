@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from bodies.deadlines import body_admins_of
+from bodies.deadlines import body_admins_of, days_to_due
 from reminders.models import Deadline
 from reminders.registry import DeadlineKind, register
 
@@ -42,7 +42,7 @@ def _message(deadline: Deadline, offset: int) -> tuple[str, str]:
         "name": str(subject) if subject is not None else _("(no longer on record)"),
         "due": deadline.due_on.isoformat(),
         "last_day": (deadline.due_on - timedelta(days=1)).isoformat(),
-        "days": abs(offset),
+        "days": abs(days_to_due(deadline)),
     }
     if offset < 0:
         title = ngettext(

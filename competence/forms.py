@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django import forms
@@ -274,7 +273,7 @@ class TeamCheckForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._people = {str(m.user_id): m.user for m in people}
         person_choices = [("", _("Nobody")), *((str(m.user_id), str(m.user)) for m in people)]
-        role_choices = [("", "---------"), *Role.choices]
+        role_choices = [("", "---------"), *COMPETENCE_ROLES]
         for index in range(TEAM_ROWS):
             self.fields[f"person_{index}"] = forms.ChoiceField(
                 label=_("Person"), required=False, choices=person_choices
@@ -343,7 +342,3 @@ class ImportUploadForm(forms.Form):
         return _capped_upload(
             self.cleaned_data.get("file"), IMPORT_EXTENSIONS, _("Upload a CSV or XLSX file.")
         )
-
-
-def today() -> date:
-    return timezone.localdate()

@@ -20,6 +20,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -27,7 +28,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_countries import countries as countries_registry
 
-from bodies.models import Membership
+from bodies.models import Membership, Role
 from core.errors import TransitionNotAllowed, ValidationError
 from core.forms import add_service_errors
 from core.models import AuditEvent
@@ -98,29 +99,12 @@ def _is_partial(request: HttpRequest) -> bool:
 # --- base classes -------------------------------------------------------------------------------------------
 
 
-class _ObjectBeforePermission:
-    """Runs after PortalMixin's login and active-body checks: finds the object in the active body first (404
-    for another body's, like a missing one) and only then checks `object_perm` (403)."""
+class BodyObjectMixin(BodyScopedMixin):
+    """A page about one record of the active body, in `self.object`. PortalMixin finds it before it checks
+    `required_perm` or the method: another body's record is a 404, never a 403 or 405."""
 
-    object_perm: str | None = None
-    http_method_names: list[str]
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method is None or request.method.lower() not in self.http_method_names:
-            return self.http_method_not_allowed(request, *args, **kwargs)  # type: ignore[attr-defined]
-        self.object = self.get_object()  # type: ignore[attr-defined]
-        if self.object_perm and not has_body_perm(request.user, self.body, self.object_perm):  # type: ignore[attr-defined]
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-
-
-class BodyObjectMixin(BodyScopedMixin, _ObjectBeforePermission):
-    """A page about one record of the active body (`self.object`), found before anything else happens."""
-
-    def get_object(self, queryset: QuerySet[Any] | None = None) -> Any:
-        if queryset is None and getattr(self, "object", None) is not None:
-            return self.object
-        return super().get_object(queryset)
+    def check_object_access(self) -> None:
+        self.object = self.get_object()
 
 
 class MembershipObjectMixin(BodyObjectMixin):
@@ -135,6 +119,19 @@ class MembershipObjectMixin(BodyObjectMixin):
         return context
 
 
+class SectionMixin:
+    """Pages under the section's tabs (people, matrix, team check, import); Import shows to its managers only."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context["can_manage_competence_nav"] = has_body_perm(
+            self.request.user,  # type: ignore[attr-defined]
+            self.body,  # type: ignore[attr-defined]
+            "manage_competence",
+        )
+        return context
+
+
 def _active_people(body: Any) -> list[Membership]:
     return list(person_list(body=body).filter(status=Membership.Status.ACTIVE))
 
@@ -142,7 +139,7 @@ def _active_people(body: Any) -> list[Membership]:
 # --- people -------------------------------------------------------------------------------------------------
 
 
-class PersonListView(PortalMixin, ListView):
+class PersonListView(SectionMixin, PortalMixin, ListView):
     """The active body's people, with their roles, employment and whether they signed the undertaking."""
 
     template_name = "competence/person_list.html"
@@ -231,7 +228,7 @@ class PersonDetailView(MembershipObjectMixin, DetailView):
 
 
 class PersonEditView(MembershipObjectMixin, FormView):
-    object_perm = "manage_members"
+    required_perm = "manage_members"
     form_class = competence_forms.PersonEditForm
     template_name = "competence/person_edit.html"
 
@@ -251,7 +248,7 @@ class PersonEditView(MembershipObjectMixin, FormView):
 class PersonFormView(MembershipObjectMixin, FormView):
     """A form that adds something to one person's record in the active body (manage_competence)."""
 
-    object_perm = "manage_competence"
+    required_perm = "manage_competence"
     template_name = "competence/person_form.html"
     title: Any = ""
     success_message: Any = ""
@@ -401,7 +398,7 @@ class RecordActionView(RecordDetailView):
     """POST one action on a record; a refused action shows on the record's page with the service's reason."""
 
     http_method_names = ["post"]
-    object_perm = "manage_competence"
+    required_perm = "manage_competence"
     form_class: type[Any]
     form_name = ""
 
@@ -519,7 +516,7 @@ class EvidenceDownloadView(BodyObjectMixin, View):
 # --- the matrix ---------------------------------------------------------------------------------------------
 
 
-class MatrixView(PortalMixin, TemplateView):
+class MatrixView(SectionMixin, PortalMixin, TemplateView):
     """People × (standard, sector). The filter form swaps the table in place (htmx) and keeps the URL in step."""
 
     template_name = "competence/matrix.html"
@@ -552,7 +549,7 @@ class MatrixView(PortalMixin, TemplateView):
 
     def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
         response = super().render_to_response(context, **kwargs)
-        response["Vary"] = "HX-Request"
+        patch_vary_headers(response, ["HX-Request"])
         return response
 
 
@@ -585,7 +582,7 @@ class MatrixExportView(PortalMixin, View):
 # --- team check ---------------------------------------------------------------------------------------------
 
 
-class TeamCheckView(PortalMixin, FormView):
+class TeamCheckView(SectionMixin, PortalMixin, FormView):
     """Would this team cover the engagement? Answered in place (an htmx partial), member by member."""
 
     form_class = competence_forms.TeamCheckForm
@@ -606,15 +603,21 @@ class TeamCheckView(PortalMixin, FormView):
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
-        member_gaps = {gap for _member, member_result in result.members for gap in member_result.gaps}
+        roles = dict(Role.choices)
+        members = [
+            {"person": member.person, "role": roles.get(member.role, member.role), "result": member_result}
+            for member, member_result in result.members
+        ]
+        member_gaps = {gap for member in members for gap in member["result"].gaps}
         team_gaps = [gap for gap in result.gaps if gap not in member_gaps]
-        return self.render_to_response(self.get_context_data(form=form, result=result, team_gaps=team_gaps))
+        context = self.get_context_data(form=form, result=result, members=members, team_gaps=team_gaps)
+        return self.render_to_response(context)
 
 
 # --- import -------------------------------------------------------------------------------------------------
 
 
-class ImportView(PortalMixin, FormView):
+class ImportView(SectionMixin, PortalMixin, FormView):
     """Upload a CSV or XLSX of people and competences; nothing is written before the preview is applied."""
 
     required_perm = "manage_competence"
@@ -646,7 +649,7 @@ class ImportPreviewView(BodyObjectMixin, DetailView):
     """Every row of an uploaded file with its errors, as it validates now; "Apply" only when all is well."""
 
     model = ImportBatch
-    object_perm = "manage_competence"
+    required_perm = "manage_competence"
     template_name = "competence/import_preview.html"
     context_object_name = "batch"
 
@@ -688,7 +691,7 @@ class ImportApplyView(BodyObjectMixin, View):
     """POST: writes every row of a valid preview in one transaction, or nothing."""
 
     model = ImportBatch
-    object_perm = "manage_competence"
+    required_perm = "manage_competence"
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -73,6 +73,10 @@ class Deadline(models.Model):
     def __str__(self) -> str:
         return f"{self.kind_label} {self.due_on.isoformat()}"
 
+    def get_absolute_url(self) -> str:
+        kind = find_kind(self.kind)
+        return kind.url(self) if kind else "/"
+
     @property
     def kind_label(self) -> str:
         kind = find_kind(self.kind)
@@ -81,10 +85,6 @@ class Deadline(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
-
-    def get_absolute_url(self) -> str:
-        kind = find_kind(self.kind)
-        return kind.url(self) if kind else "/"
 
 
 class NotificationQuerySet(TenantQuerySet["Notification"]):

@@ -32,7 +32,8 @@ class DeadlineKind:
     offsets: Callable[[], Sequence[int]]
     #: the people to remind for each deadline of a batch: {deadline.id: [user, ...]}; constant query count
     recipients: Callable[[list[Deadline]], dict[UUID, list[User]]]
-    #: (title, message) for a deadline at an offset; runs under the recipient's language
+    #: (title, message) for a deadline at an offset; runs under the recipient's language. The sweep sets
+    #: `deadline.reminded_on` (today in the deadline's time zone) before calling it.
     message: Callable[[Deadline, int], tuple[str, str]]
     #: the page the reminder links to (a path)
     url: Callable[[Deadline], str]

@@ -209,6 +209,7 @@ def _sweep_batch(batch: list[Deadline], now: datetime, today_cache: dict[str, da
         ]
         if due:
             deadline.last_offset_fired = max(due)  # only the latest: no burst of stale reminders
+            deadline.reminded_on = local_today  # type: ignore[attr-defined]  # for the kind's message
             fired[kind.code].append((deadline, deadline.last_offset_fired))
         # With no due offset (the offsets setting changed) this only re-plans the row past today.
         deadline.next_reminder_on = _next_reminder_on(
@@ -357,7 +358,7 @@ def _absolute(url: str) -> str:
     return url
 
 
-def notification_send_email(*, notification_id: Any, connection: Any = None) -> bool:
+def notification_send_email(*, notification_id: Any, mail_connection: Any = None) -> bool:
     """Sends one notification's email at most once; returns True if it was sent now.
 
     The row is claimed by compare-and-set (pending/failed → sending, attempts + 1), so two workers, or a
@@ -376,7 +377,9 @@ def notification_send_email(*, notification_id: Any, connection: Any = None) -> 
     ).update(email_status=Notification.EmailStatus.SENDING, email_claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return False
-    notification = Notification.objects.select_related("user", "body").get(pk=notification_id)
+    notification = Notification.objects.select_related("user", "body").filter(pk=notification_id).first()
+    if notification is None:  # deleted meanwhile (its person left)
+        return False
     user = notification.user
     if not user.is_active or not user.email:
         Notification.objects.filter(pk=notification.pk).update(email_status=Notification.EmailStatus.SKIPPED)
@@ -396,7 +399,7 @@ def notification_send_email(*, notification_id: Any, connection: Any = None) -> 
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[user.email],
-            connection=connection,
+            connection=mail_connection,
         )
         email.attach_alternative(html, "text/html")
         email.send(fail_silently=False)
@@ -447,7 +450,7 @@ def notifications_send_pending(*, limit: int = 5000) -> int:
         logger.warning("Could not open the mail connection: %s", exc)
     try:
         for notification_id in ids:
-            if notification_send_email(notification_id=notification_id, connection=mail_connection):
+            if notification_send_email(notification_id=notification_id, mail_connection=mail_connection):
                 sent += 1
     finally:
         mail_connection.close()

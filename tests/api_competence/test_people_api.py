@@ -54,7 +54,9 @@ def test_staff_list_everyone_and_filter(world, freelancer):
 
 def test_one_person_in_a_body(world, freelancer):
     # given the freelancer's profile
-    User.objects.filter(pk=freelancer.user.pk).update(phone="+354 555 0101", languages=["is", "en"], countries=["IS"])
+    User.objects.filter(pk=freelancer.user.pk).update(
+        phone="+354 555 0101", languages=["is", "en"], countries=["IS"]
+    )
 
     # when A's administrator reads their membership in A
     response = signed_in(world.a.admin).get(url("person-detail", freelancer.in_a.pk))
@@ -121,7 +123,9 @@ def test_body_admin_adds_someone_new_to_the_platform(world):
         "technical_expert",
         (today() - timedelta(days=3)).isoformat(),
     )
-    assert AuditEvent.objects.filter(action="bodies.membership.added", object_id=str(membership.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="bodies.membership.added", object_id=str(membership.pk)).count() == 1
+    )
 
 
 def test_adding_someone_already_on_the_platform_keeps_their_account(world):
@@ -131,7 +135,12 @@ def test_adding_someone_already_on_the_platform_keeps_their_account(world):
     # when A's administrator adds B's member to A
     response = signed_in(world.a.admin).post(
         url("person-list"),
-        {"body": str(world.a.body.pk), "email": "member.b@example.org", "fullName": "Other Name", "roles": []},
+        {
+            "body": str(world.a.body.pk),
+            "email": "member.b@example.org",
+            "fullName": "Other Name",
+            "roles": [],
+        },
         format="json",
     )
 
@@ -163,7 +172,12 @@ def test_a_plain_member_cannot_add_people_and_no_account_is_left_behind(world):
     # when A's plain member tries
     response = signed_in(world.a.member).post(
         url("person-list"),
-        {"body": str(world.a.body.pk), "email": "new@auditors.example", "fullName": "New", "roles": ["auditor"]},
+        {
+            "body": str(world.a.body.pk),
+            "email": "new@auditors.example",
+            "fullName": "New",
+            "roles": ["auditor"],
+        },
         format="json",
     )
 
@@ -194,7 +208,11 @@ def test_body_admin_changes_roles_employment_and_undertaking(world):
     # when
     response = signed_in(world.a.admin).patch(
         url("person-detail", member.pk),
-        {"roles": ["lead_auditor", "auditor"], "employment": "external_auditor", "undertakingSignedOn": signed},
+        {
+            "roles": ["lead_auditor", "auditor"],
+            "employment": "external_auditor",
+            "undertakingSignedOn": signed,
+        },
         format="json",
     )
 
@@ -234,10 +252,14 @@ def test_a_refused_detail_rolls_back_the_roles_of_the_same_request(world):
 def test_the_last_body_administrator_keeps_the_role(world):
     admin = membership_of(world.a.admin, world.a.body)
 
-    response = signed_in(world.a.admin).patch(url("person-detail", admin.pk), {"roles": ["auditor"]}, format="json")
+    response = signed_in(world.a.admin).patch(
+        url("person-detail", admin.pk), {"roles": ["auditor"]}, format="json"
+    )
 
     assert response.status_code == 400
-    assert response.json()["fieldErrors"] == {"roles": ["A body must keep at least one active body administrator."]}
+    assert response.json()["fieldErrors"] == {
+        "roles": ["A body must keep at least one active body administrator."]
+    }
     admin.refresh_from_db()
     assert admin.roles == ["body_admin"]
 
@@ -245,7 +267,9 @@ def test_the_last_body_administrator_keeps_the_role(world):
 def test_a_plain_member_cannot_change_roles(world):
     member = membership_of(world.a.member, world.a.body)
 
-    response = signed_in(world.a.member).patch(url("person-detail", member.pk), {"roles": ["body_admin"]}, format="json")
+    response = signed_in(world.a.member).patch(
+        url("person-detail", member.pk), {"roles": ["body_admin"]}, format="json"
+    )
     empty = signed_in(world.a.admin).patch(url("person-detail", member.pk), {}, format="json")
 
     assert response.status_code == 403

@@ -148,7 +148,9 @@ def test_profile_shows_status_reason_and_the_approval_decisions(login, world):
 
 def test_profile_shows_the_approval_letter_while_it_renders_and_then_its_download_link(login, world):
     # given
-    letter = document_request(kind=APPROVAL_LETTER, subject=world.a.body, body=world.a.body, actor=world.staff)
+    letter = document_request(
+        kind=APPROVAL_LETTER, subject=world.a.body, body=world.a.body, actor=world.staff
+    )
     client = login(world.a.admin)
     # when
     pending = client.get(reverse("bodies:profile")).content.decode()

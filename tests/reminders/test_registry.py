@@ -47,5 +47,5 @@ def test_two_kinds_cannot_claim_one_code():
 
 
 def test_an_unknown_kind_is_a_configuration_error():
-    with pytest.raises(ImproperlyConfigured, match="tests.unknown"):
+    with pytest.raises(ImproperlyConfigured, match=r"tests\.unknown"):
         get_kind("tests.unknown")

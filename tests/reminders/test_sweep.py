@@ -59,6 +59,7 @@ def test_the_reminder_says_what_expires_and_when_and_links_to_it(world):
     assert early.title == "Accreditation ISO 14065 VVB-0001 expires in 90 days (on 2030-03-01)"
     assert early.message.startswith("The accreditation ISO 14065 VVB-0001 is valid until 2030-02-28.")
     assert expired.title == "Accreditation ISO 14065 VVB-0001 has expired (on 2030-03-01)"
+    assert early.url == f"/bodies/accreditations/{deadline.subject_id}/"
     assert early.kind == ACCREDITATION_EXPIRY
     assert early.body_id == world.a.body.pk
     assert early.read_at is None

@@ -72,11 +72,19 @@ BODIES: list[dict[str, Any]] = [
             },
         ],
         "people": [
-            ("gunnar@nordic-verification.example", "Gunnar Ólafsson", [Role.LEAD_AUDITOR, Role.DECISION_MAKER]),
+            (
+                "gunnar@nordic-verification.example",
+                "Gunnar Ólafsson",
+                [Role.LEAD_AUDITOR, Role.DECISION_MAKER],
+            ),
             ("helga@nordic-verification.example", "Helga Magnúsdóttir", [Role.AUDITOR]),
             ("einar@nordic-verification.example", "Einar Þórsson", [Role.INDEPENDENT_REVIEWER]),
             ("kari@nordic-verification.example", "Kári Stefánsson", [Role.TECHNICAL_EXPERT]),
-            ("anna@nordic-verification.example", "Anna Björk", [Role.COMPLAINT_HANDLER, Role.IMPARTIALITY_COMMITTEE]),
+            (
+                "anna@nordic-verification.example",
+                "Anna Björk",
+                [Role.COMPLAINT_HANDLER, Role.IMPARTIALITY_COMMITTEE],
+            ),
         ],
     },
     {
@@ -156,6 +164,70 @@ BODIES: list[dict[str, Any]] = [
 ]
 FREELANCER = ("freelance.auditor@example.org", "Jón Freelance Guðmundsson", [Role.AUDITOR, Role.LEAD_AUDITOR])
 
+NORDIC = "Nordic Carbon Verification ehf."
+BALTIC = "Baltic Management Systems Certification OÜ"
+EMPLOYEE = Membership.Employment.EMPLOYEE
+EXTERNAL = Membership.Employment.EXTERNAL_AUDITOR
+EXPERT = Membership.Employment.TECHNICAL_EXPERT
+# (person, body, employment, undertaking signed N days ago or None) →
+#   [(standard, sector scheme, sector code, role, basis, valid for N more days, state)]
+COMPETENCES: dict[tuple[str, str, str, int | None], list[tuple[str, str, str, str, list[str], int, str]]] = {
+    ("gunnar@nordic-verification.example", NORDIC, EMPLOYEE, 400): [
+        (
+            "iso-14064-3",
+            "ghg",
+            "1",
+            "lead_auditor",
+            ["training", "audits_performed", "witnessed_audit"],
+            700,
+            "approved",
+        ),
+        ("iso-14064-3", "ghg", "3", "lead_auditor", ["training", "audits_performed"], 700, "approved"),
+        ("iso-14064-3", "ghg", "14", "lead_auditor", ["training", "audits_performed"], 25, "approved"),
+        ("iso-14064-2", "ghg", "14", "lead_auditor", ["training", "audits_performed"], 500, "approved"),
+        ("iso-14064-3", "ghg", "1", "decision_maker", ["education", "audits_performed"], 900, "approved"),
+    ],
+    ("helga@nordic-verification.example", NORDIC, EMPLOYEE, 380): [
+        ("iso-14064-3", "ghg", "1", "auditor", ["training", "audits_performed"], 55, "approved"),
+        ("iso-14064-3", "ghg", "13", "auditor", ["training"], 600, "approved"),
+        ("iso-14064-3", "ghg", "14", "auditor", ["training"], 365, "proposed"),
+    ],
+    ("einar@nordic-verification.example", NORDIC, EMPLOYEE, 300): [
+        (
+            "iso-14064-3",
+            "ghg",
+            "1",
+            "independent_reviewer",
+            ["education", "audits_performed"],
+            800,
+            "approved",
+        ),
+        ("iso-14064-3", "ghg", "14", "independent_reviewer", ["education"], 400, "suspended"),
+    ],
+    ("kari@nordic-verification.example", NORDIC, EXPERT, None): [
+        ("iso-14064-2", "ghg", "14", "technical_expert", ["education"], 720, "approved"),
+        ("iso-14064-3", "ghg", "15", "technical_expert", ["education"], 720, "approved"),
+    ],
+    ("freelance.auditor@example.org", NORDIC, EXTERNAL, 90): [
+        ("iso-14064-3", "ghg", "1", "lead_auditor", ["audits_performed", "witnessed_audit"], 45, "approved"),
+        ("iso-14064-3", "ghg", "13", "auditor", ["audits_performed"], 500, "approved"),
+    ],
+    ("freelance.auditor@example.org", BALTIC, EXTERNAL, 60): [
+        ("iso-14001", "iaf", "25", "lead_auditor", ["audits_performed", "training"], 600, "approved"),
+        ("iso-14001", "iaf", "28", "auditor", ["audits_performed"], 15, "approved"),
+    ],
+    ("kadri@baltic-certification.example", BALTIC, EMPLOYEE, 500): [
+        ("iso-14001", "iaf", "17", "lead_auditor", ["training", "audits_performed"], 800, "approved"),
+        ("iso-14001", "iaf", "25", "lead_auditor", ["training", "audits_performed"], 800, "approved"),
+        ("iso-9001", "iaf", "28", "lead_auditor", ["training", "audits_performed"], 30, "approved"),
+        ("iso-50001", "iaf", "25", "auditor", ["training"], 400, "proposed"),
+    ],
+    ("peeter@baltic-certification.example", BALTIC, EMPLOYEE, 200): [
+        ("iso-14001", "iaf", "17", "auditor", ["training"], 500, "approved"),
+        ("iso-14001", "iaf", "31", "decision_maker", ["education", "audits_performed"], 700, "approved"),
+    ],
+}
+
 
 def _user(email: str, name: str, **extra: Any) -> User:
     user, created = User.objects.get_or_create(email=email, defaults={"full_name": name, **extra})
@@ -211,7 +283,9 @@ class Command(BaseCommand):
                 )
             for email, name, roles in spec["people"]:
                 services.membership_add(body=body, user=_user(email, name), roles=roles, actor=admin)
-            services.body_start_review(body=body, actor=staff, reason="Application and accreditation evidence complete.")
+            services.body_start_review(
+                body=body, actor=staff, reason="Application and accreditation evidence complete."
+            )
             if spec["agreement"]:
                 services.body_record_agreement(
                     body=body, actor=staff, reference=spec["agreement"], signed_on=today - timedelta(days=30)
@@ -223,7 +297,63 @@ class Command(BaseCommand):
                     reason="Accreditation by an IAF MLA signatory verified; ICR agreement signed.",
                 )
                 services.membership_add(body=body, user=freelancer, roles=FREELANCER[2], actor=admin)
+        self._competence(today)
         transaction.on_commit(self._sweep)
+
+    def _competence(self, today: Any) -> None:
+        """Auditors with a spread of competences: most approved, some expiring soon, one proposed, one suspended."""
+        from competence import services as competence
+        from competence.models import CompetenceRecord
+
+        def membership(email: str, body_name: str) -> Membership:
+            return Membership.objects.select_related("body", "user").get(
+                user__email=email, body__legal_name=body_name
+            )
+
+        for (email, body_name, employment, signed), records in COMPETENCES.items():
+            member = membership(email, body_name)
+            admin = next(m for m in Membership.objects.active().filter(body=member.body) if m.is_body_admin)
+            services.membership_update_details(
+                membership=member,
+                actor=admin.user,
+                employment=employment,
+                undertaking_signed_on=today - timedelta(days=signed) if signed is not None else None,
+            )
+            for standard, scheme, code, role, basis, valid_days, state in records:
+                record = competence.competence_propose(
+                    membership=member,
+                    actor=admin.user,
+                    standard=Standard.objects.get(code=standard),
+                    sector=Sector.objects.get(scheme=scheme, code=code, is_current=True),
+                    role=role,
+                    basis=basis,
+                    valid_until=today + timedelta(days=valid_days),
+                )
+                if state in ("approved", "suspended"):
+                    evaluator = admin.user if admin.user != member.user else None
+                    if evaluator is None:
+                        continue
+                    record = competence.competence_approve(
+                        record=record, actor=admin.user, evaluated_on=today - timedelta(days=300)
+                    )
+                if state == "suspended":
+                    competence.competence_suspend(
+                        record=record,
+                        actor=admin.user,
+                        reason="Witnessed audit found gaps in sampling practice.",
+                    )
+            if employment != Membership.Employment.TECHNICAL_EXPERT:
+                competence.training_add(
+                    membership=member,
+                    actor=admin.user,
+                    kind="cpd",
+                    title="ISO 14064-3:2019 verification update",
+                    provider="ICR Academy",
+                    completed_on=today - timedelta(days=200),
+                    hours=7,
+                    standard=Standard.objects.get(code="iso-14064-3"),
+                )
+        assert CompetenceRecord.objects.exists()
 
     def _sweep(self) -> None:
         from reminders.services import deadlines_sweep
@@ -234,7 +364,10 @@ class Command(BaseCommand):
         rows = [(STAFF[0], "registry staff (admin at /admin/)")]
         for spec in BODIES:
             rows.append((spec["admin"][0], f"body administrator, {spec['fields']['legal_name']}"))
-            rows.extend((email, f"{', '.join(str(Role(r).label) for r in roles)}") for email, _n, roles in spec["people"][:2])
+            rows.extend(
+                (email, f"{', '.join(str(Role(r).label) for r in roles)}")
+                for email, _n, roles in spec["people"][:2]
+            )
         rows.append((FREELANCER[0], "freelance auditor in two bodies (use the body switcher)"))
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {PASSWORD})")
