@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
+from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -31,6 +31,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, models, transaction
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.query import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -217,7 +218,7 @@ def _sweep_batch(batch: list[Deadline], now: datetime, today_cache: dict[str, da
         )
         progressed.append(deadline)
 
-    notifications: list[Notification] = []
+    rows: list[tuple[Any, ...]] = []
     due_deadlines = [deadline for pairs in fired.values() for deadline, _offset in pairs]
     if due_deadlines:
         prefetch_related_objects(due_deadlines, "subject")
@@ -233,27 +234,59 @@ def _sweep_batch(batch: list[Deadline], now: datetime, today_cache: dict[str, da
                     continue
                 seen.add(user.pk)
                 title, message = _messages_for(kind, deadline, offset, user.language, texts)
-                notifications.append(
-                    Notification(
-                        key=_notification_key(deadline, offset, user.pk),
-                        user=user,
-                        body_id=deadline.body_id,
-                        deadline=deadline,
-                        offset_days=offset,
-                        kind=code,
-                        title=title,
-                        message=message,
-                        url=url,
-                        created_at=now,
-                    )
+                key = _notification_key(deadline, offset, user.pk)
+                rows.append(
+                    (uuid4(), key, user.pk, deadline.body_id, deadline.id, offset, code, title, message, url)
                 )
-    created = 0
-    if notifications:
-        Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
-        # With ignore_conflicts the rows that already existed are silently skipped; count the new ones.
-        created = Notification.objects.filter(pk__in=[n.pk for n in notifications]).count()
+    created = _insert_notifications(rows, now)
     _save_progress(progressed, now)
     return len(due_deadlines), created
+
+
+#: the columns `_insert_notifications` writes, in the order of its rows (then created_at and the email state)
+_NOTIFICATION_COLUMNS = (
+    "id",
+    "key",
+    "user_id",
+    "body_id",
+    "deadline_id",
+    "offset_days",
+    "kind",
+    "title",
+    "message",
+    "url",
+)
+
+
+def _insert_notifications(rows: list[tuple[Any, ...]], now: datetime) -> int:
+    """Inserts the notifications whose key is new and returns how many; existing keys are skipped.
+
+    On PostgreSQL one `INSERT … ON CONFLICT (key) DO NOTHING RETURNING id` per thousand rows, so the sweep
+    learns exactly what it created without model instances or a second query (the sweep's hot path).
+    """
+    if not rows:
+        return 0
+    if connection.vendor != "postgresql":
+        notifications = [
+            Notification(**dict(zip(_NOTIFICATION_COLUMNS, row, strict=True)), created_at=now) for row in rows
+        ]
+        Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+        return Notification.objects.filter(pk__in=[n.pk for n in notifications]).count()
+    table = Notification._meta.db_table
+    columns = ", ".join([*_NOTIFICATION_COLUMNS, "created_at", "email_status", "attempts", "last_error"])
+    placeholder = "(" + ", ".join(["%s"] * (len(_NOTIFICATION_COLUMNS) + 4)) + ")"
+    tail = (now, Notification.EmailStatus.PENDING.value, 0, "")
+    created = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 1000):
+            chunk = rows[start : start + 1000]
+            sql = (
+                f'INSERT INTO "{table}" ({columns}) VALUES {", ".join([placeholder] * len(chunk))} '  # noqa: S608
+                "ON CONFLICT (key) DO NOTHING RETURNING id"
+            )
+            cursor.execute(sql, [value for row in chunk for value in (*row, *tail)])
+            created += len(cursor.fetchall())
+    return created
 
 
 def deadlines_sweep(
@@ -277,8 +310,13 @@ def deadlines_sweep(
         with transaction.atomic():
             queryset = Deadline.objects.filter(next_reminder_on__lte=horizon, closed_at__isnull=True)
             if cursor is not None:
-                queryset = queryset.filter(next_reminder_on__gte=cursor[0]).filter(
-                    Q(next_reminder_on__gt=cursor[0]) | Q(id__gt=cursor[1])
+                # A row comparison, so the index scan starts right after the cursor instead of filtering.
+                queryset = queryset.filter(
+                    RawSQL(
+                        '("reminders_deadline"."next_reminder_on", "reminders_deadline"."id") > (%s, %s)',
+                        cursor,
+                        output_field=models.BooleanField(),
+                    )
                 )
             batch = list(
                 queryset.order_by("next_reminder_on", "id").select_for_update(skip_locked=True)[:batch_size]

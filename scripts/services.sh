@@ -13,4 +13,7 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
 fi
 pg_isready -h 127.0.0.1 -p 5432
+# the database the migration check connects to (tests create their own test_ database)
+psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'icr'" | grep -q 1 \
+  || createdb -h 127.0.0.1 -U postgres icr
 redis-cli -h 127.0.0.1 -p 6379 ping

@@ -12,16 +12,18 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.services import api_token_create
 from bodies.models import Body, Membership
+from competence.importing import competence_import_preview
 from core.models import AuditEvent
 from documents.services import document_render, document_request
 from reminders.services import deadline_upsert, notification_create
-from tests.factories import AccreditationFactory, BodyFactory
+from tests.factories import AccreditationFactory, BodyFactory, CompetenceRecordFactory
 
 ROLES = ("anonymous", "member_a", "admin_a", "member_b", "admin_b", "staff")
 
@@ -170,6 +172,27 @@ POLICY: dict[str, Rule] = {
     "api-v1:notification-read": Rule(post_only(405, anonymous=401), args="notification"),
     "api-v1:deadline-list": Rule(api()),
     "api-v1:deadline-detail": Rule(api_object_of_a(), args="deadline"),
+    # --- API: people and competence ---
+    "api-v1:person-list": Rule(api()),
+    "api-v1:person-detail": Rule(api_object_of_a(), args="auditor"),
+    "api-v1:person-competence-record-pdf": Rule(post_only(405, anonymous=401), args="auditor"),
+    "api-v1:person-training": Rule(api_object_of_a(member_a=403), args="auditor",
+                                   note="competence managers and the person themselves"),
+    "api-v1:person-witnessed-audits": Rule(api_object_of_a(member_a=403), args="auditor"),
+    "api-v1:person-evaluations": Rule(api_object_of_a(member_a=403), args="auditor"),
+    "api-v1:competence-record-list": Rule(api()),
+    "api-v1:competence-record-detail": Rule(api_object_of_a(), args="competence_record"),
+    "api-v1:competence-record-approve": Rule(post_only(405, anonymous=401), args="competence_record"),
+    "api-v1:competence-record-renew": Rule(post_only(405, anonymous=401), args="competence_record"),
+    "api-v1:competence-record-suspend": Rule(post_only(405, anonymous=401), args="competence_record"),
+    "api-v1:competence-record-evidence": Rule(api_object_of_a(member_a=403), args="competence_record"),
+    "api-v1:competence-matrix": Rule(api(staff=400), note="staff must name the body"),
+    "api-v1:competence-check-person": Rule(post_only(405, anonymous=401)),
+    "api-v1:competence-check-team": Rule(post_only(405, anonymous=401)),
+    "api-v1:competence-import-list": Rule(api()),
+    "api-v1:competence-import-detail": Rule(api_object_of_a(member_a=GONE), args="import_batch",
+                                            note="imports are the competence managers' business"),
+    "api-v1:competence-import-apply": Rule(post_only(405, anonymous=401), args="import_batch"),
 }
 # fmt: on
 
@@ -240,6 +263,12 @@ def objects(world) -> dict[str, Any]:
         message="For body A",
         body=world.a.body,
     )
+    record = CompetenceRecordFactory(membership__body=world.a.body)
+    batch = competence_import_preview(
+        body=world.a.body,
+        actor=world.a.admin,
+        upload=SimpleUploadedFile("people.csv", b"email,full_name\nnew.person@example.org,New Person\n"),
+    ).batch
     extra: dict[str, Any] = {}
     for key, builder in OBJECT_BUILDERS.items():
         extra[key] = builder(world)
@@ -255,6 +284,9 @@ def objects(world) -> dict[str, Any]:
         "deadline": deadline,
         "notification": notification,
         "membership": membership_a,
+        "auditor": record.membership,
+        "competence_record": record,
+        "import_batch": batch,
         **extra,
     }
 

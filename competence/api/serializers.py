@@ -109,8 +109,12 @@ class PersonCreateInput(serializers.Serializer):
     body = VisibleRelatedField(queryset=Body.objects.all(), pk_field=serializers.UUIDField())
     email = serializers.EmailField()
     full_name = serializers.CharField(max_length=200, help_text="used only for someone new to the platform")
-    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), allow_empty=True)
-    employment = serializers.ChoiceField(choices=Membership.Employment.choices, required=False)
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=Role.choices), allow_empty=True, default=list
+    )
+    employment = serializers.ChoiceField(
+        choices=Membership.Employment.choices, required=False, help_text="employee when left out"
+    )
     undertaking_signed_on = serializers.DateField(required=False)
 
 

@@ -279,9 +279,10 @@ class PersonTrainingViewSet(PersonNestedMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(TrainingOutput(page, many=True).data)
 
     def create(self, request: Request, person_id: str) -> Response:
+        membership = self.membership
         data = TrainingInput(data=request.data)
         data.is_valid(raise_exception=True)
-        entry = training_add(membership=self.membership, actor=request.user, **data.validated_data)
+        entry = training_add(membership=membership, actor=request.user, **data.validated_data)
         return Response(TrainingOutput(entry).data, status=status.HTTP_201_CREATED)
 
 
@@ -361,10 +362,11 @@ class PersonEvaluationViewSet(PersonNestedMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(EvaluationOutput(page, many=True).data)
 
     def create(self, request: Request, person_id: str) -> Response:
+        membership = self.membership
         data = EvaluationInput(data=request.data)
         data.is_valid(raise_exception=True)
         evaluation = periodic_evaluation_record(
-            membership=self.membership, actor=request.user, **data.validated_data
+            membership=membership, actor=request.user, **data.validated_data
         )
         return Response(EvaluationOutput(evaluation).data, status=status.HTTP_201_CREATED)
 
@@ -511,10 +513,11 @@ class CompetenceEvidenceViewSet(TenantViewSetMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(EvidenceOutput(page, many=True).data)
 
     def create(self, request: Request, record_id: str) -> Response:
+        record = self.record
         data = EvidenceInput(data=request.data)
         data.is_valid(raise_exception=True)
         evidence = evidence_add(
-            record=self.record,
+            record=record,
             actor=request.user,
             upload=data.validated_data["file"],
             description=data.validated_data["description"],

@@ -33,6 +33,7 @@ RECORD_KEYS = {
     "createdAt",
     "updatedAt",
 }
+LATER = (today() + timedelta(days=1000)).isoformat()
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF\n"
 
 
@@ -136,7 +137,7 @@ def test_body_admin_approves_a_proposed_competence(world, auditor_a):
     # when approved, with a shorter validity
     response = client.post(
         url("competence-record-approve", record_id),
-        {"evaluatedOn": evaluated, "validUntil": "2028-12-31"},
+        {"evaluatedOn": evaluated, "validUntil": LATER},
         format="json",
     )
 
@@ -146,7 +147,7 @@ def test_body_admin_approves_a_proposed_competence(world, auditor_a):
     assert (data["status"], data["evaluatedOn"], data["validUntil"]) == (
         "approved",
         evaluated.isoformat(),
-        "2028-12-31",
+        LATER,
     )
     assert data["evaluatedBy"] == {"id": str(world.a.admin.pk), "fullName": "Admin A"}
 
@@ -231,7 +232,7 @@ def test_suspension_needs_a_reason_and_an_approved_record(world, auditor_a):
     not_approved = client.post(url("competence-record-suspend", proposed.pk), {"reason": "x"}, format="json")
     renew_proposed = client.post(
         url("competence-record-renew", proposed.pk),
-        {"evaluatedOn": today(), "validUntil": "2030-01-01"},
+        {"evaluatedOn": today(), "validUntil": LATER},
         format="json",
     )
 
@@ -249,7 +250,7 @@ def test_the_person_cannot_renew_their_own_competence(world):
 
     response = signed_in(world.a.admin).post(
         url("competence-record-renew", record.pk),
-        {"evaluatedOn": today(), "validUntil": "2030-01-01"},
+        {"evaluatedOn": today(), "validUntil": LATER},
         format="json",
     )
 
@@ -345,7 +346,7 @@ def test_another_body_gets_404_on_every_record_url_and_nothing_changes(world, au
             ),
             client.post(
                 url("competence-record-renew", approved.pk),
-                {"evaluatedOn": today(), "validUntil": "2030-01-01"},
+                {"evaluatedOn": today(), "validUntil": LATER},
                 format="json",
             ),
             client.post(url("competence-record-suspend", approved.pk), {"reason": "x"}, format="json"),

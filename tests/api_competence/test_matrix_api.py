@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -17,22 +17,23 @@ from .conftest import bearer, make_token, signed_in, url
 
 pytestmark = pytest.mark.django_db
 
+LEAD_UNTIL = today() + timedelta(days=600)
+AUDITOR_UNTIL = today() + timedelta(days=400)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
 def matrix_world(world, auditor_a):  # type: ignore[no-untyped-def]
     """A's auditor holds two competences in one column and one in another; A's member holds none."""
-    lead = CompetenceRecordFactory(
-        membership=auditor_a, role=Role.LEAD_AUDITOR, valid_until=date(2028, 6, 30)
-    )
-    auditor = CompetenceRecordFactory(membership=auditor_a, role=Role.AUDITOR, valid_until=date(2027, 12, 31))
+    lead = CompetenceRecordFactory(membership=auditor_a, role=Role.LEAD_AUDITOR, valid_until=LEAD_UNTIL)
+    auditor = CompetenceRecordFactory(membership=auditor_a, role=Role.AUDITOR, valid_until=AUDITOR_UNTIL)
     other = CompetenceRecordFactory(
         membership=auditor_a,
         sector=sector("ghg", "3"),
         status="proposed",
         evaluated_by=None,
         evaluated_on=None,
+        valid_until=AUDITOR_UNTIL,
     )
     return {"lead": lead, "auditor": auditor, "other": other}
 
@@ -77,13 +78,13 @@ def test_the_matrix_of_the_callers_only_body(world, auditor_a, matrix_world):
                     "id": str(matrix_world["lead"].pk),
                     "role": "lead_auditor",
                     "status": "approved",
-                    "validUntil": "2028-06-30",
+                    "validUntil": LEAD_UNTIL.isoformat(),
                 },
                 {
                     "id": str(matrix_world["auditor"].pk),
                     "role": "auditor",
                     "status": "approved",
-                    "validUntil": "2027-12-31",
+                    "validUntil": AUDITOR_UNTIL.isoformat(),
                 },
             ]
         },
@@ -93,7 +94,7 @@ def test_the_matrix_of_the_callers_only_body(world, auditor_a, matrix_world):
                     "id": str(matrix_world["other"].pk),
                     "role": "auditor",
                     "status": "proposed",
-                    "validUntil": "2027-12-31",
+                    "validUntil": AUDITOR_UNTIL.isoformat(),
                 },
             ]
         },
@@ -106,9 +107,7 @@ def test_filters_narrow_the_rows_and_columns(world, auditor_a, matrix_world):
 
     approved = client.get(url("competence-matrix"), {"status": "approved"}).json()
     by_person = client.get(url("competence-matrix"), {"person": "ragna"}).json()
-    expiring = client.get(
-        url("competence-matrix"), {"expiringWithinDays": (date(2027, 12, 31) - today()).days}
-    ).json()
+    expiring = client.get(url("competence-matrix"), {"expiringWithinDays": 400}).json()
 
     assert [c["sector"]["code"] for c in approved["columns"]] == ["1"]
     assert [r["person"]["email"] for r in approved["rows"]] == ["ragna@auditors.example"]
@@ -178,8 +177,8 @@ def test_csv_export(world, auditor_a, matrix_world):
         "Ragna Lind",
         "ragna@auditors.example",
         "Employee",
-        "Lead auditor: Approved until 2028-06-30; Auditor: Approved until 2027-12-31",
-        "Auditor: Proposed until 2027-12-31",
+        f"Lead auditor: Approved until {LEAD_UNTIL.isoformat()}; Auditor: Approved until {AUDITOR_UNTIL.isoformat()}",
+        f"Auditor: Proposed until {AUDITOR_UNTIL.isoformat()}",
     ]
 
 

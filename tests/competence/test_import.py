@@ -58,8 +58,9 @@ def test_valid_file_previews_then_applies_everything(world):
 
 def test_one_bad_row_means_nothing_is_written(world):
     # given a file whose last row evaluates itself and has a bad date
-    lines = good_lines(world.a.admin.email) + [
-        "self@auditors.example,Self Evaluator,employee,auditor,2026-01-05,iso-14064-3,ghg,1,auditor,training,self@auditors.example,2026-02-30,2027-01-01"
+    lines = [
+        *good_lines(world.a.admin.email),
+        "self@auditors.example,Self Evaluator,employee,auditor,2026-01-05,iso-14064-3,ghg,1,auditor,training,self@auditors.example,2026-02-30,2027-01-01",
     ]
     before = (User.objects.count(), Membership.objects.count(), CompetenceRecord.objects.count())
     # when
