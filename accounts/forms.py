@@ -100,3 +100,11 @@ class ProfileForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Enter your name."))
         return name
+
+
+class SignupForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )

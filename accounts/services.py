@@ -131,3 +131,27 @@ def user_update_profile(*, user: User, full_name: str, language: str) -> User:
                 )
     user.full_name, user.language = full_name, language
     return user
+
+
+def user_register(*, email: str, full_name: str, password: str) -> User:
+    """A person creates an account (to apply for a body, or before a body adds them). Email is the login."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.db import IntegrityError
+
+    email = User.objects.normalize_email(email).strip().lower()
+    errors: dict[str, list[str]] = {}
+    if not full_name.strip():
+        errors["full_name"] = [_("Enter your name.")]
+    candidate = User(email=email, full_name=full_name.strip())
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email, password, full_name=full_name.strip())
+    except IntegrityError as exc:
+        raise ValidationError({"email": [_("An account with this email address already exists.")]}) from exc
+    return user

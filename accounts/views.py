@@ -6,8 +6,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
@@ -18,14 +20,46 @@ from django.views.generic import FormView
 from core.errors import ValidationError
 from core.forms import add_service_errors
 
-from .forms import EmailAuthenticationForm, ProfileForm
-from .services import user_update_profile
+from .forms import EmailAuthenticationForm, ProfileForm, SignupForm, client_ip
+from .services import user_register, user_update_profile
 
 
 class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+
+class SignupView(FormView):
+    """Creates an account and logs in; the next step is applying for a body or being added to one."""
+
+    form_class = SignupForm
+    template_name = "accounts/signup.html"
+    max_per_hour = 20
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form: SignupForm) -> HttpResponse:
+        key = f"accounts:signups:{client_ip(self.request)}"
+        cache.add(key, 0, timeout=3600)
+        if int(cache.incr(key)) > self.max_per_hour:
+            form.add_error(None, _("Too many accounts were created from your address. Try again later."))
+            return self.form_invalid(form)
+        try:
+            user = user_register(
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(self.request, _("Welcome! Your account is ready."))
+        return redirect("bodies:apply")
 
 
 class LogoutView(auth_views.LogoutView):

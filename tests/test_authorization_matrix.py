@@ -105,6 +105,7 @@ POLICY: dict[str, Rule] = {
     "documents:verify-number": Rule(public(), args="document_number"),
     "accounts:login": Rule({**every(302), "anonymous": 200}, note="logged-in people are sent on"),
     "accounts:password-reset": Rule(public()),
+    "accounts:signup": Rule({**every(302), "anonymous": 200}, note="logged-in people are sent on"),
     "accounts:password-reset-done": Rule(public()),
     "accounts:password-reset-confirm": Rule(public(), kwargs={"uidb64": "MQ", "token": "bad-token"}),
     "accounts:password-reset-complete": Rule(public()),

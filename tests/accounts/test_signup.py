@@ -1,0 +1,70 @@
+"""Creating an account: a new applicant's first step."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.services import user_register
+from core.errors import ValidationError
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_register_creates_a_user_who_can_log_in():
+    user = user_register(
+        email="New.Applicant@Example.org", full_name="New Applicant", password="a sturdy passphrase"
+    )
+    assert user.email == "new.applicant@example.org"
+    assert user.check_password("a sturdy passphrase")
+
+
+def test_weak_password_and_missing_name_are_refused_and_nothing_is_created():
+    with pytest.raises(ValidationError) as exc:
+        user_register(email="x@example.org", full_name=" ", password="123")
+    assert set(exc.value.message_dict) == {"full_name", "password"}
+    assert not User.objects.filter(email="x@example.org").exists()
+
+
+def test_existing_email_is_refused_by_the_database():
+    UserFactory(email="taken@example.org")
+    with pytest.raises(ValidationError) as exc:
+        user_register(email="TAKEN@example.org", full_name="Someone", password="a sturdy passphrase")
+    assert "email" in exc.value.message_dict
+    assert User.objects.filter(email="taken@example.org").count() == 1
+
+
+def test_signup_page_logs_in_and_sends_to_apply(client):
+    response = client.post(
+        reverse("accounts:signup"),
+        {"full_name": "Olga Applicant", "email": "olga@example.org", "password": "a sturdy passphrase"},
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("bodies:apply")
+    assert client.get(reverse("bodies:apply")).status_code == 200
+
+
+def test_signup_page_shows_field_errors(client):
+    response = client.post(reverse("accounts:signup"), {"full_name": "", "email": "bad", "password": "1"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert User.objects.count() == 0
+
+
+def test_signups_from_one_address_are_limited(client, settings):
+    from accounts.views import SignupView
+
+    SignupView.max_per_hour = 2
+    try:
+        for n in range(3):
+            client.logout()
+            response = client.post(
+                reverse("accounts:signup"),
+                {"full_name": f"P {n}", "email": f"p{n}@example.org", "password": "a sturdy passphrase"},
+            )
+        assert response.status_code == 200
+        assert User.objects.count() == 2
+    finally:
+        SignupView.max_per_hour = 20
