@@ -18,7 +18,7 @@ from core.errors import TransitionNotAllowed, ValidationError
 from core.permissions import require_body_perm, require_registry_staff
 from documents.services import document_request
 from reference.models import Activity, Sector, Standard
-from reminders.services import deadline_close, deadline_upsert
+from reminders.services import deadline_close, deadline_upsert, deadlines_body_time_zone_changed
 
 from .models import (
     MEMBER_PERMISSIONS,
@@ -128,6 +128,8 @@ def body_update_profile(
         _set_m2m(locked, "sectors", sectors)
         after = snapshot(locked, body_snapshot_fields())
         changed = {k for k in after if after[k] != before.get(k)}
+        if "time_zone" in changed:
+            deadlines_body_time_zone_changed(body=locked)  # deadlines are dates in the body's time zone
         if changed:
             audit_record(
                 actor=actor,

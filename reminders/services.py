@@ -34,6 +34,7 @@ from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.query import prefetch_related_objects
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.errors import PermissionDenied
@@ -50,7 +51,7 @@ logger = logging.getLogger(__name__)
 #: the furthest any time zone is ahead of UTC (Pacific/Kiritimati, UTC+14)
 MAX_UTC_OFFSET = timedelta(hours=14)
 #: an email is tried at most this many times (the reconciler retries failures every few minutes)
-EMAIL_MAX_ATTEMPTS = 5
+EMAIL_MAX_ATTEMPTS = settings.NOTIFICATION_EMAIL_MAX_ATTEMPTS
 
 
 # --- deadlines ----------------------------------------------------------------------------------------------
@@ -222,25 +223,41 @@ def _sweep_batch(batch: list[Deadline], now: datetime, today_cache: dict[str, da
     due_deadlines = [deadline for pairs in fired.values() for deadline, _offset in pairs]
     if due_deadlines:
         prefetch_related_objects(due_deadlines, "subject")
+    failed: set[UUID] = set()
     for code, pairs in fired.items():
-        kind = get_kind(code)
-        recipients = kind.recipients([deadline for deadline, _offset in pairs])
-        for deadline, offset in pairs:
-            texts: dict[str, tuple[str, str]] = {}
-            url = kind.url(deadline)
-            seen: set[Any] = set()
-            for user in recipients.get(deadline.id, []):
-                if user.pk in seen:
-                    continue
-                seen.add(user.pk)
-                title, message = _messages_for(kind, deadline, offset, user.language, texts)
-                key = _notification_key(deadline, offset, user.pk)
-                rows.append(
-                    (uuid4(), key, user.pk, deadline.body_id, deadline.id, offset, code, title, message, url)
-                )
+        try:
+            with transaction.atomic():  # a savepoint: a database error in the kind leaves the batch usable
+                rows.extend(_notification_rows(get_kind(code), pairs))
+        except Exception:
+            # One broken kind must not stop every other reminder: its deadlines stay as they were and are
+            # tried again at the next sweep (the cursor moves past them meanwhile).
+            logger.exception(
+                "Reminders of kind %r failed; %d deadline(s) left for the next sweep.", code, len(pairs)
+            )
+            failed.update(deadline.id for deadline, _offset in pairs)
     created = _insert_notifications(rows, now)
-    _save_progress(progressed, now)
-    return len(due_deadlines), created
+    _save_progress([deadline for deadline in progressed if deadline.id not in failed], now)
+    return len(due_deadlines) - len(failed), created
+
+
+def _notification_rows(kind: DeadlineKind, pairs: list[tuple[Deadline, int]]) -> list[tuple[Any, ...]]:
+    """One row per (deadline, person) for `_insert_notifications`, texts in each person's language."""
+    rows: list[tuple[Any, ...]] = []
+    recipients = kind.recipients([deadline for deadline, _offset in pairs])
+    for deadline, offset in pairs:
+        texts: dict[str, tuple[str, str]] = {}
+        url = kind.url(deadline)
+        seen: set[Any] = set()
+        for user in recipients.get(deadline.id, []):
+            if user.pk in seen:
+                continue
+            seen.add(user.pk)
+            title, message = _messages_for(kind, deadline, offset, user.language, texts)
+            key = _notification_key(deadline, offset, user.pk)
+            rows.append(
+                (uuid4(), key, user.pk, deadline.body_id, deadline.id, offset, kind.code, title, message, url)
+            )
+    return rows
 
 
 #: the columns `_insert_notifications` writes, in the order of its rows (then created_at and the email state)
@@ -314,7 +331,7 @@ def deadlines_sweep(
                 queryset = queryset.filter(
                     RawSQL(
                         '("reminders_deadline"."next_reminder_on", "reminders_deadline"."id") > (%s, %s)',
-                        cursor,
+                        (cursor[0], Deadline._meta.pk.get_db_prep_value(cursor[1], connection)),
                         output_field=models.BooleanField(),
                     )
                 )
@@ -428,7 +445,7 @@ def notification_send_email(*, notification_id: Any, mail_connection: Any = None
                 "notification": notification,
                 "user": user,
                 "link": _absolute(notification.url) if notification.url else "",
-                "centre_link": _absolute("/notifications/"),
+                "centre_link": _absolute(reverse("reminders:list")),
             }
             text = render_to_string("email/notification.txt", context)
             html = render_to_string("email/notification.html", context)
@@ -453,8 +470,16 @@ def notification_send_email(*, notification_id: Any, mail_connection: Any = None
     return True
 
 
-def notifications_send_pending(*, limit: int = 5000) -> int:
-    """The reconciler: sends what is pending, retries failures and stale claims; returns how many it sent.
+@dataclass(frozen=True)
+class EmailRunResult:
+    #: emails tried in this run (at most the limit: when it is reached there may be more)
+    attempted: int
+    #: emails sent
+    sent: int
+
+
+def notifications_send_pending(*, limit: int = 1000) -> EmailRunResult:
+    """The reconciler: sends what is pending, retries failures and stale claims, oldest first.
 
     Picks up every pending email, also those whose task the broker lost, over one SMTP connection.
     """
@@ -479,7 +504,7 @@ def notifications_send_pending(*, limit: int = 5000) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     if not ids:
-        return 0
+        return EmailRunResult(attempted=0, sent=0)
     sent = 0
     mail_connection = get_connection()
     try:
@@ -492,4 +517,4 @@ def notifications_send_pending(*, limit: int = 5000) -> int:
                 sent += 1
     finally:
         mail_connection.close()
-    return sent
+    return EmailRunResult(attempted=len(ids), sent=sent)

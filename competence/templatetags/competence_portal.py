@@ -27,6 +27,7 @@ ROLE_ABBREVIATIONS = {
     Role.DECISION_MAKER.value: pgettext_lazy("role abbreviation", "DM"),
 }
 RENDERER_KEY = "competence_matrix_renderer"
+GROUP_STARTS_KEY = "competence_matrix_group_starts"
 
 
 class MatrixCellRenderer:
@@ -62,11 +63,11 @@ class MatrixCellRenderer:
             )
         return text
 
-    def cell(self, cell: MatrixCell | None) -> str:
+    def cell(self, cell: MatrixCell | None, *, group_start: bool = False) -> str:
         if cell is None:
-            return "<td></td>"
+            return '<td class="cm-g"></td>' if group_start else "<td></td>"
         best = cell.best
-        classes = f"cm-{best.status}"
+        classes = f"cm-g cm-{best.status}" if group_start else f"cm-{best.status}"
         if (
             best.status == CompetenceRecord.Status.APPROVED
             and (best.valid_until - self.today).days < self.warning_days
@@ -83,15 +84,27 @@ class MatrixCellRenderer:
 
 @register.simple_tag(takes_context=True)
 def matrix_cells(context: Any, row: MatrixRow) -> SafeString:
-    """Every cell of one matrix row; needs `matrix` and `expiry_warning_days` in the context."""
+    """Every cell of one matrix row; needs `matrix` and `expiry_warning_days` in the context.
+
+    The first column of each standard is marked (class cm-g) so the table shows where a standard begins.
+    """
     renderer = context.render_context.get(RENDERER_KEY)
     if renderer is None:
         renderer = MatrixCellRenderer(
             today=context["matrix"].today, warning_days=context["expiry_warning_days"]
         )
         context.render_context[RENDERER_KEY] = renderer
+        columns = context["matrix"].columns
+        context.render_context[GROUP_STARTS_KEY] = [
+            index == 0 or columns[index - 1][0].pk != standard.pk
+            for index, (standard, _) in enumerate(columns)
+        ]
+    starts = context.render_context[GROUP_STARTS_KEY]
+    cell = renderer.cell
     # every label, date and title in the cells is escaped by the renderer
-    return mark_safe("".join([renderer.cell(cell) for cell in row.cells]))
+    return mark_safe(
+        "".join([cell(value, group_start=start) for value, start in zip(row.cells, starts, strict=True)])
+    )
 
 
 @register.simple_tag

@@ -39,8 +39,21 @@ class NotificationFilter(django_filters.FilterSet):
         return queryset.filter(read_at__isnull=value)
 
 
+#: notifications are personal: a session, never a bearer token
+SESSION_ONLY = [{"cookieAuth": []}]
+
+
 @extend_schema_view(
-    list=extend_schema(summary="Your notifications, newest first", tags=["notifications"]),
+    list=extend_schema(
+        summary="Your notifications, newest first",
+        tags=["notifications"],
+        auth=SESSION_ONLY,
+        parameters=[
+            OpenApiParameter(
+                "unread", OpenApiTypes.BOOL, description="only unread (true) or only read (false)"
+            )
+        ],
+    ),
 )
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The signed-in person's own notifications. Personal: no bearer token reaches them (no `resource`)."""
@@ -63,6 +76,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         request=None,
         responses=NotificationOutputSerializer,
         tags=["notifications"],
+        auth=SESSION_ONLY,
     )
     @action(detail=True, methods=["post"], url_path="read")
     def read(self, request: Request, id: Any = None) -> Response:
@@ -75,6 +89,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         request=None,
         responses=ReadAllOutputSerializer,
         tags=["notifications"],
+        auth=SESSION_ONLY,
     )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request: Request) -> Response:
@@ -101,16 +116,13 @@ class DeadlineFilter(django_filters.FilterSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Deadlines of your bodies (all bodies for registry staff)",
-        tags=["deadlines"],
-        parameters=[
-            OpenApiParameter("due_before", OpenApiTypes.DATE),
-            OpenApiParameter("due_after", OpenApiTypes.DATE),
-        ],
+        summary="Deadlines of your bodies (all bodies for registry staff)", tags=["deadlines"]
     ),
     retrieve=extend_schema(summary="One deadline", tags=["deadlines"]),
 )
 class DeadlineViewSet(TenantReadOnlyViewSet):
+    """Deadlines the platform watches (e.g. accreditation expiry), with their next reminder date."""
+
     resource = "deadlines"
     envelope_key = "deadlines"
     queryset = Deadline.objects.all()

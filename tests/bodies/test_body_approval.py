@@ -200,3 +200,16 @@ def test_roles_sync_guardian_grants(world):
     member = type(world.a.member).objects.get(pk=world.a.member.pk)  # fresh permission cache
     assert member.has_perm("bodies.manage_accreditations", world.a.body)
     assert not member.has_perm("bodies.manage_accreditations", world.b.body)
+
+
+def test_changing_the_time_zone_moves_the_body_deadlines(world):
+    from reminders.models import Deadline
+    from tests.factories import AccreditationFactory
+
+    accreditation = AccreditationFactory(body=world.a.body)
+    services.accreditation_update(accreditation=accreditation, actor=world.a.admin, fields={})
+    assert Deadline.objects.get(body=world.a.body).time_zone == "Atlantic/Reykjavik"
+    services.body_update_profile(
+        body=world.a.body, actor=world.a.admin, fields={"time_zone": "Pacific/Auckland"}
+    )
+    assert Deadline.objects.get(body=world.a.body).time_zone == "Pacific/Auckland"

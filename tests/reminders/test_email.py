@@ -50,6 +50,7 @@ def test_the_sweep_emails_each_reminder_once_after_commit(world, django_capture_
     email = mail.outbox[0]
     assert email.to == ["admin.a@example.org"]
     assert email.subject == "Accreditation ISO 14065 VVB-0001 expires in 90 days (on 2030-03-01)"
+    assert email.body.startswith("Hello Admin,")
     notification = Notification.objects.get()
     assert f"https://conformity.icr.example{notification.url}" in email.body
     assert email.alternatives[0][1] == "text/html"
@@ -178,9 +179,10 @@ def test_the_email_is_written_in_the_person_s_language(world):
     # when
     notifications_send_pending_task()
 
-    # then the message was rendered under that language (English text until the catalogue has it)
+    # then the email is rendered in Icelandic
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["admin.a@example.org"]
+    assert mail.outbox[0].body.startswith("Halló Admin,")
 
 
 @pytest.mark.django_db
@@ -199,3 +201,20 @@ def test_an_ad_hoc_notification_is_created_once_per_key(world, django_capture_on
     assert second is None
     assert Notification.objects.filter(user=world.a.member).count() == 1
     assert [email.to for email in mail.outbox] == [["member.a@example.org"]]
+
+
+@pytest.mark.django_db
+def test_a_reconciler_run_that_reaches_its_limit_queues_the_next(world, monkeypatch):
+    # given three pending emails and a limit of two per run
+    monkeypatch.setattr("reminders.tasks.PENDING_EMAILS_PER_RUN", 2)
+    for _ in range(3):
+        watch(world.a.body)
+    deadlines_sweep(now=noon_utc(before(90)), enqueue_email=False)
+
+    # when one run starts (the next runs at once: tasks are eager here)
+    first_run_sent = notifications_send_pending_task()
+
+    # then
+    assert first_run_sent == 2
+    assert len(mail.outbox) == 3
+    assert set(Notification.objects.values_list("email_status", flat=True)) == {"sent"}

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from bodies.deadlines import ACCREDITATION_EXPIRY
 from bodies.models import Membership, Role
 from reminders.models import Deadline, Notification
+from reminders.registry import DeadlineKind, register, unregister
 from reminders.services import SweepResult, deadline_close, deadline_upsert, deadlines_sweep
 from tests.factories import AccreditationFactory, BodyFactory, MembershipFactory, UserFactory
 
@@ -183,9 +184,9 @@ def test_a_batch_costs_a_constant_number_of_queries(world, django_assert_num_que
         watch(world.a.body)
         watch(world.b.body)
 
-    # when / then: savepoint, lock the batch, subjects, recipients, insert (returning the new ids), advance,
-    # release
-    with django_assert_num_queries(7):
+    # when / then: savepoint, lock the batch, subjects, savepoint, recipients, release, insert (returning the
+    # new ids), advance, release
+    with django_assert_num_queries(9):
         result = deadlines_sweep(now=noon_utc(before(90)))
     assert result == SweepResult(deadlines=2 * per_body, notifications=2 * per_body)
 
@@ -412,3 +413,40 @@ def test_accreditation_create_watches_the_expiry_from_the_day_after_validity(wor
     assert deadline.due_on == DUE
     assert deadline.body_id == world.a.body.pk
     assert deadline.next_reminder_on == before(90)
+
+
+@pytest.mark.django_db
+def test_a_broken_kind_does_not_stop_the_other_reminders(world):
+    # given a kind whose recipients cannot be resolved, beside a normal accreditation deadline
+    def broken(deadlines):  # type: ignore[no-untyped-def]
+        raise RuntimeError("recipients unavailable")
+
+    register(
+        DeadlineKind(
+            code="tests.broken",
+            label="Broken",
+            offsets=lambda: [-90],
+            recipients=broken,
+            message=lambda deadline, offset: ("t", "m"),
+            url=lambda deadline: "/",
+        )
+    )
+    try:
+        normal = watch(world.a.body)
+        other = deadline_upsert(
+            kind="tests.broken",
+            subject=AccreditationFactory(body=world.b.body),
+            body=world.b.body,
+            due_on=DUE,
+        )
+
+        # when
+        result = deadlines_sweep(now=noon_utc(before(90)))
+    finally:
+        unregister("tests.broken")
+
+    # then the normal one fired; the broken one is untouched, to be tried again
+    assert result == SweepResult(deadlines=1, notifications=1)
+    assert fired(normal) == [("admin.a@example.org", -90)]
+    other.refresh_from_db()
+    assert (other.last_offset_fired, other.next_reminder_on) == (None, before(90))

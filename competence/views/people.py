@@ -1,0 +1,243 @@
+"""The people of the active body: the list, adding a person, a person's page and details, and what is
+recorded about them (competences proposed, training, witnessed audits, evaluations, the record PDF)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf.locale import LANG_INFO
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
+from django_countries import countries as countries_registry
+
+from bodies.models import Membership
+from core.errors import ValidationError
+from core.forms import add_service_errors
+from core.permissions import has_body_perm
+from core.portal import PortalMixin
+from documents.registry import get_kind
+from documents.selectors import document_latest_for_subject
+from documents.services import document_request
+
+from .. import forms as competence_forms
+from ..documents import PERSON_RECORD
+from ..models import CompetenceRecord, PeriodicEvaluation, TrainingEntry, WitnessedAudit
+from ..people import person_add, person_update
+from ..selectors import person_list
+from ..services import competence_propose, periodic_evaluation_record, training_add, witnessed_audit_record
+from .base import MembershipObjectMixin, SectionMixin, active_people, expiry_warning_days, is_partial
+
+
+class PersonListView(SectionMixin, PortalMixin, ListView):
+    """The active body's people, with their roles, employment and whether they signed the undertaking."""
+
+    template_name = "competence/person_list.html"
+    context_object_name = "people"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        self.search_form = competence_forms.PersonSearchForm(self.request.GET or None)
+        people = person_list(body=self.body)
+        if self.search_form.is_valid() and self.search_form.cleaned_data["q"]:
+            text = self.search_form.cleaned_data["q"].strip()
+            people = people.filter(Q(user__full_name__icontains=text) | Q(user__email__icontains=text))
+        return people
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["search_form"] = self.search_form
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["filter_query"] = query.urlencode()
+        context["can_manage_members"] = has_body_perm(self.request.user, self.body, "manage_members")
+        return context
+
+
+class PersonAddView(PortalMixin, FormView):
+    required_perm = "manage_members"
+    form_class = competence_forms.PersonAddForm
+    template_name = "competence/person_add.html"
+
+    def form_valid(self, form: competence_forms.PersonAddForm) -> HttpResponse:
+        try:
+            membership = person_add(body=self.body, actor=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "user" in exc.error_dict:
+                exc.error_dict["email"] = exc.error_dict.pop("user")
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(name)s is added to the body.") % {"name": membership.user})
+        return redirect("competence:person-detail", pk=membership.pk)
+
+
+class PersonDetailView(MembershipObjectMixin, DetailView):
+    """One person in the active body: profile, roles, undertaking, competences, training, witnessing, evaluations.
+
+    Only this body's records of the person show, even when they also work for other bodies.
+    """
+
+    template_name = "competence/person_detail.html"
+    context_object_name = "person"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        membership, body, user = self.object, self.body, self.request.user
+        today = timezone.localdate()
+        records = list(
+            CompetenceRecord.objects.for_body(body)
+            .filter(membership=membership)
+            .select_related("standard", "sector", "evaluated_by")
+            .order_by("standard__name", "sector__scheme", "sector__sort_key", "role")
+        )
+        for record in records:
+            record.days_left = (record.valid_until - today).days  # type: ignore[attr-defined]
+        profile = membership.user
+        context.update(
+            {
+                "records": records,
+                "expiry_warning_days": expiry_warning_days(),
+                "training": TrainingEntry.objects.for_body(body)
+                .filter(membership=membership)
+                .select_related("standard"),
+                "witnessed": WitnessedAudit.objects.for_body(body)
+                .filter(membership=membership)
+                .select_related("witnessed_by", "standard", "sector"),
+                "evaluations": PeriodicEvaluation.objects.for_body(body)
+                .filter(membership=membership)
+                .select_related("evaluated_by"),
+                "languages": [LANG_INFO.get(code, {}).get("name", code) for code in profile.languages or []],
+                "countries": [countries_registry.name(code) or code for code in profile.countries or []],
+                "can_manage_competence": has_body_perm(user, body, "manage_competence"),
+                "can_manage_members": has_body_perm(user, body, "manage_members"),
+                "can_request_pdf": get_kind(PERSON_RECORD).can_request(user, membership),
+                "pdf_document": document_latest_for_subject(kind=PERSON_RECORD, subject=membership),
+            }
+        )
+        return context
+
+
+class PersonEditView(MembershipObjectMixin, FormView):
+    required_perm = "manage_members"
+    form_class = competence_forms.PersonEditForm
+    template_name = "competence/person_edit.html"
+
+    def get_initial(self) -> dict[str, Any]:
+        return competence_forms.PersonEditForm.initial_for(self.object)
+
+    def form_valid(self, form: competence_forms.PersonEditForm) -> HttpResponse:
+        try:
+            membership = person_update(membership=self.object, actor=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(name)s's details are saved.") % {"name": membership.user})
+        return redirect("competence:person-detail", pk=membership.pk)
+
+
+class PersonFormView(MembershipObjectMixin, FormView):
+    """A form that adds something to one person's record in the active body (manage_competence)."""
+
+    required_perm = "manage_competence"
+    template_name = "competence/person_form.html"
+    title: Any = ""
+    success_message: Any = ""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title
+        return context
+
+    def save(self, form: Any) -> Any:
+        raise NotImplementedError
+
+    def success_url_for(self, saved: Any) -> str:
+        return reverse("competence:person-detail", args=[self.object.pk])
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            saved = self.save(form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, str(self.success_message))
+        return redirect(self.success_url_for(saved))
+
+
+class RecordCreateView(PersonFormView):
+    form_class = competence_forms.CompetenceRecordForm
+    title = gettext_lazy("Add a competence")
+    success_message = gettext_lazy(
+        "The competence is proposed. It counts once someone else evaluates and approves it."
+    )
+
+    def save(self, form: competence_forms.CompetenceRecordForm) -> CompetenceRecord:
+        return competence_propose(membership=self.object, actor=self.request.user, **form.cleaned_data)
+
+    def success_url_for(self, saved: CompetenceRecord) -> str:
+        return reverse("competence:record-detail", args=[saved.pk])
+
+
+class TrainingAddView(PersonFormView):
+    form_class = competence_forms.TrainingForm
+    title = gettext_lazy("Add training or CPD")
+    success_message = gettext_lazy("The training is recorded.")
+
+    def save(self, form: competence_forms.TrainingForm) -> TrainingEntry:
+        return training_add(membership=self.object, actor=self.request.user, **form.cleaned_data)
+
+
+class WitnessedAuditAddView(PersonFormView):
+    form_class = competence_forms.WitnessedAuditForm
+    title = gettext_lazy("Record a witnessed audit")
+    success_message = gettext_lazy("The witnessed audit is recorded.")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["people"] = active_people(self.body)
+        return kwargs
+
+    def save(self, form: competence_forms.WitnessedAuditForm) -> WitnessedAudit:
+        return witnessed_audit_record(
+            membership=self.object, actor=self.request.user, **form.service_kwargs()
+        )
+
+
+class EvaluationAddView(PersonFormView):
+    form_class = competence_forms.EvaluationForm
+    title = gettext_lazy("Record a periodic evaluation")
+    success_message = gettext_lazy("The evaluation is recorded.")
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"evaluated_on": timezone.localdate()}
+
+    def save(self, form: competence_forms.EvaluationForm) -> PeriodicEvaluation:
+        return periodic_evaluation_record(
+            membership=self.object, actor=self.request.user, **form.cleaned_data
+        )
+
+
+class PersonPdfView(MembershipObjectMixin, View):
+    """POST: render the person's competence record PDF; answers with the polling status (htmx) or redirects."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        membership = self.object
+        if not get_kind(PERSON_RECORD).can_request(request.user, membership):
+            raise PermissionDenied
+        document = document_request(
+            kind=PERSON_RECORD, subject=membership, body=membership.body, actor=request.user
+        )
+        if is_partial(request):
+            return render(request, "documents/partials/_status.html", {"document": document})
+        messages.success(request, _("The competence record PDF is being prepared."))
+        return redirect("competence:person-detail", pk=membership.pk)

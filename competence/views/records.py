@@ -1,0 +1,180 @@
+"""One competence record: its page, the actions on it (approve, renew, suspend, add evidence), the evidence."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView
+
+from core.errors import TransitionNotAllowed, ValidationError
+from core.forms import add_service_errors
+from core.models import AuditEvent
+from core.permissions import has_body_perm
+
+from .. import forms as competence_forms
+from ..models import Basis, CompetenceEvidence, CompetenceRecord
+from ..services import EVIDENCE_TYPES, competence_approve, competence_renew, competence_suspend, evidence_add
+from .base import BodyObjectMixin, expiry_warning_days
+
+
+class RecordDetailView(BodyObjectMixin, DetailView):
+    """One competence record: its evaluation and validity, its evidence, its history, and the actions on it."""
+
+    model = CompetenceRecord
+    template_name = "competence/record_detail.html"
+    context_object_name = "record"
+    history_rows = 50
+
+    def scoped_queryset(self) -> QuerySet[CompetenceRecord]:
+        return CompetenceRecord.objects.select_related(
+            "body", "membership", "person", "standard", "sector", "evaluated_by"
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        record = self.object
+        context.setdefault(
+            "approve_form",
+            competence_forms.RecordApproveForm(
+                initial=competence_forms.RecordApproveForm.initial_for(record)
+            ),
+        )
+        context.setdefault(
+            "renew_form",
+            competence_forms.RecordRenewForm(initial=competence_forms.RecordRenewForm.initial_for(record)),
+        )
+        context.setdefault("suspend_form", competence_forms.RecordSuspendForm())
+        context.setdefault("evidence_form", competence_forms.EvidenceForm())
+        context.update(
+            {
+                "days_left": (record.valid_until - timezone.localdate()).days,
+                "basis_labels": [dict(Basis.choices).get(item, item) for item in record.basis],
+                "expiry_warning_days": expiry_warning_days(),
+                "evidence": CompetenceEvidence.objects.for_body(self.body)
+                .filter(record=record)
+                .select_related("uploaded_by"),
+                "history": AuditEvent.objects.for_body(self.body).filter(
+                    object_type=CompetenceRecord._meta.label_lower, object_id=str(record.pk)
+                )[: self.history_rows],
+                "can_manage": has_body_perm(self.request.user, self.body, "manage_competence"),
+                "is_own_record": record.person_id == self.request.user.pk,
+            }
+        )
+        return context
+
+
+class RecordActionView(RecordDetailView):
+    """POST one action on a record; a refused action shows on the record's page with the service's reason."""
+
+    http_method_names = ["post"]
+    required_perm = "manage_competence"
+    form_class: type[Any]
+    form_name = ""
+    success_message: Any = ""
+
+    def act(self, form: Any) -> CompetenceRecord:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.form_class(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                record = self.act(form)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except TransitionNotAllowed as exc:
+                messages.error(request, exc.message)
+                return redirect("competence:record-detail", pk=self.object.pk)
+            else:
+                messages.success(request, str(self.success_message))
+                return redirect("competence:record-detail", pk=record.pk)
+        context = self.get_context_data(**{self.form_name: form})
+        return self.render_to_response(context, status=400)
+
+
+class RecordApproveView(RecordActionView):
+    form_class = competence_forms.RecordApproveForm
+    form_name = "approve_form"
+    success_message = gettext_lazy("The competence is approved.")
+
+    def act(self, form: competence_forms.RecordApproveForm) -> CompetenceRecord:
+        return competence_approve(record=self.object, actor=self.request.user, **form.cleaned_data)
+
+
+class RecordRenewView(RecordActionView):
+    form_class = competence_forms.RecordRenewForm
+    form_name = "renew_form"
+    success_message = gettext_lazy("The competence is renewed.")
+
+    def act(self, form: competence_forms.RecordRenewForm) -> CompetenceRecord:
+        data = form.cleaned_data
+        return competence_renew(
+            record=self.object,
+            actor=self.request.user,
+            evaluated_on=data["evaluated_on"],
+            valid_until=data["valid_until"],
+            basis=data["basis"] or None,
+        )
+
+
+class RecordSuspendView(RecordActionView):
+    form_class = competence_forms.RecordSuspendForm
+    form_name = "suspend_form"
+    success_message = gettext_lazy("The competence is suspended.")
+
+    def act(self, form: competence_forms.RecordSuspendForm) -> CompetenceRecord:
+        return competence_suspend(
+            record=self.object, actor=self.request.user, reason=form.cleaned_data["reason"]
+        )
+
+
+class EvidenceAddView(RecordActionView):
+    form_class = competence_forms.EvidenceForm
+    form_name = "evidence_form"
+    success_message = gettext_lazy("The evidence is added.")
+
+    def act(self, form: competence_forms.EvidenceForm) -> CompetenceRecord:
+        evidence_add(
+            record=self.object,
+            actor=self.request.user,
+            upload=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+        )
+        return self.object
+
+
+class EvidenceDownloadView(BodyObjectMixin, View):
+    """Streams one evidence file of the active body, typed by its content (the upload was checked for it)."""
+
+    model = CompetenceEvidence
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:
+        evidence = self.object
+        try:
+            handle = evidence.file.storage.open(evidence.file.name, "rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        head = handle.read(8)
+        handle.seek(0)
+        content_type = next(
+            (kind for magic, kind in EVIDENCE_TYPES.items() if head.startswith(magic)),
+            "application/octet-stream",
+        )
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=os.path.basename(evidence.file.name),
+            content_type=content_type,
+        )
+        response["X-Content-SHA256"] = evidence.sha256
+        response["Cache-Control"] = "private, no-cache"
+        return response
