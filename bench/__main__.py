@@ -36,7 +36,7 @@ def line(name: str, value: float, baseline: float, unit: str = "ms") -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--deadlines", type=int, default=1_000_000, help="deadlines generated for the sweep")
-    parser.add_argument("--only", choices=["bodies", "pdf", "sweep"], action="append")
+    parser.add_argument("--only", choices=["bodies", "pdf", "matrix", "sweep"], action="append")
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
 
@@ -52,7 +52,7 @@ def main() -> int:
     try:
         from bench import suites
 
-        wanted = args.only or ["bodies", "pdf", "sweep"]
+        wanted = args.only or ["bodies", "pdf", "matrix", "sweep"]
         print(
             f"ICR benchmark suite on {os.cpu_count()} cores, PostgreSQL database {connection.settings_dict['NAME']}"
         )
