@@ -111,8 +111,14 @@ def _read_table(content: bytes, filename: str) -> list[list[str]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationError({"file": _("A CSV file must be UTF-8 encoded.")}) from exc
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+    except csv.Error:  # a single column (or no delimiter the sniffer knows): read it as plain CSV
+        dialect = csv.excel
+    try:
+        return list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as exc:
+        raise ValidationError({"file": _("This is not a readable CSV file.")}) from exc
 
 
 def _rows_from(content: bytes, filename: str) -> tuple[list[ImportRow], list[str]]:

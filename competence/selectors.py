@@ -23,7 +23,7 @@ STATUS_RANK = {
 
 
 #: the record fields a matrix cell (page, API, export) uses
-MATRIX_RECORD_FIELDS = ("id", "membership", "person", "standard", "sector", "role", "status", "valid_until")
+MATRIX_RECORD_FIELDS = ("id", "membership", "standard", "sector", "role", "status", "valid_until")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.services import api_token_create
 from bodies.models import Body, Membership
 from competence.importing import competence_import_preview
+from competence.services import evidence_add
 from core.models import AuditEvent
 from documents.services import document_render, document_request
 from reminders.services import deadline_upsert, notification_create
@@ -139,6 +140,29 @@ POLICY: dict[str, Rule] = {
     "documents:download": Rule({**portal_object_of_a(), "anonymous": GONE, "staff": 200}, args="document",
                                note="a competence record is not a public kind"),
     "documents:status": Rule({**portal_object_of_a(), "staff": 200}, args="document"),
+    # --- people and competence (portal) ---
+    "competence:people": Rule(portal()),
+    "competence:person-add": Rule(portal_admin_only()),
+    "competence:person-detail": Rule(portal_object_of_a(), args="membership"),
+    "competence:person-edit": Rule(portal_object_of_a(member_a=403), args="membership"),
+    "competence:record-create": Rule(portal_object_of_a(member_a=403), args="membership"),
+    "competence:training-add": Rule(portal_object_of_a(member_a=403), args="membership"),
+    "competence:witnessed-add": Rule(portal_object_of_a(member_a=403), args="membership"),
+    "competence:evaluation-add": Rule(portal_object_of_a(member_a=403), args="membership"),
+    "competence:person-pdf": Rule(portal_object_of_a(member_a=405, admin_a=405), args="membership"),
+    "competence:record-detail": Rule(portal_object_of_a(), args="competence_record"),
+    "competence:record-approve": Rule(portal_object_of_a(member_a=403, admin_a=405), args="competence_record"),
+    "competence:record-renew": Rule(portal_object_of_a(member_a=403, admin_a=405), args="competence_record"),
+    "competence:record-suspend": Rule(portal_object_of_a(member_a=403, admin_a=405), args="competence_record"),
+    "competence:evidence-add": Rule(portal_object_of_a(member_a=403, admin_a=405), args="competence_record"),
+    "competence:evidence-download": Rule(portal_object_of_a(), args="evidence"),
+    "competence:matrix": Rule(portal()),
+    "competence:matrix-export": Rule(portal()),
+    "competence:team-check": Rule(portal()),
+    "competence:import": Rule(portal_admin_only()),
+    "competence:import-template": Rule(portal_admin_only()),
+    "competence:import-preview": Rule(portal_object_of_a(member_a=403), args="import_batch"),
+    "competence:import-apply": Rule(portal_object_of_a(member_a=403, admin_a=405), args="import_batch"),
     # --- API ---
     "api-v1:schema": Rule(public()),
     "api-v1:docs": Rule(public()),
@@ -270,6 +294,12 @@ def objects(world) -> dict[str, Any]:
         actor=world.a.admin,
         upload=SimpleUploadedFile("people.csv", b"email,full_name\nnew.person@example.org,New Person\n"),
     ).batch
+    evidence = evidence_add(
+        record=record,
+        actor=world.a.admin,
+        description="Lead auditor course certificate",
+        upload=SimpleUploadedFile("certificate.pdf", b"%PDF-1.7 certificate", content_type="application/pdf"),
+    )
     extra: dict[str, Any] = {}
     for key, builder in OBJECT_BUILDERS.items():
         extra[key] = builder(world)
@@ -288,6 +318,7 @@ def objects(world) -> dict[str, Any]:
         "auditor": record.membership,
         "competence_record": record,
         "import_batch": batch,
+        "evidence": evidence,
         **extra,
     }
 

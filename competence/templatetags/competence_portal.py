@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+import html
+import uuid
 from datetime import date
 from typing import Any
 
 from django import template
-from django.utils import formats
-from django.utils.html import escape
+from django.urls import reverse
+from django.utils import dateformat
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext_lazy
 
-from bodies.models import Role
+from bodies.models import Membership, Role
 
 from ..models import COMPETENCE_ROLES, CompetenceRecord
 from ..selectors import MatrixCell, MatrixRow
@@ -26,39 +29,57 @@ ROLE_ABBREVIATIONS = {
     Role.INDEPENDENT_REVIEWER.value: pgettext_lazy("role abbreviation", "IR"),
     Role.DECISION_MAKER.value: pgettext_lazy("role abbreviation", "DM"),
 }
+APPROVED = CompetenceRecord.Status.APPROVED.value
 RENDERER_KEY = "competence_matrix_renderer"
-GROUP_STARTS_KEY = "competence_matrix_group_starts"
 
 
 class MatrixCellRenderer:
-    """Turns matrix cells into <td> elements, memoising every label and date it formats once per render."""
+    """Turns matrix cells into <td> elements. Every label and date is formatted and escaped once per render
+    (plain str operations in the loop: Django's lazy-aware helpers cost too much 20,000 times over)."""
 
     def __init__(self, *, today: date, warning_days: int) -> None:
         self.today = today
         self.warning_days = warning_days
-        self.abbreviations = {role: str(label) for role, label in ROLE_ABBREVIATIONS.items()}
+        self.date_format = get_format("SHORT_DATE_FORMAT")
+        self.abbreviations = {role: html.escape(str(label)) for role, label in ROLE_ABBREVIATIONS.items()}
         self.role_labels = {role: str(label) for role, label in COMPETENCE_ROLES}
         self.status_labels = {status: str(label) for status, label in CompetenceRecord.Status.choices}
         self.line_format = gettext("%(role)s: %(status)s, valid until %(date)s")
         self.dates: dict[date, str] = {}
         self.lines: dict[tuple[str, str, date], str] = {}
+        self.group_starts: list[bool] = []
+        # reversing the person's URL 500 times costs more than all the cells: reverse once, fill in the id
+        placeholder = str(uuid.UUID(int=0))
+        self.person_url = reverse("competence:person-detail", args=[placeholder]).split(placeholder)
+
+    def person(self, membership: Membership) -> str:
+        """The row's header: the person's name, linking to their page."""
+        user = membership.user
+        prefix, suffix = self.person_url
+        return (
+            f'<th scope="row" class="cm-person"><a href="{prefix}{membership.pk}{suffix}" '
+            f'title="{html.escape(f"{user.full_name} · {user.email}")}">'
+            f"{html.escape(user.full_name or user.email)}</a></th>"
+        )
 
     def date(self, day: date) -> str:
+        """The day in the language's short format, unescaped."""
         text = self.dates.get(day)
         if text is None:
-            text = self.dates[day] = escape(formats.date_format(day, "SHORT_DATE_FORMAT"))
+            text = self.dates[day] = dateformat.format(day, self.date_format)
         return text
 
     def line(self, record: CompetenceRecord) -> str:
+        """One record for the tooltip, escaped for an attribute."""
         key = (record.role, record.status, record.valid_until)
         text = self.lines.get(key)
         if text is None:
-            text = self.lines[key] = escape(
+            text = self.lines[key] = html.escape(
                 self.line_format
                 % {
                     "role": self.role_labels.get(record.role, record.role),
                     "status": self.status_labels.get(record.status, record.status),
-                    "date": formats.date_format(record.valid_until, "SHORT_DATE_FORMAT"),
+                    "date": self.date(record.valid_until),
                 }
             )
         return text
@@ -66,45 +87,45 @@ class MatrixCellRenderer:
     def cell(self, cell: MatrixCell | None, *, group_start: bool = False) -> str:
         if cell is None:
             return '<td class="cm-g"></td>' if group_start else "<td></td>"
-        best = cell.best
+        records = cell.records
+        best = records[0]
         classes = f"cm-g cm-{best.status}" if group_start else f"cm-{best.status}"
-        if (
-            best.status == CompetenceRecord.Status.APPROVED
-            and (best.valid_until - self.today).days < self.warning_days
-        ):
+        if best.status == APPROVED and (best.valid_until - self.today).days < self.warning_days:
             classes += " cm-soon"
-        title = "\n".join(self.line(record) for record in cell.records)
-        more = f"<sup>+{len(cell.records) - 1}</sup>" if len(cell.records) > 1 else ""
-        abbreviation = escape(self.abbreviations.get(best.role, best.role))
+        if len(records) == 1:
+            title, more = self.line(best), ""
+        else:
+            title = "\n".join([self.line(record) for record in records])
+            more = f"<sup>+{len(records) - 1}</sup>"
+        abbreviation = self.abbreviations.get(best.role) or html.escape(best.role)
         return (
             f'<td class="{classes}" title="{title}"><b>{abbreviation}</b>{more}'
-            f"<small>{self.date(best.valid_until)}</small></td>"
+            f"<small>{html.escape(self.date(best.valid_until))}</small></td>"
         )
 
 
 @register.simple_tag(takes_context=True)
-def matrix_cells(context: Any, row: MatrixRow) -> SafeString:
-    """Every cell of one matrix row; needs `matrix` and `expiry_warning_days` in the context.
+def matrix_row(context: Any, row: MatrixRow) -> SafeString:
+    """One matrix row: the person (a link to their page) and every cell; needs `matrix` and
+    `expiry_warning_days` in the context.
 
     The first column of each standard is marked (class cm-g) so the table shows where a standard begins.
     """
     renderer = context.render_context.get(RENDERER_KEY)
     if renderer is None:
-        renderer = MatrixCellRenderer(
-            today=context["matrix"].today, warning_days=context["expiry_warning_days"]
-        )
-        context.render_context[RENDERER_KEY] = renderer
-        columns = context["matrix"].columns
-        context.render_context[GROUP_STARTS_KEY] = [
-            index == 0 or columns[index - 1][0].pk != standard.pk
-            for index, (standard, _) in enumerate(columns)
+        matrix = context["matrix"]
+        renderer = MatrixCellRenderer(today=matrix.today, warning_days=context["expiry_warning_days"])
+        renderer.group_starts = [
+            index == 0 or matrix.columns[index - 1][0].pk != standard.pk
+            for index, (standard, _sector) in enumerate(matrix.columns)
         ]
-    starts = context.render_context[GROUP_STARTS_KEY]
+        context.render_context[RENDERER_KEY] = renderer
     cell = renderer.cell
-    # every label, date and title in the cells is escaped by the renderer
-    return mark_safe(
-        "".join([cell(value, group_start=start) for value, start in zip(row.cells, starts, strict=True)])
-    )
+    cells = [
+        cell(value, group_start=start) for value, start in zip(row.cells, renderer.group_starts, strict=True)
+    ]
+    # the person's name and every label, date and title in the cells are escaped by the renderer
+    return mark_safe(renderer.person(row.membership) + "".join(cells))
 
 
 @register.simple_tag

@@ -104,6 +104,11 @@ class ImportPreviewView(BodyObjectMixin, DetailView):
                 "rows": shown,
                 "hidden_rows": len(preview.rows) - len(shown),
                 "rows_with_errors": sum(1 for row in preview.rows if not row.ok),
+                "error_rows": [
+                    {"line": row.line, "errors": list(row.errors.items())}
+                    for row in preview.rows
+                    if not row.ok
+                ],
                 "can_apply": batch.status == ImportBatch.Status.PREVIEWED and preview.valid,
             }
         )

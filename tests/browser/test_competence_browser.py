@@ -114,6 +114,15 @@ def test_admin_adds_and_approves_a_competence_and_sees_it_in_the_matrix(page, li
     record = CompetenceRecord.objects.get(person=auditor)
     assert (record.status, record.evaluated_by, record.valid_until) == ("approved", admin, date(2029, 3, 31))
 
+    # asks for the person's competence record PDF: the status polls in place until the link appears
+    page.get_by_role("link", name="Björn Auditor").first.click()
+    page.get_by_role("button", name="Competence record PDF").click()
+    expect(page.locator("#person-pdf a")).to_contain_text("Download Competence record (PDF)", timeout=30_000)
+    with page.expect_download() as download_info:
+        page.locator("#person-pdf a").click()
+    with open(download_info.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+
     # opens the matrix and sees the cell
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="People").click()
     page.locator(".cm-tabs").get_by_role("link", name="Competence matrix").click()

@@ -212,3 +212,21 @@ def test_the_template_has_the_header_and_one_example_that_previews_cleanly(login
     client.post(reverse("competence:import"), {"file": SimpleUploadedFile("template.csv", response.content)})
     preview = client.get(reverse("competence:import-preview", args=[ImportBatch.objects.get().pk]))
     assert preview.context["can_apply"] is True
+
+
+def test_a_csv_with_a_single_column_is_previewed_with_file_errors_not_a_server_error(login, world):
+    # given a file with no delimiter at all (the CSV sniffer cannot tell its dialect)
+    client = login(world.a.admin)
+    # when
+    upload = client.post(
+        reverse("competence:import"), {"file": SimpleUploadedFile("people.csv", b"hello\nworld\n")}
+    )
+    # then
+    batch = ImportBatch.objects.get()
+    assert upload.status_code == 302
+    preview = client.get(reverse("competence:import-preview", args=[batch.pk]))
+    assert preview.context["preview"].file_errors == [
+        "Missing column(s): email, full_name.",
+        "Unknown column(s): hello.",
+    ]
+    assert batch.status == ImportBatch.Status.REJECTED
