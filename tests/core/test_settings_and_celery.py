@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _production_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "ICR_TESTING", "SECRET_KEY"}}
+    # the test harness's own variables (the browser tests allow async-unsafe calls) are not production's
+    harness = {"DJANGO_DEBUG", "ICR_TESTING", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "CELERY_TASK_ALWAYS_EAGER"}
+    env = {k: v for k, v in os.environ.items() if k not in harness}
     env.update(
         SECRET_KEY="k3y-" + "a1B2c3D4e5F6g7H8i9J0" * 3,
         ALLOWED_HOSTS="conformity.icr.example",
