@@ -30,15 +30,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from bodies.models import Body, Membership, Role
-from bodies.services import membership_add, membership_update_details
 from core.audit import audit_record
 from core.errors import TransitionNotAllowed, ValidationError
 from core.permissions import require_body_perm
 from reference.models import Sector, Standard
 
 from .models import COMPETENCE_ROLES, Basis, CompetenceRecord, ImportBatch
+from .people import person_add, person_update
 from .services import competence_approve, competence_propose
 
 COLUMNS = [
@@ -183,8 +182,8 @@ def _validate(body: Body, rows: list[ImportRow]) -> None:
         if not v["full_name"]:
             row.errors["full_name"] = _("Required.")
         p["email"], p["full_name"] = email, v["full_name"]
-        employment = v["employment"] or Membership.Employment.EMPLOYEE
-        if employment not in Membership.Employment.values:
+        employment = v["employment"] or None  # blank: a new person is an employee, a member keeps theirs
+        if employment is not None and employment not in Membership.Employment.values:
             row.errors["employment"] = _("One of: %(v)s.") % {"v": ", ".join(Membership.Employment.values)}
         p["employment"] = employment
         roles = [r.strip() for r in v["roles"].split(";") if r.strip()]
@@ -341,17 +340,22 @@ def _write(body: Body, actor: Any, rows: list[ImportRow]) -> None:
         p = row.parsed
         membership = memberships.get(p["email"])
         if membership is None:
-            user = User.objects.filter(email=p["email"]).first()
-            if user is None:
-                user = User.objects.create_user(p["email"], None, full_name=p["full_name"])
-            membership = membership_add(body=body, user=user, roles=p["roles"], actor=actor)
-            memberships[p["email"]] = membership
-        membership = membership_update_details(
-            membership=membership,
-            actor=actor,
-            employment=p["employment"],
-            undertaking_signed_on=p["undertaking_signed_on"],
-        )
+            membership = person_add(
+                body=body,
+                actor=actor,
+                email=p["email"],
+                full_name=p["full_name"],
+                roles=p["roles"],
+                employment=p["employment"] or Membership.Employment.EMPLOYEE,
+                undertaking_signed_on=p["undertaking_signed_on"],
+            )
+        else:  # an existing member keeps what the file leaves blank
+            membership = person_update(
+                membership=membership,
+                actor=actor,
+                employment=p["employment"],
+                undertaking_signed_on=p["undertaking_signed_on"],
+            )
         memberships[p["email"]] = membership
         competence = p["competence"]
         if competence:

@@ -36,9 +36,19 @@ def _user_get_or_create(*, email: str, full_name: str) -> User:
 
 
 def person_add(
-    *, body: Body, actor: Any, email: str, full_name: str, roles: list[str], employment: str
+    *,
+    body: Body,
+    actor: Any,
+    email: str,
+    full_name: str,
+    roles: list[str],
+    employment: str = Membership.Employment.EMPLOYEE,
+    undertaking_signed_on: date | None = None,
 ) -> Membership:
-    """Adds a person to the body with roles and employment, creating their account if they have none."""
+    """Adds a person to the body with roles and employment, creating their account if they have none.
+
+    The portal, the API and the bulk import all add people through here.
+    """
     require_body_perm(actor, body, "manage_members")
     email = (email or "").strip().lower()
     full_name = (full_name or "").strip()
@@ -56,8 +66,13 @@ def person_add(
     with transaction.atomic():
         user = _user_get_or_create(email=email, full_name=full_name)
         membership = membership_add(body=body, user=user, roles=roles, actor=actor)
-        if employment != membership.employment:
-            membership = membership_update_details(membership=membership, actor=actor, employment=employment)
+        if employment != membership.employment or undertaking_signed_on is not None:
+            membership = membership_update_details(
+                membership=membership,
+                actor=actor,
+                employment=employment,
+                undertaking_signed_on=undertaking_signed_on,
+            )
     return membership
 
 
@@ -65,22 +80,23 @@ def person_update(
     *,
     membership: Membership,
     actor: Any,
-    roles: list[str],
-    employment: str,
-    undertaking_signed_on: date | None,
+    roles: list[str] | None = None,
+    employment: str | None = None,
+    undertaking_signed_on: date | None = None,
 ) -> Membership:
     """A person's roles, employment and signed undertaking in one body, changed together or not at all.
 
-    An empty undertaking date keeps the recorded one (a signed undertaking is not unsigned by an edit).
+    What is None stays as it is (a signed undertaking is not unsigned by an edit).
     """
     require_body_perm(actor, membership.body, "manage_members")
     with transaction.atomic():
-        if sorted(set(roles)) != sorted(membership.roles):
+        if roles is not None and sorted(set(roles)) != sorted(membership.roles):
             membership = membership_set_roles(membership=membership, roles=roles, actor=actor)
-        membership = membership_update_details(
-            membership=membership,
-            actor=actor,
-            employment=employment,
-            undertaking_signed_on=undertaking_signed_on,
-        )
+        if employment is not None or undertaking_signed_on is not None:
+            membership = membership_update_details(
+                membership=membership,
+                actor=actor,
+                employment=employment,
+                undertaking_signed_on=undertaking_signed_on,
+            )
     return membership

@@ -13,7 +13,6 @@ import csv
 import io
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -29,9 +28,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
-from bodies.models import Body, Membership
-from bodies.services import membership_add, membership_set_roles, membership_update_details
+from bodies.models import Membership
 from competence.checks import TeamMember, person_check_competence, team_check_coverage
 from competence.documents import PERSON_RECORD, person_record_can_request
 from competence.importing import competence_import_apply, competence_import_preview
@@ -43,6 +40,7 @@ from competence.models import (
     TrainingEntry,
     WitnessedAudit,
 )
+from competence.people import person_add, person_update
 from competence.selectors import MatrixFilters, competence_matrix, matrix_table
 from competence.services import (
     competence_approve,
@@ -98,40 +96,6 @@ COMPETENCE = ["competence"]
 # --- people -------------------------------------------------------------------------------------------------
 
 
-def _person_add(
-    *,
-    actor: Any,
-    body: Body,
-    email: str,
-    full_name: str,
-    roles: list[str],
-    employment: str | None = None,
-    undertaking_signed_on: Any = None,
-) -> Membership:
-    """The account for the email (created without a password when new), added to the body with its details.
-
-    One transaction: when `membership_add` refuses (no `manage_members`, already a member), no new account is
-    left behind.
-    """
-    with transaction.atomic():
-        user = User.objects.filter(email__iexact=email).first()
-        if user is None:
-            try:
-                with transaction.atomic():
-                    user = User.objects.create_user(email, None, full_name=full_name)
-            except IntegrityError:  # created by a concurrent request a moment ago
-                user = User.objects.get(email__iexact=email)
-        membership = membership_add(body=body, user=user, roles=roles, actor=actor)
-        if employment is not None or undertaking_signed_on is not None:
-            membership = membership_update_details(
-                membership=membership,
-                actor=actor,
-                employment=employment,
-                undertaking_signed_on=undertaking_signed_on,
-            )
-    return membership
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="List people",
@@ -176,26 +140,14 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantView
     def create(self, request: Request) -> Response:
         data = PersonCreateInput(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        membership = _person_add(actor=request.user, **data.validated_data)
+        membership = person_add(actor=request.user, **data.validated_data)
         return Response(PersonOutput(membership).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, id: str) -> Response:
         membership = self.get_object()
         data = PersonUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        changes = data.validated_data
-        with transaction.atomic():  # roles and details change together or not at all
-            if "roles" in changes:
-                membership = membership_set_roles(
-                    membership=membership, roles=changes["roles"], actor=request.user
-                )
-            if "employment" in changes or "undertaking_signed_on" in changes:
-                membership = membership_update_details(
-                    membership=membership,
-                    actor=request.user,
-                    employment=changes.get("employment"),
-                    undertaking_signed_on=changes.get("undertaking_signed_on"),
-                )
+        membership = person_update(membership=membership, actor=request.user, **data.validated_data)
         return Response(PersonOutput(membership).data)
 
     @extend_schema(
