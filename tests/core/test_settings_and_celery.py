@@ -17,7 +17,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _production_env(**extra: str) -> dict[str, str]:
     # the test harness's own variables (the browser tests allow async-unsafe calls) are not production's
-    harness = {"DJANGO_DEBUG", "ICR_TESTING", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "CELERY_TASK_ALWAYS_EAGER"}
+    harness = {
+        "DJANGO_DEBUG",
+        "ICR_TESTING",
+        "SECRET_KEY",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "CELERY_TASK_ALWAYS_EAGER",
+    }
     env = {k: v for k, v in os.environ.items() if k not in harness}
     env.update(
         SECRET_KEY="k3y-" + "a1B2c3D4e5F6g7H8i9J0" * 3,
