@@ -93,7 +93,25 @@ class ProfileForm(forms.Form):
     full_name = forms.CharField(
         label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(label=_("Language of the portal"), choices=settings.LANGUAGES)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you audit in"), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    countries = forms.MultipleChoiceField(
+        label=_("Countries you work in"), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from django.conf.locale import LANG_INFO
+        from django_countries import countries
+
+        super().__init__(*args, **kwargs)
+        self.fields["languages"].choices = sorted(
+            ((code, info["name"]) for code, info in LANG_INFO.items() if len(code) == 2 and "name" in info),
+            key=lambda choice: choice[1],
+        )
+        self.fields["countries"].choices = list(countries)
 
     def clean_full_name(self) -> str:
         name = self.cleaned_data["full_name"].strip()

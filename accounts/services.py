@@ -103,8 +103,28 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
     return token
 
 
-def user_update_profile(*, user: User, full_name: str, language: str) -> User:
-    """A person keeps their own name and language; a change of name is recorded (it labels their actions)."""
+def _language_codes() -> set[str]:
+    from django.conf.locale import LANG_INFO
+
+    return {code for code in LANG_INFO if len(code) == 2}
+
+
+def user_update_profile(
+    *,
+    user: User,
+    full_name: str,
+    language: str,
+    phone: str | None = None,
+    languages: list[str] | None = None,
+    countries: list[str] | None = None,
+) -> User:
+    """A person keeps their own profile (it belongs to them, not to the bodies they work for).
+
+    Name, phone, spoken languages (ISO 639-1) and countries worked in (ISO 3166-1) are recorded when they
+    change; the interface language is a preference and is not. What is None stays as it is.
+    """
+    from django_countries import countries as all_countries
+
     errors: dict[str, str] = {}
     full_name = (full_name or "").strip()
     if not full_name:
@@ -113,23 +133,39 @@ def user_update_profile(*, user: User, full_name: str, language: str) -> User:
         errors["full_name"] = _("The name is too long.")
     if language not in dict(settings.LANGUAGES):
         errors["language"] = _("Unknown language.")
+    if phone is not None and len(phone.strip()) > User._meta.get_field("phone").max_length:
+        errors["phone"] = _("The phone number is too long.")
+    if languages is not None and set(languages) - _language_codes():
+        errors["languages"] = _("Unknown language code(s).")
+    if countries is not None and {c.upper() for c in countries} - set(dict(all_countries)):
+        errors["countries"] = _("Unknown country code(s).")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
-        before = {"full_name": locked.full_name, "language": locked.language}
-        after = {"full_name": full_name, "language": language}
-        if before != after:
-            User.objects.filter(pk=user.pk).update(full_name=full_name, language=language)
-            if before["full_name"] != full_name:
-                audit_record(
-                    actor=user,
-                    action="accounts.user.profile_updated",
-                    obj=locked,
-                    before={"full_name": before["full_name"]},
-                    after={"full_name": full_name},
-                )
-    user.full_name, user.language = full_name, language
+        recorded = ["full_name", "phone", "languages", "countries"]
+        before = {name: getattr(locked, name) for name in recorded}
+        locked.full_name = full_name
+        locked.language = language
+        if phone is not None:
+            locked.phone = phone.strip()
+        if languages is not None:
+            locked.languages = sorted(set(languages))
+        if countries is not None:
+            locked.countries = sorted({c.upper() for c in countries})
+        locked.save(update_fields=["full_name", "language", "phone", "languages", "countries"])
+        after = {name: getattr(locked, name) for name in recorded}
+        changed = [name for name in recorded if before[name] != after[name]]
+        if changed:
+            audit_record(
+                actor=user,
+                action="accounts.user.profile_updated",
+                obj=locked,
+                before={name: before[name] for name in changed},
+                after={name: after[name] for name in changed},
+            )
+    for name in ("full_name", "language", "phone", "languages", "countries"):
+        setattr(user, name, getattr(locked, name))
     return user
 
 

@@ -111,7 +111,13 @@ class ProfileView(LoginRequiredMixin, FormView):
 
     def get_initial(self) -> dict[str, Any]:
         user = self.request.user
-        return {"full_name": user.full_name, "language": user.language}  # type: ignore[union-attr]
+        return {
+            "full_name": user.full_name,  # type: ignore[union-attr]
+            "language": user.language,  # type: ignore[union-attr]
+            "phone": user.phone,  # type: ignore[union-attr]
+            "languages": user.languages,  # type: ignore[union-attr]
+            "countries": user.countries,  # type: ignore[union-attr]
+        }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -124,6 +130,9 @@ class ProfileView(LoginRequiredMixin, FormView):
                 user=self.request.user,  # type: ignore[arg-type]
                 full_name=form.cleaned_data["full_name"],
                 language=form.cleaned_data["language"],
+                phone=form.cleaned_data["phone"],
+                languages=form.cleaned_data["languages"],
+                countries=form.cleaned_data["countries"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -68,3 +68,37 @@ def test_signups_from_one_address_are_limited(client, settings):
         assert User.objects.count() == 2
     finally:
         SignupView.max_per_hour = 20
+
+
+def test_person_keeps_their_own_profile(client):
+    from core.models import AuditEvent
+
+    user = UserFactory(full_name="Anna Auditor")
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:profile"),
+        {
+            "full_name": "Anna Auditor",
+            "language": "en",
+            "phone": "+354 555 0101",
+            "languages": ["is", "en"],
+            "countries": ["IS", "NO"],
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.phone, user.languages, user.countries) == ("+354 555 0101", ["en", "is"], ["IS", "NO"])
+    event = AuditEvent.objects.get(action="accounts.user.profile_updated")
+    assert event.after == {"phone": "+354 555 0101", "languages": ["en", "is"], "countries": ["IS", "NO"]}
+
+
+def test_unknown_country_is_a_form_error_and_changes_nothing(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:profile"), {"full_name": user.full_name, "language": "en", "countries": ["XX"]}
+    )
+    assert response.status_code == 200
+    assert "countries" in response.context["form"].errors
+    user.refresh_from_db()
+    assert user.countries == []
