@@ -114,18 +114,27 @@ register(
 UNDERTAKING_UNSIGNED = "bodies.undertaking_unsigned"
 
 
-def _member_and_body_admins(deadlines: list[Deadline]) -> dict[UUID, list[Any]]:
-    admins = body_admins_of(deadlines)
-    members = Membership.objects.filter(pk__in=[d.subject_id for d in deadlines]).select_related("user")
-    people = {str(m.pk): m.user for m in members if m.user.is_active}
-    result: dict[UUID, list[Any]] = {}
-    for deadline in deadlines:
-        recipients = list(admins.get(deadline.id, []))
-        person = people.get(str(deadline.subject_id))
-        if person is not None and person not in recipients:
-            recipients.insert(0, person)
-        result[deadline.id] = recipients
-    return result
+def subject_person_and_body_admins(model: Any, person_field: str) -> Any:
+    """Recipients for a deadline about one person's record: that person first, then the body's administrators.
+
+    `model` is the deadline subject's model and `person_field` its foreign key to the person; two queries for a
+    whole batch.
+    """
+
+    def recipients(deadlines: list[Deadline]) -> dict[UUID, list[Any]]:
+        admins = body_admins_of(deadlines)
+        subjects = model.objects.filter(pk__in=[d.subject_id for d in deadlines]).select_related(person_field)
+        people = {str(s.pk): getattr(s, person_field) for s in subjects if getattr(s, person_field).is_active}
+        result: dict[UUID, list[Any]] = {}
+        for deadline in deadlines:
+            chosen = list(admins.get(deadline.id, []))
+            person = people.get(str(deadline.subject_id))
+            if person is not None and person not in chosen:
+                chosen.insert(0, person)
+            result[deadline.id] = chosen
+        return result
+
+    return recipients
 
 
 def _undertaking_message(deadline: Deadline, offset: int) -> tuple[str, str]:
@@ -154,7 +163,7 @@ register(
         code=UNDERTAKING_UNSIGNED,
         label=gettext_lazy("Undertaking not signed"),
         offsets=lambda: settings.UNDERTAKING_REMINDER_OFFSETS,
-        recipients=_member_and_body_admins,
+        recipients=subject_person_and_body_admins(Membership, "user"),
         message=_undertaking_message,
         url=_members_url,
     )

@@ -15,6 +15,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from core.audit import audit_record, snapshot
 from core.errors import TransitionNotAllowed, ValidationError
+from core.expiry import expire_past_validity
 from core.permissions import require_body_perm, require_registry_staff
 from documents.services import document_request
 from reference.models import Activity, Sector, Standard
@@ -636,35 +637,12 @@ ACCREDITATION_DECISIONS = {
 
 
 def accreditations_expire(*, today: date | None = None) -> int:
-    """Marks accreditations whose validity has ended as expired (system action, one audit event each).
-
-    "Ended" is judged in each body's own time zone. Returns how many changed.
-    """
-    from zoneinfo import ZoneInfo
-
-    now = timezone.now()
-    horizon = today or (now + timedelta(days=1)).date()
-    candidates = Accreditation.objects.filter(
-        status__in=[Accreditation.Status.ACTIVE, Accreditation.Status.SUSPENDED], valid_to__lt=horizon
-    ).select_related("body")
-    changed = 0
-    for accreditation in candidates.iterator(chunk_size=500):
-        local_today = today or now.astimezone(ZoneInfo(accreditation.body.time_zone)).date()
-        if accreditation.valid_to >= local_today:
-            continue
-        with transaction.atomic():
-            claimed = Accreditation.objects.filter(
-                pk=accreditation.pk, status=accreditation.status, valid_to__lt=local_today
-            ).update(status=Accreditation.Status.EXPIRED, updated_at=now)
-            if not claimed:
-                continue
-            audit_record(
-                actor=None,
-                action="bodies.accreditation.expired",
-                obj=accreditation,
-                body=accreditation.body,
-                before={"status": accreditation.status},
-                after={"status": Accreditation.Status.EXPIRED},
-            )
-            changed += 1
-    return changed
+    """Marks accreditations whose validity has ended (in their body's time zone) as expired; returns how many."""
+    return expire_past_validity(
+        model=Accreditation,
+        last_day_field="valid_to",
+        live_statuses=[Accreditation.Status.ACTIVE, Accreditation.Status.SUSPENDED],
+        expired_status=Accreditation.Status.EXPIRED,
+        action="bodies.accreditation.expired",
+        today=today,
+    )

@@ -3,37 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
-from uuid import UUID
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from bodies.deadlines import body_admins_of, days_to_due
+from bodies.deadlines import days_to_due, subject_person_and_body_admins
 from reminders.models import Deadline
 from reminders.registry import DeadlineKind, register
 
 from .models import CompetenceRecord
 from .services import COMPETENCE_EXPIRY
-
-
-def person_and_body_admins(deadlines: list[Deadline]) -> dict[UUID, list[Any]]:
-    """The person whose competence it is, and the body's administrators: two queries for the whole batch."""
-    admins = body_admins_of(deadlines)
-    records = CompetenceRecord.objects.filter(pk__in=[d.subject_id for d in deadlines]).select_related(
-        "person"
-    )
-    people = {str(record.pk): record.person for record in records if record.person.is_active}
-    result: dict[UUID, list[Any]] = {}
-    for deadline in deadlines:
-        recipients = list(admins.get(deadline.id, []))
-        person = people.get(str(deadline.subject_id))
-        if person is not None and person not in recipients:
-            recipients.insert(0, person)
-        result[deadline.id] = recipients
-    return result
 
 
 def _message(deadline: Deadline, offset: int) -> tuple[str, str]:
@@ -74,7 +55,7 @@ register(
         code=COMPETENCE_EXPIRY,
         label=gettext_lazy("Competence expiry"),
         offsets=lambda: settings.COMPETENCE_REMINDER_OFFSETS,
-        recipients=person_and_body_admins,
+        recipients=subject_person_and_body_admins(CompetenceRecord, "person"),
         message=_message,
         url=_url,
     )

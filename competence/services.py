@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from bodies.models import Membership
 from core.audit import audit_record, snapshot
 from core.errors import TransitionNotAllowed, ValidationError
+from core.expiry import expire_past_validity
 from core.permissions import require_body_perm
 from reference.models import Sector, Standard
 from reminders.services import deadline_close, deadline_upsert
@@ -271,34 +272,14 @@ def _watch_expiry(record: CompetenceRecord) -> None:
 
 def competences_expire(*, today: date | None = None) -> int:
     """System sweep: approved or suspended competences past `valid_until` (in the body's time zone) expire."""
-    from zoneinfo import ZoneInfo
-
-    now = timezone.now()
-    horizon = today or (now + timedelta(days=1)).date()
-    candidates = CompetenceRecord.objects.filter(
-        status__in=[CompetenceRecord.Status.APPROVED, CompetenceRecord.Status.SUSPENDED],
-        valid_until__lt=horizon,
-    ).select_related("body")
-    changed = 0
-    for record in candidates.iterator(chunk_size=500):
-        local_today = today or now.astimezone(ZoneInfo(record.body.time_zone)).date()
-        if record.valid_until >= local_today:
-            continue
-        with transaction.atomic():
-            claimed = CompetenceRecord.objects.filter(
-                pk=record.pk, status=record.status, valid_until__lt=local_today
-            ).update(status=CompetenceRecord.Status.EXPIRED, updated_at=now)
-            if claimed:
-                audit_record(
-                    actor=None,
-                    action="competence.record.expired",
-                    obj=record,
-                    body=record.body,
-                    before={"status": record.status},
-                    after={"status": CompetenceRecord.Status.EXPIRED},
-                )
-                changed += 1
-    return changed
+    return expire_past_validity(
+        model=CompetenceRecord,
+        last_day_field="valid_until",
+        live_statuses=[CompetenceRecord.Status.APPROVED, CompetenceRecord.Status.SUSPENDED],
+        expired_status=CompetenceRecord.Status.EXPIRED,
+        action="competence.record.expired",
+        today=today,
+    )
 
 
 # --- evidence, training, witnessing, evaluation -------------------------------------------------------------
