@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from bodies.models import Accreditation, Body, BodyStatusChange, Membership, Role
 from bodies.services import ACCREDITATION_DECISIONS, BODY_DECISIONS
+from core.api.m2m import M2MCodesField, M2MIntIdsField
 from core.api.serializers import PkListField, UserRefSerializer, VisibleRelatedField
 from reference.models import Activity, Sector, Standard
 
@@ -18,8 +19,8 @@ class BodyOutput(serializers.ModelSerializer):
 
     country = CountryField(read_only=True)
     logo = serializers.ImageField(read_only=True, allow_null=True)
-    activities = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    sectors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    activities = M2MCodesField(help_text="activity codes")
+    sectors = M2MIntIdsField(help_text="sector ids")
 
     class Meta:
         model = Body

@@ -31,6 +31,7 @@ from bodies.services import (
     body_update_profile,
 )
 from core.api.access import SessionOnly
+from core.api.m2m import attach_m2m_ids
 from core.api.public import PublicApiMixin
 from core.api.schema import SESSION_ONLY, IcrAutoSchema, errors
 from core.api.views import TenantViewSet, TenantViewSetMixin, request_token
@@ -89,7 +90,12 @@ class BodyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
     session_only_actions = frozenset({"create", "agreement"})
 
     def base_queryset(self) -> QuerySet[Body]:
-        return Body.objects.prefetch_related("activities", "sectors")
+        return Body.objects.all()
+
+    def paginate_queryset(self, queryset: QuerySet[Body]) -> list[Body] | None:
+        page = super().paginate_queryset(queryset)
+        attach_m2m_ids(page or [], "activities", "sectors")  # two queries, no instance per related row
+        return page
 
     def get_permissions(self) -> list[Any]:
         permissions = super().get_permissions()

@@ -18,7 +18,6 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from djangorestframework_camel_case.render import CamelCaseJSONRenderer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -54,6 +53,7 @@ from competence.services import (
 )
 from core.api.access import restrict_to_body_perm
 from core.api.permissions import IsAuthenticatedWithScope
+from core.api.renderers import IcrJSONRenderer as CamelCaseJSONRenderer
 from core.api.schema import IcrAutoSchema, errors
 from core.api.views import TenantViewSet, TenantViewSetMixin, request_token
 from core.errors import PermissionDenied

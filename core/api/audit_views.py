@@ -8,10 +8,10 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
-from djangorestframework_camel_case.render import CamelCaseJSONRenderer
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from core.api.access import restrict_to_body_perm
+from core.api.renderers import IcrJSONRenderer as CamelCaseJSONRenderer
 from core.api.schema import IcrAutoSchema, errors
 from core.api.serializers import AuditEventSerializer
 from core.api.views import TenantReadOnlyViewSet

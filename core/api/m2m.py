@@ -1,0 +1,62 @@
+"""Many-to-many keys for list endpoints without building a model instance per related row.
+
+`attach_m2m_ids(page, "activities", "sectors")` reads the through tables once per relation and stores the keys
+on each instance; `M2MIdsField` serializes them (and falls back to one query for a single object).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+_CACHE = "_m2m_ids"
+
+
+def attach_m2m_ids(instances: Sequence[Any], *names: str) -> None:
+    if not instances:
+        return
+    model = type(instances[0])
+    keys = [instance.pk for instance in instances]
+    for name in names:
+        field = model._meta.get_field(name)
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        rows = field.remote_field.through.objects.filter(**{f"{source}_id__in": keys}).values_list(
+            f"{source}_id", f"{target}_id"
+        )
+        found: dict[Any, list[Any]] = defaultdict(list)
+        for owner, related in rows:
+            found[owner].append(related)
+        for instance in instances:
+            instance.__dict__.setdefault(_CACHE, {})[name] = sorted(found.get(instance.pk, []))
+
+
+class M2MIdsField(serializers.Field):
+    """Read-only list of the related keys of a many-to-many field."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Any) -> Any:
+        return instance
+
+    def to_representation(self, instance: Any) -> list[Any]:
+        name = self.source or self.field_name
+        cached = instance.__dict__.get(_CACHE, {}).get(name)
+        if cached is not None:
+            return cached
+        return sorted(getattr(instance, name).values_list("pk", flat=True))
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class M2MCodesField(M2MIdsField):
+    """Keys that are codes (strings)."""
+
+
+@extend_schema_field({"type": "array", "items": {"type": "integer"}})
+class M2MIntIdsField(M2MIdsField):
+    """Keys that are integers."""
