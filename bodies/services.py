@@ -8,6 +8,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,6 +71,35 @@ def _set_m2m(instance: Any, name: str, values: Iterable[Any] | None) -> None:
         getattr(instance, name).set(list(values))
 
 
+LOGO_FORMATS = {"PNG", "JPEG"}
+
+
+def check_logo(upload: Any) -> None:
+    """A new logo must be a PNG or JPEG image of at most LOGO_MAX_BYTES, judged by its content, not its name.
+
+    It is printed on every PDF of the body, so whatever reaches WeasyPrint has been opened and verified here.
+    """
+    if not isinstance(upload, UploadedFile):
+        return  # unchanged, or cleared
+    if upload.size is not None and upload.size > settings.LOGO_MAX_BYTES:
+        raise ValidationError(
+            {"logo": _("The logo is too large: at most %(kb)s KB.") % {"kb": settings.LOGO_MAX_BYTES // 1024}}
+        )
+    from PIL import Image, UnidentifiedImageError
+
+    position = upload.tell()
+    try:
+        with Image.open(upload) as image:
+            image_format = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError({"logo": _("The logo must be a PNG or JPEG image.")}) from exc
+    finally:
+        upload.seek(position)
+    if image_format not in LOGO_FORMATS:
+        raise ValidationError({"logo": _("The logo must be a PNG or JPEG image.")})
+
+
 def body_apply(
     *,
     actor: Any,
@@ -83,6 +113,7 @@ def body_apply(
     unknown = set(fields) - set(BODY_PROFILE_FIELDS)
     if unknown:
         raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
+    check_logo(fields.get("logo"))
     body = Body(status=Body.Status.APPLICANT, **fields)
     body.full_clean(exclude=["activities", "sectors"])
     with transaction.atomic():
@@ -118,6 +149,7 @@ def body_update_profile(
         raise TransitionNotAllowed(
             _("A withdrawn body's profile can no longer be changed."), current=body.status
         )
+    check_logo(fields.get("logo"))
     with transaction.atomic():
         locked = Body.objects.select_for_update().get(pk=body.pk)
         before = snapshot(locked, body_snapshot_fields())

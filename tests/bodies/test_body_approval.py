@@ -213,3 +213,37 @@ def test_changing_the_time_zone_moves_the_body_deadlines(world):
         body=world.a.body, actor=world.a.admin, fields={"time_zone": "Pacific/Auckland"}
     )
     assert Deadline.objects.get(body=world.a.body).time_zone == "Pacific/Auckland"
+
+
+def _png(size: int = 8) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (size, size), "green").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_logo_is_checked_by_content_and_size_in_the_service(world, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = world.a.body
+    fake = SimpleUploadedFile("logo.png", b"<svg onload=alert(1)>", content_type="image/png")
+    with pytest.raises(ValidationError) as exc:
+        services.body_update_profile(body=body, actor=world.staff, fields={"logo": fake})
+    assert "logo" in exc.value.message_dict
+    png = _png()
+    settings.LOGO_MAX_BYTES = len(png) - 1
+    with pytest.raises(ValidationError):
+        services.body_update_profile(
+            body=body, actor=world.staff, fields={"logo": SimpleUploadedFile("logo.png", png)}
+        )
+    body.refresh_from_db()
+    assert not body.logo
+    settings.LOGO_MAX_BYTES = len(png)  # the last allowed size
+    services.body_update_profile(
+        body=body, actor=world.staff, fields={"logo": SimpleUploadedFile("logo.png", png)}
+    )
+    body.refresh_from_db()
+    assert body.logo.name.startswith("logos/")
