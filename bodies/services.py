@@ -371,6 +371,36 @@ def membership_set_roles(*, membership: Membership, roles: list[str], actor: Any
     return locked
 
 
+def membership_set_status(*, membership: Membership, status: str, actor: Any) -> Membership:
+    """Suspends a person in the body, marks them as having left, or makes them active again.
+
+    Their object grants follow the status at once; a body never loses its last active administrator.
+    """
+    require_body_perm(actor, membership.body, "manage_members")
+    if status not in Membership.Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().select_related("body", "user").get(pk=membership.pk)
+        if locked.status == status:
+            return locked
+        if locked.is_body_admin and status != Membership.Status.ACTIVE:
+            _ensure_another_admin(locked)
+        before = {"status": locked.status}
+        locked.status = status
+        locked.save(update_fields=["status"])
+        _sync_grants(locked)
+        membership_watch_undertaking(membership=locked)
+        audit_record(
+            actor=actor,
+            action="bodies.membership.status_changed",
+            obj=locked,
+            body=locked.body,
+            before=before,
+            after={"status": status},
+        )
+    return locked
+
+
 def _validate_roles(roles: list[str]) -> None:
     valid = set(Role.values)
     bad = [role for role in roles if role not in valid]

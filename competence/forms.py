@@ -94,6 +94,15 @@ class PersonEditForm(forms.Form):
         widget=_date_widget(),
         help_text=_("Leave empty while the undertaking is not signed."),
     )
+    status = forms.TypedChoiceField(
+        label=_("Status in the body"),
+        choices=Membership.Status.choices,
+        required=False,
+        empty_value=None,  # not sent: unchanged
+        help_text=_(
+            "A suspended person or one who has left keeps their records but can no longer act for the body."
+        ),
+    )
 
     @classmethod
     def initial_for(cls, membership: Membership) -> dict[str, Any]:
@@ -101,6 +110,7 @@ class PersonEditForm(forms.Form):
             "roles": list(membership.roles),
             "employment": membership.employment,
             "undertaking_signed_on": membership.undertaking_signed_on,
+            "status": membership.status,
         }
 
 

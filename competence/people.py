@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bodies.models import Body, Membership
-from bodies.services import membership_add, membership_set_roles, membership_update_details
+from bodies.services import (
+    membership_add,
+    membership_set_roles,
+    membership_set_status,
+    membership_update_details,
+)
 from core.errors import ValidationError
 from core.permissions import require_body_perm
 
@@ -83,8 +88,9 @@ def person_update(
     roles: list[str] | None = None,
     employment: str | None = None,
     undertaking_signed_on: date | None = None,
+    status: str | None = None,
 ) -> Membership:
-    """A person's roles, employment and signed undertaking in one body, changed together or not at all.
+    """A person's roles, employment, signed undertaking and status in one body, changed together or not at all.
 
     What is None stays as it is (a signed undertaking is not unsigned by an edit).
     """
@@ -99,4 +105,6 @@ def person_update(
                 employment=employment,
                 undertaking_signed_on=undertaking_signed_on,
             )
+        if status is not None and status != membership.status:
+            membership = membership_set_status(membership=membership, status=status, actor=actor)
     return membership

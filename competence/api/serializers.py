@@ -96,10 +96,11 @@ class PersonUpdateInput(serializers.Serializer):
     undertaking_signed_on = serializers.DateField(
         required=False, help_text="the day the confidentiality and impartiality undertaking was signed"
     )
+    status = serializers.ChoiceField(choices=Membership.Status.choices, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs:
-            raise serializers.ValidationError(_("Give roles, employment or undertakingSignedOn."))
+            raise serializers.ValidationError(_("Give roles, employment, undertakingSignedOn or status."))
         return attrs
 
 

@@ -247,3 +247,27 @@ def test_logo_is_checked_by_content_and_size_in_the_service(world, settings):
     )
     body.refresh_from_db()
     assert body.logo.name.startswith("logos/")
+
+
+def test_membership_status_changes_follow_into_grants_and_the_trail(world):
+    from bodies.models import Membership as M
+
+    admin_b_membership = M.objects.get(body=world.b.body, user=world.b.admin)
+    member = M.objects.get(body=world.a.body, user=world.a.member)
+    services.membership_set_roles(membership=member, roles=[Role.BODY_ADMIN], actor=world.a.admin)
+    # when the second admin leaves
+    services.membership_set_status(membership=member, status=M.Status.LEFT, actor=world.a.admin)
+    # then their grants are gone and the change is recorded
+    fresh = type(world.a.member).objects.get(pk=world.a.member.pk)
+    assert not fresh.has_perm("bodies.manage_body", world.a.body)
+    event = AuditEvent.objects.get(action="bodies.membership.status_changed")
+    assert (event.before, event.after) == ({"status": "active"}, {"status": "left"})
+    # and the last active admin cannot be suspended; another body's admin cannot touch it
+    last = M.objects.get(body=world.a.body, user=world.a.admin)
+    with pytest.raises(ValidationError):
+        services.membership_set_status(membership=last, status=M.Status.SUSPENDED, actor=world.a.admin)
+    with pytest.raises(PermissionDenied):
+        services.membership_set_status(membership=last, status=M.Status.SUSPENDED, actor=world.b.admin)
+    last.refresh_from_db()
+    admin_b_membership.refresh_from_db()
+    assert last.status == admin_b_membership.status == M.Status.ACTIVE

@@ -471,3 +471,19 @@ def test_person_page_shows_the_latest_pdf_with_its_download_link(login, world):
     )
     # then
     assert reverse("documents:download", args=[document.pk]) in html
+
+
+def test_admin_marks_a_person_as_left(client, world):
+    from django.urls import reverse
+
+    from bodies.models import Membership
+
+    membership = Membership.objects.get(body=world.a.body, user=world.a.member)
+    client.force_login(world.a.admin)
+    response = client.post(
+        reverse("competence:person-edit", args=[membership.pk]),
+        {"roles": ["auditor"], "employment": "employee", "status": "left"},
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.LEFT
