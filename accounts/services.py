@@ -188,6 +188,12 @@ def user_register(*, email: str, full_name: str, password: str) -> User:
     try:
         with transaction.atomic():
             user = User.objects.create_user(email, password, full_name=full_name.strip())
+            audit_record(
+                actor=user,
+                action="accounts.user.registered",
+                obj=user,
+                after={"email": user.email, "full_name": user.full_name},
+            )
     except IntegrityError as exc:
         raise ValidationError({"email": [_("An account with this email address already exists.")]}) from exc
     return user

@@ -289,6 +289,13 @@ def competence_import_preview(*, body: Body, actor: Any, upload: UploadedFile) -
         )
         batch.file.save(name, ContentFile(content), save=False)
         batch.save()
+        audit_record(
+            actor=actor,
+            action="competence.import.previewed",
+            obj=batch,
+            body=body,
+            after={"filename": name, "sha256": batch.sha256, "rows": len(rows), "status": batch.status},
+        )
     preview.batch = batch
     return preview
 
