@@ -16,9 +16,10 @@ format:
 bench:  ## benchmark suite: ratios against baselines measured in the same run
 	./bench/run.sh
 
-lock:  ## re-pin requirements.lock from pyproject.toml
-	.venv/bin/python -m pip install --quiet uv && .venv/bin/uv pip compile pyproject.toml --extra dev \
-		--python-version 3.11 -o requirements.lock
+lock:  ## re-pin requirements.lock (runtime) and requirements-dev.lock (runtime + tests) from pyproject.toml
+	.venv/bin/python -m pip install --quiet uv \
+		&& .venv/bin/uv pip compile pyproject.toml --python-version 3.11 -o requirements.lock \
+		&& .venv/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements-dev.lock
 
 messages:
 	DJANGO_DEBUG=1 .venv/bin/python manage.py makemessages -l is --ignore=.venv --ignore=static \

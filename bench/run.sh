@@ -2,7 +2,7 @@
 # Runs the benchmark suite against a throw-away PostgreSQL database (created and dropped by the run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/bootstrap.sh
+scripts/bootstrap.sh --test
 mkdir -p staticfiles
 scripts/services.sh >/dev/null
 export ICR_TESTING=1

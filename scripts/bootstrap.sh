@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the project needs and is missing: system libraries (WeasyPrint; with --test also Chromium and
-# the PostgreSQL/Redis servers) and the Python packages pinned in requirements.lock, into .venv.
+# the PostgreSQL/Redis servers) and the Python packages pinned in requirements(-dev).lock, into .venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,10 +37,13 @@ fi
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
+# the runtime lock for running; the development lock (runtime + test tools) for testing and benchmarks
+lock=requirements.lock
+[ "$want_test" = 1 ] && lock=requirements-dev.lock
 stamp=.venv/.requirements.sha256
-current=$(sha256sum requirements.lock | cut -d' ' -f1)
+current=$(sha256sum "$lock" | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$current" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$lock"
   echo "$current" > "$stamp"
 fi
