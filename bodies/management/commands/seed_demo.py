@@ -353,6 +353,28 @@ class Command(BaseCommand):
                     hours=7,
                     standard=Standard.objects.get(code="iso-14064-3"),
                 )
+        nordic_admin = User.objects.get(email="admin@nordic-verification.example")
+        helga = membership("helga@nordic-verification.example", NORDIC)
+        competence.witnessed_audit_record(
+            membership=helga,
+            actor=nordic_admin,
+            witnessed_by=User.objects.get(email="gunnar@nordic-verification.example"),
+            witnessed_on=today - timedelta(days=150),
+            standard=Standard.objects.get(code="iso-14064-3"),
+            sector=Sector.objects.get(scheme="ghg", code="1", is_current=True),
+            outcome="satisfactory",
+            engagement_reference="VER-2026-031 Hellisheiði geothermal",
+            notes="Sampling plan and evidence review sound.",
+        )
+        for email in ("helga@nordic-verification.example", "gunnar@nordic-verification.example"):
+            competence.periodic_evaluation_record(
+                membership=membership(email, NORDIC),
+                actor=nordic_admin,
+                evaluated_on=today - timedelta(days=40),
+                outcome="satisfactory",
+                notes="Annual performance review; no actions.",
+                next_due_on=today + timedelta(days=325),
+            )
         assert CompetenceRecord.objects.exists()
 
     def _sweep(self) -> None:
