@@ -62,3 +62,24 @@ def _clear_cache():  # type: ignore[no-untyped-def]
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):  # type: ignore[no-untyped-def]
+    """A transactional test's flush empties every table; post_migrate recreates content types, permissions and
+    the registry-staff group, but the reference lists come from a data migration. Reload them when missing."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        import importlib
+
+        from django.apps import apps
+
+        from reference.models import Sector
+
+        if not Sector.objects.exists():
+            importlib.import_module("reference.migrations.0002_load_reference_data").load(apps, None)
+    yield

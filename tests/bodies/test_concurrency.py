@@ -14,7 +14,7 @@ from core.errors import TransitionNotAllowed
 from tests.factories import BodyFactory, StaffFactory
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the reference data
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_approvals_one_wins_and_the_chain_stays_linear():
     # given a body under review and two staff members
     body = BodyFactory(status=Body.Status.UNDER_REVIEW)

@@ -13,7 +13,7 @@ from reminders.services import SweepResult, deadlines_sweep
 from .conftest import before, noon_utc, watch
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_sweep_skips_the_deadlines_another_sweep_has_locked(world):
     # given a due deadline that another sweep holds locked
     deadline = watch(world.a.body)
