@@ -17,6 +17,8 @@ unset DJANGO_DEBUG
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+echo "== mypy (the domain layer)"
+.venv/bin/mypy
 echo "== migrations in step with models"
 .venv/bin/python manage.py makemigrations --check --dry-run
 echo "== pytest"

@@ -129,11 +129,11 @@ def user_update_profile(
     full_name = (full_name or "").strip()
     if not full_name:
         errors["full_name"] = _("Enter your name.")
-    elif len(full_name) > User._meta.get_field("full_name").max_length:
+    elif len(full_name) > (User._meta.get_field("full_name").max_length or 200):
         errors["full_name"] = _("The name is too long.")
     if language not in dict(settings.LANGUAGES):
         errors["language"] = _("Unknown language.")
-    if phone is not None and len(phone.strip()) > User._meta.get_field("phone").max_length:
+    if phone is not None and len(phone.strip()) > (User._meta.get_field("phone").max_length or 40):
         errors["phone"] = _("The phone number is too long.")
     if languages is not None and set(languages) - _language_codes():
         errors["languages"] = _("Unknown language code(s).")

@@ -14,7 +14,7 @@ from reference.models import Sector, Standard
 
 from .models import CompetenceRecord
 
-STATUS_RANK = {
+STATUS_RANK: dict[str, int] = {
     CompetenceRecord.Status.APPROVED: 0,
     CompetenceRecord.Status.PROPOSED: 1,
     CompetenceRecord.Status.SUSPENDED: 2,

@@ -50,7 +50,7 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
         if field.many_to_many:
             values[name] = sorted(str(pk) for pk in getattr(instance, name).values_list("pk", flat=True))
         elif field.is_relation:
-            values[name] = getattr(instance, field.attname)
+            values[name] = getattr(instance, getattr(field, "attname", name))
         else:
             values[name] = getattr(instance, name)
     return to_jsonable(values)

@@ -35,15 +35,16 @@ def expire_past_validity(
     ).select_related("body")
     changed = 0
     for record in candidates.iterator(chunk_size=500):
-        body: Any = record.body  # type: ignore[attr-defined]
+        body: Any = getattr(record, "body")  # noqa: B009 - any model with a body and a status
+        status: str = getattr(record, "status")  # noqa: B009
         local_today = today or now.astimezone(ZoneInfo(body.time_zone)).date()
         if getattr(record, last_day_field) >= local_today:
             continue
         with transaction.atomic():
             claimed = model._default_manager.filter(
                 pk=record.pk,
-                status=record.status,
-                **{f"{last_day_field}__lt": local_today},  # type: ignore[attr-defined]
+                status=status,
+                **{f"{last_day_field}__lt": local_today},
             ).update(status=expired_status, updated_at=now)
             if claimed:
                 audit_record(
@@ -51,7 +52,7 @@ def expire_past_validity(
                     action=action,
                     obj=record,
                     body=body,
-                    before={"status": record.status},  # type: ignore[attr-defined]
+                    before={"status": status},
                     after={"status": expired_status},
                 )
                 changed += 1

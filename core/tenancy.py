@@ -7,8 +7,9 @@ and single objects through `get_visible_or_404`, which answers 404 for both "mis
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.http import Http404
 
@@ -39,14 +40,14 @@ class TenantQuerySet(models.QuerySet[M]):
     def _body_lookup(self) -> str:
         return f"{self.tenant_field}_id" if self.tenant_field else "pk"
 
-    def visible_to(self, user: Any, token: Any = None) -> TenantQuerySet[M]:
+    def visible_to(self, user: Any, token: Any = None) -> Self:
         body_ids = visible_body_ids(user, token)
         if body_ids is None:
             return self
         path = f"{self.tenant_field}__in" if self.tenant_field else "pk__in"
         return self.filter(**{path: body_ids})
 
-    def for_body(self, body: Any) -> TenantQuerySet[M]:
+    def for_body(self, body: Any) -> Self:
         return self.filter(**{self._body_lookup(): body.pk})
 
 
@@ -54,11 +55,10 @@ def get_visible_or_404(queryset: models.QuerySet[M], **lookup: Any) -> M:
     """One object from an already tenant-filtered queryset; 404 whether it is missing or someone else's."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (
+        ObjectDoesNotExist,
+        ValidationError,
+        ValueError,
+        TypeError,
+    ) as exc:  # a malformed UUID: ValidationError
         raise Http404 from exc
-    except Exception as exc:  # a malformed UUID raises ValidationError
-        from django.core.exceptions import ValidationError
-
-        if isinstance(exc, ValidationError):
-            raise Http404 from exc
-        raise
