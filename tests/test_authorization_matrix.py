@@ -93,6 +93,13 @@ class Rule:
     args: str | None = None  # key into the objects dict (records of body A)
     note: str = ""
     kwargs: dict[str, Any] = field(default_factory=dict)
+    kwargs_from: str | None = None  # key into the objects dict holding URL keyword arguments (body A's)
+
+    def reverse_in(self, name: str, objects: dict[str, Any]) -> str:
+        if self.kwargs_from:
+            return reverse(name, kwargs=objects[self.kwargs_from])
+        args = [_arg_value(objects[self.args])] if self.args else []
+        return reverse(name, args=args, kwargs=self.kwargs or None)
 
 
 # fmt: off
@@ -211,6 +218,9 @@ POLICY: dict[str, Rule] = {
     "api-v1:competence-record-renew": Rule(post_only(405, anonymous=401), args="competence_record"),
     "api-v1:competence-record-suspend": Rule(post_only(405, anonymous=401), args="competence_record"),
     "api-v1:competence-record-evidence": Rule(api_object_of_a(member_a=403), args="competence_record"),
+    "api-v1:competence-record-evidence-download": Rule(
+        api_object_of_a(member_a=403), kwargs_from="evidence_download"
+    ),
     "api-v1:competence-matrix": Rule(api(staff=400), note="staff must name the body"),
     "api-v1:competence-check-person": Rule(post_only(405, anonymous=401)),
     "api-v1:competence-check-team": Rule(post_only(405, anonymous=401)),
@@ -319,6 +329,7 @@ def objects(world) -> dict[str, Any]:
         "competence_record": record,
         "import_batch": batch,
         "evidence": evidence,
+        "evidence_download": {"record_id": record.pk, "id": evidence.pk},
         **extra,
     }
 
@@ -423,8 +434,7 @@ def test_get_matrix(world, objects, client):
                 expected = _admin_expectation(name, role)
             else:
                 rule = POLICY[name]
-                args = [_arg_value(objects[rule.args])] if rule.args else []
-                url = reverse(name, args=args, kwargs=rule.kwargs or None)
+                url = rule.reverse_in(name, objects)
                 expected = {rule.get[role]}
             status = client.get(url).status_code
             checked += 1
@@ -445,9 +455,9 @@ def test_other_tenant_cannot_change_body_a_through_any_post(world, objects, clie
     for role_user in (world.b.admin, world.b.member):
         client.force_login(role_user)
         for name, rule in POLICY.items():
-            if not rule.args:
+            if not (rule.args or rule.kwargs_from):
                 continue
-            url = reverse(name, args=[_arg_value(objects[rule.args])], kwargs=rule.kwargs or None)
+            url = rule.reverse_in(name, objects)
             response = client.post(url, {"reason": "x", "action": "withdraw"})
             if response.status_code not in (404, 405):
                 failures.append(f"{role_user.email} POST {url} → {response.status_code} [{name}]")

@@ -23,6 +23,8 @@ router.register("competence-imports", CompetenceImportViewSet, basename="compete
 
 collection = {"get": "list", "post": "create"}
 
+evidence_download = CompetenceEvidenceViewSet.as_view({"get": "download"})
+
 urlpatterns = [
     path(
         "people/<uuid:person_id>/training/",
@@ -43,6 +45,11 @@ urlpatterns = [
         "competence-records/<uuid:record_id>/evidence/",
         CompetenceEvidenceViewSet.as_view(collection),
         name="competence-record-evidence",
+    ),
+    path(
+        "competence-records/<uuid:record_id>/evidence/<uuid:id>/download/",
+        evidence_download,
+        name="competence-record-evidence-download",
     ),
     path("competence-matrix/", CompetenceMatrixView.as_view(), name="competence-matrix"),
     path("competence-checks/person/", PersonCompetenceCheckView.as_view(), name="competence-check-person"),

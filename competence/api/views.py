@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import FileResponse, Http404
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -475,6 +477,31 @@ class CompetenceEvidenceViewSet(TenantViewSetMixin, viewsets.GenericViewSet):
             description=data.validated_data["description"],
         )
         return Response(EvidenceOutput(evidence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Download one evidence file",
+        tags=COMPETENCE,
+        description=f"{_NESTED_READ} The file as uploaded; its SHA-256 is in the `X-Content-SHA256` header.",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **errors(401, 403, 404)},
+    )
+    def download(self, request: Request, record_id: str, id: str) -> FileResponse:
+        record = self.record
+        if not person_record_can_request(request.user, record.membership):
+            raise PermissionDenied(_("Only competence managers and the person themselves can read this."))
+        evidence = get_visible_or_404(CompetenceEvidence.objects.filter(record=record), pk=id)
+        try:
+            handle = evidence.file.storage.open(evidence.file.name, "rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=os.path.basename(evidence.file.name),
+            content_type="application/octet-stream",
+        )
+        response["X-Content-SHA256"] = evidence.sha256
+        response["Cache-Control"] = "private, no-cache"
+        return response
 
 
 # --- matrix -------------------------------------------------------------------------------------------------

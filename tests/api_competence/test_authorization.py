@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from competence.importing import competence_import_preview
@@ -46,6 +47,7 @@ POLICY: dict[str, tuple[dict, str | None]] = {
     "competence-record-renew": (POST_ONLY, "competence_record"),
     "competence-record-suspend": (POST_ONLY, "competence_record"),
     "competence-record-evidence": (HISTORY_OF_A, "competence_record"),
+    "competence-record-evidence-download": (HISTORY_OF_A, "evidence"),
     # staff see every body, so they must name one (400); everybody else has exactly one
     "competence-matrix": (statuses(401, 200, 200, 200, 200, 400), None),
     "competence-check-person": (POST_ONLY, None),
@@ -62,7 +64,20 @@ def objects(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     record = CompetenceRecordFactory(membership__body=world.a.body)
     upload = SimpleUploadedFile("people.csv", b"email,full_name\nnew@example.org,New Person\n")
     preview = competence_import_preview(body=world.a.body, actor=world.a.admin, upload=upload)
-    return {"membership": record.membership, "competence_record": record, "import_batch": preview.batch}
+    from competence.services import evidence_add
+
+    evidence = evidence_add(
+        record=record,
+        actor=world.a.admin,
+        description="Course certificate",
+        upload=SimpleUploadedFile("certificate.pdf", b"%PDF-1.7 certificate", content_type="application/pdf"),
+    )
+    return {
+        "membership": record.membership,
+        "competence_record": record,
+        "import_batch": preview.batch,
+        "evidence": evidence,
+    }
 
 
 def test_every_competence_url_is_in_the_policy():
@@ -85,7 +100,12 @@ def test_get_statuses_by_role(world, objects):
     # when every role GETs every URL
     found: dict[str, dict[str, int]] = {}
     for name, (_expected, key) in POLICY.items():
-        path = url(name, objects[key].pk) if key else url(name)
+        if key == "evidence":  # a file of a record: two keys in the URL
+            path = reverse(
+                f"api-v1:{name}", kwargs={"record_id": objects[key].record_id, "id": objects[key].pk}
+            )
+        else:
+            path = url(name, objects[key].pk) if key else url(name)
         found[name] = {}
         for role in ROLES:
             client = APIClient() if role == "anonymous" else signed_in(users[role])

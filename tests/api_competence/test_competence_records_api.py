@@ -443,3 +443,30 @@ def test_a_competence_read_token_lists_but_cannot_propose(world, auditor_a):
     assert listed.json()["pagination"]["total"] == 1
     assert proposed.status_code == 403
     assert CompetenceRecord.objects.count() == before
+
+
+def test_evidence_file_downloads_for_managers_and_nobody_else(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from rest_framework.test import APIClient
+
+    from competence.services import evidence_add
+    from tests.factories import CompetenceRecordFactory
+
+    record = CompetenceRecordFactory(membership__body=world.a.body)
+    content = b"%PDF-1.7 witness report"
+    evidence = evidence_add(
+        record=record,
+        actor=world.a.admin,
+        description="Witness report",
+        upload=SimpleUploadedFile("witness.pdf", content, content_type="application/pdf"),
+    )
+    url = f"/api/v1/competence-records/{record.pk}/evidence/{evidence.pk}/download/"
+    client = APIClient()
+    client.force_authenticate(world.a.admin)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == content
+    assert response["X-Content-SHA256"] == evidence.sha256
+    for user, expected in ((world.a.member, 403), (world.b.admin, 404)):
+        client.force_authenticate(user)
+        assert client.get(url).status_code == expected
