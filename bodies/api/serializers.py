@@ -67,6 +67,11 @@ class BodyInput(serializers.Serializer):
     contact_email = serializers.EmailField()
     contact_phone = serializers.CharField(required=False, allow_blank=True)
     time_zone = serializers.CharField(required=False, help_text="IANA time zone, e.g. Atlantic/Reykjavik")
+    logo = serializers.FileField(
+        required=False,
+        allow_null=True,
+        help_text="PNG or JPEG (multipart); checked by content and size; null clears",
+    )
     activities = PkListField(queryset=Activity.objects.all(), required=False, help_text="activity codes")
     sectors = PkListField(
         queryset=Sector.objects.all(),

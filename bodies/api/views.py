@@ -75,7 +75,7 @@ from .serializers import (
     partial_update=extend_schema(
         summary="Update the body's profile",
         description="Body administrators (or registry staff). `activities`/`sectors` replace the lists when given.",
-        request=BodyInput(partial=True),
+        request={"application/json": BodyInput(partial=True), "multipart/form-data": BodyInput(partial=True)},
         responses={200: BodyOutput, **errors(400, 401, 403, 404, 409)},
     ),
 )
@@ -121,6 +121,8 @@ class BodyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
         fields = dict(data.validated_data)
         activities = fields.pop("activities", None)
         sectors = fields.pop("sectors", None)
+        if "logo" in fields and fields["logo"] is None:
+            fields["logo"] = ""  # null clears the logo
         body = body_update_profile(
             body=body, actor=request.user, fields=fields, activities=activities, sectors=sectors
         )

@@ -529,3 +529,27 @@ def test_members_are_listed_with_their_roles(world):
 
 def test_members_of_another_tenant_are_not_found(world):
     assert signed_in(world.b.admin).get(url("body-members", world.a.body.pk)).status_code == 404
+
+
+def test_body_admin_uploads_a_logo_and_a_fake_one_is_refused(world):
+    import io
+
+    from PIL import Image
+    from rest_framework.test import APIClient
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16), "green").save(buffer, format="PNG")
+    client = APIClient()
+    client.force_authenticate(world.a.admin)
+    url = f"/api/v1/bodies/{world.a.body.pk}/"
+    fake = client.patch(url, {"logo": io.BytesIO(b"<svg/>")}, format="multipart")
+    assert fake.status_code == 400
+    assert "logo" in fake.json()["fieldErrors"]
+    world.a.body.refresh_from_db()
+    assert not world.a.body.logo
+    buffer.name = "logo.png"
+    buffer.seek(0)
+    response = client.patch(url, {"logo": buffer}, format="multipart")
+    assert response.status_code == 200, response.json()
+    world.a.body.refresh_from_db()
+    assert world.a.body.logo.name.startswith("logos/")
