@@ -194,6 +194,22 @@ class PersonNestedMixin(TenantViewSetMixin):
             raise PermissionDenied(_("Only competence managers and the person themselves can read this."))
         return membership
 
+    #: for `list`: what each row shows, and newest first
+    history_related: tuple[str, ...] = ()
+    history_ordering: tuple[str, ...] = ()
+
+    def list(self, request: Request, person_id: str) -> Response:
+        """One person's history of this kind (training, witnessed audits or evaluations), newest first."""
+        rows = (
+            self.queryset.filter(membership=self.readable_membership())  # type: ignore[attr-defined]
+            .select_related(*self.history_related)
+            .order_by(*self.history_ordering)
+        )
+        page = self.paginate_queryset(rows)  # type: ignore[attr-defined]
+        return self.get_paginated_response(  # type: ignore[attr-defined]
+            self.serializer_class(page, many=True).data  # type: ignore[attr-defined]
+        )
+
 
 _NESTED_READ = (
     "The body's competence managers, registry staff and the person themselves; colleagues get 403, other "
@@ -222,15 +238,8 @@ class PersonTrainingViewSet(PersonNestedMixin, viewsets.GenericViewSet):
     serializer_class = TrainingOutput
     envelope_key = "training"
 
-    def list(self, request: Request, person_id: str) -> Response:
-        membership = self.readable_membership()
-        entries = (
-            TrainingEntry.objects.filter(membership=membership)
-            .select_related("standard")
-            .order_by("-completed_on", "-created_at", "pk")
-        )
-        page = self.paginate_queryset(entries)
-        return self.get_paginated_response(TrainingOutput(page, many=True).data)
+    history_related = ("standard",)
+    history_ordering = ("-completed_on", "-created_at", "pk")
 
     def create(self, request: Request, person_id: str) -> Response:
         membership = self.membership
@@ -260,15 +269,8 @@ class PersonWitnessedAuditViewSet(PersonNestedMixin, viewsets.GenericViewSet):
     serializer_class = WitnessedAuditOutput
     envelope_key = "witnessed_audits"
 
-    def list(self, request: Request, person_id: str) -> Response:
-        membership = self.readable_membership()
-        witnessed = (
-            WitnessedAudit.objects.filter(membership=membership)
-            .select_related("witnessed_by", "standard", "sector")
-            .order_by("-witnessed_on", "-created_at", "pk")
-        )
-        page = self.paginate_queryset(witnessed)
-        return self.get_paginated_response(WitnessedAuditOutput(page, many=True).data)
+    history_related = ("witnessed_by", "standard", "sector")
+    history_ordering = ("-witnessed_on", "-created_at", "pk")
 
     def create(self, request: Request, person_id: str) -> Response:
         membership = self.membership
@@ -305,15 +307,8 @@ class PersonEvaluationViewSet(PersonNestedMixin, viewsets.GenericViewSet):
     serializer_class = EvaluationOutput
     envelope_key = "evaluations"
 
-    def list(self, request: Request, person_id: str) -> Response:
-        membership = self.readable_membership()
-        evaluations = (
-            PeriodicEvaluation.objects.filter(membership=membership)
-            .select_related("evaluated_by")
-            .order_by("-evaluated_on", "-created_at", "pk")
-        )
-        page = self.paginate_queryset(evaluations)
-        return self.get_paginated_response(EvaluationOutput(page, many=True).data)
+    history_related = ("evaluated_by",)
+    history_ordering = ("-evaluated_on", "-created_at", "pk")
 
     def create(self, request: Request, person_id: str) -> Response:
         membership = self.membership
