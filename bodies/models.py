@@ -336,28 +336,6 @@ class Accreditation(models.Model):
         ]
 
 
-def body_snapshot_fields() -> list[str]:
-    return [
-        "legal_name",
-        "short_name",
-        "country",
-        "kind",
-        "registration_number",
-        "address",
-        "website",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "time_zone",
-        "logo",
-        "agreement_reference",
-        "agreement_signed_on",
-        "activities",
-        "sectors",
-        "status",
-    ]
-
-
 class BodyUserObjectPermission(UserObjectPermissionBase):
     """Guardian's direct-foreign-key grant table for bodies (fast joins, real referential integrity)."""
 

@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Prefetch, QuerySet
 
 from reference.models import Sector
 
 from .models import Accreditation, Body, Membership
-
-
-def body_list(*, user: Any, token: Any = None) -> QuerySet[Body]:
-    return Body.objects.visible_to(user, token).prefetch_related("activities", "sectors")
-
-
-def accreditation_list(*, user: Any, token: Any = None) -> QuerySet[Accreditation]:
-    return (
-        Accreditation.objects.visible_to(user, token)
-        .select_related("body")
-        .prefetch_related("scope_activities", "scope_standards", "scope_sectors")
-    )
 
 
 def directory_list() -> QuerySet[Body]:

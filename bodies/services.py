@@ -30,7 +30,6 @@ from .models import (
     BodyStatusChange,
     Membership,
     Role,
-    body_snapshot_fields,
 )
 
 #: what a body administrator keeps in the portal; agreement and status are the registry's
@@ -48,6 +47,15 @@ BODY_PROFILE_FIELDS = (
     "time_zone",
     "logo",
 )
+#: what an audit event about a body records: its profile, the registry's fields, and the scope
+BODY_SNAPSHOT_FIELDS = [
+    *BODY_PROFILE_FIELDS,
+    "agreement_reference",
+    "agreement_signed_on",
+    "activities",
+    "sectors",
+    "status",
+]
 ACCREDITATION_FIELDS = (
     "accreditation_body",
     "accreditation_body_iaf_mla",
@@ -127,7 +135,7 @@ def body_apply(
             action="bodies.body.applied",
             obj=body,
             body=body,
-            after=snapshot(body, body_snapshot_fields()),
+            after=snapshot(body, BODY_SNAPSHOT_FIELDS),
         )
     return body
 
@@ -152,14 +160,14 @@ def body_update_profile(
     check_logo(fields.get("logo"))
     with transaction.atomic():
         locked = Body.objects.select_for_update().get(pk=body.pk)
-        before = snapshot(locked, body_snapshot_fields())
+        before = snapshot(locked, BODY_SNAPSHOT_FIELDS)
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.full_clean(exclude=["activities", "sectors"])
         locked.save()
         _set_m2m(locked, "activities", activities)
         _set_m2m(locked, "sectors", sectors)
-        after = snapshot(locked, body_snapshot_fields())
+        after = snapshot(locked, BODY_SNAPSHOT_FIELDS)
         changed = {k for k in after if after[k] != before.get(k)}
         if "time_zone" in changed:
             deadlines_body_time_zone_changed(body=locked)  # deadlines are dates in the body's time zone

@@ -69,13 +69,6 @@ def person_list(*, body: Body) -> QuerySet[Membership]:
     return Membership.objects.for_body(body).select_related("user").order_by("user__full_name", "user__email")
 
 
-def competence_record_list(*, body: Body, filters: MatrixFilters | None = None) -> QuerySet[CompetenceRecord]:
-    records = CompetenceRecord.objects.for_body(body).select_related(
-        "person", "standard", "sector", "evaluated_by"
-    )
-    return _filter_records(records, filters or MatrixFilters())
-
-
 def _filter_records(records: QuerySet[CompetenceRecord], f: MatrixFilters) -> QuerySet[CompetenceRecord]:
     if f.standard:
         records = records.filter(standard_id=f.standard)
