@@ -1,16 +1,28 @@
-"""Shared fixtures: two bodies with a user of every role in each, plus registry staff."""
+"""Shared fixtures: two bodies with a user of every role in each, plus registry staff; logged-in clients, a
+freelance auditor in both bodies. Plain helpers are in `tests/helpers.py`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from bodies.models import Body, Role
+from bodies.models import Body, Membership, Role
+from competence.models import CompetenceRecord
 
-from .factories import BodyFactory, MembershipFactory, StaffFactory, UserFactory
+from .factories import (
+    BodyFactory,
+    CompetenceRecordFactory,
+    MembershipFactory,
+    StaffFactory,
+    UserFactory,
+    today,
+)
 
 
 @dataclass
@@ -83,3 +95,55 @@ def _reference_data_in_transactional_tests(request):  # type: ignore[no-untyped-
         if not Sector.objects.exists():
             importlib.import_module("reference.migrations.0002_load_reference_data").load(apps, None)
     yield
+
+
+@pytest.fixture
+def anon() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def login(client: Client) -> Callable[..., Client]:
+    """login(user) → the test client, logged in as that person (logged out of anyone before)."""
+
+    def _login(user) -> Client:  # type: ignore[no-untyped-def]
+        client.logout()
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@dataclass
+class Freelancer:
+    """One auditor working for body A and for body B, with a competence record in each."""
+
+    user: User
+    in_a: Membership
+    in_b: Membership
+    record_a: CompetenceRecord
+    record_b: CompetenceRecord
+
+
+@pytest.fixture
+def freelancer(world) -> Freelancer:  # type: ignore[no-untyped-def]
+    user = UserFactory(email="freelance@auditors.example", full_name="Freya Freelance")
+    signed = today() - timedelta(days=300)
+    in_a = MembershipFactory(user=user, body=world.a.body, roles=[Role.AUDITOR], undertaking_signed_on=signed)
+    in_b = MembershipFactory(
+        user=user, body=world.b.body, roles=[Role.LEAD_AUDITOR], undertaking_signed_on=signed
+    )
+    record_a = CompetenceRecordFactory(membership=in_a, role=Role.AUDITOR)
+    record_b = CompetenceRecordFactory(membership=in_b, role=Role.LEAD_AUDITOR)
+    return Freelancer(user=user, in_a=in_a, in_b=in_b, record_a=record_a, record_b=record_b)
+
+
+@pytest.fixture
+def auditor_a(world) -> Membership:  # type: ignore[no-untyped-def]
+    """An auditor of body A who signed the undertaking long ago."""
+    return MembershipFactory(
+        user=UserFactory(email="ragna@auditors.example", full_name="Ragna Lind"),
+        body=world.a.body,
+        roles=[Role.AUDITOR],
+        undertaking_signed_on=today() - timedelta(days=400),
+    )

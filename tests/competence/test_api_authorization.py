@@ -15,8 +15,7 @@ from rest_framework.test import APIClient
 from competence.importing import competence_import_preview
 from core.models import AuditEvent
 from tests.factories import CompetenceRecordFactory
-
-from .conftest import signed_in, url
+from tests.helpers import signed_in, url
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.services import TOKEN_RESOURCES
-
-from .conftest import url
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,7 @@ from competence.models import PeriodicEvaluation, TrainingEntry, WitnessedAudit
 from core.models import AuditEvent
 from documents.models import Document
 from tests.factories import MembershipFactory, UserFactory
-
-from .conftest import count_queries, membership_of, record_for
+from tests.helpers import count_queries, membership_of, record_for
 
 pytestmark = pytest.mark.django_db
 

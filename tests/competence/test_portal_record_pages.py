@@ -13,8 +13,7 @@ from competence.models import CompetenceEvidence, CompetenceRecord
 from competence.services import evidence_add
 from core.models import AuditEvent
 from reference.models import Sector
-
-from .conftest import PDF_BYTES, membership_of, pdf_upload, png_bytes, proposed_record_for, record_for
+from tests.helpers import PDF_BYTES, membership_of, pdf_upload, png_bytes, proposed_record_for, record_for
 
 pytestmark = pytest.mark.django_db
 

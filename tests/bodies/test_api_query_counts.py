@@ -11,8 +11,7 @@ from bodies.models import Body, BodyStatusChange
 from core.audit import audit_record
 from reference.models import Sector
 from tests.factories import AccreditationFactory, BodyFactory, MembershipFactory, UserFactory, sector
-
-from .conftest import make_token, queries_of, signed_in, url
+from tests.helpers import count_queries, make_token, signed_in, url
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_bodies_list(world, django_assert_num_queries):
     # given staff reading a short list
     client = signed_in(world.staff)
-    few = queries_of(client, url("body-list"))
+    few = count_queries(client, url("body-list"))
 
     # when many bodies with activities and sectors exist
     for _ in range(12):
@@ -36,7 +35,7 @@ def test_bodies_list(world, django_assert_num_queries):
 def test_accreditations_list(world, django_assert_num_queries):
     client = signed_in(world.a.admin)
     AccreditationFactory(body=world.a.body)
-    few = queries_of(client, url("accreditation-list"))
+    few = count_queries(client, url("accreditation-list"))
 
     for _ in range(10):
         AccreditationFactory(body=world.a.body)
@@ -48,7 +47,7 @@ def test_accreditations_list(world, django_assert_num_queries):
 
 def test_directory_list(world, anon, django_assert_num_queries):
     AccreditationFactory(body=world.a.body)
-    few = queries_of(anon, url("directory-list"))
+    few = count_queries(anon, url("directory-list"))
 
     for _ in range(8):
         AccreditationFactory(body=BodyFactory(status=Body.Status.APPROVED))
@@ -65,7 +64,7 @@ def test_audit_events_list(world, django_assert_num_queries):
         audit_record(
             actor=world.a.admin, action="bodies.body.profile_updated", obj=world.a.body, body=world.a.body
         )
-    few = queries_of(client, url("audit-event-list"))
+    few = count_queries(client, url("audit-event-list"))
 
     with transaction.atomic():
         for _ in range(15):
@@ -81,7 +80,7 @@ def test_audit_events_list(world, django_assert_num_queries):
 def test_tokens_list(world, django_assert_num_queries):
     client = signed_in(world.a.admin)
     make_token(body=world.a.body, creator=world.a.admin, scopes={"bodies": "read"})
-    few = queries_of(client, url("token-list"))
+    few = count_queries(client, url("token-list"))
 
     for index in range(6):
         creator = UserFactory()
@@ -94,7 +93,7 @@ def test_tokens_list(world, django_assert_num_queries):
 
 
 def test_reference_sectors_list(anon, db, django_assert_num_queries):
-    few = queries_of(anon, url("reference-sector-list") + "?limit=500")
+    few = count_queries(anon, url("reference-sector-list") + "?limit=500")
 
     for code in range(100, 140):
         Sector.objects.create(
@@ -119,8 +118,8 @@ def test_decisions_and_members_lists(world, django_assert_num_queries):
 
     decide(0)
     client = signed_in(world.staff)
-    few_members = queries_of(client, url("body-members", world.a.body.pk))
-    few_decisions = queries_of(client, url("body-decisions", world.a.body.pk))
+    few_members = count_queries(client, url("body-members", world.a.body.pk))
+    few_decisions = count_queries(client, url("body-decisions", world.a.body.pk))
 
     for index in range(1, 7):
         MembershipFactory(body=world.a.body)

@@ -14,8 +14,7 @@ from openpyxl import load_workbook
 from bodies.models import Role
 from reference.models import Sector
 from tests.factories import CompetenceRecordFactory, MembershipFactory, UserFactory
-
-from .conftest import count_queries, proposed_record_for, record_for
+from tests.helpers import count_queries, proposed_record_for, record_for
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from competence.importing import competence_import_preview
 from competence.models import CompetenceEvidence, PeriodicEvaluation, TrainingEntry, WitnessedAudit
 from reference.models import Standard
 from tests.factories import CompetenceRecordFactory, MembershipFactory, UserFactory, sector, today
-
-from .conftest import queries_of, signed_in, url
+from tests.helpers import count_queries, signed_in, url
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +29,7 @@ def test_people_list(world, django_assert_num_queries):
     # given 3 people in A (the two of the world and one more)
     add_people(world.a.body, 1)
     client = signed_in(world.a.admin)
-    few = queries_of(client, url("person-list"))
+    few = count_queries(client, url("person-list"))
 
     # when there are 12
     add_people(world.a.body, 9)
@@ -44,7 +43,7 @@ def test_people_list(world, django_assert_num_queries):
 def test_competence_records_list(world, django_assert_num_queries):
     add_people(world.a.body, 1)
     client = signed_in(world.a.member)
-    few = queries_of(client, url("competence-record-list"))
+    few = count_queries(client, url("competence-record-list"))
 
     add_people(world.a.body, 9)
 
@@ -58,7 +57,7 @@ def test_matrix(world, django_assert_num_queries, export):
     add_people(world.a.body, 1)
     client = signed_in(world.a.member)
     path = url("competence-matrix") + (f"?format={export}" if export else "")
-    few = queries_of(client, path)
+    few = count_queries(client, path)
 
     add_people(world.a.body, 9)
 
@@ -75,7 +74,7 @@ def test_imports_list(world, django_assert_num_queries):
 
     preview()
     client = signed_in(world.a.admin)
-    few = queries_of(client, url("competence-import-list"))
+    few = count_queries(client, url("competence-import-list"))
 
     for _ in range(8):
         preview()
@@ -134,7 +133,7 @@ def test_a_persons_history_and_evidence_lists(world, django_assert_num_queries):
         url("person-evaluations", membership.pk),
         url("competence-record-evidence", record.pk),
     ]
-    few = [queries_of(client, path) for path in paths]
+    few = [count_queries(client, path) for path in paths]
 
     for index in range(1, 8):
         add(index)

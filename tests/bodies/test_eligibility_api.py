@@ -9,8 +9,7 @@ import pytest
 from bodies.models import Accreditation, Body
 from reference.models import Activity, Standard
 from tests.factories import AccreditationFactory, BodyFactory, sector, today
-
-from .conftest import bearer, make_token, signed_in, url
+from tests.helpers import bearer, make_token, signed_in, url
 
 pytestmark = pytest.mark.django_db
 

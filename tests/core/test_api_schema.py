@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import url
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ import pytest
 from bodies.models import Body, BodyStatusChange, Membership, Role
 from core.models import AuditEvent
 from tests.factories import BodyFactory, sector, today
-
-from .conftest import bearer, make_token, signed_in, url
+from tests.helpers import bearer, make_token, signed_in, url
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from bodies.models import Role
 from competence.models import CompetenceEvidence, CompetenceRecord
 from core.models import AuditEvent
 from tests.factories import CompetenceRecordFactory, sector, today
-
-from .conftest import bearer, make_token, membership_of, record_state, signed_in, url
+from tests.helpers import bearer, make_token, membership_of, record_state, signed_in, url
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from bodies.models import Role
 from reference.models import Sector
-
-from .conftest import membership_of, record_for
+from tests.helpers import membership_of, record_for
 
 pytestmark = pytest.mark.django_db
 

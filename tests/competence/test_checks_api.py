@@ -11,8 +11,7 @@ from competence.models import CompetenceRecord
 from core.models import AuditEvent
 from reference.models import Standard
 from tests.factories import CompetenceRecordFactory, MembershipFactory, UserFactory, sector
-
-from .conftest import bearer, make_token, membership_of, signed_in, url
+from tests.helpers import bearer, make_token, membership_of, signed_in, url
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,7 @@ from core.models import AuditEvent
 from documents.services import document_render, document_request
 from reference.models import Sector
 from tests.factories import AccreditationFactory, BodyFactory, MembershipFactory, UserFactory
-
-from .conftest import queries_for
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -750,7 +749,7 @@ def test_accreditation_list_runs_a_constant_number_of_queries(login, world, djan
     # given
     client = login(world.a.admin)
     AccreditationFactory.create_batch(2, body=world.a.body)
-    few = queries_for(client, reverse("bodies:accreditation-list"))
+    few = count_queries(client, reverse("bodies:accreditation-list"))
     AccreditationFactory.create_batch(10, body=world.a.body)
     # when / then
     with django_assert_num_queries(few):
@@ -762,7 +761,7 @@ def test_directory_runs_a_constant_number_of_queries(client, world, django_asser
     # given
     for body in (world.a.body, world.b.body):
         AccreditationFactory(body=body)
-    few = queries_for(client, reverse("bodies:directory"))
+    few = count_queries(client, reverse("bodies:directory"))
     for _ in range(10):
         AccreditationFactory(body=BodyFactory())
     # when / then
@@ -774,7 +773,7 @@ def test_directory_runs_a_constant_number_of_queries(client, world, django_asser
 def test_members_page_runs_a_constant_number_of_queries(login, world, django_assert_num_queries):
     # given: two people in body A already
     client = login(world.a.admin)
-    few = queries_for(client, reverse("bodies:members"))
+    few = count_queries(client, reverse("bodies:members"))
     for _ in range(10):
         MembershipFactory(body=world.a.body, roles=[Role.AUDITOR, Role.LEAD_AUDITOR])
     # when / then
@@ -797,7 +796,7 @@ def test_tokens_page_runs_a_constant_number_of_queries(login, world, django_asse
 
     client = login(world.a.admin)
     make_tokens(2)
-    few = queries_for(client, reverse("bodies:tokens"))
+    few = count_queries(client, reverse("bodies:tokens"))
     make_tokens(10)
     # when / then
     with django_assert_num_queries(few):

@@ -6,8 +6,7 @@ import pytest
 
 from bodies.models import Accreditation, Body
 from tests.factories import AccreditationFactory, BodyFactory, sector
-
-from .conftest import signed_in, url
+from tests.helpers import signed_in, url
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,7 @@ from bodies.models import Role
 from core.audit import audit_record
 from core.models import AuditEvent
 from tests.factories import BodyFactory, MembershipFactory, UserFactory
-
-from .conftest import queries_for
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -327,7 +326,7 @@ def test_audit_trail_runs_a_constant_number_of_queries(login, world, django_asse
     # given
     client = login(world.a.admin)
     record_events(world.a.body, 2)
-    few = queries_for(client, reverse("core:audit-trail"))
+    few = count_queries(client, reverse("core:audit-trail"))
     record_events(world.a.body, 10)
     # when / then
     with django_assert_num_queries(few):

@@ -8,8 +8,7 @@ import pytest
 
 from competence.models import PeriodicEvaluation, TrainingEntry, WitnessedAudit
 from tests.factories import sector, today
-
-from .conftest import bearer, make_token, membership_of, signed_in, url
+from tests.helpers import bearer, make_token, membership_of, signed_in, url
 
 pytestmark = pytest.mark.django_db
 

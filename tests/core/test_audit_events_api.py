@@ -12,8 +12,7 @@ from bodies.services import body_update_profile
 from core.audit import audit_record
 from core.models import AuditEvent
 from tests.factories import AccreditationFactory
-
-from .conftest import bearer, make_token, signed_in, url
+from tests.helpers import bearer, make_token, signed_in, url
 
 pytestmark = pytest.mark.django_db
 

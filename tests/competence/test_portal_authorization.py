@@ -17,9 +17,9 @@ from competence.models import CompetenceEvidence, CompetenceRecord, ImportBatch,
 from competence.services import evidence_add
 from core.models import AuditEvent
 from documents.models import Document
+from tests.helpers import membership_of, pdf_upload, proposed_record_for
 
-from .conftest import membership_of, pdf_upload, proposed_record_for
-from .test_import_pages import csv_upload, good_lines
+from .test_portal_import_pages import csv_upload, good_lines
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from accounts.models import User
 from bodies.models import Membership
 from competence.models import CompetenceRecord, ImportBatch
 from core.models import AuditEvent
-
-from .conftest import bearer, make_token, signed_in, url
+from tests.helpers import bearer, make_token, signed_in, url
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from dateutil.relativedelta import relativedelta
 from bodies.models import Accreditation
 from core.models import AuditEvent
 from tests.factories import AccreditationFactory, sector, today
-
-from .conftest import signed_in, url
+from tests.helpers import signed_in, url
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from accounts.models import ApiToken
 from bodies.models import Accreditation, Body
 from core.models import AuditEvent
 from tests.factories import AccreditationFactory, sector, today
-
-from .conftest import bearer, make_token, signed_in, url
+from tests.helpers import bearer, make_token, signed_in, url
 
 pytestmark = pytest.mark.django_db
 

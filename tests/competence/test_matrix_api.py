@@ -12,8 +12,7 @@ from openpyxl import load_workbook
 from bodies.models import Role
 from reference.models import Standard
 from tests.factories import CompetenceRecordFactory, MembershipFactory, UserFactory, sector, today
-
-from .conftest import bearer, make_token, signed_in, url
+from tests.helpers import bearer, make_token, signed_in, url
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from bodies.models import Membership
 from core.models import AuditEvent
 from documents.models import Document
 from tests.factories import today
-
-from .conftest import bearer, make_token, membership_of, signed_in, url
+from tests.helpers import bearer, make_token, membership_of, signed_in, url
 
 pytestmark = pytest.mark.django_db
 

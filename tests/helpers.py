@@ -1,0 +1,119 @@
+"""Helpers every test may use: API routes and clients, bearer tokens, query counting, records and uploads.
+
+Fixtures (the `world`, `login`, `anon`, `freelancer`, `auditor_a`) live in `tests/conftest.py`; plain
+functions live here so a test imports them by name.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.models import ApiToken, User
+from accounts.services import api_token_create
+from bodies.models import Body, Membership
+from competence.models import CompetenceRecord
+from tests.factories import CompetenceRecordFactory
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+# --- API ----------------------------------------------------------------------------------------------------
+
+
+def url(name: str, *args: Any) -> str:
+    """The path of a v1 API route."""
+    return reverse(f"api-v1:{name}", args=args)
+
+
+def signed_in(user: User) -> APIClient:
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def bearer(secret: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+def make_token(*, body: Body, creator: User, scopes: dict[str, str], days: int = 30) -> tuple[ApiToken, str]:
+    return api_token_create(
+        body=body,
+        actor=creator,
+        name="Registry sync",
+        scopes=scopes,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+
+
+# --- query counts -------------------------------------------------------------------------------------------
+
+
+def count_queries(client: Client | APIClient, path: str, **headers: str) -> int:
+    """How many SQL queries one GET of `path` costs (the response must be a 200)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, headers=headers or None)
+    assert response.status_code == 200, response.content[:500]
+    return len(captured.captured_queries)
+
+
+# --- records ------------------------------------------------------------------------------------------------
+
+
+def membership_of(user: User, body: Any) -> Membership:
+    return Membership.objects.get(user=user, body=body)
+
+
+def record_for(user: User, body: Any, **fields: Any) -> CompetenceRecord:
+    """A competence record of `user` in `body` (approved by default, like the factory's)."""
+    return CompetenceRecordFactory(membership=membership_of(user, body), **fields)
+
+
+def proposed_record_for(user: User, body: Any, **fields: Any) -> CompetenceRecord:
+    defaults = {
+        "status": "proposed",
+        "evaluated_by": None,
+        "evaluated_on": None,
+        "valid_until": date(2028, 6, 30),
+    }
+    return record_for(user, body, **{**defaults, **fields})
+
+
+def record_state(record: CompetenceRecord) -> tuple[Any, ...]:
+    """Everything a refused call must leave as it was."""
+    record.refresh_from_db()
+    return (
+        record.status,
+        record.status_reason,
+        record.evaluated_by_id,
+        record.evaluated_on,
+        record.valid_until,
+        record.basis,
+        record.updated_at,
+    )
+
+
+# --- uploads ------------------------------------------------------------------------------------------------
+
+
+def pdf_upload(name: str = "certificate.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def png_bytes(size: tuple[int, int] = (4, 4)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (15, 92, 77)).save(buffer, format="PNG")
+    return buffer.getvalue()
