@@ -29,7 +29,7 @@ NULL = "\\N"  # COPY's null
 
 def _people(tag: str) -> tuple[list[Any], list[Any]]:
     from accounts.models import User
-    from bodies.models import Body, Membership, Role
+    from bodies.models.tenants import Body, Membership, Role
 
     bodies = [
         Body.objects.create(
@@ -125,7 +125,7 @@ def _cleanup(bodies: list[Any], users: list[Any]) -> None:
     from django.db import connection
 
     from accounts.models import User
-    from bodies.models import Body, Membership
+    from bodies.models.tenants import Body, Membership
     from reminders.models import Deadline, Notification
 
     body_ids = [body.pk for body in bodies]

@@ -15,7 +15,7 @@ from bench.__main__ import line, median_seconds
 def bench_bodies(args: argparse.Namespace) -> Iterator[str]:
     """GET /api/v1/bodies/?limit=50 for a user who belongs to 60 of 300 bodies, against a bare JSON view."""
     from accounts.models import User
-    from bodies.models import Body, Membership, Role
+    from bodies.models.tenants import Body, Membership, Role
     from bodies.services import _sync_grants
     from reference.models import Activity, Sector
 
@@ -56,7 +56,7 @@ def bench_pdf(args: argparse.Namespace) -> Iterator[str]:
     from weasyprint import HTML
 
     from accounts.models import User
-    from bodies.models import Body
+    from bodies.models.tenants import Body
     from documents.models import Document
     from documents.services import document_render
     from tests.factories import AccreditationFactory, BodyFactory
@@ -110,7 +110,7 @@ def bench_matrix(args: argparse.Namespace) -> Iterator[str]:
     from datetime import date
 
     from accounts.models import User
-    from bodies.models import Body, Membership, Role
+    from bodies.models.tenants import Body, Membership, Role
     from bodies.services import _sync_grants
     from competence.models import CompetenceRecord
     from reference.models import Sector, Standard

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import Context, Template
 from django.urls import path
 
-from bodies.models import Body
+from bodies.models.tenants import Body
 from icr.urls import urlpatterns as project_urlpatterns
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from bodies.models import Body, Membership, Role
+from bodies.models.tenants import Body, Membership, Role
 from core.errors import ValidationError
 from reference.models import Sector, Standard
 

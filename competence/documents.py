@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from bodies.models import Membership
+from bodies.models.tenants import Membership
 from core.permissions import has_body_perm
 from documents.models import Document
 from documents.registry import DocumentKind, register

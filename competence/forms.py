@@ -11,7 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bodies.models import Membership, Role
+from bodies.models.tenants import Membership, Role
 from reference.models import Sector, Standard
 
 from .checks import TeamMember

@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bodies.models import Body, Membership, Role
+from bodies.models.tenants import Body, Membership, Role
 from core.audit import audit_record
 from core.errors import TransitionNotAllowed, ValidationError
 from core.permissions import require_body_perm

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bodies.models import Role
+from bodies.models.tenants import Role
 from core.tenancy import TenantQuerySet
 
 #: the roles a competence record can be held for (committee roles need no technical competence record)

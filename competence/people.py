@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from bodies.models import Body, Membership
+from bodies.models.tenants import Body, Membership
 from bodies.services import (
     membership_add,
     membership_set_roles,

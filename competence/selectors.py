@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from bodies.models import Body, Membership
+from bodies.models.tenants import Body, Membership
 from reference.models import Sector, Standard
 
 from .models import CompetenceRecord

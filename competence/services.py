@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bodies.models import Membership
+from bodies.models.tenants import Membership
 from core.audit import audit_record, snapshot
 from core.errors import TransitionNotAllowed, ValidationError
 from core.expiry import expire_past_validity

@@ -28,7 +28,7 @@ def visible_body_ids(user: Any, token: Any = None) -> models.QuerySet[Any] | lis
         return []
     if user.is_staff:
         return None
-    from bodies.models import Membership
+    from bodies.models.tenants import Membership
 
     return Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values("body_id")
 

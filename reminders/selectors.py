@@ -12,7 +12,7 @@ from django.utils import timezone
 from .models import Deadline, Notification
 
 if TYPE_CHECKING:
-    from bodies.models import Body
+    from bodies.models.tenants import Body
 
 
 def body_today(body: Body) -> date:

@@ -44,7 +44,7 @@ from .registry import DeadlineKind, find_kind, get_kind
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from bodies.models import Body
+    from bodies.models.tenants import Body
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.models import ApiToken
-from bodies.models import Body, Role
+from bodies.models.tenants import Body, Role
 from core.api.serializers import BodyRefSerializer, UserRefSerializer, VisibleRelatedField
 
 _SCOPES_HELP = "resource → read | write; resources: bodies, accreditations, eligibility, documents, deadlines, auditEvents"

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.models import ApiToken
 from accounts.services import api_token_create, api_token_revoke
-from bodies.models import Membership
+from bodies.models.tenants import Membership
 from core.api.access import SessionOnly, restrict_to_body_perm
 from core.api.schema import SESSION_ONLY, IcrAutoSchema, errors
 from core.api.views import TenantViewSet, request_token

@@ -7,7 +7,7 @@ from datetime import date
 import django_filters
 from django.db.models import Q, QuerySet
 
-from bodies.models import Membership, Role
+from bodies.models.tenants import Membership, Role
 from competence.models import COMPETENCE_ROLES, CompetenceRecord, ImportBatch
 from reference.models import Sector
 

@@ -15,7 +15,7 @@ from drf_spectacular.plumbing import append_meta, build_array_type
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bodies.models import Body, Membership, Role
+from bodies.models.tenants import Body, Membership, Role
 from competence.models import (
     COMPETENCE_ROLES,
     Basis,

@@ -29,7 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bodies.models import Membership
+from bodies.models.tenants import Membership
 from competence.checks import TeamMember, person_check_competence, team_check_coverage
 from competence.documents import PERSON_RECORD, person_record_can_request
 from competence.importing import competence_import_apply, competence_import_preview

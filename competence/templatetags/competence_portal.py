@@ -15,7 +15,7 @@ from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext_lazy
 
-from bodies.models import Membership, Role
+from bodies.models.tenants import Membership, Role
 
 from ..models import COMPETENCE_ROLES, CompetenceRecord
 from ..selectors import MatrixCell, MatrixRow

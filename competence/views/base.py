@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from bodies.models import Membership
+from bodies.models.tenants import Membership
 from core.permissions import has_body_perm
 from core.portal import BodyScopedMixin
 

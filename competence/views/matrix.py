@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from bodies.models import Role
+from bodies.models.tenants import Role
 from core.errors import ValidationError
 from core.forms import add_service_errors
 from core.portal import PortalMixin

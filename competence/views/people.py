@@ -19,7 +19,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 from django_countries import countries as countries_registry
 
-from bodies.models import Membership
+from bodies.models.tenants import Membership
 from core.errors import ValidationError
 from core.forms import add_service_errors
 from core.permissions import has_body_perm

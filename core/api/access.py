@@ -33,7 +33,7 @@ def restrict_to_body_perm(
         return queryset.none()
     if user.is_staff:
         return queryset
-    from bodies.models import BodyGroupObjectPermission, BodyUserObjectPermission
+    from bodies.models.tenants import BodyGroupObjectPermission, BodyUserObjectPermission
 
     grant = {"permission__codename": codename, "permission__content_type__app_label": "bodies"}
     by_user = BodyUserObjectPermission.objects.filter(user=user, **grant).values("content_object_id")

@@ -1,10 +1,14 @@
-"""Conformity assessment bodies (the tenants), their people's membership, ICR approval and accreditations."""
+"""The tenant half of bodies, part of the platform kernel: a body, the people who work for it (their
+membership and roles) and the guardian grant tables that carry their permissions on it.
+
+Nothing here knows about approval decisions or accreditations; those are the bodies capability
+(`bodies.models.approval`).
+"""
 
 from __future__ import annotations
 
 import uuid
 import zoneinfo
-from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -117,17 +121,6 @@ class Body(models.Model):
         return bool(self.agreement_reference and self.agreement_signed_on)
 
 
-class BodyApplication(Body):
-    """The registry's approval queue: bodies that applied and wait for a decision (a proxy of Body)."""
-
-    objects = BodyQuerySet.as_manager()
-
-    class Meta:
-        proxy = True
-        verbose_name = _("application (approval queue)")
-        verbose_name_plural = _("approval queue")
-
-
 class Role(models.TextChoices):
     BODY_ADMIN = "body_admin", _("Body administrator")
     LEAD_AUDITOR = "lead_auditor", _("Lead auditor")
@@ -210,130 +203,6 @@ class Membership(models.Model):
     def role_labels(self) -> list[str]:
         labels = dict(Role.choices)
         return [str(labels.get(role, role)) for role in self.roles]
-
-
-class BodyStatusChange(models.Model):
-    """A registry decision on a body's approval, with its reason (kept beside the audit trail for display)."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=20, choices=Body.Status.choices)
-    to_status = models.CharField(max_length=20, choices=Body.Status.choices)
-    reason = models.TextField()
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField()
-
-    objects = TenantQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-decided_at"]
-        verbose_name = _("approval decision")
-        verbose_name_plural = _("approval decisions")
-
-    def __str__(self) -> str:
-        return f"{self.body}: {self.from_status} → {self.to_status}"
-
-
-class AccreditationQuerySet(TenantQuerySet["Accreditation"]):
-    def active_between(self, start: date, end: date) -> AccreditationQuerySet:
-        return self.filter(status=Accreditation.Status.ACTIVE, valid_from__lte=start, valid_to__gte=end)
-
-
-class Accreditation(models.Model):
-    """A body's accreditation by an accreditation body (ISO/IEC 17011), with its scope and validity."""
-
-    class Standard(models.TextChoices):
-        ISO_14065 = "iso_14065", "ISO 14065"
-        ISO_17029 = "iso_iec_17029", "ISO/IEC 17029"
-        ISO_17065 = "iso_iec_17065", "ISO/IEC 17065"
-        ISO_17021_1 = "iso_iec_17021_1", "ISO/IEC 17021-1"
-        GHG_PROGRAMME = "ghg_programme", _("Approved GHG programme")
-
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        SUSPENDED = "suspended", _("Suspended")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        EXPIRED = "expired", _("Expired")
-
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        Status.ACTIVE: (Status.SUSPENDED, Status.WITHDRAWN, Status.EXPIRED),
-        Status.SUSPENDED: (Status.ACTIVE, Status.WITHDRAWN, Status.EXPIRED),
-        Status.WITHDRAWN: (),
-        Status.EXPIRED: (),
-    }
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="accreditations")
-    accreditation_body = models.CharField(_("accreditation body"), max_length=200)
-    accreditation_body_iaf_mla = models.BooleanField(
-        _("accreditation body is an IAF MLA signatory"), default=False
-    )
-    standard = models.CharField(_("standard"), max_length=30, choices=Standard.choices)
-    programme_name = models.CharField(
-        _("GHG programme"), max_length=200, blank=True, help_text=_("for an approved GHG programme")
-    )
-    certificate_number = models.CharField(_("certificate number"), max_length=80)
-    scope_activities = models.ManyToManyField(
-        "reference.Activity", related_name="accreditations", verbose_name=_("activities in scope")
-    )
-    scope_standards = models.ManyToManyField(
-        "reference.Standard", related_name="accreditations", verbose_name=_("standards in scope")
-    )
-    scope_sectors = models.ManyToManyField(
-        "reference.Sector", related_name="accreditations", verbose_name=_("sectors in scope")
-    )
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"))
-    last_onsite_assessment = models.DateField(_("last on-site assessment"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
-    status_reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = AccreditationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-valid_to"]
-        verbose_name = _("accreditation")
-        verbose_name_plural = _("accreditations")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(valid_to__gte=models.F("valid_from")), name="accreditation_dates"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(status__in=["active", "suspended", "withdrawn", "expired"]),
-                name="accreditation_status_valid",
-            ),
-            models.UniqueConstraint(
-                fields=["body", "standard", "certificate_number"], name="accreditation_certificate_unique"
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["body", "status", "valid_to"], name="accreditation_body_status"),
-            models.Index(fields=["status", "valid_to"], name="accreditation_status_validto"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_standard_display()} {self.certificate_number}"
-
-    def is_active_on(self, day: date) -> bool:
-        return self.status == self.Status.ACTIVE and self.valid_from <= day <= self.valid_to
-
-    def snapshot_fields(self) -> list[str]:
-        return [
-            "accreditation_body",
-            "accreditation_body_iaf_mla",
-            "standard",
-            "programme_name",
-            "certificate_number",
-            "valid_from",
-            "valid_to",
-            "last_onsite_assessment",
-            "status",
-            "scope_activities",
-            "scope_standards",
-            "scope_sectors",
-        ]
 
 
 class BodyUserObjectPermission(UserObjectPermissionBase):
