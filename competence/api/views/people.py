@@ -1,0 +1,263 @@
+"""People of a body (memberships) and the collections under a person: training, witnessed audits and
+periodic evaluations. Token scope resource: `people`."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from bodies.models.tenants import Membership
+from competence.documents import PERSON_RECORD, person_record_can_request
+from competence.models import (
+    PeriodicEvaluation,
+    TrainingEntry,
+    WitnessedAudit,
+)
+from competence.people import person_add, person_update
+from competence.services import (
+    periodic_evaluation_record,
+    training_add,
+    witnessed_audit_record,
+)
+from core.api.schema import IcrAutoSchema, errors
+from core.api.views import TenantViewSet, TenantViewSetMixin, request_token
+from core.errors import PermissionDenied
+from core.tenancy import get_visible_or_404
+from documents.api.serializers import DocumentRequestedOutput
+from documents.services import document_request
+
+from ..filters import PersonFilter
+from ..schema import NESTED_READ, NESTED_WRITE, PEOPLE
+from ..serializers import (
+    EvaluationInput,
+    EvaluationOutput,
+    PersonCreateInput,
+    PersonOutput,
+    PersonUpdateInput,
+    TrainingInput,
+    TrainingOutput,
+    WitnessedAuditInput,
+    WitnessedAuditOutput,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List people",
+        tags=PEOPLE,
+        description="The people of the caller's bodies (a token: its body), one entry per membership; registry "
+        "staff see every body's. A person working for several bodies appears once per body the caller can see.",
+        responses={200: PersonOutput(many=True), **errors(400, 401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="One person of a body", tags=PEOPLE, responses={200: PersonOutput, **errors(401, 403, 404)}
+    ),
+    create=extend_schema(
+        summary="Add a person to a body",
+        tags=PEOPLE,
+        description="Needs the body's `manage_members` permission. Someone new to the platform gets an account "
+        "without a password (they set one through “forgot password”); an existing account keeps its name.",
+        request=PersonCreateInput,
+        responses={201: PersonOutput, **errors(400, 401, 403)},
+    ),
+    partial_update=extend_schema(
+        summary="Change a person's roles, employment or undertaking",
+        tags=PEOPLE,
+        description="Needs the body's `manage_members` permission. A body keeps at least one administrator.",
+        request=PersonUpdateInput,
+        responses={200: PersonOutput, **errors(400, 401, 403, 404)},
+    ),
+)
+class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    queryset = Membership.objects.all()
+    serializer_class = PersonOutput
+    resource = "people"
+    envelope_key = "people"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PersonFilter
+    schema = IcrAutoSchema()
+
+    def base_queryset(self) -> QuerySet[Membership]:
+        return Membership.objects.select_related("user", "body").order_by(
+            "user__full_name", "user__email", "body__legal_name", "pk"
+        )
+
+    def create(self, request: Request) -> Response:
+        data = PersonCreateInput(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        membership = person_add(actor=request.user, **data.validated_data)
+        return Response(PersonOutput(membership).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, id: str) -> Response:
+        membership = self.get_object()
+        data = PersonUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        membership = person_update(membership=membership, actor=request.user, **data.validated_data)
+        return Response(PersonOutput(membership).data)
+
+    @extend_schema(
+        summary="Request the person's competence-record PDF",
+        tags=PEOPLE,
+        description="For the body's competence managers, registry staff and the person themselves. Queues the "
+        "rendering and answers at once; poll `/documents/{id}/` until it is `ready`.",
+        request=None,
+        responses={202: DocumentRequestedOutput, **errors(401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"], url_path="competence-record-pdf", url_name="competence-record-pdf")
+    def competence_record_pdf(self, request: Request, id: str) -> Response:
+        membership = self.get_object()
+        document = document_request(
+            kind=PERSON_RECORD, subject=membership, body=membership.body, actor=request.user
+        )
+        return Response(DocumentRequestedOutput(document).data, status=status.HTTP_202_ACCEPTED)
+
+
+class PersonNestedMixin(TenantViewSetMixin):
+    """A collection under `people/{personId}/`: 404 unless the caller can see that membership.
+
+    A person's training, witnessed audits and evaluations are read by those who may request the person's
+    competence-record PDF: the body's competence managers, registry staff and the person themselves.
+    """
+
+    resource = "people"
+    filter_backends: list[type] = []
+    schema = IcrAutoSchema()
+
+    @cached_property
+    def membership(self) -> Membership:
+        request = self.request  # type: ignore[attr-defined]
+        people = Membership.objects.visible_to(request.user, request_token(request)).select_related(
+            "user", "body"
+        )
+        return get_visible_or_404(people, pk=self.kwargs["person_id"])  # type: ignore[attr-defined]
+
+    def readable_membership(self) -> Membership:
+        membership = self.membership
+        if not person_record_can_request(self.request.user, membership):  # type: ignore[attr-defined]
+            raise PermissionDenied(_("Only competence managers and the person themselves can read this."))
+        return membership
+
+    #: for `list`: what each row shows, and newest first
+    history_related: tuple[str, ...] = ()
+    history_ordering: tuple[str, ...] = ()
+
+    def list(self, request: Request, person_id: str) -> Response:
+        """One person's history of this kind (training, witnessed audits or evaluations), newest first."""
+        rows = (
+            self.queryset.filter(membership=self.readable_membership())  # type: ignore[attr-defined]
+            .select_related(*self.history_related)
+            .order_by(*self.history_ordering)
+        )
+        page = self.paginate_queryset(rows)  # type: ignore[attr-defined]
+        return self.get_paginated_response(  # type: ignore[attr-defined]
+            self.serializer_class(page, many=True).data  # type: ignore[attr-defined]
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The person's training and CPD",
+        tags=PEOPLE,
+        description=NESTED_READ,
+        responses={200: TrainingOutput(many=True), **errors(401, 403, 404)},
+    ),
+    create=extend_schema(
+        summary="Record training or CPD",
+        tags=PEOPLE,
+        description=NESTED_WRITE,
+        request=TrainingInput,
+        responses={201: TrainingOutput, **errors(400, 401, 403, 404)},
+    ),
+)
+class PersonTrainingViewSet(PersonNestedMixin, viewsets.GenericViewSet):
+    queryset = TrainingEntry.objects.all()
+    serializer_class = TrainingOutput
+    envelope_key = "training"
+
+    history_related = ("standard",)
+    history_ordering = ("-completed_on", "-created_at", "pk")
+
+    def create(self, request: Request, person_id: str) -> Response:
+        membership = self.membership
+        data = TrainingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = training_add(membership=membership, actor=request.user, **data.validated_data)
+        return Response(TrainingOutput(entry).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The person's witnessed audits",
+        tags=PEOPLE,
+        description=NESTED_READ,
+        responses={200: WitnessedAuditOutput(many=True), **errors(401, 403, 404)},
+    ),
+    create=extend_schema(
+        summary="Record a witnessed audit",
+        tags=PEOPLE,
+        description=f"{NESTED_WRITE} The witness is never the person.",
+        request=WitnessedAuditInput,
+        responses={201: WitnessedAuditOutput, **errors(400, 401, 403, 404)},
+    ),
+)
+class PersonWitnessedAuditViewSet(PersonNestedMixin, viewsets.GenericViewSet):
+    queryset = WitnessedAudit.objects.all()
+    serializer_class = WitnessedAuditOutput
+    envelope_key = "witnessed_audits"
+
+    history_related = ("witnessed_by", "standard", "sector")
+    history_ordering = ("-witnessed_on", "-created_at", "pk")
+
+    def create(self, request: Request, person_id: str) -> Response:
+        membership = self.membership
+        data = WitnessedAuditInput(data=request.data, context={"request": request, "membership": membership})
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        witness = fields.pop("witnessed_by", None)
+        witnessed = witnessed_audit_record(
+            membership=membership,
+            actor=request.user,
+            witnessed_by=witness.user if witness is not None else request.user,
+            **fields,
+        )
+        return Response(WitnessedAuditOutput(witnessed).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The person's periodic evaluations",
+        tags=PEOPLE,
+        description=NESTED_READ,
+        responses={200: EvaluationOutput(many=True), **errors(401, 403, 404)},
+    ),
+    create=extend_schema(
+        summary="Record a periodic evaluation",
+        tags=PEOPLE,
+        description=f"{NESTED_WRITE} The caller is the evaluator and is never the person.",
+        request=EvaluationInput,
+        responses={201: EvaluationOutput, **errors(400, 401, 403, 404)},
+    ),
+)
+class PersonEvaluationViewSet(PersonNestedMixin, viewsets.GenericViewSet):
+    queryset = PeriodicEvaluation.objects.all()
+    serializer_class = EvaluationOutput
+    envelope_key = "evaluations"
+
+    history_related = ("evaluated_by",)
+    history_ordering = ("-evaluated_on", "-created_at", "pk")
+
+    def create(self, request: Request, person_id: str) -> Response:
+        membership = self.membership
+        data = EvaluationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        evaluation = periodic_evaluation_record(
+            membership=membership, actor=request.user, **data.validated_data
+        )
+        return Response(EvaluationOutput(evaluation).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,219 @@
+"""Competence records, their approval life cycle and their evidence. Token scope resource: `competence`."""
+
+from __future__ import annotations
+
+import os
+
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from competence.documents import person_record_can_request
+from competence.models import (
+    CompetenceEvidence,
+    CompetenceRecord,
+)
+from competence.services import (
+    competence_approve,
+    competence_propose,
+    competence_renew,
+    competence_suspend,
+    evidence_add,
+)
+from core.api.schema import IcrAutoSchema, errors
+from core.api.views import TenantViewSet, TenantViewSetMixin, request_token
+from core.errors import PermissionDenied
+from core.tenancy import get_visible_or_404
+
+from ..filters import CompetenceRecordFilter
+from ..schema import COMPETENCE, EVALUATOR, NESTED_READ, RECORD_WRITE
+from ..serializers import (
+    CompetenceApproveInput,
+    CompetenceRecordCreateInput,
+    CompetenceRecordOutput,
+    CompetenceRenewInput,
+    CompetenceSuspendInput,
+    EvidenceInput,
+    EvidenceOutput,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List competence records",
+        tags=COMPETENCE,
+        description="The records of the caller's bodies (a token: its body); registry staff see all. A freelance "
+        "auditor's records kept by another body are not listed.",
+        responses={200: CompetenceRecordOutput(many=True), **errors(400, 401, 403)},
+    ),
+    retrieve=extend_schema(
+        summary="One competence record",
+        tags=COMPETENCE,
+        responses={200: CompetenceRecordOutput, **errors(401, 403, 404)},
+    ),
+    create=extend_schema(
+        summary="Propose a competence",
+        tags=COMPETENCE,
+        description=f"{RECORD_WRITE} For a person the caller can see (else the field error `person: Not "
+        "found.`). The record counts once someone other than the person approves it.",
+        request=CompetenceRecordCreateInput,
+        responses={201: CompetenceRecordOutput, **errors(400, 401, 403)},
+    ),
+)
+class CompetenceRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    queryset = CompetenceRecord.objects.all()
+    serializer_class = CompetenceRecordOutput
+    resource = "competence"
+    envelope_key = "competence_records"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CompetenceRecordFilter
+    schema = IcrAutoSchema()
+
+    def base_queryset(self) -> QuerySet[CompetenceRecord]:
+        return CompetenceRecord.objects.select_related(
+            "membership__user", "standard", "sector", "evaluated_by"
+        ).order_by(
+            "person__full_name", "membership_id", "standard_id", "sector__sort_key", "sector_id", "role"
+        )
+
+    def _output(self, record: CompetenceRecord) -> Response:
+        return Response(CompetenceRecordOutput(self.get_queryset().get(pk=record.pk)).data)
+
+    def create(self, request: Request) -> Response:
+        data = CompetenceRecordCreateInput(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        record = competence_propose(membership=fields.pop("person"), actor=request.user, **fields)
+        return Response(CompetenceRecordOutput(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Approve a proposed competence",
+        tags=COMPETENCE,
+        description=f"{RECORD_WRITE} {EVALUATOR} Only a proposed record can be approved (else 409).",
+        request=CompetenceApproveInput,
+        responses={200: CompetenceRecordOutput, **errors(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, id: str) -> Response:
+        record = self.get_object()
+        data = CompetenceApproveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = competence_approve(record=record, actor=request.user, **data.validated_data)
+        return self._output(record)
+
+    @extend_schema(
+        summary="Renew a competence after a new evaluation",
+        tags=COMPETENCE,
+        description=f"{RECORD_WRITE} {EVALUATOR} An approved or suspended record (else 409); a suspended one "
+        "is reinstated.",
+        request=CompetenceRenewInput,
+        responses={200: CompetenceRecordOutput, **errors(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def renew(self, request: Request, id: str) -> Response:
+        record = self.get_object()
+        data = CompetenceRenewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = competence_renew(record=record, actor=request.user, **data.validated_data)
+        return self._output(record)
+
+    @extend_schema(
+        summary="Suspend an approved competence",
+        tags=COMPETENCE,
+        description=f"{RECORD_WRITE} With a reason. Only an approved record (else 409).",
+        request=CompetenceSuspendInput,
+        responses={200: CompetenceRecordOutput, **errors(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def suspend(self, request: Request, id: str) -> Response:
+        record = self.get_object()
+        data = CompetenceSuspendInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = competence_suspend(record=record, actor=request.user, reason=data.validated_data["reason"])
+        return self._output(record)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The evidence behind a competence record",
+        tags=COMPETENCE,
+        description=NESTED_READ,
+        responses={200: EvidenceOutput(many=True), **errors(401, 403, 404)},
+    ),
+    create=extend_schema(
+        summary="Add evidence to a competence record",
+        tags=COMPETENCE,
+        description=f"{RECORD_WRITE} A PDF, PNG or JPEG (checked by its content) within the upload limit.",
+        request={"multipart/form-data": EvidenceInput},
+        responses={201: EvidenceOutput, **errors(400, 401, 403, 404)},
+    ),
+)
+class CompetenceEvidenceViewSet(TenantViewSetMixin, viewsets.GenericViewSet):
+    queryset = CompetenceEvidence.objects.all()
+    serializer_class = EvidenceOutput
+    resource = "competence"
+    envelope_key = "evidence"
+    filter_backends: list[type] = []
+    schema = IcrAutoSchema()
+
+    @cached_property
+    def record(self) -> CompetenceRecord:
+        records = CompetenceRecord.objects.visible_to(self.request.user, request_token(self.request))
+        return get_visible_or_404(records.select_related("membership", "body"), pk=self.kwargs["record_id"])
+
+    def list(self, request: Request, record_id: str) -> Response:
+        record = self.record
+        if not person_record_can_request(request.user, record.membership):
+            raise PermissionDenied(_("Only competence managers and the person themselves can read this."))
+        evidence = (
+            CompetenceEvidence.objects.filter(record=record)
+            .select_related("uploaded_by")
+            .order_by("-uploaded_at", "pk")
+        )
+        page = self.paginate_queryset(evidence)
+        return self.get_paginated_response(EvidenceOutput(page, many=True).data)
+
+    def create(self, request: Request, record_id: str) -> Response:
+        record = self.record
+        data = EvidenceInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        evidence = evidence_add(
+            record=record,
+            actor=request.user,
+            upload=data.validated_data["file"],
+            description=data.validated_data["description"],
+        )
+        return Response(EvidenceOutput(evidence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Download one evidence file",
+        tags=COMPETENCE,
+        description=f"{NESTED_READ} The file as uploaded; its SHA-256 is in the `X-Content-SHA256` header.",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **errors(401, 403, 404)},
+    )
+    def download(self, request: Request, record_id: str, id: str) -> FileResponse:
+        record = self.record
+        if not person_record_can_request(request.user, record.membership):
+            raise PermissionDenied(_("Only competence managers and the person themselves can read this."))
+        evidence = get_visible_or_404(CompetenceEvidence.objects.filter(record=record), pk=id)
+        try:
+            handle = evidence.file.storage.open(evidence.file.name, "rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=os.path.basename(evidence.file.name),
+            content_type="application/octet-stream",
+        )
+        response["X-Content-SHA256"] = evidence.sha256
+        response["Cache-Control"] = "private, no-cache"
+        return response
