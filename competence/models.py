@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bodies.models.tenants import Role
+from core.models import TenantModel
 from core.tenancy import TenantQuerySet
 
 #: the roles a competence record can be held for (committee roles need no technical competence record)
@@ -39,7 +40,7 @@ class CompetenceRecordQuerySet(TenantQuerySet["CompetenceRecord"]):
         return self.filter(status=CompetenceRecord.Status.APPROVED)
 
 
-class CompetenceRecord(models.Model):
+class CompetenceRecord(TenantModel):
     """One person's competence in one body for a standard × sector × role, with its basis and validity."""
 
     class Status(models.TextChoices):
@@ -55,7 +56,6 @@ class CompetenceRecord(models.Model):
         Status.EXPIRED: (),
     }
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     body = models.ForeignKey("bodies.Body", on_delete=models.CASCADE, related_name="competence_records")
     membership = models.ForeignKey("bodies.Membership", on_delete=models.CASCADE, related_name="competences")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="competences")
@@ -73,8 +73,6 @@ class CompetenceRecord(models.Model):
     valid_until = models.DateField(_("valid until"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
     status_reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = CompetenceRecordQuerySet.as_manager()
 

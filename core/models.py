@@ -1,4 +1,5 @@
-"""The audit trail: append-only events, hash-chained per body so tampering is detectable."""
+"""The kernel's models: the abstract tenant model every body-owned record builds on, and the audit trail
+(append-only events, hash-chained per body so tampering is detectable)."""
 
 from __future__ import annotations
 
@@ -9,26 +10,38 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .tenancy import TenantQuerySet
+
 REGISTRY_CHAIN = "registry"
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+class TenantModel(models.Model):
+    """A record one body owns: a UUID id, its body, when it was made and last changed, and the tenant queryset.
+
+    A capability's model subclasses it and declares only its own fields. It may redeclare `body` (to name the
+    reverse relation) and `objects` (a `TenantQuerySet` subclass with its own filters); reads go through
+    `visible_to` / `for_body` / `get_visible_or_404` (`core/tenancy.py`).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    body = models.ForeignKey("bodies.Body", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class AuditEventQuerySet(TenantQuerySet["AuditEvent"]):
+    """Audit events are read through the tenant filter like any body's record, and never changed."""
+
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("Audit events cannot be updated.")
 
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events cannot be deleted.")
-
-    def visible_to(self, user: Any, token: Any = None) -> AuditEventQuerySet:
-        from core.tenancy import visible_body_ids
-
-        body_ids = visible_body_ids(user, token)
-        if body_ids is None:
-            return self
-        return self.filter(body_id__in=body_ids)
-
-    def for_body(self, body: Any) -> AuditEventQuerySet:
-        return self.filter(body=body)
 
 
 class AuditChainHead(models.Model):

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import TenantModel
 from core.tenancy import TenantQuerySet
 
 from .registry import find_kind
@@ -22,7 +23,7 @@ class DeadlineQuerySet(TenantQuerySet["Deadline"]):
         return self.filter(closed_at__isnull=True)
 
 
-class Deadline(models.Model):
+class Deadline(TenantModel):
     """A date the platform watches for one record (its `subject`), e.g. an accreditation's expiry.
 
     `due_on` is a calendar date in the body's time zone; `time_zone` is copied from the body so the sweep
@@ -31,7 +32,6 @@ class Deadline(models.Model):
     has come, through a partial index, so millions of quiet deadlines cost nothing.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=100)
     body = models.ForeignKey("bodies.Body", on_delete=models.CASCADE, related_name="deadlines")
     subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
@@ -42,8 +42,6 @@ class Deadline(models.Model):
     next_reminder_on = models.DateField(_("next reminder on"), null=True, blank=True)
     last_offset_fired = models.IntegerField(_("last offset fired (days)"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = DeadlineQuerySet.as_manager()
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import TenantModel
 from core.tenancy import TenantQuerySet
 
 from .tenants import Body, BodyQuerySet
@@ -52,7 +53,7 @@ class AccreditationQuerySet(TenantQuerySet["Accreditation"]):
         return self.filter(status=Accreditation.Status.ACTIVE, valid_from__lte=start, valid_to__gte=end)
 
 
-class Accreditation(models.Model):
+class Accreditation(TenantModel):
     """A body's accreditation by an accreditation body (ISO/IEC 17011), with its scope and validity."""
 
     class Standard(models.TextChoices):
@@ -75,7 +76,6 @@ class Accreditation(models.Model):
         Status.EXPIRED: (),
     }
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="accreditations")
     accreditation_body = models.CharField(_("accreditation body"), max_length=200)
     accreditation_body_iaf_mla = models.BooleanField(
@@ -100,8 +100,6 @@ class Accreditation(models.Model):
     last_onsite_assessment = models.DateField(_("last on-site assessment"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     status_reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = AccreditationQuerySet.as_manager()
 
