@@ -7,6 +7,9 @@ functions live here so a test imports them by name.
 from __future__ import annotations
 
 import io
+import re
+import uuid
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -66,6 +69,56 @@ def count_queries(client: Client | APIClient, path: str, **headers: str) -> int:
         response = client.get(path, headers=headers or None)
     assert response.status_code == 200, response.content[:500]
     return len(captured.captured_queries)
+
+
+def assert_flat_queries(
+    client: Client | APIClient, path: str, grow: Callable[[int], object], *, few: int = 1, many: int = 10
+) -> int:
+    """A list costs the same number of queries with `many` rows as with `few`; returns that number.
+
+    `grow(n)` adds n more rows the list shows. Usage: `assert_flat_queries(client, url("x-list"), add_xs)`.
+    """
+    grow(few)
+    expected = count_queries(client, path)
+    grow(many - few)
+    measured = count_queries(client, path)
+    assert measured == expected, f"{path}: {expected} queries for {few} rows, {measured} for {many}"
+    return expected
+
+
+def assert_hidden(
+    client: Client | APIClient,
+    paths: Iterable[str],
+    state: Callable[[], object],
+    *,
+    methods: Iterable[str] = ("get", "post", "patch", "put", "delete"),
+) -> None:
+    """Another body's record: every method on every path answers 404 (never 403), and nothing changed.
+
+    A method the route does not offer at all may answer 405, which says nothing about the record (a missing
+    id answers the same). `state()` returns everything a refused call must leave as it was.
+    """
+    before = state()
+    for path in paths:
+        for method in methods:
+            response = getattr(client, method)(path)
+            assert response.status_code in (404, 405), f"{method.upper()} {path}: {response.status_code}"
+            if response.status_code == 405:
+                missing = getattr(client, method)(_with_missing_id(path))
+                assert missing.status_code == 405, f"{method.upper()} {path}: 405 only for an existing record"
+    assert state() == before
+
+
+def _with_missing_id(path: str) -> str:
+    """The same path with its last UUID replaced by one that names nothing."""
+    ids = re.findall(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", path)
+    return path.replace(ids[-1], str(uuid.uuid4())) if ids else path
+
+
+def listed_ids(response: Any, key: str) -> set[str]:
+    """The ids of an API list response's rows (the envelope's `key`)."""
+    assert response.status_code == 200, response.content[:500]
+    return {row["id"] for row in response.json()[key]}
 
 
 # --- records ------------------------------------------------------------------------------------------------
