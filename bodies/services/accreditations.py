@@ -1,0 +1,280 @@
+"""Writes for accreditations: create, update, the body's decisions and expiry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record, snapshot
+from core.errors import TransitionNotAllowed, ValidationError
+from core.expiry import expire_past_validity
+from core.permissions import require_body_perm
+from reference.models import Activity, Sector, Standard
+from reminders.services import deadline_close, deadline_upsert
+
+from ..models import Accreditation, Body
+
+ACCREDITATION_FIELDS = (
+    "accreditation_body",
+    "accreditation_body_iaf_mla",
+    "standard",
+    "programme_name",
+    "certificate_number",
+    "valid_from",
+    "valid_to",
+    "last_onsite_assessment",
+)
+ACCREDITATION_EXPIRY = "bodies.accreditation_expiry"
+
+
+# --- accreditations -----------------------------------------------------------------------------------------
+
+
+def accreditation_expiry_date(accreditation: Accreditation) -> date:
+    """The first day the accreditation no longer covers (the day after `valid_to`)."""
+    return accreditation.valid_to + timedelta(days=1)
+
+
+def _validate_accreditation(
+    values: dict[str, Any], activities: list[Any], standards: list[Any], sectors: list[Any]
+) -> None:
+    """ISO/IEC 17011: an accreditation cycle is at most five years (a setting); its scope is never empty."""
+    errors: dict[str, str] = {}
+    valid_from, valid_to = values.get("valid_from"), values.get("valid_to")
+    if valid_from and valid_to:
+        if valid_to < valid_from:
+            errors["valid_to"] = _("The end of validity cannot be before its start.")
+        else:
+            years = settings.ACCREDITATION_MAX_CYCLE_YEARS
+            last_allowed = valid_from + relativedelta(years=years) - timedelta(days=1)
+            if valid_to > last_allowed:
+                errors["valid_to"] = _(
+                    "An accreditation cycle is at most %(years)s years: the last allowed day is %(day)s."
+                ) % {"years": years, "day": last_allowed.isoformat()}
+    last_onsite = values.get("last_onsite_assessment")
+    if last_onsite and last_onsite > timezone.localdate():
+        errors["last_onsite_assessment"] = _("The last on-site assessment cannot be in the future.")
+    if values.get("standard") == Accreditation.Standard.GHG_PROGRAMME and not values.get("programme_name"):
+        errors["programme_name"] = _("Name the approved GHG programme.")
+    if not activities:
+        errors["scope_activities"] = _("The scope needs at least one activity.")
+    if not standards:
+        errors["scope_standards"] = _("The scope needs at least one standard.")
+    if not sectors:
+        errors["scope_sectors"] = _("The scope needs at least one sector.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_unique(accreditation: Accreditation) -> None:
+    """Saves; the database's unique constraint (not a Python look-up) refuses a duplicate certificate."""
+    try:
+        with transaction.atomic():
+            accreditation.save()
+    except IntegrityError as exc:
+        if "accreditation_certificate_unique" in str(exc):
+            raise ValidationError(
+                {"certificate_number": _("This body already has this accreditation certificate.")}
+            ) from exc
+        raise
+
+
+def _watch_expiry(accreditation: Accreditation) -> None:
+    if accreditation.status in (Accreditation.Status.ACTIVE, Accreditation.Status.SUSPENDED):
+        deadline_upsert(
+            kind=ACCREDITATION_EXPIRY,
+            subject=accreditation,
+            body=accreditation.body,
+            due_on=accreditation_expiry_date(accreditation),
+        )
+    else:
+        deadline_close(kind=ACCREDITATION_EXPIRY, subject=accreditation)
+
+
+def accreditation_create(
+    *,
+    body: Body,
+    actor: Any,
+    fields: dict[str, Any],
+    scope_activities: Iterable[Activity],
+    scope_standards: Iterable[Standard],
+    scope_sectors: Iterable[Sector],
+) -> Accreditation:
+    require_body_perm(actor, body, "manage_accreditations")
+    unknown = set(fields) - set(ACCREDITATION_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
+    activities, standards, sectors = list(scope_activities), list(scope_standards), list(scope_sectors)
+    _validate_accreditation(fields, activities, standards, sectors)
+    accreditation = Accreditation(body=body, **fields)
+    accreditation.full_clean(
+        exclude=["scope_activities", "scope_standards", "scope_sectors"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    with transaction.atomic():
+        _save_unique(accreditation)
+        accreditation.scope_activities.set(activities)
+        accreditation.scope_standards.set(standards)
+        accreditation.scope_sectors.set(sectors)
+        audit_record(
+            actor=actor,
+            action="bodies.accreditation.created",
+            obj=accreditation,
+            body=body,
+            after=snapshot(accreditation, accreditation.snapshot_fields()),
+        )
+        _watch_expiry(accreditation)
+    return accreditation
+
+
+def accreditation_update(
+    *,
+    accreditation: Accreditation,
+    actor: Any,
+    fields: dict[str, Any],
+    scope_activities: Iterable[Activity] | None = None,
+    scope_standards: Iterable[Standard] | None = None,
+    scope_sectors: Iterable[Sector] | None = None,
+) -> Accreditation:
+    require_body_perm(actor, accreditation.body, "manage_accreditations")
+    unknown = set(fields) - set(ACCREDITATION_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in sorted(unknown)})
+    with transaction.atomic():
+        locked = Accreditation.objects.select_for_update().select_related("body").get(pk=accreditation.pk)
+        if locked.status in (Accreditation.Status.WITHDRAWN, Accreditation.Status.EXPIRED):
+            raise TransitionNotAllowed(
+                _("A withdrawn or expired accreditation cannot be changed."), current=locked.status
+            )
+        before = snapshot(locked, locked.snapshot_fields())
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        activities = (
+            list(scope_activities) if scope_activities is not None else list(locked.scope_activities.all())
+        )
+        standards = (
+            list(scope_standards) if scope_standards is not None else list(locked.scope_standards.all())
+        )
+        sectors = list(scope_sectors) if scope_sectors is not None else list(locked.scope_sectors.all())
+        _validate_accreditation(
+            {f: getattr(locked, f) for f in ACCREDITATION_FIELDS}, activities, standards, sectors
+        )
+        locked.full_clean(
+            exclude=["scope_activities", "scope_standards", "scope_sectors"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        _save_unique(locked)
+        locked.scope_activities.set(activities)
+        locked.scope_standards.set(standards)
+        locked.scope_sectors.set(sectors)
+        after = snapshot(locked, locked.snapshot_fields())
+        changed = {k for k in after if after[k] != before.get(k)}
+        if changed:
+            audit_record(
+                actor=actor,
+                action="bodies.accreditation.updated",
+                obj=locked,
+                body=locked.body,
+                before={k: before[k] for k in changed},
+                after={k: after[k] for k in changed},
+            )
+        _watch_expiry(locked)
+    return locked
+
+
+def _accreditation_transition(
+    *,
+    accreditation: Accreditation,
+    actor: Any,
+    to_status: str,
+    reason: str,
+    action: str,
+    from_statuses: tuple[str, ...] = (),
+) -> Accreditation:
+    require_body_perm(actor, accreditation.body, "manage_accreditations")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give a reason.")})
+    with transaction.atomic():
+        locked = Accreditation.objects.select_for_update().select_related("body").get(pk=accreditation.pk)
+        allowed = to_status in Accreditation.TRANSITIONS[locked.status]
+        if not allowed or (from_statuses and locked.status not in from_statuses):
+            raise TransitionNotAllowed(
+                _("An accreditation that is %(current)s cannot become %(target)s.")
+                % {"current": locked.get_status_display(), "target": Accreditation.Status(to_status).label},
+                current=locked.status,
+            )
+        if to_status == Accreditation.Status.ACTIVE and locked.valid_to < timezone.localdate():
+            raise TransitionNotAllowed(_("The accreditation's validity has ended."), current=locked.status)
+        before = {"status": locked.status}
+        locked.status = to_status
+        locked.status_reason = reason.strip()
+        locked.save(update_fields=["status", "status_reason", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=action,
+            obj=locked,
+            body=locked.body,
+            before=before,
+            after={"status": to_status, "reason": locked.status_reason},
+        )
+        _watch_expiry(locked)
+    return locked
+
+
+def accreditation_suspend(*, accreditation: Accreditation, actor: Any, reason: str) -> Accreditation:
+    return _accreditation_transition(
+        accreditation=accreditation,
+        actor=actor,
+        to_status=Accreditation.Status.SUSPENDED,
+        reason=reason,
+        action="bodies.accreditation.suspended",
+    )
+
+
+def accreditation_reinstate(*, accreditation: Accreditation, actor: Any, reason: str) -> Accreditation:
+    return _accreditation_transition(
+        accreditation=accreditation,
+        actor=actor,
+        to_status=Accreditation.Status.ACTIVE,
+        reason=reason,
+        action="bodies.accreditation.reinstated",
+        from_statuses=(Accreditation.Status.SUSPENDED,),
+    )
+
+
+def accreditation_withdraw(*, accreditation: Accreditation, actor: Any, reason: str) -> Accreditation:
+    return _accreditation_transition(
+        accreditation=accreditation,
+        actor=actor,
+        to_status=Accreditation.Status.WITHDRAWN,
+        reason=reason,
+        action="bodies.accreditation.withdrawn",
+    )
+
+
+ACCREDITATION_DECISIONS = {
+    "suspend": accreditation_suspend,
+    "reinstate": accreditation_reinstate,
+    "withdraw": accreditation_withdraw,
+}
+
+
+def accreditations_expire(*, today: date | None = None) -> int:
+    """Marks accreditations whose validity has ended (in their body's time zone) as expired; returns how many."""
+    return expire_past_validity(
+        model=Accreditation,
+        last_day_field="valid_to",
+        live_statuses=[Accreditation.Status.ACTIVE, Accreditation.Status.SUSPENDED],
+        expired_status=Accreditation.Status.EXPIRED,
+        action="bodies.accreditation.expired",
+        today=today,
+    )

@@ -1,0 +1,265 @@
+"""Writes for bodies: the application, the profile, the agreement and the registry's decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record, snapshot
+from core.errors import TransitionNotAllowed, ValidationError
+from core.permissions import require_body_perm, require_registry_staff
+from documents.services import document_request
+from reference.models import Activity, Sector
+from reminders.services import deadlines_body_time_zone_changed
+
+from ..models import Body, BodyStatusChange, Membership, Role
+from .memberships import _sync_grants
+from .uploads import check_logo
+
+#: what a body administrator keeps in the portal; agreement and status are the registry's
+BODY_PROFILE_FIELDS = (
+    "legal_name",
+    "short_name",
+    "country",
+    "kind",
+    "registration_number",
+    "address",
+    "website",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "time_zone",
+    "logo",
+)
+#: what an audit event about a body records: its profile, the registry's fields, and the scope
+BODY_SNAPSHOT_FIELDS = [
+    *BODY_PROFILE_FIELDS,
+    "agreement_reference",
+    "agreement_signed_on",
+    "activities",
+    "sectors",
+    "status",
+]
+APPROVAL_LETTER = "bodies.approval_letter"
+
+# --- bodies -------------------------------------------------------------------------------------------------
+
+
+def _set_m2m(instance: Any, name: str, values: Iterable[Any] | None) -> None:
+    if values is not None:
+        getattr(instance, name).set(list(values))
+
+
+def body_apply(
+    *,
+    actor: Any,
+    fields: dict[str, Any],
+    activities: Iterable[Activity] = (),
+    sectors: Iterable[Sector] = (),
+) -> Body:
+    """A person applies to ICR on behalf of a body; they become its first body administrator."""
+    if actor is None or not actor.is_authenticated:
+        raise ValidationError(_("You must be logged in to apply."))
+    unknown = set(fields) - set(BODY_PROFILE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
+    check_logo(fields.get("logo"))
+    body = Body(status=Body.Status.APPLICANT, **fields)
+    body.full_clean(exclude=["activities", "sectors"])
+    with transaction.atomic():
+        body.save()
+        _set_m2m(body, "activities", activities)
+        _set_m2m(body, "sectors", sectors)
+        membership = Membership.objects.create(user=actor, body=body, roles=[Role.BODY_ADMIN])
+        _sync_grants(membership)
+        audit_record(
+            actor=actor,
+            action="bodies.body.applied",
+            obj=body,
+            body=body,
+            after=snapshot(body, BODY_SNAPSHOT_FIELDS),
+        )
+    return body
+
+
+def body_update_profile(
+    *,
+    body: Body,
+    actor: Any,
+    fields: dict[str, Any],
+    activities: Iterable[Activity] | None = None,
+    sectors: Iterable[Sector] | None = None,
+) -> Body:
+    """A body administrator (or staff) keeps the profile. Records only the fields that changed."""
+    require_body_perm(actor, body, "manage_body")
+    unknown = set(fields) - set(BODY_PROFILE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in sorted(unknown)})
+    if body.status == Body.Status.WITHDRAWN:
+        raise TransitionNotAllowed(
+            _("A withdrawn body's profile can no longer be changed."), current=body.status
+        )
+    check_logo(fields.get("logo"))
+    with transaction.atomic():
+        locked = Body.objects.select_for_update().get(pk=body.pk)
+        before = snapshot(locked, BODY_SNAPSHOT_FIELDS)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.full_clean(exclude=["activities", "sectors"])
+        locked.save()
+        _set_m2m(locked, "activities", activities)
+        _set_m2m(locked, "sectors", sectors)
+        after = snapshot(locked, BODY_SNAPSHOT_FIELDS)
+        changed = {k for k in after if after[k] != before.get(k)}
+        if "time_zone" in changed:
+            deadlines_body_time_zone_changed(body=locked)  # deadlines are dates in the body's time zone
+        if changed:
+            audit_record(
+                actor=actor,
+                action="bodies.body.profile_updated",
+                obj=locked,
+                body=locked,
+                before={k: before[k] for k in changed},
+                after={k: after[k] for k in changed},
+            )
+    return locked
+
+
+def body_record_agreement(*, body: Body, actor: Any, reference: str, signed_on: date) -> Body:
+    """Registry staff record the body's signed agreement with ICR."""
+    require_registry_staff(actor)
+    errors = {}
+    if not reference.strip():
+        errors["reference"] = _("Enter the agreement reference.")
+    if signed_on > timezone.localdate():
+        errors["signed_on"] = _("The agreement cannot be signed in the future.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Body.objects.select_for_update().get(pk=body.pk)
+        before = {
+            "agreement_reference": locked.agreement_reference,
+            "agreement_signed_on": locked.agreement_signed_on,
+        }
+        locked.agreement_reference = reference.strip()
+        locked.agreement_signed_on = signed_on
+        locked.save(update_fields=["agreement_reference", "agreement_signed_on", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="bodies.body.agreement_recorded",
+            obj=locked,
+            body=locked,
+            before=before,
+            after={"agreement_reference": locked.agreement_reference, "agreement_signed_on": signed_on},
+        )
+    return locked
+
+
+def _body_transition(
+    *, body: Body, actor: Any, to_status: str, reason: str, action: str, from_statuses: tuple[str, ...] = ()
+) -> Body:
+    require_registry_staff(actor)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("A registry decision needs a reason.")})
+    with transaction.atomic():
+        locked = Body.objects.select_for_update().get(pk=body.pk)
+        allowed = to_status in Body.TRANSITIONS[locked.status]
+        if not allowed or (from_statuses and locked.status not in from_statuses):
+            raise TransitionNotAllowed(
+                _("A body that is %(current)s cannot become %(target)s.")
+                % {"current": locked.get_status_display(), "target": Body.Status(to_status).label},
+                current=locked.status,
+            )
+        if to_status == Body.Status.APPROVED and not locked.agreement_signed:
+            raise ValidationError(
+                {"agreement": _("Record the signed ICR agreement before approving the body.")},
+                code="agreement",
+            )
+        now = timezone.now()
+        from_status = locked.status
+        locked.status = to_status
+        locked.status_reason = reason.strip()
+        locked.status_changed_at = now
+        update = ["status", "status_reason", "status_changed_at", "updated_at"]
+        if to_status == Body.Status.APPROVED and locked.approved_at is None:
+            locked.approved_at = now
+            update.append("approved_at")
+        locked.save(update_fields=update)
+        BodyStatusChange.objects.create(
+            body=locked,
+            from_status=from_status,
+            to_status=to_status,
+            reason=locked.status_reason,
+            decided_by=actor,
+            decided_at=now,
+        )
+        audit_record(
+            actor=actor,
+            action=action,
+            obj=locked,
+            body=locked,
+            before={"status": from_status},
+            after={"status": to_status, "reason": locked.status_reason},
+        )
+        if to_status == Body.Status.APPROVED and from_status == Body.Status.UNDER_REVIEW:
+            document_request(kind=APPROVAL_LETTER, subject=locked, body=locked, actor=actor)
+    return locked
+
+
+def body_start_review(*, body: Body, actor: Any, reason: str) -> Body:
+    return _body_transition(
+        body=body,
+        actor=actor,
+        to_status=Body.Status.UNDER_REVIEW,
+        reason=reason,
+        action="bodies.body.review_started",
+    )
+
+
+def body_approve(*, body: Body, actor: Any, reason: str) -> Body:
+    """Registry approval; the approval letter is rendered in the background once the decision commits."""
+    return _body_transition(
+        body=body,
+        actor=actor,
+        to_status=Body.Status.APPROVED,
+        reason=reason,
+        action="bodies.body.approved",
+        from_statuses=(Body.Status.UNDER_REVIEW,),
+    )
+
+
+def body_suspend(*, body: Body, actor: Any, reason: str) -> Body:
+    return _body_transition(
+        body=body, actor=actor, to_status=Body.Status.SUSPENDED, reason=reason, action="bodies.body.suspended"
+    )
+
+
+def body_reinstate(*, body: Body, actor: Any, reason: str) -> Body:
+    return _body_transition(
+        body=body,
+        actor=actor,
+        to_status=Body.Status.APPROVED,
+        reason=reason,
+        action="bodies.body.reinstated",
+        from_statuses=(Body.Status.SUSPENDED,),
+    )
+
+
+def body_withdraw(*, body: Body, actor: Any, reason: str) -> Body:
+    return _body_transition(
+        body=body, actor=actor, to_status=Body.Status.WITHDRAWN, reason=reason, action="bodies.body.withdrawn"
+    )
+
+
+BODY_DECISIONS = {
+    "start_review": body_start_review,
+    "approve": body_approve,
+    "suspend": body_suspend,
+    "reinstate": body_reinstate,
+    "withdraw": body_withdraw,
+}

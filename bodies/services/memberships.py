@@ -1,0 +1,175 @@
+"""Writes for memberships: people in a body, their roles, status and undertaking, and the grants they carry."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from core.audit import audit_record, snapshot
+from core.errors import ValidationError
+from core.permissions import require_body_perm
+from reminders.services import deadline_close, deadline_upsert
+
+from ..models import MEMBER_PERMISSIONS, ROLE_PERMISSIONS, Body, Membership, Role
+
+UNDERTAKING_UNSIGNED = "bodies.undertaking_unsigned"
+
+
+# --- memberships --------------------------------------------------------------------------------------------
+
+
+def _sync_grants(membership: Membership) -> None:
+    """Mirrors a membership's roles into guardian's object grants on the body."""
+    wanted: set[str] = set()
+    if membership.status == Membership.Status.ACTIVE:
+        wanted.update(MEMBER_PERMISSIONS)
+        for role in membership.roles:
+            wanted.update(ROLE_PERMISSIONS.get(role, ()))
+    every = set(MEMBER_PERMISSIONS) | {p for perms in ROLE_PERMISSIONS.values() for p in perms}
+    for codename in sorted(every):
+        if codename in wanted:
+            assign_perm(f"bodies.{codename}", membership.user, membership.body)
+        else:
+            remove_perm(f"bodies.{codename}", membership.user, membership.body)
+
+
+def membership_add(*, body: Body, user: Any, roles: list[str], actor: Any) -> Membership:
+    require_body_perm(actor, body, "manage_members")
+    _validate_roles(roles)
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            user=user, body=body, defaults={"roles": sorted(set(roles))}
+        )
+        if not created:
+            raise ValidationError({"user": _("This person already belongs to the body.")})
+        _sync_grants(membership)
+        membership_watch_undertaking(membership=membership)
+        audit_record(
+            actor=actor,
+            action="bodies.membership.added",
+            obj=membership,
+            body=body,
+            after={"user": user.email, "roles": roles, "status": membership.status},
+        )
+    return membership
+
+
+def membership_set_roles(*, membership: Membership, roles: list[str], actor: Any) -> Membership:
+    require_body_perm(actor, membership.body, "manage_members")
+    _validate_roles(roles)
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().select_related("body", "user").get(pk=membership.pk)
+        if Role.BODY_ADMIN in locked.roles and Role.BODY_ADMIN not in roles:
+            _ensure_another_admin(locked)
+        before = {"roles": locked.roles}
+        locked.roles = sorted(set(roles))
+        locked.save(update_fields=["roles"])
+        _sync_grants(locked)
+        audit_record(
+            actor=actor,
+            action="bodies.membership.roles_changed",
+            obj=locked,
+            body=locked.body,
+            before=before,
+            after={"roles": locked.roles},
+        )
+    return locked
+
+
+def membership_set_status(*, membership: Membership, status: str, actor: Any) -> Membership:
+    """Suspends a person in the body, marks them as having left, or makes them active again.
+
+    Their object grants follow the status at once; a body never loses its last active administrator.
+    """
+    require_body_perm(actor, membership.body, "manage_members")
+    if status not in Membership.Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().select_related("body", "user").get(pk=membership.pk)
+        if locked.status == status:
+            return locked
+        if locked.is_body_admin and status != Membership.Status.ACTIVE:
+            _ensure_another_admin(locked)
+        before = {"status": locked.status}
+        locked.status = status
+        locked.save(update_fields=["status"])
+        _sync_grants(locked)
+        membership_watch_undertaking(membership=locked)
+        audit_record(
+            actor=actor,
+            action="bodies.membership.status_changed",
+            obj=locked,
+            body=locked.body,
+            before=before,
+            after={"status": status},
+        )
+    return locked
+
+
+def _validate_roles(roles: list[str]) -> None:
+    valid = set(Role.values)
+    bad = [role for role in roles if role not in valid]
+    if bad:
+        raise ValidationError({"roles": _("Unknown role(s): %(roles)s") % {"roles": ", ".join(bad)}})
+
+
+def _ensure_another_admin(membership: Membership) -> None:
+    others = Membership.objects.active().filter(body=membership.body).exclude(pk=membership.pk)
+    if not any(Role.BODY_ADMIN in m.roles for m in others):
+        raise ValidationError({"roles": _("A body must keep at least one active body administrator.")})
+
+
+# --- membership details (employment, undertaking) -------------------------------------------------------------------------------------------------
+
+
+def membership_update_details(
+    *,
+    membership: Membership,
+    actor: Any,
+    employment: str | None = None,
+    undertaking_signed_on: date | None = None,
+) -> Membership:
+    """Employment and the signed confidentiality and impartiality undertaking of a person in one body."""
+    require_body_perm(actor, membership.body, "manage_members")
+    errors: dict[str, str] = {}
+    if employment is not None and employment not in Membership.Employment.values:
+        errors["employment"] = _("Unknown kind of employment.")
+    if undertaking_signed_on is not None and undertaking_signed_on > timezone.localdate():
+        errors["undertaking_signed_on"] = _("The undertaking cannot be signed in the future.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().select_related("body", "user").get(pk=membership.pk)
+        before = snapshot(locked, ["employment", "undertaking_signed_on"])
+        if employment is not None:
+            locked.employment = employment
+        if undertaking_signed_on is not None:
+            locked.undertaking_signed_on = undertaking_signed_on
+        locked.save(update_fields=["employment", "undertaking_signed_on"])
+        after = snapshot(locked, ["employment", "undertaking_signed_on"])
+        if after != before:
+            audit_record(
+                actor=actor,
+                action="competence.membership.details_changed",
+                obj=locked,
+                body=locked.body,
+                before=before,
+                after=after,
+            )
+        membership_watch_undertaking(membership=locked)
+    return locked
+
+
+def membership_watch_undertaking(*, membership: Membership) -> None:
+    """Keeps the "undertaking not signed" deadline in step: open while unsigned, closed once signed."""
+    if membership.undertaking_signed_on is None and membership.status == Membership.Status.ACTIVE:
+        due = membership.created_at.date() + timedelta(days=settings.UNDERTAKING_GRACE_DAYS)
+        deadline_upsert(kind=UNDERTAKING_UNSIGNED, subject=membership, body=membership.body, due_on=due)
+    else:
+        deadline_close(kind=UNDERTAKING_UNSIGNED, subject=membership)
