@@ -36,16 +36,21 @@ class PortalMixin(LoginRequiredMixin):
             return redirect("bodies:apply")
         # another body's record answers 404 before a permission or method check could answer 403/405
         self.check_object_access()
-        if (
-            self.required_perm
-            and self.body is not None
-            and not has_body_perm(request.user, self.body, self.required_perm)
-        ):
+        if not self.has_permission():
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def check_object_access(self) -> None:
         """Hook: views about one record resolve it here (404 when it is missing or another body's)."""
+
+    def has_permission(self) -> bool:
+        """Hook: the page's rule, asked once the record is found; by default `required_perm` on the body.
+
+        Override it with the app's rule (`<app>.permissions.can_...`) when the answer depends on the record.
+        """
+        if self.required_perm is None or self.body is None:
+            return True
+        return has_body_perm(self.request.user, self.body, self.required_perm)  # type: ignore[attr-defined]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)  # type: ignore[misc]

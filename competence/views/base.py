@@ -9,9 +9,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from bodies.models.tenants import Membership
-from core.permissions import has_body_perm
 from core.portal import BodyScopedMixin
 
+from ..permissions import can_manage_competence
 from ..selectors import person_list
 
 
@@ -51,10 +51,9 @@ class SectionMixin:
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
-        context["can_manage_competence_nav"] = has_body_perm(
+        context["can_manage_competence_nav"] = can_manage_competence(
             self.request.user,  # type: ignore[attr-defined]
             self.body,  # type: ignore[attr-defined]
-            "manage_competence",
         )
         return context
 

@@ -20,9 +20,9 @@ from django.views.generic import DetailView, FormView, ListView
 from django_countries import countries as countries_registry
 
 from bodies.models.tenants import Membership
+from bodies.permissions import MANAGE_MEMBERS, can_manage_members
 from core.errors import ValidationError
 from core.forms import add_service_errors
-from core.permissions import has_body_perm
 from core.portal import PortalMixin
 from documents.registry import get_kind
 from documents.selectors import document_latest_for_subject
@@ -32,6 +32,7 @@ from .. import forms as competence_forms
 from ..documents import PERSON_RECORD
 from ..models import CompetenceRecord, PeriodicEvaluation, TrainingEntry, WitnessedAudit
 from ..people import person_add, person_update
+from ..permissions import MANAGE_COMPETENCE, can_manage_competence, can_view_person_history
 from ..selectors import person_list
 from ..services import competence_propose, periodic_evaluation_record, training_add, witnessed_audit_record
 from .base import MembershipObjectMixin, SectionMixin, active_people, expiry_warning_days, is_partial
@@ -58,12 +59,12 @@ class PersonListView(SectionMixin, PortalMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["filter_query"] = query.urlencode()
-        context["can_manage_members"] = has_body_perm(self.request.user, self.body, "manage_members")
+        context["can_manage_members"] = can_manage_members(self.request.user, self.body)
         return context
 
 
 class PersonAddView(PortalMixin, FormView):
-    required_perm = "manage_members"
+    required_perm = MANAGE_MEMBERS
     form_class = competence_forms.PersonAddForm
     template_name = "competence/person_add.html"
 
@@ -101,23 +102,30 @@ class PersonDetailView(MembershipObjectMixin, DetailView):
         for record in records:
             record.days_left = (record.valid_until - today).days  # type: ignore[attr-defined]
         profile = membership.user
+        can_view_history = can_view_person_history(user, membership)
+        if can_view_history:
+            context.update(
+                {
+                    "training": TrainingEntry.objects.for_body(body)
+                    .filter(membership=membership)
+                    .select_related("standard"),
+                    "witnessed": WitnessedAudit.objects.for_body(body)
+                    .filter(membership=membership)
+                    .select_related("witnessed_by", "standard", "sector"),
+                    "evaluations": PeriodicEvaluation.objects.for_body(body)
+                    .filter(membership=membership)
+                    .select_related("evaluated_by"),
+                }
+            )
         context.update(
             {
                 "records": records,
                 "expiry_warning_days": expiry_warning_days(),
-                "training": TrainingEntry.objects.for_body(body)
-                .filter(membership=membership)
-                .select_related("standard"),
-                "witnessed": WitnessedAudit.objects.for_body(body)
-                .filter(membership=membership)
-                .select_related("witnessed_by", "standard", "sector"),
-                "evaluations": PeriodicEvaluation.objects.for_body(body)
-                .filter(membership=membership)
-                .select_related("evaluated_by"),
+                "can_view_history": can_view_history,
                 "languages": [LANG_INFO.get(code, {}).get("name", code) for code in profile.languages or []],
                 "countries": [countries_registry.name(code) or code for code in profile.countries or []],
-                "can_manage_competence": has_body_perm(user, body, "manage_competence"),
-                "can_manage_members": has_body_perm(user, body, "manage_members"),
+                "can_manage_competence": can_manage_competence(user, body),
+                "can_manage_members": can_manage_members(user, body),
                 "can_request_pdf": get_kind(PERSON_RECORD).can_request(user, membership),
                 "pdf_document": document_latest_for_subject(kind=PERSON_RECORD, subject=membership),
             }
@@ -126,7 +134,7 @@ class PersonDetailView(MembershipObjectMixin, DetailView):
 
 
 class PersonEditView(MembershipObjectMixin, FormView):
-    required_perm = "manage_members"
+    required_perm = MANAGE_MEMBERS
     form_class = competence_forms.PersonEditForm
     template_name = "competence/person_edit.html"
 
@@ -146,7 +154,7 @@ class PersonEditView(MembershipObjectMixin, FormView):
 class PersonFormView(MembershipObjectMixin, FormView):
     """A form that adds something to one person's record in the active body (manage_competence)."""
 
-    required_perm = "manage_competence"
+    required_perm = MANAGE_COMPETENCE
     template_name = "competence/person_form.html"
     title: Any = ""
     success_message: Any = ""

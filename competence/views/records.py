@@ -17,10 +17,10 @@ from django.views.generic import DetailView
 from core.errors import TransitionNotAllowed, ValidationError
 from core.forms import add_service_errors
 from core.models import AuditEvent
-from core.permissions import has_body_perm
 
 from .. import forms as competence_forms
 from ..models import Basis, CompetenceEvidence, CompetenceRecord
+from ..permissions import MANAGE_COMPETENCE, can_manage_competence, can_view_evidence
 from ..services import EVIDENCE_TYPES, competence_approve, competence_renew, competence_suspend, evidence_add
 from .base import BodyObjectMixin, expiry_warning_days
 
@@ -53,18 +53,22 @@ class RecordDetailView(BodyObjectMixin, DetailView):
         )
         context.setdefault("suspend_form", competence_forms.RecordSuspendForm())
         context.setdefault("evidence_form", competence_forms.EvidenceForm())
+        sees_evidence = can_view_evidence(self.request.user, record)
         context.update(
             {
                 "days_left": (record.valid_until - timezone.localdate()).days,
                 "basis_labels": [dict(Basis.choices).get(item, item) for item in record.basis],
                 "expiry_warning_days": expiry_warning_days(),
+                "can_view_evidence": sees_evidence,
                 "evidence": CompetenceEvidence.objects.for_body(self.body)
                 .filter(record=record)
-                .select_related("uploaded_by"),
+                .select_related("uploaded_by")
+                if sees_evidence
+                else CompetenceEvidence.objects.none(),
                 "history": AuditEvent.objects.for_body(self.body).filter(
                     object_type=CompetenceRecord._meta.label_lower, object_id=str(record.pk)
                 )[: self.history_rows],
-                "can_manage": has_body_perm(self.request.user, self.body, "manage_competence"),
+                "can_manage": can_manage_competence(self.request.user, self.body),
                 "is_own_record": record.person_id == self.request.user.pk,
             }
         )
@@ -75,7 +79,7 @@ class RecordActionView(RecordDetailView):
     """POST one action on a record; a refused action shows on the record's page with the service's reason."""
 
     http_method_names = ["post"]
-    required_perm = "manage_competence"
+    required_perm = MANAGE_COMPETENCE
     form_class: type[Any]
     form_name = ""
     success_message: Any = ""
@@ -156,6 +160,12 @@ class EvidenceDownloadView(BodyObjectMixin, View):
 
     model = CompetenceEvidence
     http_method_names = ["get"]
+
+    def scoped_queryset(self) -> QuerySet[CompetenceEvidence]:
+        return CompetenceEvidence.objects.select_related("record__membership__body")
+
+    def has_permission(self) -> bool:
+        return can_view_evidence(self.request.user, self.object.record)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:
         evidence = self.object
