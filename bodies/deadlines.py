@@ -2,55 +2,20 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import timedelta
-from typing import Any
-from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from reminders.models import Deadline
+from reminders.recipients import body_admins_of, days_to_due, subject_person_and_body_admins
 from reminders.registry import DeadlineKind, register
 
-from .models import Membership, Role
+from .models import Membership
 
 ACCREDITATION_EXPIRY = "bodies.accreditation_expiry"
-
-
-def body_admins_of(deadlines: list[Deadline]) -> dict[UUID, list[Any]]:
-    """The active body administrators of each deadline's body: one query for the whole batch."""
-    admins: dict[Any, list[Any]] = defaultdict(list)
-    memberships = (
-        Membership.objects.active()
-        .filter(body_id__in={deadline.body_id for deadline in deadlines}, user__is_active=True)
-        .select_related("user")
-        .order_by("user__email")
-    )
-    for membership in memberships:
-        if Role.BODY_ADMIN in membership.roles:
-            admins[membership.body_id].append(membership.user)
-    return {deadline.id: admins.get(deadline.body_id, []) for deadline in deadlines}
-
-
-def days_to_due(deadline: Deadline) -> int:
-    """Days from today in the deadline's time zone to its due date (negative once it has passed).
-
-    A reminder may fire later than its offset (a deadline created inside the window), so its text counts the
-    real days rather than repeating the offset.
-    """
-    today = getattr(deadline, "reminded_on", None)
-    if today is None:
-        try:
-            zone = ZoneInfo(deadline.time_zone)
-        except (KeyError, ValueError):
-            zone = ZoneInfo("UTC")
-        today = timezone.now().astimezone(zone).date()
-    return (deadline.due_on - today).days
 
 
 def _accreditation_expiry_message(deadline: Deadline, offset: int) -> tuple[str, str]:
@@ -112,29 +77,6 @@ register(
 # --- the confidentiality and impartiality undertaking -------------------------------------------------------
 
 UNDERTAKING_UNSIGNED = "bodies.undertaking_unsigned"
-
-
-def subject_person_and_body_admins(model: Any, person_field: str) -> Any:
-    """Recipients for a deadline about one person's record: that person first, then the body's administrators.
-
-    `model` is the deadline subject's model and `person_field` its foreign key to the person; two queries for a
-    whole batch.
-    """
-
-    def recipients(deadlines: list[Deadline]) -> dict[UUID, list[Any]]:
-        admins = body_admins_of(deadlines)
-        subjects = model.objects.filter(pk__in=[d.subject_id for d in deadlines]).select_related(person_field)
-        people = {str(s.pk): getattr(s, person_field) for s in subjects if getattr(s, person_field).is_active}
-        result: dict[UUID, list[Any]] = {}
-        for deadline in deadlines:
-            chosen = list(admins.get(deadline.id, []))
-            person = people.get(str(deadline.subject_id))
-            if person is not None and person not in chosen:
-                chosen.insert(0, person)
-            result[deadline.id] = chosen
-        return result
-
-    return recipients
 
 
 def _undertaking_message(deadline: Deadline, offset: int) -> tuple[str, str]:

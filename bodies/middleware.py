@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from .models import Body, Membership
+from .models.tenants import Body, Membership
 
 SESSION_KEY = "active_body_id"
 

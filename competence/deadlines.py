@@ -9,8 +9,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from bodies.deadlines import days_to_due, subject_person_and_body_admins
 from reminders.models import Deadline
+from reminders.recipients import days_to_due, subject_person_and_body_admins
 from reminders.registry import DeadlineKind, register
 
 from .models import CompetenceRecord
