@@ -7,5 +7,6 @@ class BodiesConfig(AppConfig):
     verbose_name = _("Bodies and accreditation")
 
     def ready(self) -> None:
-        # Declares this capability's deadline and document kinds with the platform's engines.
-        from . import deadlines, documents  # noqa: F401
+        # Declares this capability's deadline and document kinds with the platform's engines, and its
+        # dashboard panels with the kernel.
+        from . import deadlines, documents, panels  # noqa: F401

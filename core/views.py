@@ -19,18 +19,12 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from accounts.services import user_set_language
-from bodies.models import Accreditation
 from core.errors import ValidationError
 from core.models import AuditEvent
+from core.panels import render_panels
 from core.portal import BodyScopedMixin, PortalMixin
-from reminders.selectors import body_today, deadline_list_upcoming, notification_list
 
 from .forms import AuditTrailFilterForm, LanguageForm
-
-#: how far ahead the dashboard looks for deadlines, and how many rows it shows of each list
-DASHBOARD_DEADLINE_DAYS = 120
-DASHBOARD_DEADLINE_ROWS = 8
-DASHBOARD_NOTIFICATION_ROWS = 5
 
 
 def safe_next(request: HttpRequest, candidate: str | None, fallback: str) -> str:
@@ -54,23 +48,13 @@ class HomeView(TemplateView):
 
 
 class DashboardView(PortalMixin, TemplateView):
-    """The active body at a glance: its approval status, what is due soon, and the latest notifications."""
+    """The active body at a glance: the panels each app declares (`core.panels`), in their order."""
 
     template_name = "core/dashboard.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["deadline_days"] = DASHBOARD_DEADLINE_DAYS
-        context["today"] = body_today(self.body)
-        context["deadlines"] = list(
-            deadline_list_upcoming(body=self.body, days=DASHBOARD_DEADLINE_DAYS)[:DASHBOARD_DEADLINE_ROWS]
-        )
-        context["notifications"] = list(
-            notification_list(user=self.request.user)[:DASHBOARD_NOTIFICATION_ROWS]
-        )
-        context["active_accreditations"] = (
-            Accreditation.objects.for_body(self.body).filter(status=Accreditation.Status.ACTIVE).count()
-        )
+        context["panels"] = render_panels(self.request, self.body)  # type: ignore[arg-type]
         return context
 
 

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class RemindersConfig(AppConfig):
     name = "reminders"
     verbose_name = _("Deadlines and notifications")
+
+    def ready(self) -> None:
+        # Declares the engine's dashboard panels (deadlines, notifications) with the kernel.
+        from . import panels  # noqa: F401
