@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "impartiality",
     "complaints",
     "neutrality",
+    # on top of everything: demo data for ./run.sh
+    "demo",
 ]
 
 MIDDLEWARE = [

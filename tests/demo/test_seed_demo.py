@@ -1,0 +1,80 @@
+"""The demo data: each capability's contributor, run in order by `manage.py seed_demo`, idempotently."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from accounts.models import User
+from bodies.models import Accreditation, Body, Membership
+from competence.models import CompetenceRecord, PeriodicEvaluation, WitnessedAudit
+from core.models import AuditEvent
+from demo import registry
+from reminders.models import Deadline, Notification
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "users": User.objects.count(),
+        "bodies": Body.objects.count(),
+        "memberships": Membership.objects.count(),
+        "accreditations": Accreditation.objects.count(),
+        "competences": CompetenceRecord.objects.count(),
+        "witnessed": WitnessedAudit.objects.count(),
+        "evaluations": PeriodicEvaluation.objects.count(),
+        "deadlines": Deadline.objects.count(),
+        "notifications": Notification.objects.count(),
+        "events": AuditEvent.objects.count(),
+    }
+
+
+def test_the_capabilities_contribute_their_parts_in_order() -> None:
+    assert [c.key for c in registry.all_contributors()] == ["bodies", "competence", "reminders"]
+
+
+def test_two_different_contributors_may_not_claim_one_key() -> None:
+    # given
+    bodies = registry.all_contributors()[0]
+    # when / then
+    with pytest.raises(ImproperlyConfigured, match="already registered"):
+        registry.register(registry.Contributor(key=bodies.key, order=1, load=lambda context: None))
+    assert registry.all_contributors()[0] is bodies
+
+
+@pytest.mark.django_db
+def test_seed_demo_loads_every_part_once_and_prints_the_logins(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    # when
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=out)
+    # then the bodies part made three bodies at their stages, the competence part its records, and the
+    # reminders part swept once everything was committed
+    assert sorted(Body.objects.values_list("short_name", "status")) == [
+        ("Baltic MSC", "approved"),
+        ("GreenLedger", "under_review"),
+        ("Nordic CV", "approved"),
+    ]
+    assert Membership.objects.filter(user__email="freelance.auditor@example.org").count() == 2
+    assert CompetenceRecord.objects.filter(status="approved").exists()
+    assert CompetenceRecord.objects.filter(status="suspended").count() == 1
+    assert WitnessedAudit.objects.count() == 1
+    assert PeriodicEvaluation.objects.count() == 2
+    assert Notification.objects.exists()
+    assert User.objects.get(email="registry@icr.example").check_password("demo-password-2026")
+    text = out.getvalue()
+    assert "Demo data loaded." in text
+    assert "Demo logins (password for all: demo-password-2026)" in text
+    assert "  registry@icr.example                       registry staff (admin at /admin/)\n" in text
+    assert "  (2 memberships for the freelance auditor)\n" in text
+
+    # when it runs again
+    before = _counts()
+    again = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=again)
+    # then nothing changes
+    assert _counts() == before
+    assert again.getvalue().startswith("Demo data already loaded.\n")
