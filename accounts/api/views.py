@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
-from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,9 +17,9 @@ from rest_framework.views import APIView
 from accounts.models import ApiToken
 from accounts.services import api_token_create, api_token_revoke
 from bodies.models.tenants import Membership
-from core.api.access import SessionOnly, restrict_to_body_perm
-from core.api.schema import SESSION_ONLY, IcrAutoSchema, errors
-from core.api.views import TenantViewSet, request_token
+from core.api.access import ALL_ACTIONS
+from core.api.schema import IcrAutoSchema, errors
+from core.api.views import TenantViewSet, request_token, transition_action
 
 from .serializers import ApiTokenCreatedOutput, ApiTokenCreateInput, ApiTokenOutput, MeOutput
 
@@ -37,12 +36,10 @@ class ApiTokenFilter(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="The API tokens of the bodies I administer",
-        auth=SESSION_ONLY,
         responses={200: ApiTokenOutput(many=True), **errors(400, 401, 403)},
     ),
     create=extend_schema(
         summary="Create an API token",
-        auth=SESSION_ONLY,
         description="The secret is returned once, in `key`. Signed-in callers only: a token cannot mint tokens.",
         request=ApiTokenCreateInput,
         responses={201: ApiTokenCreatedOutput, **errors(400, 401, 403)},
@@ -53,7 +50,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, TenantViewSet):
 
     queryset = ApiToken.objects.all()
     serializer_class = ApiTokenOutput
-    permission_classes = [IsAuthenticated, SessionOnly]
+    session_only_actions = ALL_ACTIONS  # a token cannot mint, list or revoke tokens
     envelope_key = "tokens"
     lookup_field = "uuid"
     lookup_url_kwarg = "uuid"
@@ -64,10 +61,8 @@ class ApiTokenViewSet(mixins.ListModelMixin, TenantViewSet):
     def base_queryset(self) -> QuerySet[ApiToken]:
         return ApiToken.objects.select_related("body", "created_by").order_by("-created")
 
-    def get_queryset(self) -> QuerySet[ApiToken]:
-        return restrict_to_body_perm(
-            super().get_queryset(), user=self.request.user, codename="manage_api_tokens"
-        )
+    # who sees a token is the model's declaration (ApiTokenQuerySet.object_grants): the body's token
+    # managers, and a person granted that one token; `visible_to` applies it
 
     def create(self, request: Request) -> Response:
         data = ApiTokenCreateInput(data=request.data, context=self.get_serializer_context())
@@ -76,16 +71,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, TenantViewSet):
         token.key = secret  # type: ignore[attr-defined]
         return Response(ApiTokenCreatedOutput(token).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        summary="Revoke an API token",
-        auth=SESSION_ONLY,
-        request=None,
-        responses={200: ApiTokenOutput, **errors(401, 403, 404, 409)},
-    )
-    @action(detail=True, methods=["post"])
-    def revoke(self, request: Request, uuid: str) -> Response:
-        token = api_token_revoke(token=self.get_object(), actor=request.user)
-        return Response(ApiTokenOutput(token).data)
+    revoke = transition_action(api_token_revoke, output=ApiTokenOutput, summary="Revoke an API token")
 
 
 def _caller(request: Request) -> dict[str, Any]:

@@ -6,10 +6,7 @@ which state) are the services'. Tenancy comes from `TenantViewSet`: another tena
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
-from django.utils.functional import cached_property
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -30,12 +27,10 @@ from bodies.services import (
     body_record_agreement,
     body_update_profile,
 )
-from core.api.access import SessionOnly
 from core.api.m2m import attach_m2m_ids
 from core.api.public import PublicApiMixin
-from core.api.schema import SESSION_ONLY, IcrAutoSchema, errors
-from core.api.views import TenantViewSet, TenantViewSetMixin, request_token
-from core.tenancy import get_visible_or_404
+from core.api.schema import IcrAutoSchema, errors
+from core.api.views import NestedViewSetMixin, TenantViewSet, TenantViewSetMixin, transition_action
 
 from .filters import AccreditationFilter, BodyFilter, DirectoryFilter
 from .serializers import (
@@ -66,7 +61,6 @@ from .serializers import (
     retrieve=extend_schema(summary="One body", responses={200: BodyOutput, **errors(401, 403, 404)}),
     create=extend_schema(
         summary="Apply to ICR",
-        auth=SESSION_ONLY,
         description="The signed-in caller applies on behalf of a new body and becomes its body administrator. "
         "An API token cannot apply.",
         request=BodyInput,
@@ -97,12 +91,6 @@ class BodyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
         attach_m2m_ids(page or [], "activities", "sectors")  # two queries, no instance per related row
         return page
 
-    def get_permissions(self) -> list[Any]:
-        permissions = super().get_permissions()
-        if self.action in self.session_only_actions:
-            permissions.append(SessionOnly())
-        return permissions
-
     def create(self, request: Request) -> Response:
         data = BodyInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -130,7 +118,6 @@ class BodyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
 
     @extend_schema(
         summary="Record the signed ICR agreement",
-        auth=SESSION_ONLY,
         description="Registry staff, signed in.",
         request=BodyAgreementInput,
         responses={200: BodyOutput, **errors(400, 401, 403, 404)},
@@ -144,18 +131,18 @@ class BodyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
         return Response(BodyOutput(body, context=self.get_serializer_context()).data)
 
 
-class BodyNestedMixin(TenantViewSetMixin):
+class BodyNestedMixin(NestedViewSetMixin):
     """A collection under `bodies/{bodyId}/`: 404 unless the caller can see that body."""
 
     resource = "bodies"
-    filter_backends: list[type] = []
+    parent_model = Body
+    parent_url_kwarg = "body_id"
+    parent_field = "body"
     schema = IcrAutoSchema()
 
-    @cached_property
+    @property
     def body(self) -> Body:
-        request = self.request  # type: ignore[attr-defined]
-        bodies = Body.objects.visible_to(request.user, request_token(request))
-        return get_visible_or_404(bodies, pk=self.kwargs["body_id"])  # type: ignore[attr-defined]
+        return self.parent  # type: ignore[no-any-return]
 
 
 @extend_schema_view(
@@ -163,40 +150,26 @@ class BodyNestedMixin(TenantViewSetMixin):
         summary="The body's approval decisions",
         responses={200: BodyStatusChangeOutput(many=True), **errors(401, 403, 404)},
     ),
-    create=extend_schema(
-        summary="Make a registry decision on the body",
-        auth=SESSION_ONLY,
-        description="Registry staff, signed in: start_review, approve, suspend, reinstate or withdraw, with a "
-        "reason. A decision the body's current status does not allow answers 409.",
-        request=BodyDecisionInput,
-        responses={200: BodyOutput, **errors(400, 401, 403, 404, 409)},
-    ),
 )
 class BodyDecisionViewSet(BodyNestedMixin, viewsets.GenericViewSet):
     queryset = BodyStatusChange.objects.all()
     serializer_class = BodyStatusChangeOutput
     envelope_key = "decisions"
+    session_only_actions = frozenset({"create"})
 
-    def get_permissions(self) -> list[Any]:
-        permissions = super().get_permissions()
-        if self.action == "create":
-            permissions.append(SessionOnly())
-        return permissions
+    def base_queryset(self) -> QuerySet[BodyStatusChange]:
+        return BodyStatusChange.objects.select_related("decided_by").order_by("-decided_at")
 
-    def list(self, request: Request, body_id: str) -> Response:
-        decisions = (
-            BodyStatusChange.objects.for_body(self.body).select_related("decided_by").order_by("-decided_at")
-        )
-        page = self.paginate_queryset(decisions)
-        return self.get_paginated_response(BodyStatusChangeOutput(page, many=True).data)
-
-    def create(self, request: Request, body_id: str) -> Response:
-        body = self.body
-        data = BodyDecisionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        decide = BODY_DECISIONS[data.validated_data["action"]]
-        body = decide(body=body, actor=request.user, reason=data.validated_data["reason"])
-        return Response(BodyOutput(body, context=self.get_serializer_context()).data)
+    create = transition_action(
+        BODY_DECISIONS,
+        on="parent",
+        route=False,
+        input=BodyDecisionInput,
+        output=BodyOutput,
+        summary="Make a registry decision on the body",
+        description="Registry staff, signed in: start_review, approve, suspend, reinstate or withdraw, with a "
+        "reason. A decision the body's current status does not allow answers 409.",
+    )
 
 
 @extend_schema_view(
@@ -210,9 +183,8 @@ class BodyMemberViewSet(BodyNestedMixin, viewsets.GenericViewSet):
     serializer_class = MembershipOutput
     envelope_key = "members"
 
-    def list(self, request: Request, body_id: str) -> Response:
-        page = self.paginate_queryset(membership_list_for_body(body=self.body))
-        return self.get_paginated_response(MembershipOutput(page, many=True).data)
+    def get_queryset(self) -> QuerySet[Membership]:
+        return membership_list_for_body(body=self.readable_parent())
 
 
 class BodyEligibilityView(TenantViewSetMixin, GenericAPIView):
@@ -303,21 +275,14 @@ class AccreditationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
         )
         return Response(AccreditationOutput(accreditation).data)
 
-    @extend_schema(
+    change_status = transition_action(
+        ACCREDITATION_DECISIONS,
+        input=AccreditationStatusInput,
+        output=AccreditationOutput,
+        url_path="status",
+        url_name="status",
         summary="Suspend, reinstate or withdraw an accreditation",
-        request=AccreditationStatusInput,
-        responses={200: AccreditationOutput, **errors(400, 401, 403, 404, 409)},
     )
-    @action(detail=True, methods=["post"], url_path="status", url_name="status")
-    def change_status(self, request: Request, id: str) -> Response:
-        accreditation = self.get_object()
-        data = AccreditationStatusInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        decide = ACCREDITATION_DECISIONS[data.validated_data["action"]]
-        accreditation = decide(
-            accreditation=accreditation, actor=request.user, reason=data.validated_data["reason"]
-        )
-        return Response(AccreditationOutput(accreditation).data)
 
 
 # --- public directory ---------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""API access helpers beyond the tenant filter: session-only actions and per-permission body scoping."""
+"""API access helpers beyond the tenant filter: session-only actions (declared on the view as
+`session_only_actions`, see `core.api.views.ApiViewMixin`) and per-permission body scoping."""
 
 from __future__ import annotations
 
@@ -8,6 +9,28 @@ from django.db.models import Q, QuerySet
 from rest_framework.permissions import BasePermission
 
 from accounts.models import ApiToken
+
+#: `session_only_actions = ALL_ACTIONS`: no action of the view can be called with a bearer token
+ALL_ACTIONS = frozenset({"*"})
+
+
+def view_action(view: Any) -> str | None:
+    """The view's action (`list`, `create`, `approve`...) or, for a plain `APIView`, the HTTP method (`post`)."""
+    name = getattr(view, "action", None)
+    if name:
+        return str(name)
+    request = getattr(view, "request", None)
+    method = getattr(request, "method", None)
+    return method.lower() if method else None
+
+
+def is_session_only(view: Any, action_name: str | None = None) -> bool:
+    """Whether a bearer token is refused for this action of the view (`session_only_actions`)."""
+    declared: frozenset[str] = frozenset(getattr(view, "session_only_actions", ()))
+    if "*" in declared:
+        return True
+    name = action_name if action_name is not None else view_action(view)
+    return name is not None and name in declared
 
 
 class SessionOnly(BasePermission):

@@ -10,12 +10,13 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
+from core.api.access import is_session_only
 from core.api.pagination import IcrPagination
 
 
 class IcrAutoSchema(AutoSchema):
-    """Names each list's envelope key after the view's `envelope_key` (e.g. `bodies`, `auditEvents`), and
-    states public endpoints as needing no credentials.
+    """Names each list's envelope key after the view's `envelope_key` (e.g. `bodies`, `auditEvents`), states
+    public endpoints as needing no credentials and session-only actions as needing a session.
 
     `IcrPagination` cannot know the view when it describes its envelope, so it documents a placeholder
     `<plural>` key; this schema class replaces it with the real, camelCased key the renderer emits.
@@ -26,6 +27,8 @@ class IcrAutoSchema(AutoSchema):
             return [
                 {}
             ]  # a public endpoint: no credentials (else the document-wide bearer requirement applies)
+        if is_session_only(self.view):
+            return SESSION_ONLY  # the view declares the action in `session_only_actions`
         requirements: list[dict[str, Any]] = []
         for requirement in super().get_auth():  # the authenticators' and SPECTACULAR_SETTINGS["SECURITY"]
             if requirement not in requirements:
@@ -61,7 +64,8 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
         return {"type": "http", "scheme": "bearer"}
 
 
-#: `@extend_schema(auth=SESSION_ONLY)` for operations a bearer token may not call (see `core.api.access.SessionOnly`)
+#: the security of an operation a bearer token may not call: stated by `IcrAutoSchema.get_auth` for the actions
+#: a view lists in `session_only_actions` (see `core.api.views.ApiViewMixin`)
 SESSION_ONLY = [{"cookieAuth": []}]
 
 

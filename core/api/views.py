@@ -1,13 +1,35 @@
-"""Base classes every API view builds on, so tenant filtering cannot be forgotten."""
+"""Base classes every API view builds on, so tenant filtering, token scopes and session-only actions cannot be
+forgotten, and the patterns each capability repeats are written once:
+
+- `TenantViewSetMixin`: `get_queryset` is the model's `visible_to(user, token)`; `get_object` answers 404 for
+  others' rows.
+- `ApiViewMixin.session_only_actions`: the actions a bearer token may never call, whatever its scope (minting
+  tokens, applying, registry decisions); enforced here and stated in the OpenAPI document.
+- `NestedViewSetMixin`: a collection under a parent (`/people/{personId}/training/`): the parent is resolved
+  through its tenant queryset first (404 across bodies), then the children are filtered to it.
+- `transition_action`: an action that parses its input, calls the one service and returns the serialized
+  record; the service's `TransitionNotAllowed` becomes 409 in `core.api.exceptions`.
+"""
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.db.models import QuerySet
-from rest_framework import viewsets
+from django.db.models import Model, QuerySet
+from django.utils.functional import cached_property
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from accounts.models import ApiToken
+from core.api.access import SessionOnly, is_session_only
+from core.api.schema import errors
 from core.tenancy import get_visible_or_404
 
 
@@ -15,7 +37,27 @@ def request_token(request: Any) -> ApiToken | None:
     return request.auth if isinstance(request.auth, ApiToken) else None
 
 
-class TenantViewSetMixin:
+class ApiViewMixin:
+    """What every authenticated API view may declare, for `get_permissions` and the OpenAPI document.
+
+    - `resource`: the token scope resource the view belongs to (a view without one cannot be reached with a
+      token). The token form offers exactly the resources the routed views declare (`core.api.resources`).
+    - `resource_label`: how the token form names the resource (one view per resource says it).
+    - `session_only_actions`: the actions (for a plain `APIView`, the lower-case HTTP methods) a bearer token
+      may not call; `ALL_ACTIONS` for the whole view. Checked before the scope, so a token always hears the
+      same reason, and the OpenAPI operation states the session as its only authentication.
+    """
+
+    session_only_actions: frozenset[str] = frozenset()
+
+    def get_permissions(self) -> list[BasePermission]:
+        permissions: list[BasePermission] = super().get_permissions()  # type: ignore[misc]
+        if is_session_only(self):
+            return [SessionOnly(), *permissions]
+        return permissions
+
+
+class TenantViewSetMixin(ApiViewMixin):
     """`get_queryset` is the model's `visible_to(user, token)`; `get_object` answers 404 for others' rows.
 
     Subclasses name `resource` (for token scopes), `envelope_key` (the list's plural) and override
@@ -47,3 +89,152 @@ class TenantReadOnlyViewSet(TenantViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 class TenantViewSet(TenantViewSetMixin, viewsets.GenericViewSet):
     pass
+
+
+class NestedViewSetMixin(TenantViewSetMixin):
+    """A collection under a parent record, e.g. `people/{personId}/training/`.
+
+    The parent comes from `parent_model`'s tenant queryset (`visible_to`), so a parent of another body answers
+    404 before anything else; the children are `base_queryset()` filtered to `parent_field=parent` (their
+    tenancy is the parent's). `check_parent_read` is the hook for a read rule stricter than seeing the parent
+    (answer 403); `list` and `get_object` apply it, a `create` reads `self.parent` and leaves the rule to its
+    service. Subclasses set `parent_model`, `parent_url_kwarg`, `parent_field`, and order the children in
+    `base_queryset()`.
+    """
+
+    parent_model: type[Model]
+    parent_url_kwarg: str
+    #: the child's foreign key to the parent
+    parent_field: str
+    #: `select_related` of the parent (what `check_parent_read` and the services read)
+    parent_related: tuple[str, ...] = ()
+    filter_backends: list[type] = []
+
+    @cached_property
+    def parent(self) -> Any:
+        request = self.request  # type: ignore[attr-defined]
+        parents = self.parent_model._default_manager.all()
+        if self.parent_related:
+            parents = parents.select_related(*self.parent_related)
+        parents = parents.visible_to(request.user, request_token(request))  # type: ignore[attr-defined]
+        return get_visible_or_404(parents, pk=self.kwargs[self.parent_url_kwarg])  # type: ignore[attr-defined]
+
+    def check_parent_read(self, parent: Any) -> None:
+        """Raise `PermissionDenied` when the caller sees the parent but may not read these children."""
+
+    def readable_parent(self) -> Any:
+        parent = self.parent
+        self.check_parent_read(parent)
+        return parent
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.base_queryset().filter(**{self.parent_field: self.readable_parent()})
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())  # type: ignore[attr-defined]
+        return self.get_paginated_response(  # type: ignore[attr-defined]
+            self.get_serializer_class()(page, many=True).data  # type: ignore[attr-defined]
+        )
+
+
+Service = Callable[..., Any]
+
+
+def _subject_argument(service: Service) -> str:
+    """The service's first keyword-only parameter: the record it acts on (`record=`, `accreditation=`...)."""
+    for parameter in inspect.signature(service).parameters.values():
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY:
+            return parameter.name
+    raise TypeError(f"{service!r} takes no keyword-only argument to pass the record to")
+
+
+class transition_action:
+    """An API action that is one service call on one record:
+
+        approve = transition_action(
+            competence_approve, input=CompetenceApproveInput, output=CompetenceRecordOutput,
+            summary="Approve a proposed competence", description="...",
+        )
+
+    The handler resolves the record (`get_object()`, or the collection's parent with `on="parent"`), validates
+    `input` (if any), calls `service(<record>=..., actor=request.user, **input)` and answers `output(result)`;
+    `<record>` is the service's first keyword-only parameter unless `subject=` names it.
+    `service` may be a mapping from the input's `action` field to services (`BODY_DECISIONS`). A
+    `TransitionNotAllowed` from the service answers 409, a `ValidationError` 400, a `PermissionDenied` 403 (the
+    exception handler). The documented error responses follow from the options; `extend_schema` keywords
+    (`summary`, `description`, `tags`...) pass through. `reload=True` re-reads the result through the view's
+    queryset (its select/prefetch) before serializing. `route=False` gives a plain method for a route declared
+    by hand (a nested collection's `create`).
+    """
+
+    def __init__(
+        self,
+        service: Service | Mapping[str, Service],
+        *,
+        output: type[BaseSerializer[Any]],
+        input: type[BaseSerializer[Any]] | None = None,
+        on: str = "object",
+        subject: str | None = None,
+        reload: bool = False,
+        route: bool = True,
+        url_path: str | None = None,
+        url_name: str | None = None,
+        status_code: int = status.HTTP_200_OK,
+        **schema: Any,
+    ) -> None:
+        if on not in ("object", "parent"):
+            raise ValueError("on= is 'object' or 'parent'")
+        self.service = service
+        self.output = output
+        self.input = input
+        self.on = on
+        self.subject = subject
+        self.reload = reload
+        self.route = route
+        self.url_path = url_path
+        self.url_name = url_name
+        self.status_code = status_code
+        self.schema = schema
+
+    def _call(self, view: Any, request: Request) -> Any:
+        subject = view.parent if self.on == "parent" else view.get_object()
+        values: dict[str, Any] = {}
+        if self.input is not None:
+            data = self.input(data=request.data, context=view.get_serializer_context())
+            data.is_valid(raise_exception=True)
+            values = dict(data.validated_data)
+        service = self.service[values.pop("action")] if isinstance(self.service, Mapping) else self.service
+        argument = self.subject or _subject_argument(service)
+        result = service(**{argument: subject}, actor=request.user, **values)
+        if self.reload:
+            result = view.get_queryset().get(pk=result.pk)
+        return result
+
+    def build(self, name: str) -> Callable[..., Response]:
+        transition = self
+
+        def handler(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+            result = transition._call(view, request)
+            output = transition.output(result, context=view.get_serializer_context())
+            return Response(output.data, status=transition.status_code)
+
+        handler.__name__ = handler.__qualname__ = name
+        codes = [400] if self.input is not None else []
+        codes += [401, 403, 404, 409]
+        schema = {
+            "request": self.input,
+            "responses": {self.status_code: self.output, **errors(*codes)},
+            **self.schema,
+        }
+        decorated: Callable[..., Response] = handler
+        if self.route:  # `@action` first: `extend_schema` then annotates the action, as when stacked by hand
+            routing = {"url_path": self.url_path, "url_name": self.url_name}
+            decorated = action(
+                detail=True, methods=["post"], **{key: value for key, value in routing.items() if value}
+            )(decorated)
+        decorated = extend_schema(**schema)(decorated)
+        return decorated
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        # the class attribute becomes the built handler, named after itself (DRF routes actions by name)
+        setattr(owner, name, self.build(name))

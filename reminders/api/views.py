@@ -13,7 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api.views import TenantReadOnlyViewSet, request_token
+from core.api.access import ALL_ACTIONS
+from core.api.views import ApiViewMixin, TenantReadOnlyViewSet
 from core.tenancy import get_visible_or_404
 
 from ..models import Deadline, Notification
@@ -39,15 +40,10 @@ class NotificationFilter(django_filters.FilterSet):
         return queryset.filter(read_at__isnull=value)
 
 
-#: notifications are personal: a session, never a bearer token
-SESSION_ONLY = [{"cookieAuth": []}]
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="Your notifications, newest first",
         tags=["notifications"],
-        auth=SESSION_ONLY,
         parameters=[
             OpenApiParameter(
                 "unread", OpenApiTypes.BOOL, description="only unread (true) or only read (false)"
@@ -55,10 +51,11 @@ SESSION_ONLY = [{"cookieAuth": []}]
         ],
     ),
 )
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class NotificationViewSet(ApiViewMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The signed-in person's own notifications. Personal: no bearer token reaches them (no `resource`)."""
 
     envelope_key = "notifications"
+    session_only_actions = ALL_ACTIONS
     serializer_class = NotificationOutputSerializer
     filterset_class = NotificationFilter
     ordering_fields = ["created_at"]
@@ -67,8 +64,6 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Notification.objects.none()  # for the schema; get_queryset is what answers
 
     def get_queryset(self) -> QuerySet[Notification]:
-        if request_token(self.request) is not None:
-            return Notification.objects.none()
         return notification_list(user=self.request.user)
 
     @extend_schema(
@@ -76,7 +71,6 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         request=None,
         responses=NotificationOutputSerializer,
         tags=["notifications"],
-        auth=SESSION_ONLY,
     )
     @action(detail=True, methods=["post"], url_path="read")
     def read(self, request: Request, id: Any = None) -> Response:
@@ -89,7 +83,6 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         request=None,
         responses=ReadAllOutputSerializer,
         tags=["notifications"],
-        auth=SESSION_ONLY,
     )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request: Request) -> Response:

@@ -4,8 +4,6 @@ periodic evaluations. Token scope resource: `people`."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.utils.functional import cached_property
-from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -14,22 +12,21 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bodies.models.tenants import Membership
-from competence.documents import PERSON_RECORD, person_record_can_request
+from competence.documents import PERSON_RECORD
 from competence.models import (
     PeriodicEvaluation,
     TrainingEntry,
     WitnessedAudit,
 )
 from competence.people import person_add, person_update
+from competence.permissions import require_view_person_history
 from competence.services import (
     periodic_evaluation_record,
     training_add,
     witnessed_audit_record,
 )
 from core.api.schema import IcrAutoSchema, errors
-from core.api.views import TenantViewSet, TenantViewSetMixin, request_token
-from core.errors import PermissionDenied
-from core.tenancy import get_visible_or_404
+from core.api.views import NestedViewSetMixin, TenantViewSet
 from documents.api.serializers import DocumentRequestedOutput
 from documents.services import document_request
 
@@ -119,7 +116,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantView
         return Response(DocumentRequestedOutput(document).data, status=status.HTTP_202_ACCEPTED)
 
 
-class PersonNestedMixin(TenantViewSetMixin):
+class PersonNestedMixin(NestedViewSetMixin):
     """A collection under `people/{personId}/`: 404 unless the caller can see that membership.
 
     A person's training, witnessed audits and evaluations are read by those who may request the person's
@@ -127,38 +124,18 @@ class PersonNestedMixin(TenantViewSetMixin):
     """
 
     resource = "people"
-    filter_backends: list[type] = []
+    parent_model = Membership
+    parent_url_kwarg = "person_id"
+    parent_field = "membership"
+    parent_related = ("user", "body")
     schema = IcrAutoSchema()
 
-    @cached_property
+    @property
     def membership(self) -> Membership:
-        request = self.request  # type: ignore[attr-defined]
-        people = Membership.objects.visible_to(request.user, request_token(request)).select_related(
-            "user", "body"
-        )
-        return get_visible_or_404(people, pk=self.kwargs["person_id"])  # type: ignore[attr-defined]
+        return self.parent  # type: ignore[no-any-return]
 
-    def readable_membership(self) -> Membership:
-        membership = self.membership
-        if not person_record_can_request(self.request.user, membership):  # type: ignore[attr-defined]
-            raise PermissionDenied(_("Only competence managers and the person themselves can read this."))
-        return membership
-
-    #: for `list`: what each row shows, and newest first
-    history_related: tuple[str, ...] = ()
-    history_ordering: tuple[str, ...] = ()
-
-    def list(self, request: Request, person_id: str) -> Response:
-        """One person's history of this kind (training, witnessed audits or evaluations), newest first."""
-        rows = (
-            self.queryset.filter(membership=self.readable_membership())  # type: ignore[attr-defined]
-            .select_related(*self.history_related)
-            .order_by(*self.history_ordering)
-        )
-        page = self.paginate_queryset(rows)  # type: ignore[attr-defined]
-        return self.get_paginated_response(  # type: ignore[attr-defined]
-            self.serializer_class(page, many=True).data  # type: ignore[attr-defined]
-        )
+    def check_parent_read(self, parent: Membership) -> None:
+        require_view_person_history(self.request.user, parent)  # type: ignore[attr-defined]
 
 
 @extend_schema_view(
@@ -181,8 +158,8 @@ class PersonTrainingViewSet(PersonNestedMixin, viewsets.GenericViewSet):
     serializer_class = TrainingOutput
     envelope_key = "training"
 
-    history_related = ("standard",)
-    history_ordering = ("-completed_on", "-created_at", "pk")
+    def base_queryset(self) -> QuerySet[TrainingEntry]:
+        return TrainingEntry.objects.select_related("standard").order_by("-completed_on", "-created_at", "pk")
 
     def create(self, request: Request, person_id: str) -> Response:
         membership = self.membership
@@ -212,8 +189,10 @@ class PersonWitnessedAuditViewSet(PersonNestedMixin, viewsets.GenericViewSet):
     serializer_class = WitnessedAuditOutput
     envelope_key = "witnessed_audits"
 
-    history_related = ("witnessed_by", "standard", "sector")
-    history_ordering = ("-witnessed_on", "-created_at", "pk")
+    def base_queryset(self) -> QuerySet[WitnessedAudit]:
+        return WitnessedAudit.objects.select_related("witnessed_by", "standard", "sector").order_by(
+            "-witnessed_on", "-created_at", "pk"
+        )
 
     def create(self, request: Request, person_id: str) -> Response:
         membership = self.membership
@@ -250,8 +229,10 @@ class PersonEvaluationViewSet(PersonNestedMixin, viewsets.GenericViewSet):
     serializer_class = EvaluationOutput
     envelope_key = "evaluations"
 
-    history_related = ("evaluated_by",)
-    history_ordering = ("-evaluated_on", "-created_at", "pk")
+    def base_queryset(self) -> QuerySet[PeriodicEvaluation]:
+        return PeriodicEvaluation.objects.select_related("evaluated_by").order_by(
+            "-evaluated_on", "-created_at", "pk"
+        )
 
     def create(self, request: Request, person_id: str) -> Response:
         membership = self.membership

@@ -6,21 +6,18 @@ import os
 
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
-from django.utils.functional import cached_property
-from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from competence.documents import person_record_can_request
 from competence.models import (
     CompetenceEvidence,
     CompetenceRecord,
 )
+from competence.permissions import require_view_evidence
 from competence.services import (
     competence_approve,
     competence_propose,
@@ -29,9 +26,7 @@ from competence.services import (
     evidence_add,
 )
 from core.api.schema import IcrAutoSchema, errors
-from core.api.views import TenantViewSet, TenantViewSetMixin, request_token
-from core.errors import PermissionDenied
-from core.tenancy import get_visible_or_404
+from core.api.views import NestedViewSetMixin, TenantViewSet, transition_action
 
 from ..filters import CompetenceRecordFilter
 from ..schema import COMPETENCE, EVALUATOR, NESTED_READ, RECORD_WRITE
@@ -84,9 +79,6 @@ class CompetenceRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
             "person__full_name", "membership_id", "standard_id", "sector__sort_key", "sector_id", "role"
         )
 
-    def _output(self, record: CompetenceRecord) -> Response:
-        return Response(CompetenceRecordOutput(self.get_queryset().get(pk=record.pk)).data)
-
     def create(self, request: Request) -> Response:
         data = CompetenceRecordCreateInput(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
@@ -94,51 +86,34 @@ class CompetenceRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         record = competence_propose(membership=fields.pop("person"), actor=request.user, **fields)
         return Response(CompetenceRecordOutput(record).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
+    approve = transition_action(
+        competence_approve,
+        input=CompetenceApproveInput,
+        output=CompetenceRecordOutput,
+        reload=True,
         summary="Approve a proposed competence",
         tags=COMPETENCE,
         description=f"{RECORD_WRITE} {EVALUATOR} Only a proposed record can be approved (else 409).",
-        request=CompetenceApproveInput,
-        responses={200: CompetenceRecordOutput, **errors(400, 401, 403, 404, 409)},
     )
-    @action(detail=True, methods=["post"])
-    def approve(self, request: Request, id: str) -> Response:
-        record = self.get_object()
-        data = CompetenceApproveInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        record = competence_approve(record=record, actor=request.user, **data.validated_data)
-        return self._output(record)
-
-    @extend_schema(
+    renew = transition_action(
+        competence_renew,
+        input=CompetenceRenewInput,
+        output=CompetenceRecordOutput,
+        reload=True,
         summary="Renew a competence after a new evaluation",
         tags=COMPETENCE,
         description=f"{RECORD_WRITE} {EVALUATOR} An approved or suspended record (else 409); a suspended one "
         "is reinstated.",
-        request=CompetenceRenewInput,
-        responses={200: CompetenceRecordOutput, **errors(400, 401, 403, 404, 409)},
     )
-    @action(detail=True, methods=["post"])
-    def renew(self, request: Request, id: str) -> Response:
-        record = self.get_object()
-        data = CompetenceRenewInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        record = competence_renew(record=record, actor=request.user, **data.validated_data)
-        return self._output(record)
-
-    @extend_schema(
+    suspend = transition_action(
+        competence_suspend,
+        input=CompetenceSuspendInput,
+        output=CompetenceRecordOutput,
+        reload=True,
         summary="Suspend an approved competence",
         tags=COMPETENCE,
         description=f"{RECORD_WRITE} With a reason. Only an approved record (else 409).",
-        request=CompetenceSuspendInput,
-        responses={200: CompetenceRecordOutput, **errors(400, 401, 403, 404, 409)},
     )
-    @action(detail=True, methods=["post"])
-    def suspend(self, request: Request, id: str) -> Response:
-        record = self.get_object()
-        data = CompetenceSuspendInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        record = competence_suspend(record=record, actor=request.user, reason=data.validated_data["reason"])
-        return self._output(record)
 
 
 @extend_schema_view(
@@ -156,30 +131,26 @@ class CompetenceRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         responses={201: EvidenceOutput, **errors(400, 401, 403, 404)},
     ),
 )
-class CompetenceEvidenceViewSet(TenantViewSetMixin, viewsets.GenericViewSet):
+class CompetenceEvidenceViewSet(NestedViewSetMixin, viewsets.GenericViewSet):
     queryset = CompetenceEvidence.objects.all()
     serializer_class = EvidenceOutput
     resource = "competence"
     envelope_key = "evidence"
-    filter_backends: list[type] = []
+    parent_model = CompetenceRecord
+    parent_url_kwarg = "record_id"
+    parent_field = "record"
+    parent_related = ("membership", "body")
     schema = IcrAutoSchema()
 
-    @cached_property
+    @property
     def record(self) -> CompetenceRecord:
-        records = CompetenceRecord.objects.visible_to(self.request.user, request_token(self.request))
-        return get_visible_or_404(records.select_related("membership", "body"), pk=self.kwargs["record_id"])
+        return self.parent  # type: ignore[no-any-return]
 
-    def list(self, request: Request, record_id: str) -> Response:
-        record = self.record
-        if not person_record_can_request(request.user, record.membership):
-            raise PermissionDenied(_("Only competence managers and the person themselves can read this."))
-        evidence = (
-            CompetenceEvidence.objects.filter(record=record)
-            .select_related("uploaded_by")
-            .order_by("-uploaded_at", "pk")
-        )
-        page = self.paginate_queryset(evidence)
-        return self.get_paginated_response(EvidenceOutput(page, many=True).data)
+    def check_parent_read(self, parent: CompetenceRecord) -> None:
+        require_view_evidence(self.request.user, parent)
+
+    def base_queryset(self) -> QuerySet[CompetenceEvidence]:
+        return CompetenceEvidence.objects.select_related("uploaded_by").order_by("-uploaded_at", "pk")
 
     def create(self, request: Request, record_id: str) -> Response:
         record = self.record
@@ -200,10 +171,7 @@ class CompetenceEvidenceViewSet(TenantViewSetMixin, viewsets.GenericViewSet):
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **errors(401, 403, 404)},
     )
     def download(self, request: Request, record_id: str, id: str) -> FileResponse:
-        record = self.record
-        if not person_record_can_request(request.user, record.membership):
-            raise PermissionDenied(_("Only competence managers and the person themselves can read this."))
-        evidence = get_visible_or_404(CompetenceEvidence.objects.filter(record=record), pk=id)
+        evidence = self.get_object()
         try:
             handle = evidence.file.storage.open(evidence.file.name, "rb")
         except FileNotFoundError as exc:
