@@ -1,93 +1,503 @@
-"""The benchmarks. Each returns printable lines; data is generated inside the throw-away database."""
+"""The benchmarks. Each returns printable lines; data is generated inside the throw-away database.
+
+- `lists`: each list endpoint against a hand-built view doing the same work and the bare floor (`bench.urls`);
+- `growth`: each list at 10² and 10⁴ rows and at 10k and 200k guardian grants, with the growth ratios and
+  PostgreSQL's planning and execution time of the list's query;
+- `pdf`: a document rendered through the document service against WeasyPrint laying out the same HTML;
+- `matrix`: the competence matrix page against a bare one-query table;
+- `sweep`: the reminder sweep over a million deadlines.
+"""
 
 from __future__ import annotations
 
 import argparse
+import io
+import json
 import time
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from unittest import mock
 
+from django.db import connection, transaction
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
-from bench.__main__ import line, median_seconds
+from bench.__main__ import compare, line, median_seconds, medians_interleaved
+
+BENCH_URLS = "bench.urls"
+SCOPE_STANDARDS = 4
+SCOPE_SECTORS = 10
+#: list endpoint → (hand-built baseline, bare floor)
+LISTS: dict[str, tuple[str, str, str]] = {
+    "bodies": ("/api/v1/bodies/", "/bench/hand/bodies/", "/bench/bare/bodies/"),
+    "people": ("/api/v1/people/", "/bench/hand/people/", "/bench/bare/people/"),
+    "competence records": (
+        "/api/v1/competence-records/",
+        "/bench/hand/competence-records/",
+        "/bench/bare/competence-records/",
+    ),
+}
 
 
-def bench_bodies(args: argparse.Namespace) -> Iterator[str]:
-    """GET /api/v1/bodies/?limit=50 for a user who belongs to 60 of 300 bodies, against a bare JSON view."""
+# --- data ---------------------------------------------------------------------------------------------------
+
+
+def _users(prefix: str, count: int, **fields: Any) -> list[Any]:
+    """Users without a password hash to compute (the benchmarks log in with force_login)."""
+    from django.contrib.auth.hashers import make_password
+
     from accounts.models import User
-    from bodies.models.tenants import Body, Membership, Role
-    from bodies.services import _sync_grants
+
+    unusable = make_password(None)
+    return User.objects.bulk_create(
+        [
+            User(
+                email=f"{prefix}{i:06d}@bench.example",
+                full_name=f"{prefix.title()} {i:06d}",
+                password=unusable,
+                **fields,
+            )
+            for i in range(count)
+        ],
+        batch_size=5000,
+    )
+
+
+def _bodies(prefix: str, count: int, start: int = 0) -> list[Any]:
+    """Approved bodies with two activities and three sectors each, like a real body's profile."""
+    from bodies.models.tenants import Body
     from reference.models import Activity, Sector
 
-    user = User.objects.create_user("bench@example.org", "bench-password-123", full_name="Bench User")
-    activities = list(Activity.objects.all())
-    sectors = list(Sector.objects.filter(scheme="ghg")[:5])
     bodies = Body.objects.bulk_create(
         [
             Body(
-                legal_name=f"Bench Body {i:03d}",
+                legal_name=f"{prefix} Body {i:06d}",
                 country="IS",
                 kind=Body.Kind.VVB,
                 contact_name="C",
                 contact_email=f"c{i}@bench.example",
                 status=Body.Status.APPROVED,
             )
-            for i in range(300)
-        ]
+            for i in range(start, start + count)
+        ],
+        batch_size=5000,
     )
-    for body in bodies:
-        body.activities.set(activities[:2])
-        body.sectors.set(sectors)
-    for body in bodies[:60]:
-        _sync_grants(Membership.objects.create(user=user, body=body, roles=[Role.BODY_ADMIN]))
+    activities = list(Activity.objects.order_by("code").values_list("pk", flat=True)[:2])
+    sectors = list(Sector.objects.filter(scheme="ghg").order_by("sort_key").values_list("pk", flat=True)[:3])
+    Body.activities.through.objects.bulk_create(
+        [Body.activities.through(body_id=b.pk, activity_id=a) for b in bodies for a in activities],
+        batch_size=10000,
+    )
+    Body.sectors.through.objects.bulk_create(
+        [Body.sectors.through(body_id=b.pk, sector_id=s) for b in bodies for s in sectors], batch_size=10000
+    )
+    return bodies
+
+
+def _memberships(pairs: list[tuple[Any, Any]], roles: list[str]) -> list[Any]:
+    from bodies.models.tenants import Membership
+
+    return Membership.objects.bulk_create(
+        [
+            Membership(user=user, body=body, roles=roles, undertaking_signed_on=date(2025, 1, 1))
+            for user, body in pairs
+        ],
+        batch_size=5000,
+    )
+
+
+def _records(memberships: list[Any], per_person: int, evaluator: Any) -> list[Any]:
+    """`per_person` competence records for each membership, over distinct (standard, sector, role) scopes."""
+    from bodies.models.tenants import Role
+    from competence.models import CompetenceRecord
+    from reference.models import Sector, Standard
+
+    standards = list(Standard.objects.filter(sector_scheme="ghg").order_by("code")[:SCOPE_STANDARDS])
+    sectors = list(Sector.objects.filter(scheme="ghg").order_by("sort_key")[:SCOPE_SECTORS])
+    roles = [Role.LEAD_AUDITOR, Role.AUDITOR, Role.TECHNICAL_EXPERT]
+    scopes = [(st, se, ro) for ro in roles for st in standards for se in sectors]
+    if per_person > len(scopes):
+        raise ValueError(f"at most {len(scopes)} records per person")
+    statuses = ["approved", "approved", "approved", "proposed", "suspended"]
+    records = []
+    for m_index, membership in enumerate(memberships):
+        for r_index, (standard, sector, role) in enumerate(scopes[:per_person]):
+            status = statuses[(m_index + r_index) % len(statuses)]
+            evaluated = status != "proposed"
+            records.append(
+                CompetenceRecord(
+                    body_id=membership.body_id,
+                    membership=membership,
+                    person_id=membership.user_id,
+                    standard=standard,
+                    sector=sector,
+                    role=role,
+                    basis=["training"],
+                    valid_until=date(2027, 1, 1) + timedelta(days=(m_index * 7 + r_index) % 700),
+                    status=status,
+                    evaluated_by=evaluator if evaluated else None,
+                    evaluated_on=date(2025, 6, 1) if evaluated else None,
+                )
+            )
+    return CompetenceRecord.objects.bulk_create(records, batch_size=5000)
+
+
+def _analyze() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _signed_in(user: Any) -> Client:
     client = Client()
     client.force_login(user)
-    with override_settings(ROOT_URLCONF="bench.urls"):
-        response = client.get("/api/v1/bodies/?limit=50")
-        assert response.status_code == 200, response.content[:300]
-        assert len(response.json()["bodies"]) == 50
-        endpoint = median_seconds(lambda: client.get("/api/v1/bodies/?limit=50"), args.repeat)
-        baseline = median_seconds(lambda: client.get("/bench/bare-bodies/"), args.repeat)
-    yield line("bodies list endpoint, 50 rows, with permissions", endpoint, baseline)
+    return client
+
+
+def _get(client: Client, path: str) -> Callable[[], Any]:
+    def call() -> Any:
+        response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {path} answered {response.status_code}: {response.content[:300]!r}")
+        return response
+
+    return call
+
+
+def _same_json(client: Client, endpoint: str, hand: str) -> int:
+    """The hand-built view answers exactly what the endpoint answers; returns the number of rows."""
+    ours, theirs = _get(client, endpoint)().json(), _get(client, hand)().json()
+    if ours != theirs:
+        key = next(k for k in ours if k != "pagination")
+        first = next(
+            (pair for pair in zip(ours[key], theirs.get(key, []), strict=False) if pair[0] != pair[1]), None
+        )
+        raise AssertionError(
+            f"{hand} does not answer what {endpoint} answers: pagination {ours['pagination']} vs "
+            f"{theirs.get('pagination')}, first differing row {json.dumps(first, default=str)[:800]}"
+        )
+    return len(next(v for k, v in ours.items() if k != "pagination"))
+
+
+def _measure_list(client: Client, name: str, limit: int, repeat: int) -> tuple[int, dict[str, float]]:
+    endpoint, hand, bare = (f"{path}?limit={limit}" for path in LISTS[name])
+    rows = _same_json(client, endpoint, hand)
+    times = medians_interleaved(
+        {"endpoint": _get(client, endpoint), "hand": _get(client, hand), "bare": _get(client, bare)}, repeat
+    )
+    return rows, times
+
+
+def _explain(client: Client, path: str, table: str) -> tuple[float, float, int]:
+    """PostgreSQL's planning and execution time (ms) of the page query a list request sends, and its queries."""
+    with CaptureQueriesContext(connection) as captured:
+        _get(client, path)()
+    page = [
+        q["sql"] for q in captured.captured_queries if f'FROM "{table}"' in q["sql"] and "LIMIT" in q["sql"]
+    ]
+    if not page:
+        return float("nan"), float("nan"), len(captured.captured_queries)
+    with connection.cursor() as cursor:
+        plans = []
+        for _ in range(5):
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {page[0]}")
+            plan = cursor.fetchone()[0]
+            plans.append(plan[0] if isinstance(plan, list) else json.loads(plan)[0])
+    plans.sort(key=lambda p: p["Planning Time"] + p["Execution Time"])
+    best = plans[len(plans) // 2]
+    return best["Planning Time"], best["Execution Time"], len(captured.captured_queries)
+
+
+# --- lists: the same work by hand ---------------------------------------------------------------------------
+
+
+def bench_lists(args: argparse.Namespace) -> Iterator[str]:
+    """Each list endpoint, 50 rows, for a body administrator signed in (session) who belongs to 60 of 300
+    bodies, ten of which have 40 people holding 10 competences each; against the hand-built view and the floor."""
+    from bodies.models.tenants import Role
+    from bodies.services import _sync_grants
+
+    (user,) = _users("lists-admin", 1)
+    (evaluator,) = _users("lists-evaluator", 1)
+    bodies = _bodies("Lists", 300)
+    for body in bodies[:60]:
+        from bodies.models.tenants import Membership
+
+        _sync_grants(Membership.objects.create(user=user, body=body, roles=[Role.BODY_ADMIN]))
+    people = _users("lists-person", 400)
+    memberships = _memberships(
+        [(person, body) for body in bodies[:60:6] for person in people[:40]], [Role.AUDITOR]
+    )
+    _records(memberships, 10, evaluator)
+    _analyze()
+    client = _signed_in(user)
+    with override_settings(ROOT_URLCONF=BENCH_URLS):
+        for name in LISTS:
+            rows, times = _measure_list(client, name, 50, args.repeat)
+            yield compare(
+                f"{name} list, {rows} rows (same JSON)", times["endpoint"], times["hand"], times["bare"]
+            )
+
+
+# --- growth: flat as tables grow ----------------------------------------------------------------------------
+
+
+@dataclass
+class GrowthWorld:
+    staff: Any
+    member: Any  # administrator of the big body, auditor in two more
+    big_body: Any
+    evaluator: Any
+
+
+def _growth_world() -> GrowthWorld:
+    from bodies.models.tenants import Role
+    from bodies.services import _sync_grants
+
+    (staff,) = _users("growth-staff", 1, is_staff=True)
+    (member,) = _users("growth-member", 1)
+    (evaluator,) = _users("growth-evaluator", 1)
+    big_body, *others = _bodies("Growth", 3)
+    from bodies.models.tenants import Membership
+
+    _sync_grants(Membership.objects.create(user=member, body=big_body, roles=[Role.BODY_ADMIN]))
+    for body in others:
+        _sync_grants(Membership.objects.create(user=member, body=body, roles=[Role.AUDITOR]))
+    return GrowthWorld(staff=staff, member=member, big_body=big_body, evaluator=evaluator)
+
+
+def _grow_to(world: GrowthWorld, rows: int) -> None:
+    """Grows every table a list reads to `rows` rows: bodies, memberships (people), competence records.
+
+    The competence records all belong to the big body (40 per person), so the member sees every one of them,
+    as registry staff do; the people are spread over all bodies, 40 of them in the big body per 10⁴.
+    """
+    from bodies.models.tenants import Body, Membership, Role
+    from competence.models import CompetenceRecord
+
+    existing_bodies = Body.objects.count()
+    new_bodies = (
+        _bodies("Growth", rows - existing_bodies, start=existing_bodies) if rows > existing_bodies else []
+    )
+    bodies = new_bodies or list(Body.objects.exclude(pk=world.big_body.pk))
+    people_needed = rows - Membership.objects.count()
+    per_person = 40
+    records_needed = rows - CompetenceRecord.objects.count()
+    in_big_body = records_needed // per_person
+    tag = f"growth-p{rows}-"
+    people = _users(tag, max(people_needed, in_big_body))
+    big = _memberships([(p, world.big_body) for p in people[:in_big_body]], [Role.AUDITOR])
+    rest = people[in_big_body:people_needed]
+    _memberships([(p, bodies[i % len(bodies)]) for i, p in enumerate(rest)], [Role.AUDITOR])
+    _records(big, per_person, world.evaluator)
+    leftover = rows - CompetenceRecord.objects.count()
+    if leftover > 0:
+        (extra,) = _users(f"{tag}x", 1)
+        _records(_memberships([(extra, world.big_body)], [Role.AUDITOR]), leftover, world.evaluator)
+    _analyze()
+
+
+def _grants(count: int) -> int:
+    """Tops the guardian grant table on bodies up to `count` rows (other people's grants on other bodies)."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from bodies.models.tenants import Body, BodyUserObjectPermission
+
+    table = BodyUserObjectPermission._meta.db_table
+    have = BodyUserObjectPermission.objects.count()
+    if have >= count:
+        return have
+    permissions = list(
+        Permission.objects.filter(content_type=ContentType.objects.get_for_model(Body)).values_list(
+            "pk", flat=True
+        )
+    )
+    bodies = list(Body.objects.order_by("pk").values_list("pk", flat=True)[:50])
+    users_needed = -(-(count - have) // (len(permissions) * len(bodies)))
+    users = _users(f"grantee-{have}-", users_needed)
+    buffer = io.StringIO()
+    written = 0
+    for user in users:
+        for body in bodies:
+            for permission in permissions:
+                if written == count - have:
+                    break
+                buffer.write(f"{user.pk}\t{permission}\t{body}\n")
+                written += 1
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {table} (user_id, permission_id, content_object_id) FROM STDIN", buffer
+        )
+    _analyze()
+    return BodyUserObjectPermission.objects.count()
+
+
+def _snapshot(clients: dict[str, Client], repeat: int) -> dict[tuple[str, str], float]:
+    """The median time of each list for each caller, taking turns."""
+    calls = {
+        (who, name): _get(client, f"{LISTS[name][0]}?limit=50")
+        for who, client in clients.items()
+        for name in LISTS
+    }
+    timed = medians_interleaved({f"{who}|{name}": fn for (who, name), fn in calls.items()}, repeat)
+    return {(key.split("|")[0], key.split("|")[1]): value for key, value in timed.items()}
+
+
+def bench_growth(args: argparse.Namespace) -> Iterator[str]:
+    """Each list (50 rows a page) at 10² and 10⁴ rows, then at 10k and 200k guardian grants: the growth ratio
+    (goal <= 1.2), and the planning/execution time PostgreSQL reports for the competence-records page query."""
+    from bodies.models.tenants import BodyUserObjectPermission
+
+    world = _growth_world()
+    with override_settings(ROOT_URLCONF=BENCH_URLS):
+        clients = {"staff": _signed_in(world.staff), "member": _signed_in(world.member)}
+        explain_path = f"{LISTS['competence records'][0]}?limit=50"
+        from competence.models import CompetenceRecord
+
+        table = CompetenceRecord._meta.db_table
+        points: list[tuple[str, dict[tuple[str, str], float], dict[str, tuple[float, float, int]]]] = []
+
+        def measure(label: str) -> None:
+            explained = {who: _explain(client, explain_path, table) for who, client in clients.items()}
+            points.append((label, _snapshot(clients, args.repeat), explained))
+
+        _grow_to(world, 100)
+        measure("10^2 rows")
+        _grow_to(world, 10_000)
+        measure("10^4 rows")
+        _grants(10_000)
+        measure("10k grants")
+        _grants(200_000)
+        measure("200k grants")
+    grants = BodyUserObjectPermission.objects.count()
+    for label, _times, explained in points:
+        for who, (planning, execution, queries) in explained.items():
+            yield (
+                f"competence-records page query, {who:<6} at {label:<11}: planning {planning:6.2f} ms, "
+                f"execution {execution:6.2f} ms ({queries} queries per request)"
+            )
+    pairs = [("rows 10^2 → 10^4", 0, 1), (f"grants 10k → 200k ({grants:,})", 2, 3)]
+    for title, before, after in pairs:
+        for who in clients:
+            for name in LISTS:
+                small, large = points[before][1][(who, name)], points[after][1][(who, name)]
+                verdict = "ok" if large / small <= 1.2 else "ABOVE 1.2"
+                yield (
+                    f"{name + ' list, ' + who:<32} {title:<30} {small * 1000:7.2f} ms → {large * 1000:7.2f} ms   "
+                    f"growth {large / small:5.2f}x {verdict}"
+                )
+
+
+# --- PDF ----------------------------------------------------------------------------------------------------
+
+
+def _logo_png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (240, 80), (11, 93, 59)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _render_against_weasyprint(
+    kind: str, subject: Any, body: Any, actor: Any, repeat: int
+) -> tuple[str, float, float, int]:
+    """Times `document_render` for one document kind, and WeasyPrint alone laying out the HTML it produced."""
+    from django.conf import settings
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    from documents import rendering
+    from documents.services import document_render, document_request
+
+    captured: list[str] = []
+    real_html_to_pdf = rendering.html_to_pdf
+
+    def capturing(html: str) -> bytes:
+        captured.append(html)
+        return real_html_to_pdf(html)
+
+    def render() -> None:
+        with transaction.atomic():
+            document = document_request(kind=kind, subject=subject, body=body, actor=actor)
+        document_render(document_id=document.pk)
+
+    with (
+        override_settings(CELERY_TASK_ALWAYS_EAGER=False),
+        mock.patch("documents.tasks.document_render_task.delay"),
+        mock.patch("documents.rendering.html_to_pdf", capturing),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            render()
+        html = captured[-1]
+
+        def weasyprint_alone() -> None:
+            fetcher = URLFetcher(allowed_protocols=("data",))
+            HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=fetcher).write_pdf()
+
+        times = medians_interleaved({"service": render, "weasyprint": weasyprint_alone}, repeat, warmup=1)
+    return html, times["service"], times["weasyprint"], len(queries.captured_queries)
 
 
 def bench_pdf(args: argparse.Namespace) -> Iterator[str]:
-    """The approval letter rendered and stored through the document service, against a minimal WeasyPrint page."""
-    from weasyprint import HTML
+    """The approval letter and a person's competence record rendered and stored through the document service,
+    against WeasyPrint laying out the same HTML (with the body's logo inlined, as the service feeds it)."""
+    from django.core.files.base import ContentFile
 
-    from accounts.models import User
-    from bodies.models.tenants import Body
-    from documents.models import Document
-    from documents.services import document_render
-    from tests.factories import AccreditationFactory, BodyFactory
-
-    staff = User.objects.create_user(
-        "bench-staff@icr.example", "x" * 12, full_name="Bench Staff", is_staff=True
+    from bodies.models.tenants import Body, Role
+    from competence.documents import PERSON_RECORD
+    from competence.models import PeriodicEvaluation, TrainingEntry
+    from reference.models import Standard
+    from tests.factories import (
+        AccreditationFactory,
+        BodyFactory,
+        MembershipFactory,
+        StaffFactory,
+        UserFactory,
     )
+
+    staff = StaffFactory(email="bench-staff@icr.example", full_name="Bench Staff")
     body = BodyFactory(status=Body.Status.APPROVED)
-    AccreditationFactory(body=body)
-    AccreditationFactory(body=body)
+    body.logo.save("bench-logo.png", ContentFile(_logo_png()), save=True)
+    for _ in range(3):
+        AccreditationFactory(body=body)
+    admin = UserFactory(full_name="Bench Admin")
+    MembershipFactory(user=admin, body=body, roles=[Role.BODY_ADMIN])
+    (membership,) = _memberships([(UserFactory(full_name="Bench Auditor"), body)], [Role.AUDITOR])
+    _records([membership], 12, admin)
+    standard = Standard.objects.order_by("code").first()
+    for index in range(4):
+        TrainingEntry.objects.create(
+            body=body,
+            membership=membership,
+            title=f"Course {index}",
+            completed_on=date(2025, 1, 1) + timedelta(days=index * 30),
+            hours=8,
+            standard=standard,
+        )
+        PeriodicEvaluation.objects.create(
+            body=body,
+            membership=membership,
+            evaluated_by=admin,
+            evaluated_on=date(2025, 2, 1) + timedelta(days=index * 30),
+            outcome="satisfactory",
+        )
     repeat = max(5, args.repeat // 3)
+    for label, kind, subject in (
+        ("approval letter", "bodies.approval_letter", body),
+        ("competence record (12 records)", PERSON_RECORD, membership),
+    ):
+        html, service, weasyprint, queries = _render_against_weasyprint(kind, subject, body, staff, repeat)
+        yield (
+            line(f"{label} render ({queries} queries, {len(html) // 1024} KiB HTML)", service, weasyprint)
+            + "   (baseline: WeasyPrint alone, same HTML)"
+        )
 
-    def render_letter() -> None:
-        from django.db import transaction
 
-        from documents.services import document_request
-
-        with transaction.atomic():
-            doc = document_request(kind="bodies.approval_letter", subject=body, body=body, actor=staff)
-        document_render(document_id=doc.pk)
-
-    with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
-        from unittest import mock
-
-        with mock.patch("documents.tasks.document_render_task.delay"):
-            letter = median_seconds(render_letter, repeat, warmup=1)
-    minimal = median_seconds(
-        lambda: HTML(string="<html><body><p>Hello</p></body></html>").write_pdf(), repeat
-    )
-    pages = Document.objects.filter(kind="bodies.approval_letter").count()
-    yield line(f"approval letter render ({pages} rendered)", letter, minimal)
+# --- the rest -----------------------------------------------------------------------------------------------
 
 
 def bench_sweep(args: argparse.Namespace) -> Iterator[str]:
@@ -107,7 +517,6 @@ def bench_sweep(args: argparse.Namespace) -> Iterator[str]:
 def bench_matrix(args: argparse.Namespace) -> Iterator[str]:
     """The competence matrix page for 500 people × 40 scopes, against a bare one-query table view."""
     import random
-    from datetime import date
 
     from accounts.models import User
     from bodies.models.tenants import Body, Membership, Role
@@ -160,10 +569,9 @@ def bench_matrix(args: argparse.Namespace) -> Iterator[str]:
                 )
             )
     CompetenceRecord.objects.bulk_create(records, batch_size=2000)
-    client = Client()
-    client.force_login(admin)
+    client = _signed_in(admin)
     repeat = max(5, args.repeat // 3)
-    with override_settings(ROOT_URLCONF="bench.urls"):
+    with override_settings(ROOT_URLCONF=BENCH_URLS):
         page = client.get("/people/matrix/")
         assert page.status_code == 200, page.status_code
         cells = page.content.count(b"<td")
@@ -173,8 +581,9 @@ def bench_matrix(args: argparse.Namespace) -> Iterator[str]:
 
 
 SUITES: dict[str, Callable[[argparse.Namespace], Iterator[str]]] = {
-    "matrix": bench_matrix,
-    "bodies": bench_bodies,
+    "lists": bench_lists,
+    "growth": bench_growth,
     "pdf": bench_pdf,
+    "matrix": bench_matrix,
     "sweep": bench_sweep,
 }
