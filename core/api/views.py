@@ -184,6 +184,9 @@ class transition_action:
     ) -> None:
         if on not in ("object", "parent"):
             raise ValueError("on= is 'object' or 'parent'")
+        if subject is None:  # fail when the class is declared, not at the first request
+            for each in service.values() if isinstance(service, Mapping) else [service]:
+                _subject_argument(each)
         self.service = service
         self.output = output
         self.input = input
