@@ -8,5 +8,5 @@ class BodiesConfig(AppConfig):
 
     def ready(self) -> None:
         # Declares this capability's deadline and document kinds with the platform's engines, and its
-        # dashboard panels with the kernel.
-        from . import deadlines, documents, panels  # noqa: F401
+        # dashboard panels and role grants with the kernel.
+        from . import deadlines, documents, panels, roles  # noqa: F401

@@ -7,4 +7,5 @@ class CompetenceConfig(AppConfig):
     verbose_name = _("People and competence")
 
     def ready(self) -> None:
-        from . import deadlines, documents  # noqa: F401
+        # Declares this capability's deadline and document kinds with the engines, its role grants with the kernel.
+        from . import deadlines, documents, roles  # noqa: F401

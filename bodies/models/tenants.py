@@ -100,13 +100,13 @@ class Body(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "legal_name"], name="body_status_name")]
+        # The kernel's own permissions on a body; capabilities declare theirs in `<app>/roles.py`
+        # (`core.roles.declare_permission`), created after every migrate on this content type.
         permissions = [
             ("manage_body", "Can keep the body's profile"),
-            ("manage_accreditations", "Can keep the body's accreditations"),
             ("manage_members", "Can manage the body's people and roles"),
             ("manage_api_tokens", "Can create and revoke the body's API tokens"),
             ("view_audit_trail", "Can read the body's audit trail"),
-            ("manage_competence", "Can keep the body's people, competence records and evaluations"),
         ]
 
     def __str__(self) -> str:
@@ -133,16 +133,10 @@ class Role(models.TextChoices):
     APPEALS_COMMITTEE = "appeals_committee_member", _("Appeals committee member")
 
 
-#: object permissions (on the Body, through guardian) that each role holds; every active member can view
+#: the kernel's object permissions (on the Body, through guardian) that each role holds; every active member
+#: can view. Capabilities grant theirs in `<app>/roles.py`; `core.roles.role_permissions()` is the whole table.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    Role.BODY_ADMIN: (
-        "manage_body",
-        "manage_accreditations",
-        "manage_members",
-        "manage_api_tokens",
-        "view_audit_trail",
-        "manage_competence",
-    ),
+    Role.BODY_ADMIN: ("manage_body", "manage_members", "manage_api_tokens", "view_audit_trail"),
 }
 MEMBER_PERMISSIONS: tuple[str, ...] = ("view_body",)
 

@@ -14,9 +14,10 @@ from guardian.shortcuts import assign_perm, remove_perm
 from core.audit import audit_record, snapshot
 from core.errors import ValidationError
 from core.permissions import require_body_perm
+from core.roles import managed_permissions, permissions_for_roles
 from reminders.services import deadline_close, deadline_upsert
 
-from ..models import MEMBER_PERMISSIONS, ROLE_PERMISSIONS, Body, Membership, Role
+from ..models import Body, Membership, Role
 
 UNDERTAKING_UNSIGNED = "bodies.undertaking_unsigned"
 
@@ -25,14 +26,9 @@ UNDERTAKING_UNSIGNED = "bodies.undertaking_unsigned"
 
 
 def _sync_grants(membership: Membership) -> None:
-    """Mirrors a membership's roles into guardian's object grants on the body."""
-    wanted: set[str] = set()
-    if membership.status == Membership.Status.ACTIVE:
-        wanted.update(MEMBER_PERMISSIONS)
-        for role in membership.roles:
-            wanted.update(ROLE_PERMISSIONS.get(role, ()))
-    every = set(MEMBER_PERMISSIONS) | {p for perms in ROLE_PERMISSIONS.values() for p in perms}
-    for codename in sorted(every):
+    """Mirrors a membership's roles into guardian's object grants on the body (the table: `core.roles`)."""
+    wanted = permissions_for_roles(membership.roles) if membership.status == Membership.Status.ACTIVE else set()
+    for codename in sorted(managed_permissions()):
         if codename in wanted:
             assign_perm(f"bodies.{codename}", membership.user, membership.body)
         else:

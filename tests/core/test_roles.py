@@ -1,0 +1,128 @@
+"""The role → permission registry (`core.roles`): each app declares its own grants, the kernel's sync reads
+the whole table, and the grants every role carries are the same as when they were one table in bodies."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ImproperlyConfigured
+from guardian.shortcuts import get_perms
+
+from bodies.models import Membership, Role
+from bodies.services import _sync_grants
+from core import roles
+from tests.factories import BodyFactory, MembershipFactory, UserFactory
+
+BODY_ADMIN_GRANTS = {
+    "view_body",
+    "manage_body",
+    "manage_accreditations",
+    "manage_members",
+    "manage_api_tokens",
+    "view_audit_trail",
+    "manage_competence",
+}
+
+
+def test_the_whole_table_is_the_kernel_entries_and_what_each_capability_granted() -> None:
+    # when
+    table = roles.role_permissions()
+    # then
+    assert table == {
+        Role.BODY_ADMIN: (
+            "manage_body",
+            "manage_members",
+            "manage_api_tokens",
+            "view_audit_trail",
+            "manage_accreditations",
+            "manage_competence",
+        )
+    }
+    assert roles.member_permissions() == ("view_body",)
+
+
+def test_each_capability_declares_its_own_permissions() -> None:
+    assert [(p.codename, p.app) for p in roles.declared_permissions()] == [
+        ("manage_accreditations", "bodies"),
+        ("manage_competence", "competence"),
+    ]
+
+
+def test_every_granted_permission_is_declared_on_bodies() -> None:
+    # given the permissions on Body the kernel's model declares, and those the capabilities declare
+    from bodies.models import Body
+
+    declared = {codename for codename, _name in Body._meta.permissions}
+    declared |= {p.codename for p in roles.declared_permissions()}
+    declared |= {f"{action}_body" for action in Body._meta.default_permissions}
+    # then nothing is granted that does not exist
+    assert roles.managed_permissions() - declared == set()
+
+
+def test_two_apps_may_not_declare_one_permission() -> None:
+    # when / then
+    with pytest.raises(ImproperlyConfigured, match="already declared by competence"):
+        roles.declare_permission("manage_competence", "Something else", app="tests")
+    assert [p.app for p in roles.declared_permissions() if p.codename == "manage_competence"] == [
+        "competence"
+    ]
+
+
+@pytest.mark.django_db
+def test_declared_permissions_exist_on_the_body_content_type_after_migrate() -> None:
+    assert sorted(
+        Permission.objects.filter(
+            content_type__app_label="bodies", codename__in=["manage_accreditations", "manage_competence"]
+        ).values_list("codename", "name")
+    ) == [
+        ("manage_accreditations", "Can keep the body's accreditations"),
+        ("manage_competence", "Can keep the body's people, competence records and evaluations"),
+    ]
+
+
+@pytest.mark.django_db
+def test_creating_the_declared_permissions_again_changes_nothing() -> None:
+    # given
+    before = Permission.objects.count()
+    # when
+    roles.create_declared_permissions()
+    # then
+    assert Permission.objects.count() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+def test_every_role_carries_the_same_grants_as_before(role: Role) -> None:
+    # given
+    body = BodyFactory()
+    user = UserFactory()
+    # when
+    membership = MembershipFactory(user=user, body=body, roles=[role])
+    # then
+    expected = BODY_ADMIN_GRANTS if role == Role.BODY_ADMIN else {"view_body"}
+    assert set(get_perms(user, body)) == expected
+    assert set(get_perms(user, BodyFactory())) == set()
+
+    # when the membership is suspended, every grant goes
+    membership.status = Membership.Status.SUSPENDED
+    membership.save(update_fields=["status"])
+    _sync_grants(membership)
+    # then
+    assert set(get_perms(user, body)) == set()
+
+
+@pytest.mark.django_db
+def test_the_sync_leaves_permissions_it_does_not_own_alone() -> None:
+    # given an administrator who also holds a permission no role grants
+    from guardian.shortcuts import assign_perm
+
+    body = BodyFactory()
+    user = UserFactory()
+    membership = MembershipFactory(user=user, body=body, roles=[Role.BODY_ADMIN])
+    assign_perm("bodies.change_body", user, body)
+    # when their roles change
+    membership.roles = [Role.AUDITOR]
+    membership.save(update_fields=["roles"])
+    _sync_grants(membership)
+    # then the role grants follow and the other permission stays
+    assert set(get_perms(user, body)) == {"view_body", "change_body"}
