@@ -9,9 +9,10 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 
-from core.tenancy import TenantQuerySet
+from core.tenancy import ObjectGrants, TenantQuerySet
 
 
 class UserManager(BaseUserManager["User"]):
@@ -79,7 +80,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class ApiTokenQuerySet(TenantQuerySet["ApiToken"]):
-    """A body's tokens, read through the tenant filter."""
+    """A body's tokens, read through the tenant filter: seen by the people who manage the body's tokens, and
+    by a person granted one token (the developer who runs that integration sees its scopes, expiry and last
+    use, without managing the body's tokens)."""
+
+    object_grants = ObjectGrants(codename="view_apitoken", unless_body_perm="manage_api_tokens")
 
 
 class ApiTokenManager(BaseAPIKeyManager.from_queryset(ApiTokenQuerySet)):  # type: ignore[misc]
@@ -120,3 +125,9 @@ class ApiToken(AbstractAPIKey):
         if level is None:
             return False
         return level == "write" or not write
+
+
+class ApiTokenUserObjectPermission(UserObjectPermissionBase):
+    """Guardian's direct-foreign-key grant table for API tokens (one person admitted to one token)."""
+
+    content_object = models.ForeignKey(ApiToken, on_delete=models.CASCADE)

@@ -301,7 +301,10 @@ class ApiTokenListView(PortalMixin, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["tokens"] = (
-            ApiToken.objects.for_body(self.body).select_related("created_by").order_by("revoked", "-created")
+            ApiToken.objects.for_body(self.body)
+            .granted_to(self.request.user)
+            .select_related("created_by")
+            .order_by("revoked", "-created")
         )
         return context
 

@@ -71,7 +71,8 @@ class BodyScopedMixin(PortalMixin):
     def get_queryset(self) -> QuerySet[Any]:
         if self.body is None:
             raise Http404
-        return self.scoped_queryset().for_body(self.body)
+        # a model whose rows are granted one by one (core.tenancy.ObjectGrants) shows the person's rows only
+        return self.scoped_queryset().for_body(self.body).granted_to(self.request.user)  # type: ignore[attr-defined]
 
     #: the URL keyword that names the record, and the field it matches
     object_kwarg = "pk"
