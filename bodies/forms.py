@@ -15,12 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken
 from accounts.services import TOKEN_RESOURCES
+from core.uploads import upload_clean
 from reference.models import Activity, Sector, Standard
 
 from .models import Accreditation, Body
 from .services import ACCREDITATION_DECISIONS, ACCREDITATION_FIELDS, BODY_PROFILE_FIELDS
-
-LOGO_FORMATS = {"PNG", "JPEG"}
+from .services.uploads import LOGO_UPLOAD
 
 
 def _date_widget() -> forms.DateInput:
@@ -57,6 +57,8 @@ class BodyProfileForm(forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 3}),
             "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
         }
+        # a plain file field: the one upload checker (core.uploads) judges the content, not Pillow's ImageField
+        field_classes = {"logo": forms.FileField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -68,15 +70,7 @@ class BodyProfileForm(forms.ModelForm):
         logo = self.cleaned_data.get("logo")
         if not isinstance(logo, UploadedFile):
             return logo  # unchanged (the stored file or nothing), or False to clear it
-        if logo.size is not None and logo.size > settings.LOGO_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The logo is %(size)s; at most %(max)s is allowed."),
-                code="logo_too_large",
-                params={"size": filesizeformat(logo.size), "max": filesizeformat(settings.LOGO_MAX_BYTES)},
-            )
-        image = getattr(logo, "image", None)  # the Pillow image forms.ImageField opened and verified
-        if image is None or image.format not in LOGO_FORMATS:
-            raise forms.ValidationError(_("The logo must be a PNG or JPEG image."), code="logo_format")
+        upload_clean(logo, LOGO_UPLOAD, field="logo")
         return logo
 
     def service_fields(self) -> dict[str, Any]:

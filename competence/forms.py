@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bodies.models.tenants import Membership, Role
+from core.uploads import UploadPolicy, upload_clean
+from imports.reading import SPREADSHEET_UPLOAD
 from reference.models import Sector, Standard
 
 from .checks import TeamMember
@@ -24,10 +26,9 @@ from .models import (
     WitnessedAudit,
 )
 from .selectors import MatrixFilters
+from .services import EVIDENCE_UPLOAD
 
 TEAM_ROWS = 8
-EVIDENCE_EXTENSIONS = (".pdf", ".png", ".jpg", ".jpeg")
-IMPORT_EXTENSIONS = (".csv", ".xlsx")
 
 
 def _date_widget() -> forms.DateInput:
@@ -39,18 +40,11 @@ def current_sectors() -> Any:
     return Sector.objects.filter(is_current=True).order_by("scheme", "sort_key")
 
 
-def _capped_upload(upload: Any, extensions: tuple[str, ...], message: str) -> Any:
-    """The form's own cap on an upload (name and size); the services check the content."""
-    if not isinstance(upload, UploadedFile):
-        return upload
-    if upload.size is not None and upload.size > settings.UPLOAD_MAX_BYTES:
-        raise forms.ValidationError(
-            _("The file is %(size)s; at most %(max)s is allowed."),
-            code="file_too_large",
-            params={"size": filesizeformat(upload.size), "max": filesizeformat(settings.UPLOAD_MAX_BYTES)},
-        )
-    if not (upload.name or "").lower().endswith(extensions):
-        raise forms.ValidationError(message, code="file_type")
+def _checked_upload(upload: Any, policy: UploadPolicy) -> Any:
+    """The one upload check (size, type by content; core.uploads), answered on the form; the services check
+    again, so the rule holds on every path."""
+    if isinstance(upload, UploadedFile):
+        upload_clean(upload, policy, field="file")
     return upload
 
 
@@ -180,9 +174,7 @@ class EvidenceForm(forms.Form):
         }
 
     def clean_file(self) -> Any:
-        return _capped_upload(
-            self.cleaned_data.get("file"), EVIDENCE_EXTENSIONS, _("Upload a PDF, PNG or JPEG file.")
-        )
+        return _checked_upload(self.cleaned_data.get("file"), EVIDENCE_UPLOAD)
 
 
 # --- training, witnessing, evaluations ----------------------------------------------------------------------
@@ -349,6 +341,4 @@ class ImportUploadForm(forms.Form):
         }
 
     def clean_file(self) -> Any:
-        return _capped_upload(
-            self.cleaned_data.get("file"), IMPORT_EXTENSIONS, _("Upload a CSV or XLSX file.")
-        )
+        return _checked_upload(self.cleaned_data.get("file"), SPREADSHEET_UPLOAD)

@@ -227,36 +227,5 @@ class PeriodicEvaluation(models.Model):
         return f"{self.membership} evaluated {self.evaluated_on}"
 
 
-class ImportBatch(models.Model):
-    """An uploaded people-and-competence file: previewed first, then applied all at once or not at all."""
-
-    class Status(models.TextChoices):
-        PREVIEWED = "previewed", _("Previewed")
-        APPLIED = "applied", _("Applied")
-        REJECTED = "rejected", _("Rejected")
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    body = models.ForeignKey("bodies.Body", on_delete=models.CASCADE, related_name="+")
-    file = models.FileField(upload_to="imports/%Y/%m/")
-    filename = models.CharField(max_length=200)
-    sha256 = models.CharField(max_length=64)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
-    row_count = models.PositiveIntegerField(default=0)
-    error_count = models.PositiveIntegerField(default=0)
-    applied_at = models.DateTimeField(null=True, blank=True)
-
-    objects = TenantQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(status__in=["previewed", "applied", "rejected"]),
-                name="importbatch_status_valid",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.filename
+# the bulk-import batch moved to the import engine (imports.models); kept importable from here
+from imports.models import ImportBatch  # noqa: E402, F401

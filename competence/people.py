@@ -40,6 +40,22 @@ def _user_get_or_create(*, email: str, full_name: str) -> User:
         return User.objects.get(email=email)
 
 
+def person_validate(*, email: str, full_name: str, employment: str) -> None:
+    """A new person's email, name and employment: raises `ValidationError` by field. Adding a person and the
+    bulk import check through here."""
+    errors: dict[str, str] = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = _("Enter a valid email address.")
+    if not full_name:
+        errors["full_name"] = _("Give the person's full name.")
+    if employment not in Membership.Employment.values:
+        errors["employment"] = _("Unknown kind of employment.")
+    if errors:
+        raise ValidationError(errors)
+
+
 def person_add(
     *,
     body: Body,
@@ -57,17 +73,7 @@ def person_add(
     require_body_perm(actor, body, "manage_members")
     email = (email or "").strip().lower()
     full_name = (full_name or "").strip()
-    errors: dict[str, str] = {}
-    try:
-        validate_email(email)
-    except ValidationError:
-        errors["email"] = _("Enter a valid email address.")
-    if not full_name:
-        errors["full_name"] = _("Give the person's full name.")
-    if employment not in Membership.Employment.values:
-        errors["employment"] = _("Unknown kind of employment.")
-    if errors:
-        raise ValidationError(errors)
+    person_validate(email=email, full_name=full_name, employment=employment)
     with transaction.atomic():
         user = _user_get_or_create(email=email, full_name=full_name)
         membership = membership_add(body=body, user=user, roles=roles, actor=actor)

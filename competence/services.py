@@ -6,7 +6,6 @@ import hashlib
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +16,7 @@ from core.audit import audit_record, snapshot
 from core.errors import TransitionNotAllowed, ValidationError
 from core.expiry import expire_past_validity
 from core.permissions import require_body_perm
+from core.uploads import UploadPolicy, upload_check
 from reference.models import Sector, Standard
 from reminders.services import deadline_close, deadline_upsert
 
@@ -32,6 +32,7 @@ from .models import (
 
 COMPETENCE_EXPIRY = "competence.expiry"
 EVIDENCE_TYPES = {b"%PDF-": "application/pdf", b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+EVIDENCE_UPLOAD = UploadPolicy(kinds=("pdf", "png", "jpeg"))
 RECORD_FIELDS = [
     "standard",
     "sector",
@@ -48,7 +49,9 @@ RECORD_FIELDS = [
 # --- competence records -------------------------------------------------------------------------------------
 
 
-def _validate_record(values: dict[str, Any]) -> None:
+def competence_record_validate(values: dict[str, Any]) -> None:
+    """The rules of a competence record's scope and basis (standard, sector, role, basis, valid_until): raises
+    `ValidationError` by field. Proposing, renewing and the bulk import all check through here."""
     errors: dict[str, str] = {}
     if values.get("role") not in dict(COMPETENCE_ROLES):
         errors["role"] = _("Choose a role that needs a competence record.")
@@ -90,7 +93,7 @@ def competence_propose(
         "basis": basis,
         "valid_until": valid_until,
     }
-    _validate_record(values)
+    competence_record_validate(values)
     record = CompetenceRecord(
         body=membership.body,
         membership=membership,
@@ -126,6 +129,34 @@ def competence_propose(
     return record
 
 
+def competence_evaluation_validate(
+    *,
+    person_id: Any,
+    evaluator_id: Any,
+    evaluator_active: bool,
+    evaluated_on: date | None,
+    valid_until: date | None = None,
+) -> None:
+    """Who may evaluate a competence, and when (ISO/IEC 17021-1 7.2.4): never the person, an active member of
+    the body (or registry staff: `evaluator_active`), not in the future, not after it ends. Raises
+    `ValidationError` by field; approving and the bulk import check through here. The ids are any identity
+    of the two people (user ids, or emails for people who have no account yet); with no `evaluated_on` (one
+    that could not be read) only the people are checked."""
+    errors: dict[str, str] = {}
+    if evaluator_id == person_id:
+        errors["evaluated_by"] = _("A competence must be evaluated by someone other than the person.")
+    elif not evaluator_active:
+        errors["evaluated_by"] = _("The evaluator must be an active member of the body.")
+    if evaluated_on is None:
+        pass
+    elif evaluated_on > timezone.localdate():
+        errors["evaluated_on"] = _("The evaluation cannot be dated in the future.")
+    elif valid_until is not None and valid_until < evaluated_on:
+        errors["valid_until"] = _("The competence cannot end before it was evaluated.")
+    if errors:
+        raise ValidationError(errors)
+
+
 def competence_approve(
     *,
     record: CompetenceRecord,
@@ -140,18 +171,16 @@ def competence_approve(
     """
     require_body_perm(actor, record.body, "manage_competence")
     evaluator = evaluated_by or actor
-    errors: dict[str, str] = {}
-    if evaluator.pk == record.person_id:
-        errors["evaluated_by"] = _("A competence must be evaluated by someone other than the person.")
-    elif evaluated_by is not None and not (
-        evaluator.is_staff
-        or Membership.objects.active().filter(body_id=record.body_id, user_id=evaluator.pk).exists()
-    ):
-        errors["evaluated_by"] = _("The evaluator must be an active member of the body.")
-    if evaluated_on > timezone.localdate():
-        errors["evaluated_on"] = _("The evaluation cannot be dated in the future.")
-    if errors:
-        raise ValidationError(errors)
+    competence_evaluation_validate(
+        person_id=record.person_id,
+        evaluator_id=evaluator.pk,
+        evaluator_active=evaluated_by is None
+        or evaluator.pk == record.person_id
+        or evaluator.is_staff
+        or Membership.objects.active().filter(body_id=record.body_id, user_id=evaluator.pk).exists(),
+        evaluated_on=evaluated_on,
+    )
+
     with transaction.atomic():
         locked = CompetenceRecord.objects.select_for_update().select_related("body").get(pk=record.pk)
         if locked.status not in (CompetenceRecord.Status.PROPOSED,):
@@ -207,7 +236,7 @@ def competence_renew(
             )
         before = snapshot(locked, RECORD_FIELDS)
         if basis is not None:
-            _validate_record(
+            competence_record_validate(
                 {
                     **{f: getattr(locked, f) for f in ("standard", "sector", "role")},
                     "basis": basis,
@@ -286,20 +315,11 @@ def competences_expire(*, today: date | None = None) -> int:
 
 
 def check_evidence_file(upload: UploadedFile) -> bytes:
-    """Size- and type-checks an upload by its content (PDF, PNG or JPEG), not by its name."""
-    if upload.size is not None and upload.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            {
-                "file": _("The file is larger than %(mb)s MB.")
-                % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
-            }
-        )
+    """Size- and type-checks an upload by its content (PDF, PNG or JPEG), not by its name; an image is measured
+    before it is decoded. The upload is renamed `<slug>.<detected extension>`; returns its content."""
+    upload_check(upload, EVIDENCE_UPLOAD, field="file")
     content = upload.read()
     upload.seek(0)
-    if len(content) > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError({"file": _("The file is too large.")})
-    if not any(content.startswith(magic) for magic in EVIDENCE_TYPES):
-        raise ValidationError({"file": _("Upload a PDF, PNG or JPEG file.")})
     return content
 
 

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "reference",
     "documents",
     "reminders",
+    "imports",
     # capabilities
     "bodies",
     "competence",
@@ -201,6 +202,14 @@ STORAGES = {
 }
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 LOGO_MAX_BYTES = env_int("LOGO_MAX_BYTES", 1024 * 1024)
+# images are measured from their header before they are decoded (core.uploads); a logo is printed on every PDF
+LOGO_MAX_PIXELS = env_int("LOGO_MAX_PIXELS", 4_000_000)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+# bulk imports (imports engine): rows per file, what an XLSX may expand to, and the size parsed in the request
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)
+IMPORT_INLINE_MAX_BYTES = env_int("IMPORT_INLINE_MAX_BYTES", 256 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from bodies.models import Accreditation, Body, BodyStatusChange, Membership, Role
 from bodies.services import ACCREDITATION_DECISIONS, BODY_DECISIONS
+from bodies.services.uploads import LOGO_UPLOAD
 from core.api.m2m import M2MCodesField, M2MIntIdsField
 from core.api.serializers import PkListField, UserRefSerializer, VisibleRelatedField
+from core.uploads import upload_clean
 from reference.models import Activity, Sector, Standard
 
 # --- bodies -------------------------------------------------------------------------------------------------
@@ -70,7 +74,8 @@ class BodyInput(serializers.Serializer):
     logo = serializers.FileField(
         required=False,
         allow_null=True,
-        help_text="PNG or JPEG (multipart); checked by content and size; null clears",
+        help_text="PNG or JPEG (multipart); checked by content, size and pixels; stored as <name>.png or "
+        "<name>.jpg whatever it was called; null clears",
     )
     activities = PkListField(queryset=Activity.objects.all(), required=False, help_text="activity codes")
     sectors = PkListField(
@@ -79,6 +84,11 @@ class BodyInput(serializers.Serializer):
         required=False,
         help_text="sector ids",
     )
+
+    def validate_logo(self, logo: Any) -> Any:
+        if logo is not None:
+            upload_clean(logo, LOGO_UPLOAD, field="logo")  # the service checks again; this answers early
+        return logo
 
 
 class BodyDecisionInput(serializers.Serializer):

@@ -4,36 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.translation import gettext as _
 
-from core.errors import ValidationError
+from core.uploads import UploadPolicy, upload_check
 
 LOGO_FORMATS = {"PNG", "JPEG"}
+#: what a logo may be: it is printed on every PDF of the body, so its pixels are capped as well as its bytes
+LOGO_UPLOAD = UploadPolicy(
+    kinds=("png", "jpeg"), size_setting="LOGO_MAX_BYTES", pixels_setting="LOGO_MAX_PIXELS"
+)
 
 
 def check_logo(upload: Any) -> None:
-    """A new logo must be a PNG or JPEG image of at most LOGO_MAX_BYTES, judged by its content, not its name.
+    """A new logo must be a PNG or JPEG image within LOGO_MAX_BYTES and LOGO_MAX_PIXELS, judged by its content.
 
-    It is printed on every PDF of the body, so whatever reaches WeasyPrint has been opened and verified here.
+    It is printed on every PDF of the body, so whatever reaches WeasyPrint has been measured and verified here;
+    it is stored as `<slug>.png` or `<slug>.jpg` whatever the uploader called it.
     """
     if not isinstance(upload, UploadedFile):
         return  # unchanged, or cleared
-    if upload.size is not None and upload.size > settings.LOGO_MAX_BYTES:
-        raise ValidationError(
-            {"logo": _("The logo is too large: at most %(kb)s KB.") % {"kb": settings.LOGO_MAX_BYTES // 1024}}
-        )
-    from PIL import Image, UnidentifiedImageError
-
-    position = upload.tell()
-    try:
-        with Image.open(upload) as image:
-            image_format = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError({"logo": _("The logo must be a PNG or JPEG image.")}) from exc
-    finally:
-        upload.seek(position)
-    if image_format not in LOGO_FORMATS:
-        raise ValidationError({"logo": _("The logo must be a PNG or JPEG image.")})
+    upload_check(upload, LOGO_UPLOAD, field="logo")

@@ -21,13 +21,16 @@ from competence.models import (
     Basis,
     CompetenceEvidence,
     CompetenceRecord,
-    ImportBatch,
     PeriodicEvaluation,
     TrainingEntry,
     WitnessedAudit,
 )
+from competence.services import EVIDENCE_UPLOAD
 from core.api.serializers import BodyRefSerializer, UserRefSerializer, VisibleRelatedField
 from core.api.views import request_token
+from core.uploads import upload_clean
+from imports.models import ImportBatch
+from imports.reading import SPREADSHEET_UPLOAD
 from reference.models import Sector, Standard
 
 # --- references ---------------------------------------------------------------------------------------------
@@ -290,8 +293,14 @@ class EvidenceOutput(serializers.ModelSerializer):
 
 
 class EvidenceInput(serializers.Serializer):
-    file = serializers.FileField(help_text="PDF, PNG or JPEG")
+    file = serializers.FileField(
+        help_text="PDF, PNG or JPEG, judged by content; stored as <name>.<detected extension>"
+    )
     description = serializers.CharField(allow_blank=True)
+
+    def validate_file(self, upload: Any) -> Any:
+        upload_clean(upload, EVIDENCE_UPLOAD, field="file")  # the service checks again; this answers early
+        return upload
 
 
 # --- matrix -------------------------------------------------------------------------------------------------
@@ -471,7 +480,13 @@ class TeamCheckOutput(serializers.Serializer):
 
 class ImportInput(serializers.Serializer):
     body = VisibleRelatedField(queryset=Body.objects.all(), pk_field=serializers.UUIDField())
-    file = serializers.FileField(help_text="CSV (UTF-8) or XLSX; see competence.importing for the columns")
+    file = serializers.FileField(
+        help_text="CSV (UTF-8) or XLSX, judged by content; see competence.importing for the columns"
+    )
+
+    def validate_file(self, upload: Any) -> Any:
+        upload_clean(upload, SPREADSHEET_UPLOAD, field="file")  # the service checks again; this answers early
+        return upload
 
 
 class ImportBatchOutput(serializers.ModelSerializer):

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView
@@ -15,11 +15,17 @@ from django.views.generic import DetailView, FormView
 from core.errors import TransitionNotAllowed, ValidationError
 from core.forms import add_service_errors
 from core.portal import PortalMixin
+from imports.models import ImportBatch
 
 from .. import forms as competence_forms
 from ..exports import CSV_CONTENT_TYPE, table_csv
-from ..importing import COLUMNS, competence_import_apply, competence_import_preview, competence_import_review
-from ..models import ImportBatch
+from ..importing import (
+    COLUMNS,
+    COMPETENCE_IMPORT,
+    competence_import_apply,
+    competence_import_preview,
+    competence_import_review,
+)
 from .base import BodyObjectMixin, SectionMixin
 
 #: rows of an import file shown on its preview page (every row with an error is always shown)
@@ -51,9 +57,11 @@ class ImportView(SectionMixin, PortalMixin, FormView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["batches"] = ImportBatch.objects.for_body(self.body).select_related("created_by")[
-            : self.recent_batches
-        ]
+        context["batches"] = (
+            ImportBatch.objects.for_body(self.body)
+            .filter(kind=COMPETENCE_IMPORT)
+            .select_related("created_by")[: self.recent_batches]
+        )
         context["columns"] = COLUMNS
         return context
 
@@ -69,7 +77,8 @@ class ImportView(SectionMixin, PortalMixin, FormView):
 
 
 class ImportPreviewView(BodyObjectMixin, DetailView):
-    """Every row of an uploaded file with its errors, as it validates now; "Apply" only when all is well."""
+    """Every row of an uploaded file with its errors, as it was read; "Apply" only when all is well (applying
+    checks again). While a large file is read in the background the page shows its progress, polled by htmx."""
 
     model = ImportBatch
     required_perm = "manage_competence"
@@ -77,13 +86,22 @@ class ImportPreviewView(BodyObjectMixin, DetailView):
     context_object_name = "batch"
 
     def scoped_queryset(self) -> QuerySet[ImportBatch]:
-        return ImportBatch.objects.select_related("body", "created_by")
+        return ImportBatch.objects.filter(kind=COMPETENCE_IMPORT).select_related("body", "created_by")
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request, "htmx", False):  # the progress poll
+            if self.object.status == ImportBatch.Status.PARSING:
+                return render(request, "imports/partials/_progress.html", {"batch": self.object})
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"  # read: show the whole preview
+            return response
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         batch = self.object
         context["columns"] = COLUMNS
-        if batch.status == ImportBatch.Status.APPLIED:
+        if batch.status in (ImportBatch.Status.APPLIED, ImportBatch.Status.PARSING):
             return context
         preview = competence_import_review(batch=batch)
         shown, ok_shown = [], 0

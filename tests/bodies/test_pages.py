@@ -211,7 +211,7 @@ def test_profile_edit_refuses_a_gif_logo(login, world):
     )
     # then
     assert response.status_code == 200
-    assert response.context["form"].errors["logo"] == ["The logo must be a PNG or JPEG image."]
+    assert response.context["form"].errors["logo"] == ["Upload a PNG or JPEG file."]  # the one upload wording
     assert Body.objects.get(pk=world.a.body.pk).logo.name == ""
 
 

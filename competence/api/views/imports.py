@@ -11,14 +11,12 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from competence.importing import competence_import_apply, competence_import_preview
-from competence.models import (
-    ImportBatch,
-)
+from competence.importing import COMPETENCE_IMPORT, competence_import_apply, competence_import_preview
 from core.api.access import restrict_to_body_perm
 from core.api.renderers import IcrJSONRenderer as CamelCaseJSONRenderer
 from core.api.schema import IcrAutoSchema, errors
 from core.api.views import TenantViewSet
+from imports.models import ImportBatch
 
 from ..filters import ImportBatchFilter
 from ..schema import COMPETENCE
@@ -52,7 +50,9 @@ class ImportRenderer(CamelCaseJSONRenderer):
         tags=COMPETENCE,
         description="Needs the body's `manage_competence` permission. Stores the file and reports row by row "
         "what applying it would do or why it cannot; writes no people or records. A file with any bad row is "
-        "`rejected` (`valid: false`) and cannot be applied. Columns: email, full_name, employment, roles, "
+        "`rejected` (`valid: false`) and cannot be applied. A file over IMPORT_INLINE_MAX_BYTES is read in the "
+        "background: it answers `parsing` with no rows yet; poll the import until it is `previewed` or "
+        "`rejected`. Columns: email, full_name, employment, roles, "
         "undertaking_signed_on, standard, sector_scheme, sector_code, competence_role, basis, evaluated_by, "
         "evaluated_on, valid_until.",
         request={"multipart/form-data": ImportInput},
@@ -70,7 +70,11 @@ class CompetenceImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     schema = IcrAutoSchema()
 
     def base_queryset(self) -> QuerySet[ImportBatch]:
-        return ImportBatch.objects.select_related("created_by").order_by("-created_at", "pk")
+        return (
+            ImportBatch.objects.filter(kind=COMPETENCE_IMPORT)
+            .select_related("created_by")
+            .order_by("-created_at", "pk")
+        )
 
     def get_queryset(self) -> QuerySet[ImportBatch]:
         # seeing the body is not enough: imports are the competence managers' work

@@ -1,0 +1,78 @@
+"""The import kinds the engine knows; each capability declares its own in `<app>/importing.py`.
+
+A kind names its columns, the body permission an importer needs, how to check the rows (calling the same
+validators its services use) and how to write them. The engine (`imports.services`) reads the file, checks the
+header and the row limit, stores the parsed rows and errors on the batch, and applies all rows in one
+transaction, or none; it knows nothing else about the kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from bodies.models.tenants import Body
+    from core.types import Actor
+
+
+@dataclass
+class ImportRow:
+    """One row of a file: its line, its text by column, its errors by column, and what the kind parsed."""
+
+    line: int
+    values: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+    parsed: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """One kind of bulk import, e.g. `competence.people`."""
+
+    #: "<app>.<what>", stored on every batch of the kind
+    code: str
+    #: the file's columns, in the order of the downloadable template
+    columns: Sequence[str]
+    #: columns that must be in the header
+    required: Sequence[str]
+    #: the body permission an importer needs (checked on upload and on apply)
+    permission: str
+    #: audit action prefix: "<prefix>.previewed" on upload, "<prefix>.applied" on apply
+    audit_prefix: str
+    #: checks every row against the rules and the database as it is now; fills `row.errors` (by column) and
+    #: `row.parsed`. Reads only; a constant number of queries for the whole file.
+    validate: Callable[[Body, list[ImportRow]], None]
+    #: writes every (valid) row through the capability's services; the engine holds the transaction
+    apply: Callable[[Body, Actor, list[ImportRow]], None]
+    #: a setting naming the most rows a file may have (read at each import)
+    max_rows_setting: str = "IMPORT_MAX_ROWS"
+
+
+_KINDS: dict[str, ImportKind] = {}
+
+
+def register(kind: ImportKind) -> ImportKind:
+    """Declares a kind; two different kinds claiming one code is a configuration error."""
+    existing = _KINDS.get(kind.code)
+    if existing is not None and existing is not kind:
+        raise ImproperlyConfigured(f"The import kind {kind.code!r} is already registered.")
+    _KINDS[kind.code] = kind
+    return kind
+
+
+def unregister(code: str) -> None:
+    """Forgets a kind (tests that declare a kind of their own clean up with this)."""
+    _KINDS.pop(code, None)
+
+
+def get_kind(code: str) -> ImportKind:
+    """The declared kind; KeyError for a code nobody declared."""
+    return _KINDS[code]
