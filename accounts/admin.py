@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdminMixin, TenantAdmin
+from core.admin import StaffReadOnlyAdmin
 
 from .models import ApiToken, User
 
@@ -25,7 +25,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(ReadOnlyAdminMixin, TenantAdmin):
+class ApiTokenAdmin(StaffReadOnlyAdmin):
     list_display = (
         "name",
         "prefix",

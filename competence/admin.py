@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from core.admin import ReadOnlyAdminMixin, TenantAdmin
+from core.admin import StaffReadOnlyAdmin, StaffReadOnlyInline
 
 from .models import (
     CompetenceEvidence,
@@ -19,20 +16,9 @@ from .models import (
 )
 
 
-class StaffReadOnlyAdmin(ReadOnlyAdminMixin, TenantAdmin):
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_active and request.user.is_staff)
-
-
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(StaffReadOnlyInline):
     model = CompetenceEvidence
-    extra = 0
     fields = ("description", "file", "sha256", "uploaded_by", "uploaded_at")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(CompetenceRecord)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -12,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import ReadOnlyAdminMixin, TenantAdmin
+from core.admin import StaffReadOnlyAdmin
 from core.errors import PermissionDenied, TransitionNotAllowed
 
 from .models import Document
@@ -20,7 +18,7 @@ from .services import document_rerender
 
 
 @admin.register(Document)
-class DocumentAdmin(ReadOnlyAdminMixin, TenantAdmin):
+class DocumentAdmin(StaffReadOnlyAdmin):
     list_display = ("number", "kind", "body", "status", "requested_at", "rendered_at", "superseded_at")
     list_filter = ("kind", "status", ("body", admin.RelatedOnlyFieldListFilter))
     search_fields = ("number", "sha256")
@@ -47,9 +45,6 @@ class DocumentAdmin(ReadOnlyAdminMixin, TenantAdmin):
         "superseded_at",
     )
     readonly_fields = fields
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_active and request.user.is_staff)
 
     @admin.display(description=_("file"))
     def download(self, obj: Document) -> str:

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+from core.admin import StaffReadOnlyAdmin
 
 from .models import Deadline, Notification
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows change only through the services (the sweep, the bodies' own actions); the admin looks."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Deadline)
-class DeadlineAdmin(ReadOnlyAdmin):
+class DeadlineAdmin(StaffReadOnlyAdmin):
     list_display = (
         "kind",
         "body",
@@ -53,7 +39,10 @@ class DeadlineAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(StaffReadOnlyAdmin):
+    # a notification's `visible_to` is its addressee's own list; staff oversee every person's
+    scope_to_tenants = False
+
     list_display = (
         "title",
         "user",
