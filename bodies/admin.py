@@ -229,7 +229,7 @@ class BodyAdmin(TenantAdmin):
             else:
                 self.message_user(request, _("Decision recorded for %(body)s.") % {"body": body})
                 return HttpResponseRedirect(reverse("admin:bodies_body_change", args=[body.pk]))
-        allowed = Body.TRANSITIONS.targets(body.status)
+        allowed = Body.TRANSITIONS[body.status]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Record a decision: %(body)s") % {"body": body},
