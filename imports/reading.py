@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any
@@ -69,7 +69,7 @@ def check_xlsx_archive(file: IO[bytes]) -> None:
         raise ValidationError({"file": _("The workbook unpacks to too much data to import.")})
 
 
-def _xlsx_rows(file: IO[bytes]) -> Iterator[list[str]]:
+def _xlsx_rows(file: IO[bytes]) -> Generator[list[str], None, None]:
     check_xlsx_archive(file)
     from openpyxl import load_workbook
 
@@ -80,7 +80,10 @@ def _xlsx_rows(file: IO[bytes]) -> Iterator[list[str]]:
     try:
         sheet = workbook.worksheets[0]
         for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
-            yield [_cell(value) for value in row]
+            cells = [_cell(value) for value in row]
+            while cells and not cells[-1]:  # read-only rows are padded to max_col
+                cells.pop()
+            yield cells
     except (ValidationError, GeneratorExit):
         raise
     except Exception as exc:  # damaged XML inside an archive that opened
@@ -89,7 +92,7 @@ def _xlsx_rows(file: IO[bytes]) -> Iterator[list[str]]:
         workbook.close()
 
 
-def _csv_rows(file: IO[bytes]) -> Iterator[list[str]]:
+def _csv_rows(file: IO[bytes]) -> Generator[list[str], None, None]:
     file.seek(0)
     text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
     try:
