@@ -10,23 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.api.resources import TOKEN_RESOURCES  # what the routed API views name, read on first use
 from core.audit import audit_record
 from core.errors import TransitionNotAllowed, ValidationError
 from core.permissions import require_body_perm
 
 from .models import ApiToken, User
-
-#: resources a token can be scoped to; each API view names one of these
-TOKEN_RESOURCES = (
-    "bodies",
-    "accreditations",
-    "eligibility",
-    "documents",
-    "deadlines",
-    "audit_events",
-    "people",
-    "competence",
-)
 
 
 def user_set_language(*, user: User, language: str) -> User:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken
-from accounts.services import TOKEN_RESOURCES
+from core.api.resources import token_resources
 from core.uploads import upload_clean
 from reference.models import Activity, Sector, Standard
 
@@ -161,16 +161,6 @@ class EligibilityForm(forms.Form):
     end = forms.DateField(label=_("Planned end"), widget=_date_widget())
 
 
-TOKEN_RESOURCE_LABELS = {
-    "bodies": _("Body profile"),
-    "accreditations": _("Accreditations"),
-    "eligibility": _("Eligibility checks"),
-    "documents": _("Documents"),
-    "deadlines": _("Deadlines"),
-    "audit_events": _("Audit trail"),
-    "people": _("People"),
-    "competence": _("Competence records"),
-}
 SCOPE_NONE = "none"
 TOKEN_DEFAULT_DAYS = 90
 
@@ -194,10 +184,10 @@ class ApiTokenForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = {"read": _("Read"), "write": _("Read and write")}
         levels = [(SCOPE_NONE, _("No access")), *((level, labels[level]) for level in ApiToken.SCOPE_LEVELS)]
-        for resource in TOKEN_RESOURCES:
+        for resource in token_resources():  # what the API views declare (`resource`, `resource_label`)
             # not required: a resource the form does not mention gets no access
-            self.fields[f"scope_{resource}"] = forms.ChoiceField(
-                label=TOKEN_RESOURCE_LABELS.get(resource, resource),
+            self.fields[f"scope_{resource.name}"] = forms.ChoiceField(
+                label=resource.label,
                 choices=levels,
                 initial=SCOPE_NONE,
                 required=False,
@@ -205,13 +195,13 @@ class ApiTokenForm(forms.Form):
 
     @property
     def scope_fields(self) -> list[forms.BoundField]:
-        return [self[f"scope_{resource}"] for resource in TOKEN_RESOURCES]
+        return [self[f"scope_{resource.name}"] for resource in token_resources()]
 
     def scopes(self) -> dict[str, str]:
         return {
-            resource: self.cleaned_data[f"scope_{resource}"]
-            for resource in TOKEN_RESOURCES
-            if self.cleaned_data.get(f"scope_{resource}") not in (None, "", SCOPE_NONE)
+            resource.name: self.cleaned_data[f"scope_{resource.name}"]
+            for resource in token_resources()
+            if self.cleaned_data.get(f"scope_{resource.name}") not in (None, "", SCOPE_NONE)
         }
 
     def expires_at(self, time_zone: str) -> datetime:

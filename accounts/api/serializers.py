@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from django.utils.functional import lazy
+from djangorestframework_camel_case.util import camelize
 from rest_framework import serializers
 
 from accounts.models import ApiToken
 from bodies.models.tenants import Body, Role
+from core.api.resources import token_resources
 from core.api.serializers import BodyRefSerializer, UserRefSerializer, VisibleRelatedField
 
-_SCOPES_HELP = "resource → read | write; resources: bodies, accreditations, eligibility, documents, deadlines, auditEvents"
+
+def _scopes_help() -> str:
+    """Names the resources as the JSON spells them (camelCase), read from the routed API views."""
+    names = (camelize({resource.name: None}) for resource in token_resources())
+    return "resource → read | write; resources: " + ", ".join(next(iter(name)) for name in names)
+
+
+_SCOPES_HELP = lazy(_scopes_help, str)()
 
 
 class ApiTokenOutput(serializers.ModelSerializer):

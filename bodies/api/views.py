@@ -7,6 +7,7 @@ which state) are the services'. Tenancy comes from `TenantViewSet`: another tena
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -77,6 +78,7 @@ class BodyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
     queryset = Body.objects.all()
     serializer_class = BodyOutput
     resource = "bodies"
+    resource_label = _("Body profile")
     envelope_key = "bodies"
     filter_backends = [DjangoFilterBackend]
     filterset_class = BodyFilter
@@ -192,6 +194,7 @@ class BodyEligibilityView(TenantViewSetMixin, GenericAPIView):
 
     queryset = Body.objects.all()
     resource = "eligibility"
+    resource_label = _("Eligibility checks")
     filter_backends: list[type] = []
     pagination_class = None
     schema = IcrAutoSchema()
@@ -238,6 +241,7 @@ class AccreditationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
     queryset = Accreditation.objects.all()
     serializer_class = AccreditationOutput
     resource = "accreditations"
+    resource_label = _("Accreditations")
     envelope_key = "accreditations"
     filter_backends = [DjangoFilterBackend]
     filterset_class = AccreditationFilter

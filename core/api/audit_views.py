@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
@@ -59,6 +60,7 @@ class AuditEventViewSet(TenantReadOnlyViewSet):
     queryset = AuditEvent.objects.all()
     serializer_class = AuditEventSerializer
     resource = "audit_events"
+    resource_label = _("Audit trail")
     envelope_key = "audit_events"
     filter_backends = [DjangoFilterBackend]
     filterset_class = AuditEventFilter

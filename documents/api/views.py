@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
@@ -82,6 +83,7 @@ class DocumentViewSet(TenantReadOnlyViewSet):
     """Documents of the caller's bodies (registry staff: all). Token scope resource: `documents`."""
 
     resource = "documents"
+    resource_label = gettext_lazy("Documents")
     envelope_key = "documents"
     queryset = Document.objects.all()
     serializer_class = DocumentOutput

@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -117,6 +118,7 @@ class DeadlineViewSet(TenantReadOnlyViewSet):
     """Deadlines the platform watches (e.g. accreditation expiry), with their next reminder date."""
 
     resource = "deadlines"
+    resource_label = _("Deadlines")
     envelope_key = "deadlines"
     queryset = Deadline.objects.all()
     serializer_class = DeadlineOutputSerializer

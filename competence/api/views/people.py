@@ -4,6 +4,7 @@ periodic evaluations. Token scope resource: `people`."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -76,6 +77,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantView
     queryset = Membership.objects.all()
     serializer_class = PersonOutput
     resource = "people"
+    resource_label = _("People")
     envelope_key = "people"
     filter_backends = [DjangoFilterBackend]
     filterset_class = PersonFilter

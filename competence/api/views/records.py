@@ -6,6 +6,7 @@ import os
 
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -67,6 +68,7 @@ class CompetenceRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     queryset = CompetenceRecord.objects.all()
     serializer_class = CompetenceRecordOutput
     resource = "competence"
+    resource_label = _("Competence records")
     envelope_key = "competence_records"
     filter_backends = [DjangoFilterBackend]
     filterset_class = CompetenceRecordFilter
