@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from bodies.models.tenants import Role
 from core.models import TenantModel
 from core.tenancy import TenantQuerySet
+from core.transitions import Transition, Transitions
 
 #: the roles a competence record can be held for (committee roles need no technical competence record)
 COMPETENCE_ROLES = [
@@ -40,21 +41,51 @@ class CompetenceRecordQuerySet(TenantQuerySet["CompetenceRecord"]):
         return self.filter(status=CompetenceRecord.Status.APPROVED)
 
 
+class CompetenceStatus(models.TextChoices):
+    """A competence record's status (outside `CompetenceRecord` so its Meta can build the constraint)."""
+
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    SUSPENDED = "suspended", _("Suspended")
+    EXPIRED = "expired", _("Expired")
+
+
 class CompetenceRecord(TenantModel):
     """One person's competence in one body for a standard × sector × role, with its basis and validity."""
 
-    class Status(models.TextChoices):
-        PROPOSED = "proposed", _("Proposed")
-        APPROVED = "approved", _("Approved")
-        SUSPENDED = "suspended", _("Suspended")
-        EXPIRED = "expired", _("Expired")
+    Status = CompetenceStatus
 
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        Status.PROPOSED: (Status.APPROVED,),
-        Status.APPROVED: (Status.SUSPENDED, Status.EXPIRED),
-        Status.SUSPENDED: (Status.APPROVED, Status.EXPIRED),
-        Status.EXPIRED: (),
-    }
+    #: evaluation and approval (ISO/IEC 17021-1 7.2.4), renewal by a new evaluation, suspension, expiry
+    TRANSITIONS = Transitions(
+        refused=_("A competence that is %(current_lower)s cannot become %(target_lower)s."),
+        reason_field="status_reason",
+        actions={
+            "approve": Transition(
+                source=(Status.PROPOSED,),
+                target=Status.APPROVED,
+                event="competence.record.approved",
+                refused=_("Only a proposed competence can be approved (this one is %(current_lower)s)."),
+            ),
+            "renew": Transition(
+                source=(Status.APPROVED, Status.SUSPENDED),
+                target=Status.APPROVED,
+                event="competence.record.renewed",
+                refused=_("Only an approved or suspended competence can be renewed."),
+            ),
+            "suspend": Transition(
+                source=(Status.APPROVED,),
+                target=Status.SUSPENDED,
+                event="competence.record.suspended",
+                reason=True,
+                refused=_("Only an approved competence can be suspended."),
+            ),
+            "expire": Transition(
+                source=(Status.APPROVED, Status.SUSPENDED),
+                target=Status.EXPIRED,
+                event="competence.record.expired",
+            ),
+        },
+    )
 
     body = models.ForeignKey("bodies.Body", on_delete=models.CASCADE, related_name="competence_records")
     membership = models.ForeignKey("bodies.Membership", on_delete=models.CASCADE, related_name="competences")
@@ -85,7 +116,7 @@ class CompetenceRecord(TenantModel):
                 fields=["membership", "standard", "sector", "role"], name="competence_unique_scope_role"
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["proposed", "approved", "suspended", "expired"]),
+                condition=models.Q(status__in=CompetenceStatus.values),
                 name="competence_status_valid",
             ),
             models.CheckConstraint(

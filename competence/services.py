@@ -11,11 +11,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from bodies.models.tenants import Membership
 from core.audit import audit_record, snapshot
-from core.errors import TransitionNotAllowed, ValidationError
+from core.errors import ValidationError
 from core.expiry import expire_past_validity
 from core.permissions import require_body_perm
+from core.transitions import transition
+from core.types import Actor
 from core.uploads import UploadPolicy, upload_check
 from reference.models import Sector, Standard
 from reminders.services import deadline_close, deadline_upsert
@@ -160,10 +163,10 @@ def competence_evaluation_validate(
 def competence_approve(
     *,
     record: CompetenceRecord,
-    actor: Any,
+    actor: Actor,
     evaluated_on: date,
     valid_until: date | None = None,
-    evaluated_by: Any = None,
+    evaluated_by: User | None = None,
 ) -> CompetenceRecord:
     """Approves a proposed competence after its evaluation, by the actor or by the named evaluator.
 
@@ -181,39 +184,32 @@ def competence_approve(
         evaluated_on=evaluated_on,
     )
 
-    with transaction.atomic():
-        locked = CompetenceRecord.objects.select_for_update().select_related("body").get(pk=record.pk)
-        if locked.status not in (CompetenceRecord.Status.PROPOSED,):
-            raise TransitionNotAllowed(
-                _("Only a proposed competence can be approved (this one is %(status)s).")
-                % {"status": locked.get_status_display().lower()},
-                current=locked.status,
-            )
-        until = valid_until or locked.valid_until
-        if until < evaluated_on:
+    def ends_after_evaluation(locked: CompetenceRecord) -> None:
+        if (valid_until or locked.valid_until) < evaluated_on:
             raise ValidationError({"valid_until": _("The competence cannot end before it was evaluated.")})
-        before = snapshot(locked, RECORD_FIELDS)
+
+    def evaluate(locked: CompetenceRecord) -> list[str]:
         locked.evaluated_by = evaluator
         locked.evaluated_on = evaluated_on
-        locked.valid_until = until
-        locked.status = CompetenceRecord.Status.APPROVED
-        locked.save()
-        audit_record(
-            actor=actor,
-            action="competence.record.approved",
-            obj=locked,
-            body=locked.body,
-            before=before,
-            after=snapshot(locked, RECORD_FIELDS),
-        )
-        _watch_expiry(locked)
-    return locked
+        locked.valid_until = valid_until or locked.valid_until
+        return ["evaluated_by", "evaluated_on", "valid_until"]
+
+    return transition(
+        record,
+        action="approve",
+        actor=actor,
+        guards=[ends_after_evaluation],
+        apply=evaluate,
+        effects=[_watch_expiry_effect],
+        record_before=RECORD_FIELDS,
+        record_after=RECORD_FIELDS,
+    )
 
 
 def competence_renew(
     *,
     record: CompetenceRecord,
-    actor: Any,
+    actor: Actor,
     evaluated_on: date,
     valid_until: date,
     basis: list[str] | None = None,
@@ -228,13 +224,8 @@ def competence_renew(
         raise ValidationError({"evaluated_on": _("The evaluation cannot be dated in the future.")})
     if valid_until < evaluated_on:
         raise ValidationError({"valid_until": _("The competence cannot end before it was evaluated.")})
-    with transaction.atomic():
-        locked = CompetenceRecord.objects.select_for_update().select_related("body").get(pk=record.pk)
-        if locked.status not in (CompetenceRecord.Status.APPROVED, CompetenceRecord.Status.SUSPENDED):
-            raise TransitionNotAllowed(
-                _("Only an approved or suspended competence can be renewed."), current=locked.status
-            )
-        before = snapshot(locked, RECORD_FIELDS)
+
+    def valid_basis(locked: CompetenceRecord) -> None:
         if basis is not None:
             competence_record_validate(
                 {
@@ -243,48 +234,34 @@ def competence_renew(
                     "valid_until": valid_until,
                 }
             )
+
+    def evaluate(locked: CompetenceRecord) -> list[str]:
+        if basis is not None:
             locked.basis = sorted(set(basis))
         locked.evaluated_by = actor
         locked.evaluated_on = evaluated_on
         locked.valid_until = valid_until
-        locked.status = CompetenceRecord.Status.APPROVED
-        locked.status_reason = ""
-        locked.save()
-        audit_record(
-            actor=actor,
-            action="competence.record.renewed",
-            obj=locked,
-            body=locked.body,
-            before=before,
-            after=snapshot(locked, RECORD_FIELDS),
-        )
-        _watch_expiry(locked)
-    return locked
+        return ["basis", "evaluated_by", "evaluated_on", "valid_until"]
+
+    return transition(
+        record,
+        action="renew",
+        actor=actor,
+        guards=[valid_basis],
+        apply=evaluate,
+        effects=[_watch_expiry_effect],
+        record_before=RECORD_FIELDS,
+        record_after=RECORD_FIELDS,
+    )
 
 
-def competence_suspend(*, record: CompetenceRecord, actor: Any, reason: str) -> CompetenceRecord:
+def competence_suspend(*, record: CompetenceRecord, actor: Actor, reason: str) -> CompetenceRecord:
     require_body_perm(actor, record.body, "manage_competence")
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Give a reason.")})
-    with transaction.atomic():
-        locked = CompetenceRecord.objects.select_for_update().select_related("body").get(pk=record.pk)
-        if locked.status != CompetenceRecord.Status.APPROVED:
-            raise TransitionNotAllowed(
-                _("Only an approved competence can be suspended."), current=locked.status
-            )
-        locked.status = CompetenceRecord.Status.SUSPENDED
-        locked.status_reason = reason.strip()
-        locked.save(update_fields=["status", "status_reason", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="competence.record.suspended",
-            obj=locked,
-            body=locked.body,
-            before={"status": "approved"},
-            after={"status": "suspended", "reason": locked.status_reason},
-        )
-        _watch_expiry(locked)
-    return locked
+    return transition(record, action="suspend", actor=actor, reason=reason, effects=[_watch_expiry_effect])
+
+
+def _watch_expiry_effect(record: CompetenceRecord, from_status: str) -> None:
+    _watch_expiry(record)
 
 
 def _watch_expiry(record: CompetenceRecord) -> None:
@@ -301,14 +278,7 @@ def _watch_expiry(record: CompetenceRecord) -> None:
 
 def competences_expire(*, today: date | None = None) -> int:
     """System sweep: approved or suspended competences past `valid_until` (in the body's time zone) expire."""
-    return expire_past_validity(
-        model=CompetenceRecord,
-        last_day_field="valid_until",
-        live_statuses=[CompetenceRecord.Status.APPROVED, CompetenceRecord.Status.SUSPENDED],
-        expired_status=CompetenceRecord.Status.EXPIRED,
-        action="competence.record.expired",
-        today=today,
-    )
+    return expire_past_validity(model=CompetenceRecord, last_day_field="valid_until", today=today)
 
 
 # --- evidence, training, witnessing, evaluation -------------------------------------------------------------

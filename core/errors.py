@@ -1,18 +1,84 @@
-"""Errors the domain layer raises; every face turns them into its own answer (400/403/409, form errors)."""
+"""Errors the domain layer raises; every face turns them into its own answer (400/403/409, form errors).
+
+Every error carries a stable code from its app's `error_codes.py` (Saleor style), which the API returns in
+`code`: a field error is `ValidationError({"field": ValidationError(message, code=AppErrorCode.X)})`, built
+with `field_error(...)`; `TransitionNotAllowed` and `PermissionDenied` take `code=`.
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from enum import StrEnum
+from typing import Any
 
-__all__ = ["PermissionDenied", "TransitionNotAllowed", "ValidationError"]
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+
+from .error_codes import CoreErrorCode
+
+__all__ = [
+    "PermissionDenied",
+    "TransitionNotAllowed",
+    "ValidationError",
+    "error_code",
+    "field_error",
+    "field_errors",
+]
 
 
 class TransitionNotAllowed(Exception):
     """The record is not in a state from which this action is allowed (someone else may have acted first)."""
 
-    code = "invalid_transition"
+    code: str = CoreErrorCode.INVALID_TRANSITION
 
-    def __init__(self, message: str, *, current: str = "") -> None:
+    def __init__(self, message: str, *, current: str = "", code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.current = current
+        if code is not None:
+            self.code = str(code)
+
+
+class PermissionDenied(DjangoPermissionDenied):
+    """The actor may not do this; `code` says which rule refused (Django's own PermissionDenied, with a code)."""
+
+    code: str = CoreErrorCode.PERMISSION_DENIED
+
+    def __init__(self, message: Any = "", *, code: str | None = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = str(code)
+
+
+def field_error(name: str, message: Any, code: StrEnum | str) -> ValidationError:
+    """A ValidationError on one field, with its stable code."""
+    return ValidationError({name: ValidationError(message, code=str(code))})
+
+
+def field_errors(errors: dict[str, tuple[Any, StrEnum | str]]) -> ValidationError:
+    """A ValidationError on several fields: `{"field": (message, code)}`."""
+    return ValidationError(
+        {name: ValidationError(message, code=str(code)) for name, (message, code) in errors.items()}
+    )
+
+
+def error_code(exc: Exception) -> str:
+    """The stable code of a domain error: the first coded error of a ValidationError, the code of a
+    TransitionNotAllowed or PermissionDenied; "invalid" / "permission_denied" when nothing more is known."""
+    if isinstance(exc, ValidationError):
+        for error in _leaves(exc):
+            if error.code:
+                return str(error.code)
+        return CoreErrorCode.INVALID
+    if isinstance(exc, TransitionNotAllowed | PermissionDenied):
+        return exc.code
+    if isinstance(exc, DjangoPermissionDenied):
+        return CoreErrorCode.PERMISSION_DENIED
+    return CoreErrorCode.INVALID
+
+
+def _leaves(exc: ValidationError) -> list[ValidationError]:
+    if hasattr(exc, "error_dict"):
+        return [leaf for errors in exc.error_dict.values() for error in errors for leaf in _leaves(error)]
+    if hasattr(exc, "error_list") and exc.error_list != [exc]:
+        return [leaf for error in exc.error_list for leaf in _leaves(error)]
+    return [exc]

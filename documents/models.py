@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.tenancy import TenantQuerySet
+from core.transitions import Transition, Transitions
 
 
 class DocumentQuerySet(TenantQuerySet["Document"]):
@@ -26,6 +27,15 @@ class DocumentQuerySet(TenantQuerySet["Document"]):
         return self.filter(status=Document.Status.READY)
 
 
+class DocumentStatus(models.TextChoices):
+    """A document's status (outside `Document` so its Meta can build the check constraint from it)."""
+
+    PENDING = "pending", _("Pending")
+    RENDERING = "rendering", _("Rendering")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
 class Document(models.Model):
     """A PDF the platform renders from a registered kind's template, in the background.
 
@@ -34,19 +44,26 @@ class Document(models.Model):
     newer ready document of the same kind and subject exists, the older one is marked superseded.
     """
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        RENDERING = "rendering", _("Rendering")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
+    Status = DocumentStatus
 
-    #: status → the statuses it may move to (rendering → rendering is a stale claim taken over)
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        Status.PENDING: (Status.RENDERING,),
-        Status.RENDERING: (Status.RENDERING, Status.READY, Status.FAILED),
-        Status.FAILED: (Status.RENDERING, Status.PENDING),
-        Status.READY: (),
-    }
+    #: a worker's claim (rendering → rendering only when a stale claim is taken over), its result, and the
+    #: registry's rerender of a failed document
+    TRANSITIONS = Transitions(
+        refused=_("A document that is %(current)s cannot become %(target)s."),
+        actions={
+            "claim": Transition(
+                source=(Status.PENDING, Status.RENDERING, Status.FAILED), target=Status.RENDERING
+            ),
+            "mark_ready": Transition(source=(Status.RENDERING,), target=Status.READY),
+            "mark_failed": Transition(source=(Status.RENDERING,), target=Status.FAILED),
+            "rerender": Transition(
+                source=(Status.FAILED,),
+                target=Status.PENDING,
+                event="documents.document.rerender_requested",
+                refused=_("Only a failed document can be rendered again; this one is %(current)s."),
+            ),
+        },
+    )
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = models.CharField(_("number"), max_length=40, unique=True)
@@ -81,7 +98,7 @@ class Document(models.Model):
         verbose_name_plural = _("documents")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["pending", "rendering", "ready", "failed"]),
+                condition=models.Q(status__in=DocumentStatus.values),
                 name="document_status_valid",
                 violation_error_message=_("Unknown document status."),
             ),

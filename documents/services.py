@@ -28,8 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.errors import PermissionDenied, TransitionNotAllowed, ValidationError
+from core.errors import PermissionDenied, ValidationError
 from core.permissions import require_registry_staff
+from core.transitions import claim, transition
+from core.types import Actor
 
 from .models import Document
 from .registry import DocumentKind, get_kind
@@ -126,33 +128,28 @@ def document_request(*, kind: str, subject: models.Model, body: Any, actor: Any)
     return document
 
 
-def document_rerender(*, document: Document, actor: Any) -> Document:
+def _reset_for_rerender(document: Document) -> list[str]:
+    document.error = ""
+    document.attempts = 0
+    document.claimed_at = None
+    return ["error", "attempts", "claimed_at"]
+
+
+def _enqueue_render_of(document: Document) -> None:
+    _enqueue_render(document.pk)
+
+
+def document_rerender(*, document: Document, actor: Actor) -> Document:
     """Registry staff send a failed document back to the queue (after fixing what made it fail)."""
     require_registry_staff(actor)
-    with transaction.atomic():
-        locked = Document.objects.select_for_update().get(pk=document.pk)
-        if locked.status != Document.Status.FAILED:
-            raise TransitionNotAllowed(
-                _("Only a failed document can be rendered again; this one is %(status)s.")
-                % {"status": locked.get_status_display()},
-                current=locked.status,
-            )
-        before = {"status": locked.status, "error": locked.error, "attempts": locked.attempts}
-        locked.status = Document.Status.PENDING
-        locked.error = ""
-        locked.attempts = 0
-        locked.claimed_at = None
-        locked.save(update_fields=["status", "error", "attempts", "claimed_at"])
-        audit_record(
-            actor=actor,
-            action="documents.document.rerender_requested",
-            obj=locked,
-            body=locked.body,
-            before=before,
-            after={"status": locked.status},
-        )
-        transaction.on_commit(partial(_enqueue_render, locked.pk), robust=True)
-    return locked
+    return transition(
+        document,
+        action="rerender",
+        actor=actor,
+        apply=_reset_for_rerender,
+        after_commit=[_enqueue_render_of],
+        record_before=["error", "attempts"],
+    )
 
 
 # --- rendering ----------------------------------------------------------------------------------------------
@@ -169,11 +166,13 @@ def document_render(*, document_id: uuid.UUID | str) -> Document:
     """
     now = timezone.now()
     stale_before = now - timedelta(minutes=settings.DOCUMENT_RENDER_STALE_MINUTES)
-    claimable = Q(status__in=[Document.Status.PENDING, Document.Status.FAILED]) | Q(
-        status=Document.Status.RENDERING, claimed_at__lt=stale_before
-    )
-    claimed = Document.objects.filter(claimable, pk=document_id).update(
-        status=Document.Status.RENDERING, claimed_at=now, attempts=F("attempts") + 1, error=""
+    # the map says which statuses a claim may come from; a rendering one only once its worker looks dead
+    claimed = claim(
+        Document,
+        pk=document_id,
+        action="claim",
+        where=~Q(status=Document.Status.RENDERING) | Q(claimed_at__lt=stale_before),
+        values={"claimed_at": now, "attempts": F("attempts") + 1, "error": ""},
     )
     document = Document.objects.select_related("body", "subject_type").get(pk=document_id)
     if not claimed:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TenantModel
 from core.tenancy import TenantQuerySet
+from core.transitions import Transition, Transitions
 
 from .tenants import Body, BodyQuerySet
 
@@ -53,6 +54,15 @@ class AccreditationQuerySet(TenantQuerySet["Accreditation"]):
         return self.filter(status=Accreditation.Status.ACTIVE, valid_from__lte=start, valid_to__gte=end)
 
 
+class AccreditationStatus(models.TextChoices):
+    """An accreditation's status (outside `Accreditation` so its Meta can build the constraint from it)."""
+
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+
+
 class Accreditation(TenantModel):
     """A body's accreditation by an accreditation body (ISO/IEC 17011), with its scope and validity."""
 
@@ -63,18 +73,38 @@ class Accreditation(TenantModel):
         ISO_17021_1 = "iso_iec_17021_1", "ISO/IEC 17021-1"
         GHG_PROGRAMME = "ghg_programme", _("Approved GHG programme")
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        SUSPENDED = "suspended", _("Suspended")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        EXPIRED = "expired", _("Expired")
+    Status = AccreditationStatus
 
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        Status.ACTIVE: (Status.SUSPENDED, Status.WITHDRAWN, Status.EXPIRED),
-        Status.SUSPENDED: (Status.ACTIVE, Status.WITHDRAWN, Status.EXPIRED),
-        Status.WITHDRAWN: (),
-        Status.EXPIRED: (),
-    }
+    #: the body's decisions on an accreditation, and the system's expiry sweep
+    TRANSITIONS = Transitions(
+        refused=_("An accreditation that is %(current)s cannot become %(target)s."),
+        reason_field="status_reason",
+        actions={
+            "suspend": Transition(
+                source=(Status.ACTIVE,),
+                target=Status.SUSPENDED,
+                event="bodies.accreditation.suspended",
+                reason=True,
+            ),
+            "reinstate": Transition(
+                source=(Status.SUSPENDED,),
+                target=Status.ACTIVE,
+                event="bodies.accreditation.reinstated",
+                reason=True,
+            ),
+            "withdraw": Transition(
+                source=(Status.ACTIVE, Status.SUSPENDED),
+                target=Status.WITHDRAWN,
+                event="bodies.accreditation.withdrawn",
+                reason=True,
+            ),
+            "expire": Transition(
+                source=(Status.ACTIVE, Status.SUSPENDED),
+                target=Status.EXPIRED,
+                event="bodies.accreditation.expired",
+            ),
+        },
+    )
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="accreditations")
     accreditation_body = models.CharField(_("accreditation body"), max_length=200)
@@ -112,7 +142,7 @@ class Accreditation(TenantModel):
                 condition=models.Q(valid_to__gte=models.F("valid_from")), name="accreditation_dates"
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["active", "suspended", "withdrawn", "expired"]),
+                condition=models.Q(status__in=AccreditationStatus.values),
                 name="accreditation_status_valid",
             ),
             models.UniqueConstraint(

@@ -17,6 +17,7 @@ from django_countries.fields import CountryField
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.tenancy import TenantQuerySet
+from core.transitions import Transition, Transitions
 
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz or tz == "UTC"]
 
@@ -28,6 +29,16 @@ class BodyQuerySet(TenantQuerySet["Body"]):
         return self.filter(status=Body.Status.APPROVED)
 
 
+class BodyStatus(models.TextChoices):
+    """A body's ICR approval status (outside `Body` so its Meta can build the check constraint from it)."""
+
+    APPLICANT = "applicant", _("Applicant")
+    UNDER_REVIEW = "under_review", _("Under review")
+    APPROVED = "approved", _("Approved")
+    SUSPENDED = "suspended", _("Suspended")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
 class Body(models.Model):
     """A certification body or validation/verification body working under ICR: one tenant."""
 
@@ -36,21 +47,44 @@ class Body(models.Model):
         MS_CB = "ms_cb", _("Management-system certification body")
         PRODUCT_CB = "product_cb", _("Product certification body")
 
-    class Status(models.TextChoices):
-        APPLICANT = "applicant", _("Applicant")
-        UNDER_REVIEW = "under_review", _("Under review")
-        APPROVED = "approved", _("Approved")
-        SUSPENDED = "suspended", _("Suspended")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+    Status = BodyStatus
 
-    #: the ICR approval life cycle: status → the statuses a registry decision may move it to
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        Status.APPLICANT: (Status.UNDER_REVIEW, Status.WITHDRAWN),
-        Status.UNDER_REVIEW: (Status.APPROVED, Status.WITHDRAWN),
-        Status.APPROVED: (Status.SUSPENDED, Status.WITHDRAWN),
-        Status.SUSPENDED: (Status.APPROVED, Status.WITHDRAWN),
-        Status.WITHDRAWN: (),
-    }
+    #: the ICR approval life cycle: each registry decision, the statuses it may come from and where it leads
+    TRANSITIONS = Transitions(
+        refused=_("A body that is %(current)s cannot become %(target)s."),
+        reason_missing=_("A registry decision needs a reason."),
+        reason_field="status_reason",
+        changed_at_field="status_changed_at",
+        actions={
+            "start_review": Transition(
+                source=(Status.APPLICANT,),
+                target=Status.UNDER_REVIEW,
+                event="bodies.body.review_started",
+                reason=True,
+            ),
+            "approve": Transition(
+                source=(Status.UNDER_REVIEW,),
+                target=Status.APPROVED,
+                event="bodies.body.approved",
+                reason=True,
+            ),
+            "suspend": Transition(
+                source=(Status.APPROVED,), target=Status.SUSPENDED, event="bodies.body.suspended", reason=True
+            ),
+            "reinstate": Transition(
+                source=(Status.SUSPENDED,),
+                target=Status.APPROVED,
+                event="bodies.body.reinstated",
+                reason=True,
+            ),
+            "withdraw": Transition(
+                source=(Status.APPLICANT, Status.UNDER_REVIEW, Status.APPROVED, Status.SUSPENDED),
+                target=Status.WITHDRAWN,
+                event="bodies.body.withdrawn",
+                reason=True,
+            ),
+        },
+    )
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     legal_name = models.CharField(_("legal name"), max_length=200)
@@ -90,9 +124,7 @@ class Body(models.Model):
         verbose_name_plural = _("bodies")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(
-                    status__in=["applicant", "under_review", "approved", "suspended", "withdrawn"]
-                ),
+                condition=models.Q(status__in=BodyStatus.values),
                 name="body_status_valid",
             ),
             models.CheckConstraint(
@@ -146,13 +178,18 @@ class MembershipQuerySet(TenantQuerySet["Membership"]):
         return self.filter(status=Membership.Status.ACTIVE)
 
 
+class MembershipStatus(models.TextChoices):
+    """Whether a person is active in a body (outside `Membership` so its Meta can build the constraint)."""
+
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    LEFT = "left", _("Left")
+
+
 class Membership(models.Model):
     """A person's place in one body: their roles there and whether they are active."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        SUSPENDED = "suspended", _("Suspended")
-        LEFT = "left", _("Left")
+    Status = MembershipStatus
 
     class Employment(models.TextChoices):
         EMPLOYEE = "employee", _("Employee")
@@ -179,7 +216,7 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "body"], name="membership_user_body_unique"),
             models.CheckConstraint(
-                condition=models.Q(status__in=["active", "suspended", "left"]), name="membership_status_valid"
+                condition=models.Q(status__in=MembershipStatus.values), name="membership_status_valid"
             ),
         ]
         indexes = [models.Index(fields=["user", "status"], name="membership_user_status")]

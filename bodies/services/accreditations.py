@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,6 +16,8 @@ from core.audit import audit_record, snapshot
 from core.errors import TransitionNotAllowed, ValidationError
 from core.expiry import expire_past_validity
 from core.permissions import require_body_perm
+from core.transitions import transition
+from core.types import Actor
 from reference.models import Activity, Sector, Standard
 from reminders.services import deadline_close, deadline_upsert
 
@@ -191,74 +193,52 @@ def accreditation_update(
     return locked
 
 
-def _accreditation_transition(
+def _validity_not_ended(accreditation: Accreditation) -> None:
+    if accreditation.valid_to < timezone.localdate():
+        raise TransitionNotAllowed(_("The accreditation's validity has ended."), current=accreditation.status)
+
+
+def _watch_expiry_effect(accreditation: Accreditation, from_status: str) -> None:
+    _watch_expiry(accreditation)
+
+
+def _accreditation_decide(
     *,
     accreditation: Accreditation,
-    actor: Any,
-    to_status: str,
-    reason: str,
+    actor: Actor,
     action: str,
-    from_statuses: tuple[str, ...] = (),
+    reason: str,
+    guards: Sequence[Callable[[Accreditation], None]] = (),
 ) -> Accreditation:
+    """The body's decision on its accreditation: the move itself is `Accreditation.TRANSITIONS[action]`."""
     require_body_perm(actor, accreditation.body, "manage_accreditations")
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Give a reason.")})
-    with transaction.atomic():
-        locked = Accreditation.objects.select_for_update().select_related("body").get(pk=accreditation.pk)
-        allowed = to_status in Accreditation.TRANSITIONS[locked.status]
-        if not allowed or (from_statuses and locked.status not in from_statuses):
-            raise TransitionNotAllowed(
-                _("An accreditation that is %(current)s cannot become %(target)s.")
-                % {"current": locked.get_status_display(), "target": Accreditation.Status(to_status).label},
-                current=locked.status,
-            )
-        if to_status == Accreditation.Status.ACTIVE and locked.valid_to < timezone.localdate():
-            raise TransitionNotAllowed(_("The accreditation's validity has ended."), current=locked.status)
-        before = {"status": locked.status}
-        locked.status = to_status
-        locked.status_reason = reason.strip()
-        locked.save(update_fields=["status", "status_reason", "updated_at"])
-        audit_record(
-            actor=actor,
-            action=action,
-            obj=locked,
-            body=locked.body,
-            before=before,
-            after={"status": to_status, "reason": locked.status_reason},
-        )
-        _watch_expiry(locked)
-    return locked
-
-
-def accreditation_suspend(*, accreditation: Accreditation, actor: Any, reason: str) -> Accreditation:
-    return _accreditation_transition(
-        accreditation=accreditation,
+    return transition(
+        accreditation,
+        action=action,
         actor=actor,
-        to_status=Accreditation.Status.SUSPENDED,
         reason=reason,
-        action="bodies.accreditation.suspended",
+        guards=guards,
+        effects=[_watch_expiry_effect],
     )
 
 
-def accreditation_reinstate(*, accreditation: Accreditation, actor: Any, reason: str) -> Accreditation:
-    return _accreditation_transition(
+def accreditation_suspend(*, accreditation: Accreditation, actor: Actor, reason: str) -> Accreditation:
+    return _accreditation_decide(accreditation=accreditation, actor=actor, action="suspend", reason=reason)
+
+
+def accreditation_reinstate(*, accreditation: Accreditation, actor: Actor, reason: str) -> Accreditation:
+    """A suspended accreditation becomes active again, unless its validity has ended meanwhile."""
+    return _accreditation_decide(
         accreditation=accreditation,
         actor=actor,
-        to_status=Accreditation.Status.ACTIVE,
+        action="reinstate",
         reason=reason,
-        action="bodies.accreditation.reinstated",
-        from_statuses=(Accreditation.Status.SUSPENDED,),
+        guards=[_validity_not_ended],
     )
 
 
-def accreditation_withdraw(*, accreditation: Accreditation, actor: Any, reason: str) -> Accreditation:
-    return _accreditation_transition(
-        accreditation=accreditation,
-        actor=actor,
-        to_status=Accreditation.Status.WITHDRAWN,
-        reason=reason,
-        action="bodies.accreditation.withdrawn",
-    )
+def accreditation_withdraw(*, accreditation: Accreditation, actor: Actor, reason: str) -> Accreditation:
+    return _accreditation_decide(accreditation=accreditation, actor=actor, action="withdraw", reason=reason)
 
 
 ACCREDITATION_DECISIONS = {
@@ -270,11 +250,4 @@ ACCREDITATION_DECISIONS = {
 
 def accreditations_expire(*, today: date | None = None) -> int:
     """Marks accreditations whose validity has ended (in their body's time zone) as expired; returns how many."""
-    return expire_past_validity(
-        model=Accreditation,
-        last_day_field="valid_to",
-        live_statuses=[Accreditation.Status.ACTIVE, Accreditation.Status.SUSPENDED],
-        expired_status=Accreditation.Status.EXPIRED,
-        action="bodies.accreditation.expired",
-        today=today,
-    )
+    return expire_past_validity(model=Accreditation, last_day_field="valid_to", today=today)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record, snapshot
 from core.errors import TransitionNotAllowed, ValidationError
 from core.permissions import require_body_perm, require_registry_staff
+from core.transitions import transition
+from core.types import Actor
 from documents.services import document_request
 from reference.models import Activity, Sector
 from reminders.services import deadlines_body_time_zone_changed
@@ -160,100 +162,91 @@ def body_record_agreement(*, body: Body, actor: Any, reference: str, signed_on: 
     return locked
 
 
-def _body_transition(
-    *, body: Body, actor: Any, to_status: str, reason: str, action: str, from_statuses: tuple[str, ...] = ()
-) -> Body:
-    require_registry_staff(actor)
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("A registry decision needs a reason.")})
-    with transaction.atomic():
-        locked = Body.objects.select_for_update().get(pk=body.pk)
-        allowed = to_status in Body.TRANSITIONS[locked.status]
-        if not allowed or (from_statuses and locked.status not in from_statuses):
-            raise TransitionNotAllowed(
-                _("A body that is %(current)s cannot become %(target)s.")
-                % {"current": locked.get_status_display(), "target": Body.Status(to_status).label},
-                current=locked.status,
-            )
-        if to_status == Body.Status.APPROVED and not locked.agreement_signed:
-            raise ValidationError(
-                {"agreement": _("Record the signed ICR agreement before approving the body.")},
-                code="agreement",
-            )
-        now = timezone.now()
-        from_status = locked.status
-        locked.status = to_status
-        locked.status_reason = reason.strip()
-        locked.status_changed_at = now
-        update = ["status", "status_reason", "status_changed_at", "updated_at"]
-        if to_status == Body.Status.APPROVED and locked.approved_at is None:
-            locked.approved_at = now
-            update.append("approved_at")
-        locked.save(update_fields=update)
+def _agreement_signed(body: Body) -> None:
+    if not body.agreement_signed:
+        raise ValidationError(
+            {"agreement": _("Record the signed ICR agreement before approving the body.")},
+        )
+
+
+def _first_approval(body: Body) -> list[str]:
+    if body.approved_at is None:
+        body.approved_at = body.status_changed_at
+        return ["approved_at"]
+    return []
+
+
+def _record_decision(actor: Actor) -> Callable[[Body, str], None]:
+    def record(body: Body, from_status: str) -> None:
         BodyStatusChange.objects.create(
-            body=locked,
+            body=body,
             from_status=from_status,
-            to_status=to_status,
-            reason=locked.status_reason,
+            to_status=body.status,
+            reason=body.status_reason,
             decided_by=actor,
-            decided_at=now,
+            decided_at=body.status_changed_at,
         )
-        audit_record(
-            actor=actor,
-            action=action,
-            obj=locked,
-            body=locked,
-            before={"status": from_status},
-            after={"status": to_status, "reason": locked.status_reason},
-        )
-        if to_status == Body.Status.APPROVED and from_status == Body.Status.UNDER_REVIEW:
-            document_request(kind=APPROVAL_LETTER, subject=locked, body=locked, actor=actor)
-    return locked
+
+    return record
 
 
-def body_start_review(*, body: Body, actor: Any, reason: str) -> Body:
-    return _body_transition(
+def _request_approval_letter(body: Body, from_status: str) -> None:
+    # the platform asks for the letter, not the deciding person: their own document rights never veto it
+    document_request(kind=APPROVAL_LETTER, subject=body, body=body, actor=None)
+
+
+def _body_decide(
+    *,
+    body: Body,
+    actor: Actor,
+    action: str,
+    reason: str,
+    guards: Sequence[Callable[[Body], None]] = (),
+    apply: Callable[[Body], list[str]] | None = None,
+    effects: Sequence[Callable[[Body, str], None]] = (),
+) -> Body:
+    """A registry decision on a body: the move itself is `Body.TRANSITIONS[action]`; every decision is kept
+    in the body's status history."""
+    require_registry_staff(actor)
+    return transition(
+        body,
+        action=action,
+        actor=actor,
+        reason=reason,
+        guards=guards,
+        apply=apply,
+        effects=[_record_decision(actor), *effects],
+    )
+
+
+def body_start_review(*, body: Body, actor: Actor, reason: str) -> Body:
+    return _body_decide(body=body, actor=actor, action="start_review", reason=reason)
+
+
+def body_approve(*, body: Body, actor: Actor, reason: str) -> Body:
+    """Registry approval of a body under review with a signed agreement; the approval letter is rendered in
+    the background once the decision commits."""
+    return _body_decide(
         body=body,
         actor=actor,
-        to_status=Body.Status.UNDER_REVIEW,
+        action="approve",
         reason=reason,
-        action="bodies.body.review_started",
+        guards=[_agreement_signed],
+        apply=_first_approval,
+        effects=[_request_approval_letter],
     )
 
 
-def body_approve(*, body: Body, actor: Any, reason: str) -> Body:
-    """Registry approval; the approval letter is rendered in the background once the decision commits."""
-    return _body_transition(
-        body=body,
-        actor=actor,
-        to_status=Body.Status.APPROVED,
-        reason=reason,
-        action="bodies.body.approved",
-        from_statuses=(Body.Status.UNDER_REVIEW,),
-    )
+def body_suspend(*, body: Body, actor: Actor, reason: str) -> Body:
+    return _body_decide(body=body, actor=actor, action="suspend", reason=reason)
 
 
-def body_suspend(*, body: Body, actor: Any, reason: str) -> Body:
-    return _body_transition(
-        body=body, actor=actor, to_status=Body.Status.SUSPENDED, reason=reason, action="bodies.body.suspended"
-    )
+def body_reinstate(*, body: Body, actor: Actor, reason: str) -> Body:
+    return _body_decide(body=body, actor=actor, action="reinstate", reason=reason)
 
 
-def body_reinstate(*, body: Body, actor: Any, reason: str) -> Body:
-    return _body_transition(
-        body=body,
-        actor=actor,
-        to_status=Body.Status.APPROVED,
-        reason=reason,
-        action="bodies.body.reinstated",
-        from_statuses=(Body.Status.SUSPENDED,),
-    )
-
-
-def body_withdraw(*, body: Body, actor: Any, reason: str) -> Body:
-    return _body_transition(
-        body=body, actor=actor, to_status=Body.Status.WITHDRAWN, reason=reason, action="bodies.body.withdrawn"
-    )
+def body_withdraw(*, body: Body, actor: Actor, reason: str) -> Body:
+    return _body_decide(body=body, actor=actor, action="withdraw", reason=reason)
 
 
 BODY_DECISIONS = {
