@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdminMixin, TenantAdmin
+from core.admin import StaffReadOnlyAdmin, StaffReadOnlyInline, TenantAdmin
 from core.errors import TransitionNotAllowed, ValidationError
 from core.tenancy import get_visible_or_404
 
@@ -56,38 +56,20 @@ def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(StaffReadOnlyInline):
     model = Membership
-    extra = 0
     fields = ("user", "roles", "status", "created_at")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
-class AccreditationInline(admin.TabularInline):
+class AccreditationInline(StaffReadOnlyInline):
     model = Accreditation
-    extra = 0
     fields = ("standard", "certificate_number", "accreditation_body", "valid_from", "valid_to", "status")
-    readonly_fields = fields
-    can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
-
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(StaffReadOnlyInline):
     model = BodyStatusChange
-    extra = 0
     fields = ("decided_at", "from_status", "to_status", "reason", "decided_by")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Body)
@@ -336,7 +318,7 @@ class BodyApplicationAdmin(BodyAdmin):
 
 
 @admin.register(Accreditation)
-class AccreditationAdmin(ReadOnlyAdminMixin, TenantAdmin):
+class AccreditationAdmin(StaffReadOnlyAdmin):
     list_display = (
         "certificate_number",
         "standard",
@@ -357,18 +339,12 @@ class AccreditationAdmin(ReadOnlyAdminMixin, TenantAdmin):
     list_select_related = ("body",)
     date_hierarchy = "valid_to"
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_active and request.user.is_staff)
-
 
 @admin.register(Membership)
-class MembershipAdmin(ReadOnlyAdminMixin, TenantAdmin):
+class MembershipAdmin(StaffReadOnlyAdmin):
     """Every body's people (auditors, reviewers, committee members) for registry oversight."""
 
     list_display = ("user", "body", "roles", "employment", "status", "undertaking_signed_on", "created_at")
     list_filter = ("status", "employment", ("body", admin.RelatedOnlyFieldListFilter))
     search_fields = ("user__email", "user__full_name", "body__legal_name")
     list_select_related = ("user", "body")
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_active and request.user.is_staff)
