@@ -1,0 +1,105 @@
+"""Competence records, their transitions' inputs, and their evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from competence.models import (
+    COMPETENCE_ROLES,
+    Basis,
+    CompetenceEvidence,
+    CompetenceRecord,
+)
+from competence.services import EVIDENCE_UPLOAD
+from core.api.serializers import UserRefSerializer
+from core.uploads import upload_clean
+from reference.models import Sector, Standard
+
+from .refs import CompetenceSectorRef, CompetenceStandardRef, MembershipInBodyField, PersonRefOutput
+
+# --- competence records -------------------------------------------------------------------------------------
+
+
+class CompetenceRecordOutput(serializers.ModelSerializer):
+    body = serializers.PrimaryKeyRelatedField(read_only=True, pk_field=serializers.UUIDField())
+    person = PersonRefOutput(source="membership", read_only=True)
+    standard = CompetenceStandardRef(read_only=True)
+    sector = CompetenceSectorRef(read_only=True)
+    basis = serializers.ListField(child=serializers.ChoiceField(choices=Basis.choices), read_only=True)
+    evaluated_by = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = CompetenceRecord
+        fields = [
+            "id",
+            "body",
+            "person",
+            "standard",
+            "sector",
+            "role",
+            "basis",
+            "notes",
+            "evaluated_by",
+            "evaluated_on",
+            "valid_until",
+            "status",
+            "status_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CompetenceRecordCreateInput(serializers.Serializer):
+    """A proposed competence; it counts once someone other than the person approves it."""
+
+    person = MembershipInBodyField()
+    standard = serializers.PrimaryKeyRelatedField(queryset=Standard.objects.all(), help_text="standard code")
+    sector = serializers.PrimaryKeyRelatedField(queryset=Sector.objects.all(), help_text="sector id")
+    role = serializers.ChoiceField(choices=COMPETENCE_ROLES)
+    basis = serializers.ListField(child=serializers.ChoiceField(choices=Basis.choices))
+    valid_until = serializers.DateField()
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CompetenceApproveInput(serializers.Serializer):
+    evaluated_on = serializers.DateField()
+    valid_until = serializers.DateField(required=False, help_text="the proposed date when left out")
+
+
+class CompetenceRenewInput(serializers.Serializer):
+    evaluated_on = serializers.DateField()
+    valid_until = serializers.DateField()
+    basis = serializers.ListField(
+        child=serializers.ChoiceField(choices=Basis.choices), required=False, help_text="replaces the basis"
+    )
+
+
+class CompetenceSuspendInput(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, help_text="required; recorded")
+
+
+class EvidenceOutput(serializers.ModelSerializer):
+    filename = serializers.SerializerMethodField()
+    uploaded_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = CompetenceEvidence
+        fields = ["id", "description", "filename", "sha256", "uploaded_by", "uploaded_at"]
+        read_only_fields = fields
+
+    def get_filename(self, evidence: CompetenceEvidence) -> str:
+        return evidence.file.name.rsplit("/", 1)[-1]
+
+
+class EvidenceInput(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="PDF, PNG or JPEG, judged by content; stored as <name>.<detected extension>"
+    )
+    description = serializers.CharField(allow_blank=True)
+
+    def validate_file(self, upload: Any) -> Any:
+        upload_clean(upload, EVIDENCE_UPLOAD, field="file")  # the service checks again; this answers early
+        return upload
