@@ -124,7 +124,9 @@ def lifecycle_of(model: type[models.Model]) -> Transitions:
 def lifecycle_models() -> list[type[models.Model]]:
     """Every installed model that declares a life cycle (what the transition test walks)."""
     return [
-        model for model in apps.get_models() if isinstance(getattr(model, "TRANSITIONS", None), Transitions)
+        model
+        for model in apps.get_models()
+        if not model._meta.proxy and isinstance(getattr(model, "TRANSITIONS", None), Transitions)
     ]
 
 
