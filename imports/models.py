@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TenantModel
+from core.transitions import Transition, Transitions
 
 
 class ImportStatus(models.TextChoices):
@@ -22,13 +23,16 @@ class ImportBatch(TenantModel):
 
     Status = ImportStatus
 
-    #: status -> the statuses it may move to (`imports.services`); parsing ends previewed or rejected
-    TRANSITIONS: dict[str, set[str]] = {
-        Status.PARSING: {Status.PREVIEWED, Status.REJECTED},
-        Status.PREVIEWED: {Status.APPLIED},
-        Status.APPLIED: set(),
-        Status.REJECTED: set(),
-    }
+    #: the life cycle (core.transitions): reading ends previewed or rejected; only a previewed batch is applied.
+    #: The audit events are the kind's own ("<audit_prefix>.applied"), written by `imports.services`.
+    TRANSITIONS = Transitions(
+        refused=_("This import was already applied or rejected."),
+        actions={
+            "read": Transition(source=(ImportStatus.PARSING,), target=ImportStatus.PREVIEWED),
+            "refuse": Transition(source=(ImportStatus.PARSING,), target=ImportStatus.REJECTED),
+            "apply": Transition(source=(ImportStatus.PREVIEWED,), target=ImportStatus.APPLIED),
+        },
+    )
 
     kind = models.CharField(max_length=60, help_text=_("The declared import kind, e.g. competence.people."))
     file = models.FileField(upload_to="imports/%Y/%m/")

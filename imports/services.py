@@ -23,6 +23,7 @@ from bodies.models.tenants import Body
 from core.audit import audit_record
 from core.errors import TransitionNotAllowed, ValidationError
 from core.permissions import require_body_perm
+from core.transitions import claim, transition
 from core.types import Actor
 from core.uploads import upload_check
 
@@ -97,15 +98,19 @@ def _stored_rows(preview: ImportPreview) -> list[dict[str, Any]]:
 
 
 def _result_fields(preview: ImportPreview) -> dict[str, Any]:
-    """The batch's fields that hold a parse's result."""
+    """The batch's fields that hold a parse's result (its status follows: see `_read_action`)."""
     return {
-        "status": ImportBatch.Status.PREVIEWED if preview.valid else ImportBatch.Status.REJECTED,
         "rows": _stored_rows(preview),
         "file_errors": preview.file_errors,
         "row_count": len(preview.rows),
         "rows_parsed": len(preview.rows),
         "error_count": preview.error_count,
     }
+
+
+def _read_action(preview: ImportPreview) -> str:
+    """The life-cycle action that ends reading: a file with any error is refused."""
+    return "read" if preview.valid else "refuse"
 
 
 def _sha256(upload: UploadedFile) -> str:
@@ -138,9 +143,10 @@ def import_upload(*, kind: str, body: Body, actor: Actor, upload: UploadedFile) 
         upload.seek(0)
     with transaction.atomic():
         batch = ImportBatch(kind=kind, body=body, filename=name, sha256=sha256, created_by=actor)
-        if preview is not None:
+        if preview is not None:  # read already: the batch starts where reading ends
             for attribute, value in _result_fields(preview).items():
                 setattr(batch, attribute, value)
+            batch.status = ImportBatch.TRANSITIONS[_read_action(preview)].target
         batch.file.save(name, upload, save=False)
         batch.save()
         audit_record(
@@ -186,9 +192,7 @@ def import_parse(*, batch_id: Any) -> ImportBatch | None:
         except ValidationError as exc:  # unreadable: the batch is rejected with the reason
             preview = ImportPreview(batch=None, rows=[], file_errors=list(exc.messages))
     # compare-and-set: a concurrent run that finished first wins, this one changes nothing
-    ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PARSING).update(
-        **_result_fields(preview)
-    )
+    claim(ImportBatch, pk=batch.pk, action=_read_action(preview), values=_result_fields(preview))
     batch.refresh_from_db()
     return batch
 
@@ -200,27 +204,30 @@ def import_preview(*, batch: ImportBatch) -> ImportPreview:
 
 
 def import_apply(*, batch: ImportBatch, actor: Actor) -> ImportPreview:
-    """Applies a previewed batch: re-checks its rows against the data as it is now and writes every row in one
-    transaction, or nothing (a batch that no longer passes stays previewed)."""
+    """Applies a previewed batch by its life cycle (core.transitions): under the row lock, re-checks the stored
+    rows against the data as it is now and writes every row through the kind, in one transaction, or nothing
+    (a batch that no longer passes stays previewed)."""
     import_kind = get_kind(batch.kind)
     require_body_perm(actor, batch.body, import_kind.permission)
-    with transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().select_related("body").get(pk=batch.pk)
-        if locked.status == ImportBatch.Status.PARSING:
-            raise TransitionNotAllowed(_("This import is still being read."), current=locked.status)
-        if locked.status != ImportBatch.Status.PREVIEWED:
-            raise TransitionNotAllowed(
-                _("This import was already applied or rejected."), current=locked.status
-            )
+    if batch.status == ImportBatch.Status.PARSING:
+        raise TransitionNotAllowed(_("This import is still being read."), current=batch.status)
+    checked: list[ImportPreview] = []
+
+    def still_valid(locked: ImportBatch) -> None:
         rows = [ImportRow(line=row["line"], values=row["values"]) for row in locked.rows]
         import_kind.validate(locked.body, rows)
         preview = ImportPreview(batch=locked, rows=rows, file_errors=list(locked.file_errors))
         if not preview.valid:
             raise ValidationError({"file": _("The file no longer passes validation; preview it again.")})
-        import_kind.apply(locked.body, actor, rows)
-        locked.status = ImportBatch.Status.APPLIED
+        checked.append(preview)
+
+    def stamp(locked: ImportBatch) -> list[str]:
         locked.applied_at = timezone.now()
-        locked.save(update_fields=["status", "applied_at"])
+        return ["applied_at"]
+
+    def write_rows(locked: ImportBatch, _previous: str) -> None:
+        rows = checked[0].rows
+        import_kind.apply(locked.body, actor, rows)
         audit_record(
             actor=actor,
             action=f"{import_kind.audit_prefix}.applied",
@@ -228,4 +235,10 @@ def import_apply(*, batch: ImportBatch, actor: Actor) -> ImportPreview:
             body=locked.body,
             after={"filename": locked.filename, "sha256": locked.sha256, "rows": len(rows)},
         )
+
+    locked = transition(
+        batch, action="apply", actor=actor, guards=[still_valid], apply=stamp, effects=[write_rows]
+    )
+    preview = checked[0]
+    preview.batch = locked
     return preview
