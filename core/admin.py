@@ -3,7 +3,6 @@ audit trail."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import admin
@@ -59,7 +58,7 @@ class StaffReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return tuple(dict.fromkeys([*(self.fields or ()), *super().get_readonly_fields(request, obj)]))
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

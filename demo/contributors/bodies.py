@@ -155,7 +155,11 @@ BODIES: list[dict[str, Any]] = [
         "people": [],
     },
 ]
-FREELANCER = ("freelance.auditor@example.org", "Jón Freelance Guðmundsson", [Role.AUDITOR, Role.LEAD_AUDITOR])
+FREELANCER: tuple[str, str, list[str]] = (
+    "freelance.auditor@example.org",
+    "Jón Freelance Guðmundsson",
+    [Role.AUDITOR, Role.LEAD_AUDITOR],
+)
 
 
 def _sectors(spec: tuple[str, list[str]]) -> list[Sector]:
