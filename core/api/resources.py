@@ -12,7 +12,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
 
 BEARER_AUTHENTICATION = "accounts.authentication.BearerTokenAuthentication"
 
@@ -27,7 +30,7 @@ class TokenResource:
 class RoutedView:
     """One route of an API view: the view class and the actions (viewset) or HTTP methods (APIView) it serves."""
 
-    view: type
+    view: type[APIView]
     actions: tuple[str, ...]
 
 
