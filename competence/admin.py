@@ -9,7 +9,6 @@ from core.admin import StaffReadOnlyAdmin, StaffReadOnlyInline
 from .models import (
     CompetenceEvidence,
     CompetenceRecord,
-    ImportBatch,
     PeriodicEvaluation,
     TrainingEntry,
     WitnessedAudit,
@@ -58,10 +57,3 @@ class PeriodicEvaluationAdmin(StaffReadOnlyAdmin):
     list_display = ("membership", "evaluated_on", "outcome", "next_due_on", "evaluated_by")
     list_filter = ("outcome", ("body", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("membership__user", "membership__body", "evaluated_by")
-
-
-@admin.register(ImportBatch)
-class ImportBatchAdmin(StaffReadOnlyAdmin):
-    list_display = ("filename", "body", "status", "row_count", "error_count", "created_by", "created_at")
-    list_filter = ("status", ("body", admin.RelatedOnlyFieldListFilter))
-    list_select_related = ("body", "created_by")
