@@ -11,9 +11,10 @@ from openpyxl import Workbook
 from accounts.models import User
 from bodies.models import Membership
 from competence.importing import competence_import_apply, competence_import_preview
-from competence.models import CompetenceRecord, ImportBatch
+from competence.models import CompetenceRecord
 from core.errors import PermissionDenied, TransitionNotAllowed, ValidationError
 from core.models import AuditEvent
+from imports.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
 from bodies.models import Membership
-from competence.models import CompetenceRecord, ImportBatch
+from competence.models import CompetenceRecord
 from core.models import AuditEvent
+from imports.models import ImportBatch
 from tests.helpers import bearer, make_token, signed_in, url
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,9 @@ from openpyxl import Workbook
 from accounts.models import User
 from bodies.models import Membership
 from competence.importing import COLUMNS
-from competence.models import CompetenceRecord, ImportBatch
+from competence.models import CompetenceRecord
 from core.models import AuditEvent
+from imports.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
 
