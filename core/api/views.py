@@ -164,7 +164,8 @@ class transition_action:
     exception handler). The documented error responses follow from the options; `extend_schema` keywords
     (`summary`, `description`, `tags`...) pass through. `reload=True` re-reads the result through the view's
     queryset (its select/prefetch) before serializing. `route=False` gives a plain method for a route declared
-    by hand (a nested collection's `create`).
+    by hand: a nested collection's `create` is `transition_action(service, on="parent", route=False,
+    status_code=201, conflict=False, ...)` (no state to conflict with, so no 409 documented).
     """
 
     def __init__(
@@ -180,6 +181,7 @@ class transition_action:
         url_path: str | None = None,
         url_name: str | None = None,
         status_code: int = status.HTTP_200_OK,
+        conflict: bool = True,
         **schema: Any,
     ) -> None:
         if on not in ("object", "parent"):
@@ -197,6 +199,7 @@ class transition_action:
         self.url_path = url_path
         self.url_name = url_name
         self.status_code = status_code
+        self.conflict = conflict
         self.schema = schema
 
     def _call(self, view: Any, request: Request) -> Any:
@@ -223,7 +226,7 @@ class transition_action:
 
         handler.__name__ = handler.__qualname__ = name
         codes = [400] if self.input is not None else []
-        codes += [401, 403, 404, 409]
+        codes += [401, 403, 404, 409] if self.conflict else [401, 403, 404]
         schema = {
             "request": self.input,
             "responses": {self.status_code: self.output, **errors(*codes)},

@@ -27,7 +27,7 @@ from competence.services import (
     witnessed_audit_record,
 )
 from core.api.schema import IcrAutoSchema, errors
-from core.api.views import NestedViewSetMixin, TenantViewSet
+from core.api.views import NestedViewSetMixin, TenantViewSet, transition_action
 from documents.api.serializers import DocumentRequestedOutput
 from documents.services import document_request
 
@@ -147,13 +147,6 @@ class PersonNestedMixin(NestedViewSetMixin):
         description=NESTED_READ,
         responses={200: TrainingOutput(many=True), **errors(401, 403, 404)},
     ),
-    create=extend_schema(
-        summary="Record training or CPD",
-        tags=PEOPLE,
-        description=NESTED_WRITE,
-        request=TrainingInput,
-        responses={201: TrainingOutput, **errors(400, 401, 403, 404)},
-    ),
 )
 class PersonTrainingViewSet(PersonNestedMixin, viewsets.GenericViewSet):
     queryset = TrainingEntry.objects.all()
@@ -163,12 +156,18 @@ class PersonTrainingViewSet(PersonNestedMixin, viewsets.GenericViewSet):
     def base_queryset(self) -> QuerySet[TrainingEntry]:
         return TrainingEntry.objects.select_related("standard").order_by("-completed_on", "-created_at", "pk")
 
-    def create(self, request: Request, person_id: str) -> Response:
-        membership = self.membership
-        data = TrainingInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        entry = training_add(membership=membership, actor=request.user, **data.validated_data)
-        return Response(TrainingOutput(entry).data, status=status.HTTP_201_CREATED)
+    create = transition_action(
+        training_add,
+        on="parent",
+        route=False,
+        input=TrainingInput,
+        output=TrainingOutput,
+        status_code=status.HTTP_201_CREATED,
+        conflict=False,
+        summary="Record training or CPD",
+        tags=PEOPLE,
+        description=NESTED_WRITE,
+    )
 
 
 @extend_schema_view(
@@ -218,13 +217,6 @@ class PersonWitnessedAuditViewSet(PersonNestedMixin, viewsets.GenericViewSet):
         description=NESTED_READ,
         responses={200: EvaluationOutput(many=True), **errors(401, 403, 404)},
     ),
-    create=extend_schema(
-        summary="Record a periodic evaluation",
-        tags=PEOPLE,
-        description=f"{NESTED_WRITE} The caller is the evaluator and is never the person.",
-        request=EvaluationInput,
-        responses={201: EvaluationOutput, **errors(400, 401, 403, 404)},
-    ),
 )
 class PersonEvaluationViewSet(PersonNestedMixin, viewsets.GenericViewSet):
     queryset = PeriodicEvaluation.objects.all()
@@ -236,11 +228,15 @@ class PersonEvaluationViewSet(PersonNestedMixin, viewsets.GenericViewSet):
             "-evaluated_on", "-created_at", "pk"
         )
 
-    def create(self, request: Request, person_id: str) -> Response:
-        membership = self.membership
-        data = EvaluationInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        evaluation = periodic_evaluation_record(
-            membership=membership, actor=request.user, **data.validated_data
-        )
-        return Response(EvaluationOutput(evaluation).data, status=status.HTTP_201_CREATED)
+    create = transition_action(
+        periodic_evaluation_record,
+        on="parent",
+        route=False,
+        input=EvaluationInput,
+        output=EvaluationOutput,
+        status_code=status.HTTP_201_CREATED,
+        conflict=False,
+        summary="Record a periodic evaluation",
+        tags=PEOPLE,
+        description=f"{NESTED_WRITE} The caller is the evaluator and is never the person.",
+    )
