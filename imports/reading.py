@@ -48,9 +48,10 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def check_xlsx_archive(file: IO[bytes]) -> None:
+def check_xlsx_archive(file: IO[bytes]) -> int:
     """Refuses a workbook that would unpack to more than IMPORT_MAX_UNPACKED_BYTES, or whose members are packed
-    more tightly than IMPORT_MAX_COMPRESSION_RATIO (a zip bomb), before a byte is decompressed."""
+    more tightly than IMPORT_MAX_COMPRESSION_RATIO (a zip bomb), before a byte is decompressed. Returns the
+    unpacked size (what reading it costs: openpyxl loads the shared strings whole)."""
     file.seek(0)
     try:
         with zipfile.ZipFile(file) as archive:
@@ -67,6 +68,7 @@ def check_xlsx_archive(file: IO[bytes]) -> None:
     )
     if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES or packed_too_tight:
         raise ValidationError({"file": _("The workbook unpacks to too much data to import.")})
+    return unpacked
 
 
 def _xlsx_rows(file: IO[bytes]) -> Generator[list[str], None, None]:
@@ -112,6 +114,16 @@ def _csv_rows(file: IO[bytes]) -> Generator[list[str], None, None]:
             raise ValidationError({"file": _("This is not a readable CSV file.")}) from exc
     finally:
         text.detach()  # leave the upload open for whoever stores it
+
+
+def reading_cost(file: IO[bytes], kind: str) -> int:
+    """The bytes reading the file goes through: an XLSX's unpacked size (checked), a CSV's own size."""
+    if kind == "xlsx":
+        return check_xlsx_archive(file)
+    file.seek(0, 2)
+    size = file.tell()
+    file.seek(0)
+    return size
 
 
 def read_table(

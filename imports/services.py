@@ -1,6 +1,6 @@
 """The import engine: upload (checked, stored, parsed once), preview from the stored result, apply all or nothing.
 
-A file up to IMPORT_INLINE_MAX_BYTES is parsed in the request; a larger one is stored as `parsing` and parsed by
+A file that reads through up to IMPORT_INLINE_MAX_BYTES (an XLSX: unpacked) is parsed in the request; a larger one is stored as `parsing` and parsed by
 `imports.tasks.import_parse_task` (enqueued after commit), which reports its progress in `rows_parsed`. Either
 way the rows (their text and errors by column) and the file's errors are stored on the batch, and a preview
 reads them without opening the file again. Applying re-checks the stored rows against the database as it is
@@ -28,7 +28,7 @@ from core.types import Actor
 from core.uploads import upload_check
 
 from .models import ImportBatch
-from .reading import SPREADSHEET_UPLOAD, read_table
+from .reading import SPREADSHEET_UPLOAD, read_table, reading_cost
 from .registry import ImportKind, ImportRow, get_kind
 
 #: how often (in rows) a task writes its progress
@@ -129,8 +129,9 @@ def import_upload(*, kind: str, body: Body, actor: Actor, upload: UploadedFile) 
     """Stores an import file and reports, row by row, what applying it would do or why it cannot. Writes no
     records of the kind.
 
-    A file up to IMPORT_INLINE_MAX_BYTES is parsed now (an unreadable one is refused and nothing is stored);
-    a larger one is stored as `parsing` and read by a task after commit (the preview then has no rows yet).
+    A file whose reading goes through at most IMPORT_INLINE_MAX_BYTES (an XLSX: unpacked) is parsed now (an
+    unreadable one is refused and nothing is stored); a larger one is stored as `parsing` and read by a task
+    after commit (the preview then has no rows yet). A workbook that would unpack to too much is refused here.
     """
     import_kind = get_kind(kind)
     require_body_perm(actor, body, import_kind.permission)
@@ -138,7 +139,7 @@ def import_upload(*, kind: str, body: Body, actor: Actor, upload: UploadedFile) 
     name = (upload.name or "import")[:200]
     sha256 = _sha256(upload)
     preview: ImportPreview | None = None
-    if (upload.size or 0) <= settings.IMPORT_INLINE_MAX_BYTES:
+    if reading_cost(upload, file_kind) <= settings.IMPORT_INLINE_MAX_BYTES:
         preview = import_parse_file(kind=import_kind, body=body, file=upload, file_kind=file_kind)
         upload.seek(0)
     with transaction.atomic():

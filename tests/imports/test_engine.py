@@ -245,6 +245,33 @@ def test_a_large_file_is_read_by_a_task_after_commit(world, settings, django_cap
     assert Membership.objects.filter(body=world.a.body, user__email="ragna@auditors.example").exists()
 
 
+def test_a_workbook_is_sent_to_the_task_by_its_unpacked_size(
+    world, settings, django_capture_on_commit_callbacks
+):
+    # given a small XLSX whose parts unpack to more than the inline limit
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(COLUMNS)
+    book.active.append(good_lines(world.a.admin.email)[1].split(","))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    unpacked = sum(member.file_size for member in zipfile.ZipFile(buffer).infolist())
+    settings.IMPORT_INLINE_MAX_BYTES = unpacked - 1
+    assert len(buffer.getvalue()) < settings.IMPORT_INLINE_MAX_BYTES
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        preview = competence_import_preview(
+            body=world.a.body,
+            actor=world.a.admin,
+            upload=SimpleUploadedFile("people.xlsx", buffer.getvalue()),
+        )
+    # then it was left to the task, which read it
+    assert preview.rows == []
+    batch = ImportBatch.objects.get()
+    assert (batch.filename, batch.status, batch.row_count) == ("people.xlsx", "previewed", 1)
+
+
 def test_the_task_is_safe_to_run_twice_and_for_a_batch_that_is_gone(
     world, settings, django_capture_on_commit_callbacks
 ):
