@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -15,12 +14,14 @@ from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from core.errors import ValidationError
-from core.forms import add_service_errors
+from core.portal import ServiceFormMixin
 
 from .forms import EmailAuthenticationForm, ProfileForm, SignupForm, client_ip
+from .models import User
 from .services import user_register, user_update_profile
 
 
@@ -30,7 +31,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-class SignupView(FormView):
+class SignupView(ServiceFormMixin, FormView):
     """Creates an account and logs in; the next step is applying for a body or being added to one."""
 
     form_class = SignupForm
@@ -42,24 +43,21 @@ class SignupView(FormView):
             return redirect(settings.LOGIN_REDIRECT_URL)
         return super().dispatch(request, *args, **kwargs)
 
-    def form_valid(self, form: SignupForm) -> HttpResponse:
+    success_message = gettext_lazy("Welcome! Your account is ready.")
+    success_url = reverse_lazy("bodies:apply")
+
+    def perform(self, form: SignupForm) -> User:
         key = f"accounts:signups:{client_ip(self.request)}"
         cache.add(key, 0, timeout=3600)
         if int(cache.incr(key)) > self.max_per_hour:
-            form.add_error(None, _("Too many accounts were created from your address. Try again later."))
-            return self.form_invalid(form)
-        try:
-            user = user_register(
-                email=form.cleaned_data["email"],
-                full_name=form.cleaned_data["full_name"],
-                password=form.cleaned_data["password"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
+            raise ValidationError(_("Too many accounts were created from your address. Try again later."))
+        user = user_register(
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+            password=form.cleaned_data["password"],
+        )
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(self.request, _("Welcome! Your account is ready."))
-        return redirect("bodies:apply")
+        return user
 
 
 class LogoutView(auth_views.LogoutView):
@@ -103,11 +101,13 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "registration/password_change_complete.html"
 
 
-class ProfileView(LoginRequiredMixin, FormView):
+class ProfileView(LoginRequiredMixin, ServiceFormMixin, FormView):
     """A person's own name and language, and the bodies they work for."""
 
     form_class = ProfileForm
     template_name = "accounts/profile.html"
+    success_message = gettext_lazy("Your profile is saved.")
+    success_url = reverse_lazy("accounts:profile")
 
     def get_initial(self) -> dict[str, Any]:
         user = self.request.user
@@ -124,19 +124,14 @@ class ProfileView(LoginRequiredMixin, FormView):
         context["memberships"] = self.request.active.memberships  # type: ignore[attr-defined]
         return context
 
-    def form_valid(self, form: ProfileForm) -> HttpResponse:
-        try:
-            user_update_profile(
-                user=self.request.user,  # type: ignore[arg-type]
-                full_name=form.cleaned_data["full_name"],
-                language=form.cleaned_data["language"],
-                phone=form.cleaned_data["phone"],
-                languages=form.cleaned_data["languages"],
-                countries=form.cleaned_data["countries"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        translation.activate(form.cleaned_data["language"])
-        messages.success(self.request, _("Your profile is saved."))
-        return redirect("accounts:profile")
+    def perform(self, form: ProfileForm) -> User:
+        user = user_update_profile(
+            user=self.request.user,  # type: ignore[arg-type]
+            full_name=form.cleaned_data["full_name"],
+            language=form.cleaned_data["language"],
+            phone=form.cleaned_data["phone"],
+            languages=form.cleaned_data["languages"],
+            countries=form.cleaned_data["countries"],
+        )
+        translation.activate(form.cleaned_data["language"])  # the message below in the language just chosen
+        return user

@@ -14,21 +14,26 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_countries import countries as countries_registry
 
 from accounts.models import ApiToken
 from accounts.services import api_token_create, api_token_revoke
 from bodies.middleware import ActiveBody
-from core.errors import TransitionNotAllowed, ValidationError
-from core.forms import add_service_errors
 from core.models import AuditEvent
-from core.permissions import has_body_perm
-from core.portal import BodyScopedMixin, PortalMixin
+from core.portal import (
+    BodyScopedMixin,
+    HtmxPartialMixin,
+    PortalMixin,
+    ServiceActionMixin,
+    ServiceActionView,
+    ServiceFormMixin,
+)
 from core.tenancy import get_visible_or_404
 from documents.selectors import document_latest_for_subject
 
@@ -42,6 +47,13 @@ from .forms import (
     EligibilityForm,
 )
 from .models import Accreditation, Body, BodyStatusChange
+from .permissions import (
+    MANAGE_ACCREDITATIONS,
+    MANAGE_API_TOKENS,
+    MANAGE_BODY,
+    can_manage_accreditations,
+    can_manage_body,
+)
 from .selectors import directory_list, membership_list_for_body
 from .services import (
     ACCREDITATION_DECISIONS,
@@ -55,32 +67,31 @@ from .services import (
 # --- applying and the profile -------------------------------------------------------------------------------
 
 
-class BodyApplyView(LoginRequiredMixin, FormView):
+class BodyApplyView(LoginRequiredMixin, ServiceFormMixin, FormView):
     """Anyone with an account applies to ICR on behalf of a body and becomes its first administrator."""
 
     form_class = BodyProfileForm
     template_name = "bodies/body_apply.html"
 
-    def form_valid(self, form: BodyProfileForm) -> HttpResponse:
-        try:
-            body = body_apply(
-                actor=self.request.user,
-                fields=form.service_fields(),
-                activities=form.cleaned_data["activities"],
-                sectors=form.cleaned_data["sectors"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
+    def perform(self, form: BodyProfileForm) -> Body:
+        body = body_apply(
+            actor=self.request.user,
+            fields=form.service_fields(),
+            activities=form.cleaned_data["activities"],
+            sectors=form.cleaned_data["sectors"],
+        )
         # the memberships read earlier in this request predate the new body
         self.request.active = ActiveBody(self.request)  # type: ignore[attr-defined]
         self.request.active.switch(body.pk)  # type: ignore[attr-defined]
-        messages.success(
-            self.request,
-            _("Your application for %(body)s is received. ICR will review it and let you know.")
-            % {"body": body},
-        )
-        return redirect("bodies:profile")
+        return body
+
+    def get_success_message(self, result: Body) -> str:
+        return _("Your application for %(body)s is received. ICR will review it and let you know.") % {
+            "body": result
+        }
+
+    def get_success_url(self, result: Any = None) -> str:
+        return reverse("bodies:profile")
 
 
 class BodyProfileView(PortalMixin, TemplateView):
@@ -92,12 +103,13 @@ class BodyProfileView(PortalMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["status_changes"] = BodyStatusChange.objects.for_body(self.body).select_related("decided_by")
         context["approval_letter"] = document_latest_for_subject(kind=APPROVAL_LETTER, subject=self.body)
-        context["can_edit"] = has_body_perm(self.request.user, self.body, "manage_body")
+        context["can_edit"] = can_manage_body(self.request.user, self.body)
         return context
 
 
-class BodyProfileEditView(PortalMixin, FormView):
-    required_perm = "manage_body"
+class BodyProfileEditView(PortalMixin, ServiceFormMixin, FormView):
+    required_perm = MANAGE_BODY
+    success_message = gettext_lazy("The body's profile is saved.")
     form_class = BodyProfileForm
     template_name = "bodies/body_profile_edit.html"
 
@@ -107,23 +119,20 @@ class BodyProfileEditView(PortalMixin, FormView):
         kwargs["instance"] = copy.copy(self.body)
         return kwargs
 
-    def form_valid(self, form: BodyProfileForm) -> HttpResponse:
-        try:
-            body_update_profile(
-                body=self.body,
-                actor=self.request.user,
-                fields=form.service_fields(),
-                activities=form.cleaned_data["activities"],
-                sectors=form.cleaned_data["sectors"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        except TransitionNotAllowed as exc:
-            messages.error(self.request, exc.message)
-            return redirect("bodies:profile")
-        messages.success(self.request, _("The body's profile is saved."))
-        return redirect("bodies:profile")
+    def perform(self, form: BodyProfileForm) -> Body:
+        return body_update_profile(
+            body=self.body,
+            actor=self.request.user,
+            fields=form.service_fields(),
+            activities=form.cleaned_data["activities"],
+            sectors=form.cleaned_data["sectors"],
+        )
+
+    def get_success_url(self, result: Any = None) -> str:
+        return reverse("bodies:profile")
+
+    def get_refused_url(self) -> str:
+        return reverse("bodies:profile")
 
 
 class MemberListView(PortalMixin, ListView):
@@ -147,7 +156,7 @@ class AccreditationScopedMixin(BodyScopedMixin):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["can_manage"] = has_body_perm(self.request.user, self.body, "manage_accreditations")
+        context["can_manage"] = can_manage_accreditations(self.request.user, self.body)
         return context
 
 
@@ -173,38 +182,32 @@ class AccreditationDetailView(AccreditationScopedMixin, DetailView):
         return context
 
 
-class AccreditationDecideView(AccreditationDetailView):
+class AccreditationDecideView(ServiceActionMixin, AccreditationDetailView):
     """POST action (suspend / reinstate / withdraw) and reason; a refused decision shows on the detail page."""
 
-    required_perm = "manage_accreditations"
-    http_method_names = ["post"]
+    required_perm = MANAGE_ACCREDITATIONS
+    form_class = AccreditationDecisionForm
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def act(self, record: Accreditation, form: AccreditationDecisionForm) -> Accreditation:
+        decide = ACCREDITATION_DECISIONS[form.cleaned_data["action"]]
+        return decide(accreditation=record, actor=self.request.user, reason=form.cleaned_data["reason"])
+
+    def get_success_message(self, result: Accreditation) -> str:
+        return _("The accreditation %(accreditation)s is now %(status)s.") % {
+            "accreditation": result,
+            "status": result.get_status_display().lower(),
+        }
+
+    def get_success_url(self, result: Accreditation) -> str:
+        return reverse("bodies:accreditation-detail", args=[result.pk])
+
+    def form_invalid(self, form: AccreditationDecisionForm) -> HttpResponse:  # type: ignore[override]
         self.object = self.get_object()
-        form = AccreditationDecisionForm(request.POST)
-        if form.is_valid():
-            decide = ACCREDITATION_DECISIONS[form.cleaned_data["action"]]
-            try:
-                decided = decide(
-                    accreditation=self.object, actor=request.user, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            except TransitionNotAllowed as exc:
-                messages.error(request, exc.message)
-                return redirect("bodies:accreditation-detail", pk=self.object.pk)
-            else:
-                messages.success(
-                    request,
-                    _("The accreditation %(accreditation)s is now %(status)s.")
-                    % {"accreditation": decided, "status": decided.get_status_display().lower()},
-                )
-                return redirect("bodies:accreditation-detail", pk=decided.pk)
         return self.render_to_response(self.get_context_data(decide_form=form), status=400)
 
 
-class AccreditationFormMixin:
-    required_perm = "manage_accreditations"
+class AccreditationFormMixin(ServiceFormMixin):
+    required_perm = MANAGE_ACCREDITATIONS
     form_class = AccreditationForm
     template_name = "bodies/accreditation_form.html"
 
@@ -213,21 +216,16 @@ class AccreditationFormMixin:
         context["max_cycle_years"] = settings.ACCREDITATION_MAX_CYCLE_YEARS
         return context
 
+    def get_success_url(self, result: Any = None) -> str:
+        return reverse("bodies:accreditation-detail", args=[result.pk])
+
 
 class AccreditationCreateView(AccreditationFormMixin, PortalMixin, FormView):
-    def form_valid(self, form: AccreditationForm) -> HttpResponse:
-        try:
-            accreditation = accreditation_create(
-                body=self.body, actor=self.request.user, **form.service_kwargs()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("The accreditation %(accreditation)s is recorded.") % {"accreditation": accreditation},
-        )
-        return redirect("bodies:accreditation-detail", pk=accreditation.pk)
+    def perform(self, form: AccreditationForm) -> Accreditation:
+        return accreditation_create(body=self.body, actor=self.request.user, **form.service_kwargs())
+
+    def get_success_message(self, result: Accreditation) -> str:
+        return _("The accreditation %(accreditation)s is recorded.") % {"accreditation": result}
 
 
 class AccreditationEditView(AccreditationFormMixin, AccreditationScopedMixin, FormView):
@@ -242,56 +240,43 @@ class AccreditationEditView(AccreditationFormMixin, AccreditationScopedMixin, Fo
         context["accreditation"] = self.get_accreditation()
         return context
 
-    def form_valid(self, form: AccreditationForm) -> HttpResponse:
-        accreditation = self.get_accreditation()
-        try:
-            accreditation = accreditation_update(
-                accreditation=accreditation, actor=self.request.user, **form.service_kwargs()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        except TransitionNotAllowed as exc:
-            messages.error(self.request, exc.message)
-            return redirect("bodies:accreditation-detail", pk=accreditation.pk)
-        messages.success(
-            self.request,
-            _("The accreditation %(accreditation)s is saved.") % {"accreditation": accreditation},
+    def perform(self, form: AccreditationForm) -> Accreditation:
+        return accreditation_update(
+            accreditation=self.get_accreditation(), actor=self.request.user, **form.service_kwargs()
         )
-        return redirect("bodies:accreditation-detail", pk=accreditation.pk)
+
+    def get_success_message(self, result: Accreditation) -> str:
+        return _("The accreditation %(accreditation)s is saved.") % {"accreditation": result}
+
+    def get_refused_url(self) -> str:
+        return self.get_success_url(self.get_accreditation())
 
 
 # --- eligibility --------------------------------------------------------------------------------------------
 
 
-class EligibilityView(PortalMixin, FormView):
+class EligibilityView(PortalMixin, HtmxPartialMixin, ServiceFormMixin, FormView):
     """Would the active body be eligible for an engagement? Answered in place (an htmx partial)."""
 
     form_class = EligibilityForm
     template_name = "bodies/eligibility_check.html"
     partial_template_name = "bodies/partials/_eligibility_panel.html"
 
-    def get_template_names(self) -> list[str]:
-        if getattr(self.request, "htmx", False):
-            return [self.partial_template_name]
-        return [self.template_name]
+    def perform(self, form: EligibilityForm) -> Any:
+        return body_check_eligibility(body=self.body, **form.cleaned_data)
 
-    def form_valid(self, form: EligibilityForm) -> HttpResponse:
-        try:
-            result = body_check_eligibility(body=self.body, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
+    def form_done(self, form: EligibilityForm, result: Any) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form, result=result))
 
 
 # --- API tokens ---------------------------------------------------------------------------------------------
 
 
-class ApiTokenListView(PortalMixin, FormView):
+class ApiTokenListView(PortalMixin, ServiceFormMixin, FormView):
     """The body's API tokens and a form for a new one; a new token's secret is shown on this response only."""
 
-    required_perm = "manage_api_tokens"
+    required_perm = MANAGE_API_TOKENS
+    service_error_fields = {"expires_at": "expires_on"}
     form_class = ApiTokenForm
     template_name = "bodies/apitoken_list.html"
 
@@ -308,20 +293,17 @@ class ApiTokenListView(PortalMixin, FormView):
         )
         return context
 
-    def form_valid(self, form: ApiTokenForm) -> HttpResponse:
-        try:
-            token, secret = api_token_create(
-                body=self.body,
-                actor=self.request.user,  # type: ignore[arg-type]
-                name=form.cleaned_data["name"],
-                scopes=form.scopes(),
-                expires_at=form.expires_at(self.body.time_zone),
-            )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict") and "expires_at" in exc.error_dict:
-                exc.error_dict["expires_on"] = exc.error_dict.pop("expires_at")
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
+    def perform(self, form: ApiTokenForm) -> tuple[ApiToken, str]:
+        return api_token_create(
+            body=self.body,
+            actor=self.request.user,  # type: ignore[arg-type]
+            name=form.cleaned_data["name"],
+            scopes=form.scopes(),
+            expires_at=form.expires_at(self.body.time_zone),
+        )
+
+    def form_done(self, form: ApiTokenForm, result: tuple[ApiToken, str]) -> HttpResponse:
+        token, secret = result
         response = render(
             self.request,
             "bodies/apitoken_created.html",
@@ -331,27 +313,27 @@ class ApiTokenListView(PortalMixin, FormView):
         return response
 
 
-class ApiTokenRevokeView(BodyScopedMixin, View):
+class ApiTokenRevokeView(ServiceActionView):
     """POST: revoke one of the body's tokens (named by its public uuid; another body's token is a 404)."""
 
     model = ApiToken
     object_kwarg = "token_uuid"
     object_field = "uuid"
-    required_perm = "manage_api_tokens"
-    http_method_names = ["post"]
+    required_perm = MANAGE_API_TOKENS
+    refused_level = messages.WARNING
 
     def scoped_queryset(self) -> QuerySet[ApiToken]:
         return ApiToken.objects.select_related("body")
 
-    def post(self, request: HttpRequest, token_uuid: str) -> HttpResponse:
-        token = self.get_object()
-        try:
-            api_token_revoke(token=token, actor=request.user)  # type: ignore[arg-type]
-        except TransitionNotAllowed as exc:
-            messages.warning(request, exc.message)
-        else:
-            messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
-        return redirect("bodies:tokens")
+    def act(self, record: ApiToken, form: None) -> ApiToken:
+        api_token_revoke(token=record, actor=self.request.user)  # type: ignore[arg-type]
+        return record
+
+    def get_success_message(self, result: ApiToken) -> str:
+        return _("The token “%(name)s” is revoked.") % {"name": result.name}
+
+    def get_success_url(self, result: ApiToken) -> str:
+        return reverse("bodies:tokens")
 
 
 # --- the public directory -----------------------------------------------------------------------------------

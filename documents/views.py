@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.throttling import BaseThrottle
 
+from core.portal import form_add_service_errors
+
 from .forms import VerifyForm
 from .models import Document
 from .registry import get_kind
@@ -64,13 +66,8 @@ def _too_many(request: HttpRequest) -> HttpResponse:
     return render(request, VERIFY_TEMPLATE, context, status=429)
 
 
-def _add_service_errors(form: VerifyForm, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, messages in exc.message_dict.items():
-        field = "query" if name in ("number", "sha256") else "file" if name == "file" else None
-        form.add_error(field, messages)
+#: the verification service names what it checked; the form has one box for a number or a SHA-256
+VERIFY_ERROR_FIELDS = {"number": "query", "sha256": "query"}
 
 
 def _context(form: VerifyForm, result: VerificationResult | None) -> dict[str, Any]:
@@ -91,7 +88,7 @@ def document_verify_view(request: HttpRequest) -> HttpResponse:
         try:
             result = document_verify(**form.lookup())
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            form_add_service_errors(form, exc, VERIFY_ERROR_FIELDS)
     return render(request, VERIFY_TEMPLATE, _context(form, result), status=400 if form.errors else 200)
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
-from core.portal import PortalMixin
+from core.portal import PortalMixin, is_htmx
 from core.tenancy import get_visible_or_404
 
 from .models import Deadline, Notification
@@ -44,7 +44,7 @@ class NotificationMarkReadView(PortalMixin, View):
     def post(self, request: HttpRequest, pk: Any) -> HttpResponse:
         notification = get_visible_or_404(notification_list(user=request.user), pk=pk)
         notification = notification_mark_read(notification=notification, user=request.user)
-        if getattr(request, "htmx", False):
+        if is_htmx(request):
             # The updated row, and the navbar's badge swapped out of band.
             context = {
                 "notification": notification,

@@ -1,4 +1,4 @@
-"""What every competence page shares: the record-first base classes, the section tabs, htmx partials."""
+"""What every competence page shares: the record-first base classes and the section tabs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpRequest
 
 from bodies.models.tenants import Membership
 from core.portal import BodyScopedMixin
@@ -19,11 +18,6 @@ def expiry_warning_days() -> int:
     """A competence shows "expires in N days" from the first expiry reminder on (60 days by default)."""
     before = [-offset for offset in settings.COMPETENCE_REMINDER_OFFSETS if offset < 0]
     return max(before, default=60)
-
-
-def is_partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
 
 
 class BodyObjectMixin(BodyScopedMixin):

@@ -6,32 +6,26 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from bodies.models.tenants import Role
-from core.errors import ValidationError
-from core.forms import add_service_errors
-from core.portal import PortalMixin
+from core.portal import HtmxPartialMixin, PortalMixin, ServiceFormMixin
 
 from .. import forms as competence_forms
 from ..checks import team_check_coverage
 from ..exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_csv, table_xlsx
 from ..selectors import competence_matrix, matrix_table
-from .base import SectionMixin, active_people, expiry_warning_days, is_partial
+from .base import SectionMixin, active_people, expiry_warning_days
 
 
-class MatrixView(SectionMixin, PortalMixin, TemplateView):
+class MatrixView(SectionMixin, PortalMixin, HtmxPartialMixin, TemplateView):
     """People × (standard, sector). The filter form swaps the table in place (htmx) and keeps the URL in step."""
 
     template_name = "competence/matrix.html"
     partial_template_name = "competence/partials/_matrix.html"
-
-    def get_template_names(self) -> list[str]:
-        return [self.partial_template_name if is_partial(self.request) else self.template_name]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -54,11 +48,6 @@ class MatrixView(SectionMixin, PortalMixin, TemplateView):
             }
         )
         return context
-
-    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
-        response = super().render_to_response(context, **kwargs)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
 
 
 class MatrixExportView(PortalMixin, View):
@@ -90,27 +79,22 @@ class MatrixExportView(PortalMixin, View):
 # --- team check ---------------------------------------------------------------------------------------------
 
 
-class TeamCheckView(SectionMixin, PortalMixin, FormView):
+class TeamCheckView(SectionMixin, PortalMixin, HtmxPartialMixin, ServiceFormMixin, FormView):
     """Would this team cover the engagement? Answered in place (an htmx partial), member by member."""
 
     form_class = competence_forms.TeamCheckForm
     template_name = "competence/team_check.html"
     partial_template_name = "competence/partials/_team_check.html"
 
-    def get_template_names(self) -> list[str]:
-        return [self.partial_template_name if is_partial(self.request) else self.template_name]
-
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         kwargs["people"] = active_people(self.body)
         return kwargs
 
-    def form_valid(self, form: competence_forms.TeamCheckForm) -> HttpResponse:
-        try:
-            result = team_check_coverage(body=self.body, **form.service_kwargs())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
+    def perform(self, form: competence_forms.TeamCheckForm) -> Any:
+        return team_check_coverage(body=self.body, **form.service_kwargs())
+
+    def form_done(self, form: competence_forms.TeamCheckForm, result: Any) -> HttpResponse:
         roles = dict(Role.choices)
         members = [
             {"person": member.person, "role": roles.get(member.role, member.role), "result": member_result}

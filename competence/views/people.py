@@ -21,9 +21,7 @@ from django_countries import countries as countries_registry
 
 from bodies.models.tenants import Membership
 from bodies.permissions import MANAGE_MEMBERS, can_manage_members
-from core.errors import ValidationError
-from core.forms import add_service_errors
-from core.portal import PortalMixin
+from core.portal import PortalMixin, ServiceFormMixin, is_htmx
 from documents.registry import get_kind
 from documents.selectors import document_latest_for_subject
 from documents.services import document_request
@@ -35,7 +33,7 @@ from ..people import person_add, person_update
 from ..permissions import MANAGE_COMPETENCE, can_manage_competence, can_view_person_history
 from ..selectors import person_list
 from ..services import competence_propose, periodic_evaluation_record, training_add, witnessed_audit_record
-from .base import MembershipObjectMixin, SectionMixin, active_people, expiry_warning_days, is_partial
+from .base import MembershipObjectMixin, SectionMixin, active_people, expiry_warning_days
 
 
 class PersonListView(SectionMixin, PortalMixin, ListView):
@@ -63,21 +61,20 @@ class PersonListView(SectionMixin, PortalMixin, ListView):
         return context
 
 
-class PersonAddView(PortalMixin, FormView):
+class PersonAddView(PortalMixin, ServiceFormMixin, FormView):
     required_perm = MANAGE_MEMBERS
     form_class = competence_forms.PersonAddForm
     template_name = "competence/person_add.html"
+    service_error_fields = {"user": "email"}
 
-    def form_valid(self, form: competence_forms.PersonAddForm) -> HttpResponse:
-        try:
-            membership = person_add(body=self.body, actor=self.request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict") and "user" in exc.error_dict:
-                exc.error_dict["email"] = exc.error_dict.pop("user")
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("%(name)s is added to the body.") % {"name": membership.user})
-        return redirect("competence:person-detail", pk=membership.pk)
+    def perform(self, form: competence_forms.PersonAddForm) -> Membership:
+        return person_add(body=self.body, actor=self.request.user, **form.cleaned_data)
+
+    def get_success_message(self, result: Membership) -> str:
+        return _("%(name)s is added to the body.") % {"name": result.user}
+
+    def get_success_url(self, result: Any = None) -> str:
+        return reverse("competence:person-detail", args=[result.pk])
 
 
 class PersonDetailView(MembershipObjectMixin, DetailView):
@@ -133,7 +130,7 @@ class PersonDetailView(MembershipObjectMixin, DetailView):
         return context
 
 
-class PersonEditView(MembershipObjectMixin, FormView):
+class PersonEditView(MembershipObjectMixin, ServiceFormMixin, FormView):
     required_perm = MANAGE_MEMBERS
     form_class = competence_forms.PersonEditForm
     template_name = "competence/person_edit.html"
@@ -141,43 +138,30 @@ class PersonEditView(MembershipObjectMixin, FormView):
     def get_initial(self) -> dict[str, Any]:
         return competence_forms.PersonEditForm.initial_for(self.object)
 
-    def form_valid(self, form: competence_forms.PersonEditForm) -> HttpResponse:
-        try:
-            membership = person_update(membership=self.object, actor=self.request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("%(name)s's details are saved.") % {"name": membership.user})
-        return redirect("competence:person-detail", pk=membership.pk)
+    def perform(self, form: competence_forms.PersonEditForm) -> Membership:
+        return person_update(membership=self.object, actor=self.request.user, **form.cleaned_data)
+
+    def get_success_message(self, result: Membership) -> str:
+        return _("%(name)s's details are saved.") % {"name": result.user}
+
+    def get_success_url(self, result: Any = None) -> str:
+        return reverse("competence:person-detail", args=[self.object.pk])
 
 
-class PersonFormView(MembershipObjectMixin, FormView):
+class PersonFormView(MembershipObjectMixin, ServiceFormMixin, FormView):
     """A form that adds something to one person's record in the active body (manage_competence)."""
 
     required_perm = MANAGE_COMPETENCE
     template_name = "competence/person_form.html"
     title: Any = ""
-    success_message: Any = ""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["title"] = self.title
         return context
 
-    def save(self, form: Any) -> Any:
-        raise NotImplementedError
-
-    def success_url_for(self, saved: Any) -> str:
+    def get_success_url(self, result: Any = None) -> str:
         return reverse("competence:person-detail", args=[self.object.pk])
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            saved = self.save(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, str(self.success_message))
-        return redirect(self.success_url_for(saved))
 
 
 class RecordCreateView(PersonFormView):
@@ -187,11 +171,11 @@ class RecordCreateView(PersonFormView):
         "The competence is proposed. It counts once someone else evaluates and approves it."
     )
 
-    def save(self, form: competence_forms.CompetenceRecordForm) -> CompetenceRecord:
+    def perform(self, form: competence_forms.CompetenceRecordForm) -> CompetenceRecord:
         return competence_propose(membership=self.object, actor=self.request.user, **form.cleaned_data)
 
-    def success_url_for(self, saved: CompetenceRecord) -> str:
-        return reverse("competence:record-detail", args=[saved.pk])
+    def get_success_url(self, result: Any = None) -> str:
+        return reverse("competence:record-detail", args=[result.pk])
 
 
 class TrainingAddView(PersonFormView):
@@ -199,7 +183,7 @@ class TrainingAddView(PersonFormView):
     title = gettext_lazy("Add training or CPD")
     success_message = gettext_lazy("The training is recorded.")
 
-    def save(self, form: competence_forms.TrainingForm) -> TrainingEntry:
+    def perform(self, form: competence_forms.TrainingForm) -> TrainingEntry:
         return training_add(membership=self.object, actor=self.request.user, **form.cleaned_data)
 
 
@@ -213,7 +197,7 @@ class WitnessedAuditAddView(PersonFormView):
         kwargs["people"] = active_people(self.body)
         return kwargs
 
-    def save(self, form: competence_forms.WitnessedAuditForm) -> WitnessedAudit:
+    def perform(self, form: competence_forms.WitnessedAuditForm) -> WitnessedAudit:
         return witnessed_audit_record(
             membership=self.object, actor=self.request.user, **form.service_kwargs()
         )
@@ -227,7 +211,7 @@ class EvaluationAddView(PersonFormView):
     def get_initial(self) -> dict[str, Any]:
         return {"evaluated_on": timezone.localdate()}
 
-    def save(self, form: competence_forms.EvaluationForm) -> PeriodicEvaluation:
+    def perform(self, form: competence_forms.EvaluationForm) -> PeriodicEvaluation:
         return periodic_evaluation_record(
             membership=self.object, actor=self.request.user, **form.cleaned_data
         )
@@ -245,7 +229,7 @@ class PersonPdfView(MembershipObjectMixin, View):
         document = document_request(
             kind=PERSON_RECORD, subject=membership, body=membership.body, actor=request.user
         )
-        if is_partial(request):
+        if is_htmx(request):
             return render(request, "documents/partials/_status.html", {"document": document})
         messages.success(request, _("The competence record PDF is being prepared."))
         return redirect("competence:person-detail", pk=membership.pk)

@@ -5,18 +5,16 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView
 
-from core.errors import TransitionNotAllowed, ValidationError
-from core.forms import add_service_errors
 from core.models import AuditEvent
+from core.portal import ServiceActionMixin
 
 from .. import forms as competence_forms
 from ..models import Basis, CompetenceEvidence, CompetenceRecord
@@ -75,33 +73,17 @@ class RecordDetailView(BodyObjectMixin, DetailView):
         return context
 
 
-class RecordActionView(RecordDetailView):
+class RecordActionView(ServiceActionMixin, RecordDetailView):
     """POST one action on a record; a refused action shows on the record's page with the service's reason."""
 
-    http_method_names = ["post"]
     required_perm = MANAGE_COMPETENCE
-    form_class: type[Any]
     form_name = ""
-    success_message: Any = ""
 
-    def act(self, form: Any) -> CompetenceRecord:
-        raise NotImplementedError
+    def get_success_url(self, result: CompetenceRecord) -> str:
+        return reverse("competence:record-detail", args=[result.pk])
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = self.form_class(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                record = self.act(form)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            except TransitionNotAllowed as exc:
-                messages.error(request, exc.message)
-                return redirect("competence:record-detail", pk=self.object.pk)
-            else:
-                messages.success(request, str(self.success_message))
-                return redirect("competence:record-detail", pk=record.pk)
-        context = self.get_context_data(**{self.form_name: form})
-        return self.render_to_response(context, status=400)
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(**{self.form_name: form}), status=400)
 
 
 class RecordApproveView(RecordActionView):
@@ -109,8 +91,8 @@ class RecordApproveView(RecordActionView):
     form_name = "approve_form"
     success_message = gettext_lazy("The competence is approved.")
 
-    def act(self, form: competence_forms.RecordApproveForm) -> CompetenceRecord:
-        return competence_approve(record=self.object, actor=self.request.user, **form.cleaned_data)
+    def act(self, record: CompetenceRecord, form: competence_forms.RecordApproveForm) -> CompetenceRecord:
+        return competence_approve(record=record, actor=self.request.user, **form.cleaned_data)
 
 
 class RecordRenewView(RecordActionView):
@@ -118,10 +100,10 @@ class RecordRenewView(RecordActionView):
     form_name = "renew_form"
     success_message = gettext_lazy("The competence is renewed.")
 
-    def act(self, form: competence_forms.RecordRenewForm) -> CompetenceRecord:
+    def act(self, record: CompetenceRecord, form: competence_forms.RecordRenewForm) -> CompetenceRecord:
         data = form.cleaned_data
         return competence_renew(
-            record=self.object,
+            record=record,
             actor=self.request.user,
             evaluated_on=data["evaluated_on"],
             valid_until=data["valid_until"],
@@ -134,10 +116,8 @@ class RecordSuspendView(RecordActionView):
     form_name = "suspend_form"
     success_message = gettext_lazy("The competence is suspended.")
 
-    def act(self, form: competence_forms.RecordSuspendForm) -> CompetenceRecord:
-        return competence_suspend(
-            record=self.object, actor=self.request.user, reason=form.cleaned_data["reason"]
-        )
+    def act(self, record: CompetenceRecord, form: competence_forms.RecordSuspendForm) -> CompetenceRecord:
+        return competence_suspend(record=record, actor=self.request.user, reason=form.cleaned_data["reason"])
 
 
 class EvidenceAddView(RecordActionView):
@@ -145,14 +125,14 @@ class EvidenceAddView(RecordActionView):
     form_name = "evidence_form"
     success_message = gettext_lazy("The evidence is added.")
 
-    def act(self, form: competence_forms.EvidenceForm) -> CompetenceRecord:
+    def act(self, record: CompetenceRecord, form: competence_forms.EvidenceForm) -> CompetenceRecord:
         evidence_add(
-            record=self.object,
+            record=record,
             actor=self.request.user,
             upload=form.cleaned_data["file"],
             description=form.cleaned_data["description"],
         )
-        return self.object
+        return record
 
 
 class EvidenceDownloadView(BodyObjectMixin, View):
