@@ -33,7 +33,7 @@ class RecordDetailView(BodyObjectMixin, DetailView):
 
     def scoped_queryset(self) -> QuerySet[CompetenceRecord]:
         return CompetenceRecord.objects.select_related(
-            "body", "membership", "person", "standard", "sector", "evaluated_by"
+            "body", "membership__body", "person", "standard", "sector", "evaluated_by"
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
