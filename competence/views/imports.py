@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView
 
-from core.errors import TransitionNotAllowed, ValidationError
-from core.forms import add_service_errors
-from core.portal import PortalMixin
+from core.portal import PortalMixin, ServiceActionMixin, ServiceFormMixin, is_htmx
 from imports.models import ImportBatch
 
 from .. import forms as competence_forms
@@ -22,6 +21,7 @@ from ..exports import CSV_CONTENT_TYPE, table_csv
 from ..importing import (
     COLUMNS,
     COMPETENCE_IMPORT,
+    ImportPreview,
     competence_import_apply,
     competence_import_preview,
     competence_import_review,
@@ -47,7 +47,7 @@ IMPORT_TEMPLATE_EXAMPLE = [
 ]
 
 
-class ImportView(SectionMixin, PortalMixin, FormView):
+class ImportView(SectionMixin, PortalMixin, ServiceFormMixin, FormView):
     """Upload a CSV or XLSX of people and competences; nothing is written before the preview is applied."""
 
     required_perm = "manage_competence"
@@ -65,15 +65,13 @@ class ImportView(SectionMixin, PortalMixin, FormView):
         context["columns"] = COLUMNS
         return context
 
-    def form_valid(self, form: competence_forms.ImportUploadForm) -> HttpResponse:
-        try:
-            preview = competence_import_preview(
-                body=self.body, actor=self.request.user, upload=form.cleaned_data["file"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        return redirect("competence:import-preview", pk=preview.batch.pk)  # type: ignore[union-attr]
+    def perform(self, form: competence_forms.ImportUploadForm) -> ImportPreview:
+        return competence_import_preview(
+            body=self.body, actor=self.request.user, upload=form.cleaned_data["file"]
+        )
+
+    def get_success_url(self, result: Any = None) -> str:
+        return reverse("competence:import-preview", args=[result.batch.pk])
 
 
 class ImportPreviewView(BodyObjectMixin, DetailView):
@@ -89,13 +87,16 @@ class ImportPreviewView(BodyObjectMixin, DetailView):
         return ImportBatch.objects.filter(kind=COMPETENCE_IMPORT).select_related("body", "created_by")
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if getattr(request, "htmx", False):  # the progress poll
+        if is_htmx(request):  # the progress poll
             if self.object.status == ImportBatch.Status.PARSING:
-                return render(request, "imports/partials/_progress.html", {"batch": self.object})
-            response = HttpResponse(status=204)
-            response["HX-Refresh"] = "true"  # read: show the whole preview
-            return response
-        return super().get(request, *args, **kwargs)
+                response = render(request, "imports/partials/_progress.html", {"batch": self.object})
+            else:
+                response = HttpResponse(status=204)
+                response["HX-Refresh"] = "true"  # read: show the whole preview
+        else:
+            response = super().get(request, *args, **kwargs)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -133,33 +134,31 @@ class ImportPreviewView(BodyObjectMixin, DetailView):
         return context
 
 
-class ImportApplyView(BodyObjectMixin, View):
+class ImportApplyView(ServiceActionMixin, BodyObjectMixin, View):
     """POST: writes every row of a valid preview in one transaction, or nothing."""
 
     model = ImportBatch
     required_perm = "manage_competence"
-    http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        batch = self.object
-        try:
-            preview = competence_import_apply(batch=batch, actor=request.user)
-        except (ValidationError, TransitionNotAllowed) as exc:
-            message = exc.message if isinstance(exc, TransitionNotAllowed) else " ".join(exc.messages)
-            messages.error(request, message)
-            return redirect("competence:import-preview", pk=batch.pk)
-        people = len({row.parsed["email"] for row in preview.rows})
-        competences = sum(1 for row in preview.rows if row.parsed.get("competence"))
-        messages.success(
-            request,
-            ngettext(
-                "The file is imported: %(rows)s row, %(people)s person, %(competences)s competence record.",
-                "The file is imported: %(rows)s rows, %(people)s people, %(competences)s competence records.",
-                len(preview.rows),
-            )
-            % {"rows": len(preview.rows), "people": people, "competences": competences},
-        )
-        return redirect("competence:import-preview", pk=batch.pk)
+    def scoped_queryset(self) -> QuerySet[ImportBatch]:
+        return ImportBatch.objects.filter(kind=COMPETENCE_IMPORT).select_related("body")
+
+    def act(self, record: ImportBatch, form: Any) -> ImportPreview:
+        return competence_import_apply(batch=record, actor=self.request.user)
+
+    def get_success_message(self, result: ImportPreview) -> str:
+        rows = len(result.rows)
+        people = len({row.parsed["email"] for row in result.rows})
+        competences = sum(1 for row in result.rows if row.parsed.get("competence"))
+        return ngettext(
+            "The file is imported: %(rows)s row, %(people)s person, %(competences)s competence record.",
+            "The file is imported: %(rows)s rows, %(people)s people, %(competences)s competence records.",
+            rows,
+        ) % {"rows": rows, "people": people, "competences": competences}
+
+    def get_success_url(self, result: ImportPreview | ImportBatch) -> str:
+        batch = result.batch if isinstance(result, ImportPreview) else result
+        return reverse("competence:import-preview", args=[batch.pk])  # type: ignore[union-attr]
 
 
 class ImportTemplateView(PortalMixin, View):
