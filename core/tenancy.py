@@ -14,6 +14,7 @@ subquery of the model's direct-foreign-key grant table, never by asking guardian
 
 from __future__ import annotations
 
+import functools
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self, TypeVar
@@ -99,18 +100,25 @@ class ObjectGrants:
     unless_body_perm: str | None = None
 
 
+@functools.cache
 def user_grant_table(model: type[models.Model]) -> type[models.Model]:
-    """The model's direct-foreign-key user grant table; a model without one cannot declare `ObjectGrants`."""
-    from guardian.models import UserObjectPermission, UserObjectPermissionBase
-    from guardian.utils import get_obj_perms_model
+    """The model's direct-foreign-key user grant table; a model without one cannot declare `ObjectGrants`.
 
-    # guardian accepts the class as well as an instance (it reads the class's related fields)
-    table = get_obj_perms_model(model, UserObjectPermissionBase, UserObjectPermission)  # type: ignore[arg-type]
-    if table is UserObjectPermission:
-        raise ImproperlyConfigured(
-            f"{model._meta.label} declares ObjectGrants but has no direct-foreign-key UserObjectPermission table."
-        )
-    return table
+    Found from the model's reverse relations (no content-type lookup, so no query) and remembered.
+    """
+    from guardian.models import UserObjectPermissionBase
+
+    for relation in model._meta.related_objects:
+        table = relation.related_model
+        if (
+            isinstance(table, type)
+            and issubclass(table, UserObjectPermissionBase)
+            and relation.field.name == "content_object"
+        ):
+            return table
+    raise ImproperlyConfigured(
+        f"{model._meta.label} declares ObjectGrants but has no direct-foreign-key UserObjectPermission table."
+    )
 
 
 def granted_ids(model: type[models.Model], user: Any, codename: str) -> models.QuerySet[Any]:

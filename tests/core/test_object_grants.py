@@ -174,3 +174,12 @@ def test_only_a_token_manager_grants_and_only_to_a_member_of_the_body(world, tok
         object_grant(obj=shared, user=world.b.member, actor=world.a.admin)
     assert refused.value.message_dict == {"user": ["Only an active member of Body A can be given access."]}
     assert _state() == before
+
+
+def test_a_model_without_a_direct_grant_table_cannot_declare_grants():
+    from bodies.models import Membership
+    from core.tenancy import user_grant_table
+
+    assert user_grant_table(ApiToken) is ApiTokenUserObjectPermission
+    with pytest.raises(ImproperlyConfigured):
+        user_grant_table(Membership)
