@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .services import SHA256_RE, upload_too_large_message
+from core.uploads import UploadPolicy, too_large_message
+
+from .services import SHA256_RE
+
+#: a PDF to verify is compared, never stored; the form caps its size, the service checks it is a PDF
+VERIFY_UPLOAD = UploadPolicy(kinds=("pdf",))
 
 
 class VerifyForm(forms.Form):
@@ -27,8 +31,8 @@ class VerifyForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
-        if upload is not None and upload.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(upload_too_large_message())
+        if upload is not None and upload.size > VERIFY_UPLOAD.max_bytes:
+            raise forms.ValidationError(too_large_message(VERIFY_UPLOAD), code="file_too_large")
         return upload
 
     def clean(self) -> dict[str, Any]:
