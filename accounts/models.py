@@ -64,6 +64,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["full_name", "email"]
+        # people are listed by name everywhere (the people list walks it and stops after a page)
+        indexes = [models.Index(fields=["full_name", "email"], name="user_name_email")]
 
     def __str__(self) -> str:
         return self.full_name or self.email

@@ -27,6 +27,7 @@ from bodies.models.tenants import Body, Membership
 from competence.models import CompetenceRecord
 from core.tenancy import visible_body_ids
 from icr.urls import urlpatterns as project_urlpatterns
+from reference.models import Sector, Standard
 
 #: DRF's DATETIME_FORMAT in settings.REST_FRAMEWORK
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -278,14 +279,7 @@ def bare_people(request: HttpRequest) -> JsonResponse:
 # --- competence records -------------------------------------------------------------------------------------
 
 #: the order of GET /api/v1/competence-records/
-RECORD_ORDERING = (
-    "person__full_name",
-    "membership_id",
-    "standard_id",
-    "sector__sort_key",
-    "sector_id",
-    "role",
-)
+RECORD_ORDERING = ("-created_at", "-id")
 
 
 def hand_competence_records(request: HttpRequest) -> JsonResponse:
@@ -301,12 +295,8 @@ def hand_competence_records(request: HttpRequest) -> JsonResponse:
             "membership_id",
             "membership__user__email",
             "membership__user__full_name",
-            "standard__code",
-            "standard__name",
+            "standard_id",
             "sector_id",
-            "sector__scheme",
-            "sector__code",
-            "sector__name",
             "role",
             "basis",
             "notes",
@@ -323,13 +313,21 @@ def hand_competence_records(request: HttpRequest) -> JsonResponse:
     if page is None:
         return _not_found()
     rows, pagination = page
+    # the few reference rows once each, not joined onto every record (as the endpoint reads them)
+    standards = dict(Standard.objects.filter(code__in={row[5] for row in rows}).values_list("code", "name"))
+    sectors = {
+        pk: {"id": pk, "scheme": scheme, "code": code, "name": name}
+        for pk, scheme, code, name in Sector.objects.filter(pk__in={row[6] for row in rows}).values_list(
+            "pk", "scheme", "code", "name"
+        )
+    }
     out = [
         {
             "id": str(pk),
             "body": str(body_id),
             "person": {"id": str(membership_id), "email": email, "fullName": full_name},
-            "standard": {"code": standard_code, "name": standard_name},
-            "sector": {"id": sector_id, "scheme": scheme, "code": sector_code, "name": sector_name},
+            "standard": {"code": standard_code, "name": standards[standard_code]},
+            "sector": sectors[sector_id],
             "role": role,
             "basis": list(basis),
             "notes": notes,
@@ -352,11 +350,7 @@ def hand_competence_records(request: HttpRequest) -> JsonResponse:
             email,
             full_name,
             standard_code,
-            standard_name,
             sector_id,
-            scheme,
-            sector_code,
-            sector_name,
             role,
             basis,
             notes,

@@ -132,6 +132,9 @@ class CompetenceRecord(TenantModel):
         indexes = [
             models.Index(fields=["body", "status", "valid_until"], name="competence_body_status"),
             models.Index(fields=["person", "standard", "sector"], name="competence_person_scope"),
+            # the API list's order (newest first, ties by id), for registry staff and for one body
+            models.Index(fields=["created_at", "id"], name="competence_created"),
+            models.Index(fields=["body", "created_at", "id"], name="competence_body_created"),
         ]
 
     def __str__(self) -> str:

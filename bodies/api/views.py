@@ -86,7 +86,7 @@ class BodyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
     session_only_actions = frozenset({"create", "agreement"})
 
     def base_queryset(self) -> QuerySet[Body]:
-        return Body.objects.all()
+        return Body.objects.order_by("legal_name", "id")  # an index's order: a page reads 50 index entries
 
     def paginate_queryset(self, queryset: QuerySet[Body]) -> list[Body] | None:
         page = super().paginate_queryset(queryset)

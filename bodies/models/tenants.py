@@ -131,7 +131,10 @@ class Body(models.Model):
                 condition=models.Q(kind__in=["vvb", "ms_cb", "product_cb"]), name="body_kind_valid"
             ),
         ]
-        indexes = [models.Index(fields=["status", "legal_name"], name="body_status_name")]
+        indexes = [
+            models.Index(fields=["status", "legal_name"], name="body_status_name"),
+            models.Index(fields=["legal_name", "id"], name="body_name"),  # the bodies list's order
+        ]
         # The kernel's own permissions on a body; capabilities declare theirs in `<app>/roles.py`
         # (`core.roles.declare_permission`), created after every migrate on this content type.
         permissions = [

