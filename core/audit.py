@@ -78,6 +78,20 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+#: the kernel's own mechanisms (object grants) record events about any app's records under "core."
+KERNEL_NAMESPACE = "core"
+
+
+def audit_namespaces(obj: models.Model) -> set[str]:
+    """The namespaces an event about `obj` may be recorded in: its app's label, the kernel's, and the one the
+    record names for itself (`audit_namespace`, e.g. an import batch is recorded by its kind's capability)."""
+    allowed = {obj._meta.app_label, KERNEL_NAMESPACE}
+    own = getattr(obj, "audit_namespace", None)
+    if isinstance(own, str) and own:
+        allowed.add(own)
+    return allowed
+
+
 def audit_record(
     *,
     actor: Any,
@@ -87,9 +101,20 @@ def audit_record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Appends one event to the body's chain (or the registry's). Must run inside the caller's transaction."""
+    """Appends one event to the body's chain (or the registry's). Must run inside the caller's transaction.
+
+    The action code lives in the recorded object's app namespace (`bodies.membership.roles_changed` for a
+    bodies Membership): see `audit_namespaces`.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records.")
+    namespace = action.split(".", 1)[0]
+    allowed = audit_namespaces(obj)
+    if namespace not in allowed:
+        raise ValueError(
+            f"The audit action {action!r} is outside the namespace of the {obj._meta.label} it records "
+            f"(it must start with {' or '.join(repr(f'{n}.') for n in sorted(allowed))})."
+        )
     chain = str(body.pk) if body is not None else REGISTRY_CHAIN
     AuditChainHead.objects.get_or_create(chain=chain)
     head = AuditChainHead.objects.select_for_update().get(chain=chain)

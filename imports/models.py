@@ -63,3 +63,8 @@ class ImportBatch(TenantModel):
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def audit_namespace(self) -> str:
+        """A batch's events are its kind's capability's ("competence.people" → "competence.import.applied")."""
+        return self.kind.split(".", 1)[0]

@@ -152,7 +152,7 @@ def membership_update_details(
         if after != before:
             audit_record(
                 actor=actor,
-                action="competence.membership.details_changed",
+                action="bodies.membership.details_changed",
                 obj=locked,
                 body=locked.body,
                 before=before,

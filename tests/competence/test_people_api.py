@@ -225,7 +225,7 @@ def test_body_admin_changes_roles_employment_and_undertaking(world):
     )
     assert response.json()["roles"] == ["auditor", "lead_auditor"]
     actions = set(AuditEvent.objects.filter(object_id=str(member.pk)).values_list("action", flat=True))
-    assert {"bodies.membership.roles_changed", "competence.membership.details_changed"} <= actions
+    assert {"bodies.membership.roles_changed", "bodies.membership.details_changed"} <= actions
 
 
 def test_a_refused_detail_rolls_back_the_roles_of_the_same_request(world):

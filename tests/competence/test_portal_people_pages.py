@@ -243,7 +243,7 @@ def test_admin_edits_roles_employment_and_undertaking(login, world):
         date(2026, 2, 1),
     )
     actions = set(AuditEvent.objects.filter(object_id=str(membership.pk)).values_list("action", flat=True))
-    assert {"bodies.membership.roles_changed", "competence.membership.details_changed"} <= actions
+    assert {"bodies.membership.roles_changed", "bodies.membership.details_changed"} <= actions
 
 
 def test_an_undertaking_in_the_future_changes_nothing_not_even_the_roles(login, world):
