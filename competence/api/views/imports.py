@@ -1,36 +1,17 @@
-"""Bulk import of people and competence records: upload and preview, then apply. Token scope resource:
-`competence`."""
+"""Bulk import of people and competence records: upload and preview, then apply (the imports engine's
+viewset, declared for the competence kind). Token scope resource: `competence`."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status
-from rest_framework.decorators import action
-from rest_framework.request import Request
-from rest_framework.response import Response
 
-from competence.importing import COMPETENCE_IMPORT, competence_import_apply, competence_import_preview
-from core.api.access import restrict_to_body_perm
-from core.api.renderers import IcrJSONRenderer as CamelCaseJSONRenderer
-from core.api.schema import IcrAutoSchema, errors
-from core.api.views import TenantViewSet
-from imports.models import ImportBatch
+from competence.importing import COMPETENCE_IMPORT
+from core.api.schema import errors
+from imports.api import ImportBatchOutput, ImportInput, ImportPreviewOutput, ImportRenderer, ImportViewSet
 
-from ..filters import ImportBatchFilter
 from ..schema import COMPETENCE
-from ..serializers import (
-    ImportBatchOutput,
-    ImportInput,
-    ImportPreviewOutput,
-)
 
-
-class ImportRenderer(CamelCaseJSONRenderer):
-    """camelCase JSON, except the keys of a row's `errors`: they name the file's columns as written there."""
-
-    json_underscoreize = {**CamelCaseJSONRenderer.json_underscoreize, "ignore_fields": ("errors",)}
+__all__ = ["CompetenceImportViewSet", "ImportRenderer"]
 
 
 @extend_schema_view(
@@ -58,39 +39,7 @@ class ImportRenderer(CamelCaseJSONRenderer):
         request={"multipart/form-data": ImportInput},
         responses={201: ImportPreviewOutput, **errors(400, 401, 403)},
     ),
-)
-class CompetenceImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
-    queryset = ImportBatch.objects.all()
-    serializer_class = ImportBatchOutput
-    resource = "competence"
-    envelope_key = "competence_imports"
-    filter_backends = [DjangoFilterBackend]
-    filterset_class = ImportBatchFilter
-    renderer_classes = [ImportRenderer]
-    schema = IcrAutoSchema()
-
-    def base_queryset(self) -> QuerySet[ImportBatch]:
-        return (
-            ImportBatch.objects.filter(kind=COMPETENCE_IMPORT)
-            .select_related("created_by")
-            .order_by("-created_at", "pk")
-        )
-
-    def get_queryset(self) -> QuerySet[ImportBatch]:
-        # seeing the body is not enough: imports are the competence managers' work
-        return restrict_to_body_perm(
-            super().get_queryset(), user=self.request.user, codename="manage_competence"
-        )
-
-    def create(self, request: Request) -> Response:
-        data = ImportInput(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        preview = competence_import_preview(
-            body=data.validated_data["body"], actor=request.user, upload=data.validated_data["file"]
-        )
-        return Response(ImportPreviewOutput(preview).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(
+    apply=extend_schema(
         summary="Apply a previewed import",
         tags=COMPETENCE,
         description="Re-validates the whole file against the data as it is now and writes every row in one "
@@ -98,9 +47,10 @@ class CompetenceImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         "longer passes.",
         request=None,
         responses={200: ImportPreviewOutput, **errors(400, 401, 403, 404, 409)},
-    )
-    @action(detail=True, methods=["post"])
-    def apply(self, request: Request, id: str) -> Response:
-        batch = self.get_object()
-        preview = competence_import_apply(batch=batch, actor=request.user)
-        return Response(ImportPreviewOutput(preview).data)
+    ),
+)
+class CompetenceImportViewSet(ImportViewSet):
+    # the engine's import viewset for the competence kind (no docstring: it would become the operations' text)
+    import_kind = COMPETENCE_IMPORT
+    resource = "competence"
+    envelope_key = "competence_imports"
