@@ -15,6 +15,7 @@ from django.views.generic import DetailView, FormView
 
 from core.portal import PortalMixin, ServiceActionMixin, ServiceFormMixin, is_htmx
 from imports.models import ImportBatch
+from imports.selectors import import_preview_context
 
 from .. import forms as competence_forms
 from ..exports import CSV_CONTENT_TYPE, table_csv
@@ -24,7 +25,6 @@ from ..importing import (
     ImportPreview,
     competence_import_apply,
     competence_import_preview,
-    competence_import_review,
 )
 from .base import BodyObjectMixin, SectionMixin
 
@@ -104,33 +104,7 @@ class ImportPreviewView(BodyObjectMixin, DetailView):
         context["columns"] = COLUMNS
         if batch.status in (ImportBatch.Status.APPLIED, ImportBatch.Status.PARSING):
             return context
-        preview = competence_import_review(batch=batch)
-        shown, ok_shown = [], 0
-        for row in preview.rows:
-            if not row.ok or ok_shown < PREVIEW_ROWS:
-                ok_shown += row.ok
-                shown.append(
-                    {
-                        "line": row.line,
-                        "ok": row.ok,
-                        "cells": [(name, row.values.get(name, ""), row.errors.get(name)) for name in COLUMNS],
-                        "other_errors": [msg for name, msg in row.errors.items() if name not in COLUMNS],
-                    }
-                )
-        context.update(
-            {
-                "preview": preview,
-                "rows": shown,
-                "hidden_rows": len(preview.rows) - len(shown),
-                "rows_with_errors": sum(1 for row in preview.rows if not row.ok),
-                "error_rows": [
-                    {"line": row.line, "errors": list(row.errors.items())}
-                    for row in preview.rows
-                    if not row.ok
-                ],
-                "can_apply": batch.status == ImportBatch.Status.PREVIEWED and preview.valid,
-            }
-        )
+        context.update(import_preview_context(batch=batch, columns=COLUMNS, ok_rows_shown=PREVIEW_ROWS))
         return context
 
 
