@@ -37,8 +37,10 @@ def median_seconds(fn: Callable[[], Any], repeat: int, warmup: int = 2) -> float
     return statistics.median(samples)
 
 
-def medians_interleaved(fns: dict[str, Callable[[], Any]], repeat: int, warmup: int = 2) -> dict[str, float]:
-    """The median of each function's time, the functions taking turns so they share the same moments."""
+def samples_interleaved(
+    fns: dict[str, Callable[[], Any]], repeat: int, warmup: int = 2
+) -> dict[str, list[float]]:
+    """Each function's times, the functions taking turns so they share the same moments."""
     for _ in range(warmup):
         for fn in fns.values():
             fn()
@@ -48,7 +50,14 @@ def medians_interleaved(fns: dict[str, Callable[[], Any]], repeat: int, warmup: 
             started = time.perf_counter()
             fn()
             samples[name].append(time.perf_counter() - started)
-    return {name: statistics.median(values) for name, values in samples.items()}
+    return samples
+
+
+def medians_interleaved(fns: dict[str, Callable[[], Any]], repeat: int, warmup: int = 2) -> dict[str, float]:
+    """The median of each function's time, the functions taking turns."""
+    return {
+        name: statistics.median(values) for name, values in samples_interleaved(fns, repeat, warmup).items()
+    }
 
 
 def compare(name: str, endpoint: float, hand: float, bare: float) -> str:
