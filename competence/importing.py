@@ -31,7 +31,7 @@ from core.errors import ValidationError
 from core.types import Actor
 from imports.models import ImportBatch
 from imports.registry import ImportKind, ImportRow, register
-from imports.services import ImportPreview, import_apply, import_preview, import_upload
+from imports.services import ImportPreview, import_apply, import_upload
 from reference.models import Sector, Standard
 
 from .models import CompetenceRecord
@@ -70,7 +70,6 @@ __all__ = [
     "ImportRow",
     "competence_import_apply",
     "competence_import_preview",
-    "competence_import_review",
 ]
 
 
@@ -279,11 +278,6 @@ register(
 def competence_import_preview(*, body: Body, actor: Actor, upload: Any) -> ImportPreview:
     """Stores the file and reports, row by row, what applying it would do or why it cannot. Writes no records."""
     return import_upload(kind=COMPETENCE_IMPORT, body=body, actor=actor, upload=upload)
-
-
-def competence_import_review(*, batch: ImportBatch) -> ImportPreview:
-    """An uploaded file's preview as it was read. Reads only."""
-    return import_preview(batch=batch)
 
 
 def competence_import_apply(*, batch: ImportBatch, actor: Actor) -> ImportPreview:
