@@ -355,7 +355,7 @@ SPECTACULAR_SETTINGS = {
         "MembershipStatusEnum": "bodies.models.Membership.Status",
         "CompetenceStatusEnum": "competence.models.CompetenceRecord.Status",
         "CompetenceRoleEnum": "competence.models.COMPETENCE_ROLES",
-        "ImportBatchStatusEnum": "competence.models.ImportBatch.Status",
+        "ImportBatchStatusEnum": "imports.models.ImportStatus",
         "TrainingKindEnum": "competence.models.TrainingEntry.Kind",
         "WitnessedAuditOutcomeEnum": "competence.models.WitnessedAudit.Outcome",
         "PeriodicEvaluationOutcomeEnum": "competence.models.PeriodicEvaluation.Outcome",
