@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, Value, When, prefetch_related_objects
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -21,30 +21,39 @@ APPROVAL_LETTER = "bodies.approval_letter"
 def approval_letter_context(document: Document) -> dict[str, Any]:
     """The body with its approved scope, the registry decision the letter records, and its accreditations.
 
-    The decision is the latest approval made no later than the request, so a re-render tells the same story.
+    The decision is the latest approval made no later than the request (else the latest), so a re-render tells
+    the same story. Six queries however much the body holds: the body comes with the document, then its
+    activities, sectors, active accreditations with their scope activities and sectors, and the decision.
     """
     active = Accreditation.objects.filter(status=Accreditation.Status.ACTIVE).prefetch_related(
         "scope_activities",
-        "scope_standards",
         Prefetch("scope_sectors", queryset=Sector.objects.order_by("scheme", "sort_key")),
     )
-    body = Body.objects.prefetch_related(
+    body = document.body if str(document.body_id) == document.subject_id else None
+    if body is None:
+        body = Body.objects.get(pk=document.subject_id)
+    prefetch_related_objects(
+        [body],
         "activities",
         Prefetch("sectors", queryset=Sector.objects.order_by("scheme", "sort_key")),
         Prefetch("accreditations", queryset=active.order_by("standard"), to_attr="active_accreditations"),
-    ).get(pk=document.subject_id)
-    approvals = BodyStatusChange.objects.filter(body=body, to_status=Body.Status.APPROVED).select_related(
-        "decided_by"
     )
-    decision = approvals.filter(decided_at__lte=document.requested_at).order_by("-decided_at").first()
-    if decision is None:
-        decision = approvals.order_by("-decided_at").first()
+    decision = (
+        BodyStatusChange.objects.filter(body=body, to_status=Body.Status.APPROVED)
+        .select_related("decided_by")
+        .order_by(
+            # approvals up to the request first, then the latest
+            Case(When(decided_at__lte=document.requested_at, then=Value(0)), default=Value(1)),
+            "-decided_at",
+        )
+        .first()
+    )
     signatory = decision.decided_by if decision is not None else document.requested_by
     return {
         "body": body,
         "activities": list(body.activities.all()),
         "sectors": list(body.sectors.all()),
-        "accreditations": body.active_accreditations,
+        "accreditations": body.active_accreditations,  # type: ignore[attr-defined]
         "agreement_reference": body.agreement_reference,
         "agreement_signed_on": body.agreement_signed_on,
         "decision": decision,
