@@ -152,6 +152,8 @@ def detect_kind(file: IO[bytes] | Any) -> str | None:
         kind_or_none = "xlsx" if _is_xlsx(file) else None
         file.seek(0)
         return kind_or_none
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "csv"  # UTF-16 text (a spreadsheet's "Unicode text"): the reader asks for UTF-8 by name
     if b"\x00" in head or head.startswith(BINARY_SIGNATURES):
         return None
     return "csv"  # plain text; whether it is readable CSV (and UTF-8) is the reader's to say

@@ -148,6 +148,7 @@ def test_detect_kind():
     assert detect_kind(io.BytesIO(other_zip.getvalue())) is None
     assert detect_kind(io.BytesIO(b"email,full_name\n")) == "csv"
     assert detect_kind(io.BytesIO(b"a\x00b")) is None
+    assert detect_kind(io.BytesIO("email\n".encode("utf-16"))) == "csv"  # the reader then asks for UTF-8
     assert detect_kind(io.BytesIO(image("JPEG", (2, 2)))) == "jpeg"
     assert detect_kind(io.BytesIO(b"%PDF-1.4")) == "pdf"
 

@@ -63,9 +63,10 @@ def test_progress_is_reported_while_reading():
     assert seen == [3, 6]
 
 
-def test_a_csv_that_is_not_utf8_is_refused():
+@pytest.mark.parametrize("encoding", ["latin-1", "utf-16"])
+def test_a_csv_that_is_not_utf8_is_refused(encoding):
     with pytest.raises(ValidationError) as exc:
-        read_table(io.BytesIO("email\nJón Þór\n".encode("latin-1")), "csv", max_rows=10)
+        read_table(io.BytesIO("email\nJón Þór\n".encode(encoding)), "csv", max_rows=10)
     assert exc.value.message_dict == {"file": ["A CSV file must be UTF-8 encoded."]}
 
 
