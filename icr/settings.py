@@ -245,6 +245,22 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+
+def _worker_limit(name: str, default: int) -> int | None:
+    """A positive limit, or None when set to 0 (off); Celery's prefork pool refuses 0 and negatives."""
+    value = env_int(name, default)
+    if value < 0:
+        raise ImproperlyConfigured(f"{name} must be 0 (no limit) or a positive integer, not {value}.")
+    return value or None
+
+
+# A worker's child process is replaced after this many tasks, or after the task that took its resident memory
+# past this many KiB: WeasyPrint keeps ~0.4 MiB of every PDF it lays out, so a long-lived child only grows
+# (~100 MiB after its first PDF). The worker that serves the pdf queue (docker-compose.yml, scripts/run-dev.sh)
+# runs the default prefork pool, where both apply; its command line sets neither, so these hold.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = _worker_limit("CELERY_WORKER_MAX_TASKS_PER_CHILD", 200)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = _worker_limit("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 300_000)  # KiB
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
