@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import StaffReadOnlyAdmin, StaffReadOnlyInline, TenantAdmin
 from core.errors import TransitionNotAllowed, ValidationError
+from core.forms import add_service_errors
 from core.tenancy import get_visible_or_404
 
 from . import services
@@ -46,14 +47,6 @@ class BulkDecisionForm(forms.Form):
 class AgreementForm(forms.Form):
     reference = forms.CharField(label=_("Agreement reference"), max_length=60)
     signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
-
-
-def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class MembershipInline(StaffReadOnlyInline):
@@ -223,7 +216,7 @@ class BodyAdmin(TenantAdmin):
             try:
                 service(body=body, actor=request.user, reason=form.cleaned_data["reason"])
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             except TransitionNotAllowed as exc:
                 form.add_error("action", exc.message)
             else:
@@ -258,7 +251,7 @@ class BodyAdmin(TenantAdmin):
                     signed_on=form.cleaned_data["signed_on"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 self.message_user(request, _("Agreement recorded for %(body)s.") % {"body": body})
                 return HttpResponseRedirect(reverse("admin:bodies_body_change", args=[body.pk]))

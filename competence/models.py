@@ -259,7 +259,3 @@ class PeriodicEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership} evaluated {self.evaluated_on}"
-
-
-# the bulk-import batch moved to the import engine (imports.models); kept importable from here
-from imports.models import ImportBatch  # noqa: E402, F401

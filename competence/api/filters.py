@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from bodies.models.tenants import Membership, Role
-from competence.models import COMPETENCE_ROLES, CompetenceRecord, ImportBatch
+from competence.models import COMPETENCE_ROLES, CompetenceRecord
 from reference.models import Sector
 
 
@@ -69,12 +69,3 @@ class CompetenceRecordFilter(django_filters.FilterSet):
         self, queryset: QuerySet[CompetenceRecord], name: str, value: date
     ) -> QuerySet[CompetenceRecord]:
         return queryset.filter(status=CompetenceRecord.Status.APPROVED, valid_until__lte=value)
-
-
-class ImportBatchFilter(django_filters.FilterSet):
-    body = django_filters.UUIDFilter(field_name="body_id")
-    status = django_filters.ChoiceFilter(choices=ImportBatch.Status.choices)
-
-    class Meta:
-        model = ImportBatch
-        fields: list[str] = []

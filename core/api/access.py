@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from rest_framework.permissions import BasePermission
 
 from accounts.models import ApiToken
+from core.permissions import body_ids_with_perm
 
 #: `session_only_actions = ALL_ACTIONS`: no action of the view can be called with a bearer token
 ALL_ACTIONS = frozenset({"*"})
@@ -48,18 +49,11 @@ def restrict_to_body_perm(
 ) -> QuerySet[Any]:
     """Keeps the rows whose body grants `user` the object permission `bodies.<codename>`.
 
-    Registry staff hold every body permission (as in `core.permissions.has_body_perm`). Others need the
-    guardian grant, read as one subquery on the direct-foreign-key grant tables, so a list costs no extra
-    query and never calls guardian per row.
+    The bodies come from `core.permissions.body_ids_with_perm` (registry staff hold every body permission;
+    others need the guardian grant, read as one subquery), so a list costs no extra query.
     """
-    if user is None or not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.is_staff:
+    body_ids = body_ids_with_perm(user, codename)
+    if body_ids is None:
         return queryset
-    from bodies.models.tenants import BodyGroupObjectPermission, BodyUserObjectPermission
-
-    grant = {"permission__codename": codename, "permission__content_type__app_label": "bodies"}
-    by_user = BodyUserObjectPermission.objects.filter(user=user, **grant).values("content_object_id")
-    by_group = BodyGroupObjectPermission.objects.filter(group__user=user, **grant).values("content_object_id")
     lookup = f"{body_field}_id__in" if body_field else "pk__in"
-    return queryset.filter(Q(**{lookup: by_user}) | Q(**{lookup: by_group}))
+    return queryset.filter(**{lookup: body_ids})

@@ -13,10 +13,11 @@ from django.urls import reverse
 
 from bodies.models import Membership
 from competence.importing import competence_import_preview
-from competence.models import CompetenceEvidence, CompetenceRecord, ImportBatch, TrainingEntry
+from competence.models import CompetenceEvidence, CompetenceRecord, TrainingEntry
 from competence.services import evidence_add
 from core.models import AuditEvent
 from documents.models import Document
+from imports.models import ImportBatch
 from tests.helpers import membership_of, pdf_upload, proposed_record_for
 
 from .test_portal_import_pages import csv_upload, good_lines

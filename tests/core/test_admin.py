@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from bodies.admin import AccreditationInline, MembershipInline, StatusChangeInline
 from competence.admin import EvidenceInline
-from competence.models import ImportBatch
 from core.admin import StaffReadOnlyAdmin, StaffReadOnlyInline
+from imports.models import ImportBatch
 from reminders.models import Notification
 
 pytestmark = pytest.mark.django_db
