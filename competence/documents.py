@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from bodies.models.tenants import Membership
-from core.permissions import has_body_perm
+from core.permissions import body_ids_with_perm, is_signed_in
 from documents.models import Document
 from documents.registry import DocumentKind, register
 
 from .models import CompetenceRecord, PeriodicEvaluation, TrainingEntry, WitnessedAudit
+from .permissions import MANAGE_COMPETENCE, can_view_person_history
 
 PERSON_RECORD = "competence.person_record"
 
@@ -42,11 +45,20 @@ def person_record_context(document: Document) -> dict[str, Any]:
     }
 
 
-def person_record_can_request(user: Any, subject: Membership) -> bool:
-    """The body's competence managers, registry staff, or the person themselves."""
-    return has_body_perm(user, subject.body, "manage_competence") or (
-        getattr(user, "pk", None) == subject.user_id and subject.status == Membership.Status.ACTIVE
+def person_record_readable_by(user: Any) -> Q:
+    """The same rule as `can_view_person_history`, as a filter on documents: the body's competence managers
+    (registry staff: every row) and the person themselves while their membership is active."""
+    if not is_signed_in(user):
+        return Q(pk__in=[])
+    managed = body_ids_with_perm(user, MANAGE_COMPETENCE)
+    if managed is None:
+        return Q()
+    own = (
+        Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
+        .annotate(subject=Cast("id", CharField()))
+        .values("subject")
     )
+    return Q(body_id__in=managed) | Q(subject_id__in=own)
 
 
 def person_record_filename(document: Document) -> str:
@@ -62,7 +74,8 @@ register(
         subject_model="bodies.Membership",
         body_of=lambda membership: membership.body,
         context=person_record_context,
-        can_request=person_record_can_request,
+        can_request=can_view_person_history,
+        readable_by=person_record_readable_by,
         filename=person_record_filename,
         public=False,
     )

@@ -18,6 +18,15 @@ from core.transitions import Transition, Transitions
 class DocumentQuerySet(TenantQuerySet["Document"]):
     tenant_field = "body"
 
+    def visible_to(self, user: Any, token: Any = None) -> DocumentQuerySet:
+        """The bodies' documents, narrowed by each kind's read rule for a person (a token reads its body's)."""
+        visible = super().visible_to(user, token)
+        if token is not None:
+            return visible
+        from .registry import readable_condition
+
+        return visible.filter(readable_condition(user))
+
     def for_subject(self, subject: models.Model) -> DocumentQuerySet:
         return self.filter(
             subject_type=ContentType.objects.get_for_model(subject), subject_id=str(subject.pk)
@@ -113,6 +122,9 @@ class Document(models.Model):
             models.Index(fields=["kind", "subject_type", "subject_id"], name="document_kind_subject"),
             models.Index(fields=["status", "requested_at"], name="document_status_requested"),
             models.Index(fields=["body", "-requested_at"], name="document_body_requested"),
+            models.Index(
+                fields=["requested_at"], name="document_requested"
+            ),  # registry staff's list, newest first
         ]
 
     def __str__(self) -> str:

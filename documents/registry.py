@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
@@ -47,6 +47,10 @@ class DocumentKind:
     public: bool = False
     #: what the verification page says when a genuine document of this kind is no longer current
     not_current_reason: str | Promise | None = None
+    #: who among the body's people may read documents of this kind, as a filter on Document rows for a
+    #: signed-in person (None: everyone who sees the body's documents). Applied by `Document.objects.visible_to`
+    #: so lists, detail and downloads answer alike, in one query.
+    readable_by: Callable[[Any], Q] | None = None
 
     def subject_class(self) -> type[Model]:
         return apps.get_model(self.subject_model)
@@ -71,6 +75,18 @@ def get_kind(code: str) -> DocumentKind:
 
 def all_kinds() -> list[DocumentKind]:
     return sorted(_KINDS.values(), key=lambda kind: kind.code)
+
+
+def readable_condition(user: Any) -> Q:
+    """The documents a signed-in person may read among those of the bodies they see: every kind without a
+    read rule, and of each kind with one, the rows its rule lets through."""
+    restricted = [kind for kind in all_kinds() if kind.readable_by is not None]
+    if not restricted:
+        return Q()
+    condition = ~Q(kind__in=[kind.code for kind in restricted])
+    for kind in restricted:
+        condition |= Q(kind=kind.code) & kind.readable_by(user)  # type: ignore[misc]
+    return condition
 
 
 def public_kind_codes() -> list[str]:
