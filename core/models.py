@@ -89,6 +89,8 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["body", "-created_at"], name="auditevent_body_created"),
             models.Index(fields=["object_type", "object_id"], name="auditevent_object"),
+            # registry staff's trail (every body's) in its order, read backwards
+            models.Index(fields=["created_at", "sequence"], name="auditevent_created"),
         ]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")

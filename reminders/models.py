@@ -66,6 +66,8 @@ class Deadline(TenantModel):
                 name="deadline_sweep",
             ),
             models.Index(fields=["body", "due_on"], name="deadline_body_due"),
+            # registry staff's list (every body's deadlines) in its order; the sweep never changes due_on
+            models.Index(fields=["due_on", "id"], name="deadline_due"),
         ]
 
     def __str__(self) -> str:

@@ -10,16 +10,28 @@ from typing import Any
 
 import pytest
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bodies.deadlines import ACCREDITATION_EXPIRY
+from bodies.documents import APPROVAL_LETTER
 from bodies.models import Body, Membership, Role
 from bodies.services import membership_set_status
 from competence.models import CompetenceRecord
+from core.audit import audit_record
 from core.tenancy import visible_body_ids
-from tests.factories import BodyFactory, CompetenceRecordFactory, MembershipFactory, UserFactory, sector
+from documents.services import document_request
+from reminders.services import deadline_upsert
+from tests.factories import (
+    AccreditationFactory,
+    BodyFactory,
+    CompetenceRecordFactory,
+    MembershipFactory,
+    UserFactory,
+    sector,
+)
 from tests.helpers import signed_in, url
 
 pytestmark = pytest.mark.django_db
@@ -200,12 +212,24 @@ def page_plan(sql: list[str], table: str) -> list[str]:
         ),
         ("staff", "body-list", "bodies", "bodies_body", "body_name"),
         ("staff", "person-list", "people", "bodies_membership", "user_name_email"),
+        ("staff", "deadline-list", "deadlines", "reminders_deadline", "deadline_due"),
+        ("staff", "audit-event-list", "auditEvents", "core_auditevent", "auditevent_created"),
+        ("staff", "document-list", "documents", "documents_document", "document_requested"),
     ],
 )
 def test_each_list_is_read_in_an_indexs_order(world, auditor_a, who, name, key, table, index):
-    # given a few rows
+    # given a few rows of each list
     CompetenceRecordFactory(membership=auditor_a)
     CompetenceRecordFactory(membership=auditor_a, sector=sector("ghg", "3"))
+    accreditation = AccreditationFactory(body=world.a.body)
+    with transaction.atomic():
+        deadline_upsert(
+            kind=ACCREDITATION_EXPIRY, subject=accreditation, body=world.a.body, due_on=accreditation.valid_to
+        )
+        audit_record(
+            actor=world.a.admin, action="bodies.body.profile_updated", obj=world.a.body, body=world.a.body
+        )
+        document_request(kind=APPROVAL_LETTER, subject=world.a.body, body=world.a.body, actor=None)
     user = world.staff if who == "staff" else world.a.member
 
     # when the list is read
