@@ -41,6 +41,13 @@ LISTS: dict[str, tuple[str, str, str]] = {
     ),
 }
 
+#: the lists the growth suite follows (endpoint, bare floor): the three above, and the audit trail, whose
+#: filter reads the guardian grant table (body_ids_with_perm) on every request
+GROWTH_LISTS: dict[str, tuple[str, str]] = {
+    **{name: (endpoint, bare) for name, (endpoint, _hand, bare) in LISTS.items()},
+    "audit events": ("/api/v1/audit-events/", "/bench/bare/audit-events/"),
+}
+
 
 # --- data ---------------------------------------------------------------------------------------------------
 
@@ -146,9 +153,46 @@ def _records(memberships: list[Any], per_person: int, evaluator: Any, total: int
     return CompetenceRecord.objects.bulk_create(records[:total], batch_size=5000)
 
 
+def _audit_events(body: Any, count: int) -> None:
+    """`count` more events in the body's audit chain (rows as the audit trail writes them; the hashes are not
+    a real chain, which no list reads)."""
+    from django.utils import timezone
+
+    from core.models import AuditEvent
+
+    if count <= 0:
+        return
+    start = AuditEvent.objects.filter(chain=str(body.pk)).count()
+    now = timezone.now()
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                chain=str(body.pk),
+                sequence=start + i + 1,
+                body=body,
+                actor=None,
+                actor_label="system",
+                action="bodies.body.profile_updated",
+                object_type="bodies.body",
+                object_id=str(body.pk),
+                object_repr=body.legal_name,
+                before={"website": ""},
+                after={"website": f"https://bench-{i}.example"},
+                created_at=now - timedelta(seconds=count - i),
+                prev_hash="0" * 64,
+                hash="0" * 64,
+            )
+            for i in range(count)
+        ],
+        batch_size=5000,
+    )
+
+
 def _analyze() -> None:
+    """Statistics for the planner, and (outside a transaction) the visibility map that lets a count read an
+    index alone, as autovacuum leaves a production table."""
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
 
 
 def _signed_in(user: Any) -> Client:
@@ -284,6 +328,7 @@ def _grow_to(world: GrowthWorld, rows: int) -> None:
     """
     from bodies.models.tenants import Body, Membership, Role
     from competence.models import CompetenceRecord
+    from core.models import AuditEvent
 
     existing_bodies = Body.objects.count()
     new_bodies = (
@@ -297,6 +342,7 @@ def _grow_to(world: GrowthWorld, rows: int) -> None:
     big = _memberships([(p, world.big_body) for p in people[:in_big_body]], [Role.AUDITOR])
     _memberships([(p, bodies[i % len(bodies)]) for i, p in enumerate(people[in_big_body:])], [Role.AUDITOR])
     _records(big, RECORDS_PER_PERSON, world.evaluator, total=records_needed)
+    _audit_events(world.big_body, rows - AuditEvent.objects.count())
     _analyze()
 
 
@@ -345,7 +391,7 @@ def _samples(clients: dict[str, Client], repeat: int) -> Samples:
     """Each list's times for each caller, and its bare floor's (`(who, "bare " + name)`), taking turns."""
     calls = {}
     for who, client in clients.items():
-        for name, (endpoint, _hand, bare) in LISTS.items():
+        for name, (endpoint, bare) in GROWTH_LISTS.items():
             calls[f"{who}|{name}"] = _get(client, f"{endpoint}?limit=50")
             calls[f"{who}|bare {name}"] = _get(client, bare)
     timed = samples_interleaved(calls, repeat)
@@ -371,13 +417,21 @@ def bench_growth(args: argparse.Namespace) -> Iterator[str]:
 
     world = _growth_world()
     repeat = args.repeat
-    table = CompetenceRecord._meta.db_table
-    explain_path = f"{LISTS['competence records'][0]}?limit=50"
+    from core.models import AuditEvent
+
+    explained_lists = {
+        "competence-records": (f"{LISTS['competence records'][0]}?limit=50", CompetenceRecord._meta.db_table),
+        "audit-events": (f"{GROWTH_LISTS['audit events'][0]}?limit=50", AuditEvent._meta.db_table),
+    }
     with override_settings(ROOT_URLCONF=BENCH_URLS):
         clients = {"staff": _signed_in(world.staff), "member": _signed_in(world.member)}
 
-        def explain() -> dict[str, tuple[float, float, int]]:
-            return {who: _explain(client, explain_path, table) for who, client in clients.items()}
+        def explain() -> dict[tuple[str, str], tuple[float, float, int]]:
+            return {
+                (listed, who): _explain(client, path, table)
+                for listed, (path, table) in explained_lists.items()
+                for who, client in clients.items()
+            }
 
         _grow_to(world, 100)
         rows = _before_after(clients, lambda: _grow_to(world, 10_000), repeat, explain)
@@ -388,9 +442,9 @@ def bench_growth(args: argparse.Namespace) -> Iterator[str]:
         (("10k grants", "200k grants"), grants),
     ):
         for label, explained in zip(title, (explained_small, explained_large), strict=True):
-            for who, (planning, execution, queries) in explained.items():
+            for (listed, who), (planning, execution, queries) in explained.items():
                 yield (
-                    f"competence-records page query, {who:<6} at {label:<11}: planning {planning:6.2f} ms, "
+                    f"{listed} page query, {who:<6} at {label:<11}: planning {planning:6.2f} ms, "
                     f"execution {execution:6.2f} ms ({queries} queries per request)"
                 )
     yield (
@@ -402,7 +456,7 @@ def bench_growth(args: argparse.Namespace) -> Iterator[str]:
     median = statistics.median
     for title, (small, large, _es, _el) in (("rows 10^2 → 10^4", rows), ("grants 10k → 200k", grants)):
         for who in clients:
-            for name in LISTS:
+            for name in GROWTH_LISTS:
                 a, b = small[(who, name)], large[(who, name)]
                 floor = median(large[(who, f"bare {name}")]) / median(small[(who, f"bare {name}")])
                 relative = median(b) / median(a) / floor
@@ -609,8 +663,11 @@ def bench_matrix(args: argparse.Namespace) -> Iterator[str]:
 
 SUITES: dict[str, Callable[[argparse.Namespace], Iterator[str]]] = {
     "lists": bench_lists,
-    "growth": bench_growth,
     "pdf": bench_pdf,
     "matrix": bench_matrix,
     "sweep": bench_sweep,
+    "growth": bench_growth,
 }
+#: suites that commit what they write (to VACUUM it, as production's tables are): run last, after the suites
+#: that roll theirs back; the throw-away database goes with them
+COMMITTING = frozenset({"growth"})

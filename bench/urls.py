@@ -374,6 +374,16 @@ def bare_competence_records(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"competenceRecords": rows}, json_dumps_params={"default": str})
 
 
+# --- the audit trail ---------------------------------------------------------------------------------------
+
+
+def bare_audit_events(request: HttpRequest) -> JsonResponse:
+    from core.models import AuditEvent
+
+    rows = list(AuditEvent.objects.order_by("pk").values("id", "action", "object_repr", "created_at")[:50])
+    return JsonResponse({"auditEvents": rows}, json_dumps_params={"default": str})
+
+
 # --- the competence matrix ----------------------------------------------------------------------------------
 
 _MATRIX_TEMPLATE = Template(
@@ -404,6 +414,7 @@ urlpatterns = [
     path("bench/bare/people/", bare_people),
     path("bench/hand/competence-records/", hand_competence_records),
     path("bench/bare/competence-records/", bare_competence_records),
+    path("bench/bare/audit-events/", bare_audit_events),
     path("bench/bare-matrix/", bare_matrix),
     *project_urlpatterns,
 ]
