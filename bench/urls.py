@@ -3,7 +3,7 @@
 Each list endpoint has two baselines:
 
 - a *hand-built* view that does the same work in plain Django: the same session authentication, the same
-  tenancy rule (`visible_body_ids`), the same rows in the same order, the same fields in the same formats,
+  per-user rate limit (its history in the cache), the same tenancy rule (`visible_body_ids`), the same rows in the same order, the same fields in the same formats,
   the same camelCase keys and the same `{"<plural>": [...], "pagination": {...}}` envelope with its count.
   The benchmark checks that its JSON equals the endpoint's before timing either;
 - a *bare* view: the floor, one query of a few columns, no authentication, no count.
@@ -12,11 +12,14 @@ Each list endpoint has two baselines:
 from __future__ import annotations
 
 import math
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import Context, Template
@@ -46,9 +49,24 @@ def _uuid(value: Any) -> str | None:
     return str(value) if value is not None else None
 
 
+def _throttled(request: HttpRequest) -> bool:
+    """The API's per-user rate limit as DRF's UserRateThrottle keeps it: the request history in the cache."""
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["user"]
+    count, period = rate.split("/")
+    duration = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
+    key = f"throttle_user_{request.user.pk}"
+    now = time.time()
+    history = [moment for moment in cache.get(key, []) if moment > now - duration]
+    if len(history) >= int(count):
+        return True
+    cache.set(key, [now, *history], duration)
+    return False
+
+
 def _visible(request: HttpRequest, queryset: QuerySet[Any], lookup: str) -> QuerySet[Any] | None:
-    """The same tenancy rule as the API's base views; None when the caller is not signed in."""
-    if not request.user.is_authenticated:
+    """The same rate limit and tenancy rule as the API's base views; None when the caller is not signed in or
+    over the limit."""
+    if not request.user.is_authenticated or _throttled(request):
         return None
     body_ids = visible_body_ids(request.user)
     return queryset if body_ids is None else queryset.filter(**{f"{lookup}__in": body_ids})
