@@ -12,15 +12,17 @@ from django.utils.translation import gettext as _
 
 from core.api.resources import TOKEN_RESOURCES  # what the routed API views name, read on first use
 from core.audit import audit_record
-from core.errors import TransitionNotAllowed, ValidationError
+from core.error_codes import CoreErrorCode
+from core.errors import TransitionNotAllowed, ValidationError, coded, field_error
 from core.permissions import require_body_perm
 
+from .error_codes import AccountsErrorCode
 from .models import ApiToken, User
 
 
 def user_set_language(*, user: User, language: str) -> User:
     if language not in dict(settings.LANGUAGES):
-        raise ValidationError({"language": _("Unknown language.")})
+        raise field_error("language", _("Unknown language."), CoreErrorCode.INVALID_CHOICE)
     User.objects.filter(pk=user.pk).update(language=language)
     user.language = language
     return user
@@ -31,13 +33,13 @@ def api_token_create(
 ) -> tuple[ApiToken, str]:
     """Creates a scoped, expiring token for the body; returns it with its secret, which is shown only once."""
     require_body_perm(actor, body, "manage_api_tokens")
-    errors: dict[str, str] = {}
+    errors: dict[str, ValidationError] = {}
     if not name.strip():
-        errors["name"] = _("Name the integration that will use this token.")
+        errors["name"] = coded(_("Name the integration that will use this token."), CoreErrorCode.REQUIRED)
     elif len(name.strip()) > 50:
-        errors["name"] = _("At most 50 characters.")
+        errors["name"] = coded(_("At most 50 characters."), AccountsErrorCode.TOO_LONG)
     if not scopes:
-        errors["scopes"] = _("Give the token at least one scope.")
+        errors["scopes"] = coded(_("Give the token at least one scope."), AccountsErrorCode.SCOPES_REQUIRED)
     else:
         bad = [
             f"{r}:{lvl}"
@@ -45,14 +47,18 @@ def api_token_create(
             if r not in TOKEN_RESOURCES or lvl not in ApiToken.SCOPE_LEVELS
         ]
         if bad:
-            errors["scopes"] = _("Unknown scope(s): %(scopes)s") % {"scopes": ", ".join(sorted(bad))}
+            errors["scopes"] = coded(
+                _("Unknown scope(s): %(scopes)s") % {"scopes": ", ".join(sorted(bad))},
+                AccountsErrorCode.UNKNOWN_SCOPE,
+            )
     now = timezone.now()
     if expires_at <= now:
-        errors["expires_at"] = _("The expiry must be in the future.")
+        errors["expires_at"] = coded(_("The expiry must be in the future."), AccountsErrorCode.EXPIRY_IN_PAST)
     elif expires_at > now + timedelta(days=settings.API_TOKEN_MAX_DAYS):
-        errors["expires_at"] = _("A token may live at most %(days)s days.") % {
-            "days": settings.API_TOKEN_MAX_DAYS
-        }
+        errors["expires_at"] = coded(
+            _("A token may live at most %(days)s days.") % {"days": settings.API_TOKEN_MAX_DAYS},
+            AccountsErrorCode.TOKEN_LIFETIME_TOO_LONG,
+        )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -79,7 +85,9 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
     with transaction.atomic():
         claimed = ApiToken.objects.filter(pk=token.pk, revoked=False).update(revoked=True)
         if not claimed:
-            raise TransitionNotAllowed(_("This token is already revoked."), current="revoked")
+            raise TransitionNotAllowed(
+                _("This token is already revoked."), current="revoked", code=AccountsErrorCode.TOKEN_REVOKED
+            )
         token.refresh_from_db()
         audit_record(
             actor=actor,
@@ -114,20 +122,20 @@ def user_update_profile(
     """
     from django_countries import countries as all_countries
 
-    errors: dict[str, str] = {}
+    errors: dict[str, ValidationError] = {}
     full_name = (full_name or "").strip()
     if not full_name:
-        errors["full_name"] = _("Enter your name.")
+        errors["full_name"] = coded(_("Enter your name."), CoreErrorCode.REQUIRED)
     elif len(full_name) > (User._meta.get_field("full_name").max_length or 200):
-        errors["full_name"] = _("The name is too long.")
+        errors["full_name"] = coded(_("The name is too long."), AccountsErrorCode.TOO_LONG)
     if language not in dict(settings.LANGUAGES):
-        errors["language"] = _("Unknown language.")
+        errors["language"] = coded(_("Unknown language."), CoreErrorCode.INVALID_CHOICE)
     if phone is not None and len(phone.strip()) > (User._meta.get_field("phone").max_length or 40):
-        errors["phone"] = _("The phone number is too long.")
+        errors["phone"] = coded(_("The phone number is too long."), AccountsErrorCode.TOO_LONG)
     if languages is not None and set(languages) - _language_codes():
-        errors["languages"] = _("Unknown language code(s).")
+        errors["languages"] = coded(_("Unknown language code(s)."), CoreErrorCode.INVALID_CHOICE)
     if countries is not None and {c.upper() for c in countries} - set(dict(all_countries)):
-        errors["countries"] = _("Unknown country code(s).")
+        errors["countries"] = coded(_("Unknown country code(s)."), CoreErrorCode.INVALID_CHOICE)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -164,14 +172,14 @@ def user_register(*, email: str, full_name: str, password: str) -> User:
     from django.db import IntegrityError
 
     email = User.objects.normalize_email(email).strip().lower()
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     if not full_name.strip():
-        errors["full_name"] = [_("Enter your name.")]
+        errors["full_name"] = [coded(_("Enter your name."), CoreErrorCode.REQUIRED)]
     candidate = User(email=email, full_name=full_name.strip())
     try:
         validate_password(password, user=candidate)
     except ValidationError as exc:
-        errors["password"] = list(exc.messages)
+        errors["password"] = [coded(message, AccountsErrorCode.PASSWORD_TOO_WEAK) for message in exc.messages]
     if errors:
         raise ValidationError(errors)
     try:
@@ -184,5 +192,7 @@ def user_register(*, email: str, full_name: str, password: str) -> User:
                 after={"email": user.email, "full_name": user.full_name},
             )
     except IntegrityError as exc:
-        raise ValidationError({"email": [_("An account with this email address already exists.")]}) from exc
+        raise field_error(
+            "email", _("An account with this email address already exists."), AccountsErrorCode.EMAIL_TAKEN
+        ) from exc
     return user

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from bodies.models.tenants import Membership
 from core.audit import audit_record, snapshot
-from core.errors import ValidationError
+from core.error_codes import CoreErrorCode
+from core.errors import ValidationError, coded, field_error
 from core.expiry import expire_past_validity
 from core.permissions import require_body_perm
 from core.transitions import transition
@@ -23,6 +24,7 @@ from core.uploads import UploadPolicy, upload_check
 from reference.models import Sector, Standard
 from reminders.services import deadline_close, deadline_upsert
 
+from .error_codes import CompetenceErrorCode
 from .models import (
     COMPETENCE_ROLES,
     Basis,
@@ -55,23 +57,30 @@ RECORD_FIELDS = [
 def competence_record_validate(values: dict[str, Any]) -> None:
     """The rules of a competence record's scope and basis (standard, sector, role, basis, valid_until): raises
     `ValidationError` by field. Proposing, renewing and the bulk import all check through here."""
-    errors: dict[str, str] = {}
+    errors: dict[str, ValidationError] = {}
     if values.get("role") not in dict(COMPETENCE_ROLES):
-        errors["role"] = _("Choose a role that needs a competence record.")
+        errors["role"] = coded(
+            _("Choose a role that needs a competence record."), CompetenceErrorCode.ROLE_WITHOUT_COMPETENCE
+        )
     basis = values.get("basis") or []
     if not basis:
-        errors["basis"] = _("Give at least one basis for the competence.")
+        errors["basis"] = coded(
+            _("Give at least one basis for the competence."), CompetenceErrorCode.BASIS_REQUIRED
+        )
     elif any(item not in Basis.values for item in basis):
-        errors["basis"] = _("Unknown basis.")
+        errors["basis"] = coded(_("Unknown basis."), CompetenceErrorCode.UNKNOWN_BASIS)
     standard: Standard | None = values.get("standard")
     sector: Sector | None = values.get("sector")
     if standard is not None and sector is not None and sector.scheme != standard.sector_scheme:
-        errors["sector"] = _("%(standard)s is classified by %(scheme)s, not by this sector list.") % {
-            "standard": standard,
-            "scheme": standard.get_sector_scheme_display(),
-        }
+        errors["sector"] = coded(
+            _("%(standard)s is classified by %(scheme)s, not by this sector list.")
+            % {"standard": standard, "scheme": standard.get_sector_scheme_display()},
+            CompetenceErrorCode.SECTOR_SCHEME_MISMATCH,
+        )
     if values.get("valid_until") is None:
-        errors["valid_until"] = _("Give the date the competence is valid until.")
+        errors["valid_until"] = coded(
+            _("Give the date the competence is valid until."), CoreErrorCode.REQUIRED
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -114,12 +123,10 @@ def competence_propose(
                 record.save()
         except IntegrityError as exc:
             if "competence_unique_scope_role" in str(exc):
-                raise ValidationError(
-                    {
-                        "role": _(
-                            "This person already has a competence record for this standard, sector and role."
-                        )
-                    }
+                raise field_error(
+                    "role",
+                    _("This person already has a competence record for this standard, sector and role."),
+                    CompetenceErrorCode.DUPLICATE_RECORD,
                 ) from exc
             raise
         audit_record(
@@ -145,17 +152,27 @@ def competence_evaluation_validate(
     `ValidationError` by field; approving and the bulk import check through here. The ids are any identity
     of the two people (user ids, or emails for people who have no account yet); with no `evaluated_on` (one
     that could not be read) only the people are checked."""
-    errors: dict[str, str] = {}
+    errors: dict[str, ValidationError] = {}
     if evaluator_id == person_id:
-        errors["evaluated_by"] = _("A competence must be evaluated by someone other than the person.")
+        errors["evaluated_by"] = coded(
+            _("A competence must be evaluated by someone other than the person."),
+            CompetenceErrorCode.SELF_EVALUATION,
+        )
     elif not evaluator_active:
-        errors["evaluated_by"] = _("The evaluator must be an active member of the body.")
+        errors["evaluated_by"] = coded(
+            _("The evaluator must be an active member of the body."), CompetenceErrorCode.EVALUATOR_NOT_MEMBER
+        )
     if evaluated_on is None:
         pass
     elif evaluated_on > timezone.localdate():
-        errors["evaluated_on"] = _("The evaluation cannot be dated in the future.")
+        errors["evaluated_on"] = coded(
+            _("The evaluation cannot be dated in the future."), CoreErrorCode.DATE_IN_FUTURE
+        )
     elif valid_until is not None and valid_until < evaluated_on:
-        errors["valid_until"] = _("The competence cannot end before it was evaluated.")
+        errors["valid_until"] = coded(
+            _("The competence cannot end before it was evaluated."),
+            CompetenceErrorCode.ENDS_BEFORE_EVALUATION,
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -186,7 +203,11 @@ def competence_approve(
 
     def ends_after_evaluation(locked: CompetenceRecord) -> None:
         if (valid_until or locked.valid_until) < evaluated_on:
-            raise ValidationError({"valid_until": _("The competence cannot end before it was evaluated.")})
+            raise field_error(
+                "valid_until",
+                _("The competence cannot end before it was evaluated."),
+                CompetenceErrorCode.ENDS_BEFORE_EVALUATION,
+            )
 
     def evaluate(locked: CompetenceRecord) -> list[str]:
         locked.evaluated_by = evaluator
@@ -217,13 +238,21 @@ def competence_renew(
     """A new evaluation extends an approved or suspended competence (and reinstates a suspended one)."""
     require_body_perm(actor, record.body, "manage_competence")
     if actor.pk == record.person_id:
-        raise ValidationError(
-            {"evaluated_by": _("A competence must be evaluated by someone other than the person.")}
+        raise field_error(
+            "evaluated_by",
+            _("A competence must be evaluated by someone other than the person."),
+            CompetenceErrorCode.SELF_EVALUATION,
         )
     if evaluated_on > timezone.localdate():
-        raise ValidationError({"evaluated_on": _("The evaluation cannot be dated in the future.")})
+        raise field_error(
+            "evaluated_on", _("The evaluation cannot be dated in the future."), CoreErrorCode.DATE_IN_FUTURE
+        )
     if valid_until < evaluated_on:
-        raise ValidationError({"valid_until": _("The competence cannot end before it was evaluated.")})
+        raise field_error(
+            "valid_until",
+            _("The competence cannot end before it was evaluated."),
+            CompetenceErrorCode.ENDS_BEFORE_EVALUATION,
+        )
 
     def valid_basis(locked: CompetenceRecord) -> None:
         if basis is not None:
@@ -298,7 +327,7 @@ def evidence_add(
 ) -> CompetenceEvidence:
     require_body_perm(actor, record.body, "manage_competence")
     if not description.strip():
-        raise ValidationError({"description": _("Describe the evidence.")})
+        raise field_error("description", _("Describe the evidence."), CoreErrorCode.REQUIRED)
     content = check_evidence_file(upload)
     with transaction.atomic():
         evidence = CompetenceEvidence(
@@ -332,15 +361,17 @@ def training_add(
     standard: Standard | None = None,
 ) -> TrainingEntry:
     require_body_perm(actor, membership.body, "manage_competence")
-    errors: dict[str, str] = {}
+    errors: dict[str, ValidationError] = {}
     if not title.strip():
-        errors["title"] = _("Name the training.")
+        errors["title"] = coded(_("Name the training."), CoreErrorCode.REQUIRED)
     if completed_on > timezone.localdate():
-        errors["completed_on"] = _("Training cannot be completed in the future.")
+        errors["completed_on"] = coded(
+            _("Training cannot be completed in the future."), CoreErrorCode.DATE_IN_FUTURE
+        )
     if hours is None or hours <= 0:
-        errors["hours"] = _("Hours must be more than zero.")
+        errors["hours"] = coded(_("Hours must be more than zero."), CompetenceErrorCode.HOURS_NOT_POSITIVE)
     if kind not in TrainingEntry.Kind.values:
-        errors["kind"] = _("Unknown kind of training.")
+        errors["kind"] = coded(_("Unknown kind of training."), CoreErrorCode.INVALID_CHOICE)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -377,13 +408,17 @@ def witnessed_audit_record(
     notes: str = "",
 ) -> WitnessedAudit:
     require_body_perm(actor, membership.body, "manage_competence")
-    errors: dict[str, str] = {}
+    errors: dict[str, ValidationError] = {}
     if witnessed_by.pk == membership.user_id:
-        errors["witnessed_by"] = _("A person cannot witness their own audit.")
+        errors["witnessed_by"] = coded(
+            _("A person cannot witness their own audit."), CompetenceErrorCode.SELF_EVALUATION
+        )
     if witnessed_on > timezone.localdate():
-        errors["witnessed_on"] = _("A witnessed audit cannot be in the future.")
+        errors["witnessed_on"] = coded(
+            _("A witnessed audit cannot be in the future."), CoreErrorCode.DATE_IN_FUTURE
+        )
     if outcome not in WitnessedAudit.Outcome.values:
-        errors["outcome"] = _("Unknown outcome.")
+        errors["outcome"] = coded(_("Unknown outcome."), CoreErrorCode.INVALID_CHOICE)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -418,15 +453,21 @@ def periodic_evaluation_record(
     next_due_on: date | None = None,
 ) -> PeriodicEvaluation:
     require_body_perm(actor, membership.body, "manage_competence")
-    errors: dict[str, str] = {}
+    errors: dict[str, ValidationError] = {}
     if actor.pk == membership.user_id:
-        errors["evaluated_by"] = _("A person cannot evaluate themselves.")
+        errors["evaluated_by"] = coded(
+            _("A person cannot evaluate themselves."), CompetenceErrorCode.SELF_EVALUATION
+        )
     if evaluated_on > timezone.localdate():
-        errors["evaluated_on"] = _("An evaluation cannot be dated in the future.")
+        errors["evaluated_on"] = coded(
+            _("An evaluation cannot be dated in the future."), CoreErrorCode.DATE_IN_FUTURE
+        )
     if next_due_on is not None and next_due_on <= evaluated_on:
-        errors["next_due_on"] = _("The next evaluation must come after this one.")
+        errors["next_due_on"] = coded(
+            _("The next evaluation must come after this one."), CompetenceErrorCode.NEXT_EVALUATION_TOO_EARLY
+        )
     if outcome not in PeriodicEvaluation.Outcome.values:
-        errors["outcome"] = _("Unknown outcome.")
+        errors["outcome"] = coded(_("Unknown outcome."), CoreErrorCode.INVALID_CHOICE)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

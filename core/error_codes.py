@@ -1,6 +1,8 @@
-"""Stable error codes of the platform kernel, returned by the API in `code` so an integrator can branch on them.
+"""Stable error codes, returned by the API in `code` so an integrator can branch on them (Saleor style).
 
-Each app keeps its own `error_codes.py` (a `StrEnum`); a code never changes once published.
+Each app declares its codes in its own `error_codes.py` as a subclass of `ErrorCode`; a published code never
+changes. Only declared codes reach the API: a Django validator's own code ("blank", "max_length") stays an
+"invalid" there, with its message in `fieldErrors`.
 """
 
 from __future__ import annotations
@@ -8,7 +10,11 @@ from __future__ import annotations
 from enum import StrEnum
 
 
-class CoreErrorCode(StrEnum):
+class ErrorCode(StrEnum):
+    """The base of every app's error codes."""
+
+
+class CoreErrorCode(ErrorCode):
     #: nothing more specific is known about an invalid input
     INVALID = "invalid"
     #: the record's status does not allow this action (someone may have acted first)
@@ -17,5 +23,22 @@ class CoreErrorCode(StrEnum):
     REASON_REQUIRED = "reason_required"
     #: the actor may not do this
     PERMISSION_DENIED = "permission_denied"
-    #: the actor must be registry staff
-    REGISTRY_STAFF_ONLY = "registry_staff_only"
+    #: a field that this action does not set (the registry's fields, or unknown ones)
+    FIELD_NOT_EDITABLE = "field_not_editable"
+    #: a value outside the allowed choices
+    INVALID_CHOICE = "invalid_choice"
+    #: a date that may not lie in the future
+    DATE_IN_FUTURE = "date_in_future"
+    #: a value that must be given
+    REQUIRED = "required"
+
+
+def declared_codes() -> set[str]:
+    """Every code some loaded `ErrorCode` subclass declares."""
+    codes: set[str] = set()
+    pending: list[type[ErrorCode]] = [ErrorCode]
+    while pending:
+        enum = pending.pop()
+        codes.update(member.value for member in enum)
+        pending.extend(enum.__subclasses__())
+    return codes

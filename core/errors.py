@@ -2,7 +2,8 @@
 
 Every error carries a stable code from its app's `error_codes.py` (Saleor style), which the API returns in
 `code`: a field error is `ValidationError({"field": ValidationError(message, code=AppErrorCode.X)})`, built
-with `field_error(...)`; `TransitionNotAllowed` and `PermissionDenied` take `code=`.
+with `coded(message, code)` / `field_error(field, message, code)`; `TransitionNotAllowed` and
+`PermissionDenied` take `code=`.
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 
-from .error_codes import CoreErrorCode
+from .error_codes import CoreErrorCode, declared_codes
 
 __all__ = [
     "PermissionDenied",
     "TransitionNotAllowed",
     "ValidationError",
+    "coded",
     "error_code",
     "field_error",
-    "field_errors",
 ]
 
 
@@ -49,24 +50,24 @@ class PermissionDenied(DjangoPermissionDenied):
             self.code = str(code)
 
 
+def coded(message: Any, code: StrEnum | str) -> ValidationError:
+    """One error with its stable code, for a field dict: `{"valid_to": coded(msg, BodiesErrorCode.X)}`."""
+    return ValidationError(message, code=str(code))
+
+
 def field_error(name: str, message: Any, code: StrEnum | str) -> ValidationError:
     """A ValidationError on one field, with its stable code."""
-    return ValidationError({name: ValidationError(message, code=str(code))})
-
-
-def field_errors(errors: dict[str, tuple[Any, StrEnum | str]]) -> ValidationError:
-    """A ValidationError on several fields: `{"field": (message, code)}`."""
-    return ValidationError(
-        {name: ValidationError(message, code=str(code)) for name, (message, code) in errors.items()}
-    )
+    return ValidationError({name: coded(message, code)})
 
 
 def error_code(exc: Exception) -> str:
-    """The stable code of a domain error: the first coded error of a ValidationError, the code of a
-    TransitionNotAllowed or PermissionDenied; "invalid" / "permission_denied" when nothing more is known."""
+    """The stable code of a domain error: the first declared code (`core.error_codes`) of a ValidationError,
+    the code of a TransitionNotAllowed or PermissionDenied; "invalid" / "permission_denied" when nothing more
+    specific is known."""
     if isinstance(exc, ValidationError):
+        declared = declared_codes()
         for error in _leaves(exc):
-            if error.code:
+            if error.code and str(error.code) in declared:
                 return str(error.code)
         return CoreErrorCode.INVALID
     if isinstance(exc, TransitionNotAllowed | PermissionDenied):

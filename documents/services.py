@@ -28,11 +28,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.errors import PermissionDenied, ValidationError
+from core.errors import PermissionDenied, ValidationError, field_error
 from core.permissions import require_registry_staff
 from core.transitions import claim, transition
 from core.types import Actor
 
+from .error_codes import DocumentsErrorCode
 from .models import Document
 from .registry import DocumentKind, get_kind
 from .rendering import document_pdf
@@ -63,7 +64,7 @@ def _kind_or_error(code: str) -> DocumentKind:
     try:
         return get_kind(code)
     except KeyError:
-        raise ValidationError({"kind": _("Unknown document kind.")}) from None
+        raise field_error("kind", _("Unknown document kind."), DocumentsErrorCode.UNKNOWN_KIND) from None
 
 
 def _enqueue_render(document_id: uuid.UUID) -> None:
@@ -81,12 +82,18 @@ def document_request(*, kind: str, subject: models.Model, body: Any, actor: Any)
     """
     document_kind = _kind_or_error(kind)
     if not isinstance(subject, document_kind.subject_class()):
-        raise ValidationError({"subject_id": _("This kind of document cannot be made for this record.")})
+        raise field_error(
+            "subject_id",
+            _("This kind of document cannot be made for this record."),
+            DocumentsErrorCode.WRONG_SUBJECT,
+        )
     expected_body = document_kind.body_of(subject)
     if getattr(expected_body, "pk", None) != getattr(body, "pk", None):
         raise ValueError(f"A {kind} document for {subject!r} belongs to {expected_body!r}, not {body!r}.")
     if actor is not None and not document_kind.can_request(actor, subject):
-        raise PermissionDenied(_("You may not request this document."))
+        raise PermissionDenied(
+            _("You may not request this document."), code=DocumentsErrorCode.REQUEST_NOT_ALLOWED
+        )
 
     now = timezone.now()
     requested_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -332,9 +339,9 @@ def upload_too_large_message() -> str:
 def document_check_pdf(content: bytes) -> None:
     """An upload to verify must be a PDF no larger than UPLOAD_MAX_BYTES."""
     if len(content) > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError({"file": upload_too_large_message()})
+        raise field_error("file", upload_too_large_message(), DocumentsErrorCode.FILE_TOO_LARGE)
     if not content.startswith(PDF_MAGIC):
-        raise ValidationError({"file": _("This is not a PDF file.")})
+        raise field_error("file", _("This is not a PDF file."), DocumentsErrorCode.NOT_A_PDF)
 
 
 def document_is_current(document: Document) -> bool:
@@ -375,7 +382,10 @@ def document_verify(
     """
     given = [value for value in (number, sha256, content) if value not in (None, "", b"")]
     if len(given) != 1:
-        raise ValidationError(_("Upload a PDF, or enter a document number or a SHA-256 — one of them."))
+        raise ValidationError(
+            _("Upload a PDF, or enter a document number or a SHA-256 — one of them."),
+            code=DocumentsErrorCode.ONE_LOOKUP_REQUIRED,
+        )
     issued = Document.objects.ready().select_related("body", "subject_type")
     if content:
         document_check_pdf(content)
@@ -383,7 +393,9 @@ def document_verify(
     if sha256:
         digest = sha256.strip().lower()
         if not SHA256_RE.match(digest):
-            raise ValidationError({"sha256": _("A SHA-256 is 64 hexadecimal characters.")})
+            raise field_error(
+                "sha256", _("A SHA-256 is 64 hexadecimal characters."), DocumentsErrorCode.INVALID_SHA256
+            )
         document = issued.filter(sha256=digest).order_by("-rendered_at").first()
         if document is None:
             return VerificationResult(
@@ -399,7 +411,7 @@ def document_verify(
         return _result_for(document)
     wanted = (number or "").strip().upper()
     if len(wanted) > 40:
-        raise ValidationError({"number": _("This is not a document number.")})
+        raise field_error("number", _("This is not a document number."), DocumentsErrorCode.INVALID_NUMBER)
     document = issued.filter(number=wanted).first()
     if document is None:
         return VerificationResult(

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record, snapshot
-from core.errors import TransitionNotAllowed, ValidationError
+from core.error_codes import CoreErrorCode
+from core.errors import TransitionNotAllowed, ValidationError, coded, field_error
 from core.expiry import expire_past_validity
 from core.permissions import require_body_perm
 from core.transitions import transition
@@ -21,6 +22,7 @@ from core.types import Actor
 from reference.models import Activity, Sector, Standard
 from reminders.services import deadline_close, deadline_upsert
 
+from ..error_codes import BodiesErrorCode
 from ..models import Accreditation, Body
 
 ACCREDITATION_FIELDS = (
@@ -48,29 +50,43 @@ def _validate_accreditation(
     values: dict[str, Any], activities: list[Any], standards: list[Any], sectors: list[Any]
 ) -> None:
     """ISO/IEC 17011: an accreditation cycle is at most five years (a setting); its scope is never empty."""
-    errors: dict[str, str] = {}
+    errors: dict[str, ValidationError] = {}
     valid_from, valid_to = values.get("valid_from"), values.get("valid_to")
     if valid_from and valid_to:
         if valid_to < valid_from:
-            errors["valid_to"] = _("The end of validity cannot be before its start.")
+            errors["valid_to"] = coded(
+                _("The end of validity cannot be before its start."), BodiesErrorCode.VALIDITY_REVERSED
+            )
         else:
             years = settings.ACCREDITATION_MAX_CYCLE_YEARS
             last_allowed = valid_from + relativedelta(years=years) - timedelta(days=1)
             if valid_to > last_allowed:
-                errors["valid_to"] = _(
-                    "An accreditation cycle is at most %(years)s years: the last allowed day is %(day)s."
-                ) % {"years": years, "day": last_allowed.isoformat()}
+                errors["valid_to"] = coded(
+                    _("An accreditation cycle is at most %(years)s years: the last allowed day is %(day)s.")
+                    % {"years": years, "day": last_allowed.isoformat()},
+                    BodiesErrorCode.CYCLE_TOO_LONG,
+                )
     last_onsite = values.get("last_onsite_assessment")
     if last_onsite and last_onsite > timezone.localdate():
-        errors["last_onsite_assessment"] = _("The last on-site assessment cannot be in the future.")
+        errors["last_onsite_assessment"] = coded(
+            _("The last on-site assessment cannot be in the future."), CoreErrorCode.DATE_IN_FUTURE
+        )
     if values.get("standard") == Accreditation.Standard.GHG_PROGRAMME and not values.get("programme_name"):
-        errors["programme_name"] = _("Name the approved GHG programme.")
+        errors["programme_name"] = coded(
+            _("Name the approved GHG programme."), BodiesErrorCode.PROGRAMME_NAME_REQUIRED
+        )
     if not activities:
-        errors["scope_activities"] = _("The scope needs at least one activity.")
+        errors["scope_activities"] = coded(
+            _("The scope needs at least one activity."), BodiesErrorCode.SCOPE_EMPTY
+        )
     if not standards:
-        errors["scope_standards"] = _("The scope needs at least one standard.")
+        errors["scope_standards"] = coded(
+            _("The scope needs at least one standard."), BodiesErrorCode.SCOPE_EMPTY
+        )
     if not sectors:
-        errors["scope_sectors"] = _("The scope needs at least one sector.")
+        errors["scope_sectors"] = coded(
+            _("The scope needs at least one sector."), BodiesErrorCode.SCOPE_EMPTY
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -82,8 +98,10 @@ def _save_unique(accreditation: Accreditation) -> None:
             accreditation.save()
     except IntegrityError as exc:
         if "accreditation_certificate_unique" in str(exc):
-            raise ValidationError(
-                {"certificate_number": _("This body already has this accreditation certificate.")}
+            raise field_error(
+                "certificate_number",
+                _("This body already has this accreditation certificate."),
+                BodiesErrorCode.DUPLICATE_CERTIFICATE,
             ) from exc
         raise
 
@@ -112,7 +130,12 @@ def accreditation_create(
     require_body_perm(actor, body, "manage_accreditations")
     unknown = set(fields) - set(ACCREDITATION_FIELDS)
     if unknown:
-        raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
+        raise ValidationError(
+            {
+                name: coded(_("This field cannot be set here."), CoreErrorCode.FIELD_NOT_EDITABLE)
+                for name in sorted(unknown)
+            }
+        )
     activities, standards, sectors = list(scope_activities), list(scope_standards), list(scope_sectors)
     _validate_accreditation(fields, activities, standards, sectors)
     accreditation = Accreditation(body=body, **fields)
@@ -149,12 +172,19 @@ def accreditation_update(
     require_body_perm(actor, accreditation.body, "manage_accreditations")
     unknown = set(fields) - set(ACCREDITATION_FIELDS)
     if unknown:
-        raise ValidationError({name: _("This field cannot be changed here.") for name in sorted(unknown)})
+        raise ValidationError(
+            {
+                name: coded(_("This field cannot be changed here."), CoreErrorCode.FIELD_NOT_EDITABLE)
+                for name in sorted(unknown)
+            }
+        )
     with transaction.atomic():
         locked = Accreditation.objects.select_for_update().select_related("body").get(pk=accreditation.pk)
-        if locked.status in (Accreditation.Status.WITHDRAWN, Accreditation.Status.EXPIRED):
+        if not Accreditation.TRANSITIONS.allowed(locked.status):  # withdrawn or expired: closed
             raise TransitionNotAllowed(
-                _("A withdrawn or expired accreditation cannot be changed."), current=locked.status
+                _("A withdrawn or expired accreditation cannot be changed."),
+                current=locked.status,
+                code=BodiesErrorCode.ACCREDITATION_CLOSED,
             )
         before = snapshot(locked, locked.snapshot_fields())
         for name, value in fields.items():
@@ -195,7 +225,11 @@ def accreditation_update(
 
 def _validity_not_ended(accreditation: Accreditation) -> None:
     if accreditation.valid_to < timezone.localdate():
-        raise TransitionNotAllowed(_("The accreditation's validity has ended."), current=accreditation.status)
+        raise TransitionNotAllowed(
+            _("The accreditation's validity has ended."),
+            current=accreditation.status,
+            code=BodiesErrorCode.VALIDITY_ENDED,
+        )
 
 
 def _watch_expiry_effect(accreditation: Accreditation, from_status: str) -> None:

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record, snapshot
-from core.errors import TransitionNotAllowed, ValidationError
+from core.error_codes import CoreErrorCode
+from core.errors import TransitionNotAllowed, ValidationError, coded, field_error
 from core.permissions import require_body_perm, require_registry_staff
 from core.transitions import transition
 from core.types import Actor
@@ -19,6 +20,7 @@ from documents.services import document_request
 from reference.models import Activity, Sector
 from reminders.services import deadlines_body_time_zone_changed
 
+from ..error_codes import BodiesErrorCode
 from ..models import Body, BodyStatusChange, Membership, Role
 from .memberships import _sync_grants
 from .uploads import check_logo
@@ -66,10 +68,15 @@ def body_apply(
 ) -> Body:
     """A person applies to ICR on behalf of a body; they become its first body administrator."""
     if actor is None or not actor.is_authenticated:
-        raise ValidationError(_("You must be logged in to apply."))
+        raise ValidationError(_("You must be logged in to apply."), code=BodiesErrorCode.LOGIN_REQUIRED)
     unknown = set(fields) - set(BODY_PROFILE_FIELDS)
     if unknown:
-        raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
+        raise ValidationError(
+            {
+                name: coded(_("This field cannot be set here."), CoreErrorCode.FIELD_NOT_EDITABLE)
+                for name in sorted(unknown)
+            }
+        )
     check_logo(fields.get("logo"))
     body = Body(status=Body.Status.APPLICANT, **fields)
     body.full_clean(exclude=["activities", "sectors"])
@@ -101,10 +108,17 @@ def body_update_profile(
     require_body_perm(actor, body, "manage_body")
     unknown = set(fields) - set(BODY_PROFILE_FIELDS)
     if unknown:
-        raise ValidationError({name: _("This field cannot be changed here.") for name in sorted(unknown)})
-    if body.status == Body.Status.WITHDRAWN:
+        raise ValidationError(
+            {
+                name: coded(_("This field cannot be changed here."), CoreErrorCode.FIELD_NOT_EDITABLE)
+                for name in sorted(unknown)
+            }
+        )
+    if not Body.TRANSITIONS.allowed(body.status):  # withdrawn: closed
         raise TransitionNotAllowed(
-            _("A withdrawn body's profile can no longer be changed."), current=body.status
+            _("A withdrawn body's profile can no longer be changed."),
+            current=body.status,
+            code=BodiesErrorCode.BODY_WITHDRAWN,
         )
     check_logo(fields.get("logo"))
     with transaction.atomic():
@@ -135,11 +149,15 @@ def body_update_profile(
 def body_record_agreement(*, body: Body, actor: Any, reference: str, signed_on: date) -> Body:
     """Registry staff record the body's signed agreement with ICR."""
     require_registry_staff(actor)
-    errors = {}
+    errors: dict[str, ValidationError] = {}
     if not reference.strip():
-        errors["reference"] = _("Enter the agreement reference.")
+        errors["reference"] = coded(
+            _("Enter the agreement reference."), BodiesErrorCode.AGREEMENT_REFERENCE_REQUIRED
+        )
     if signed_on > timezone.localdate():
-        errors["signed_on"] = _("The agreement cannot be signed in the future.")
+        errors["signed_on"] = coded(
+            _("The agreement cannot be signed in the future."), CoreErrorCode.DATE_IN_FUTURE
+        )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -164,8 +182,10 @@ def body_record_agreement(*, body: Body, actor: Any, reference: str, signed_on: 
 
 def _agreement_signed(body: Body) -> None:
     if not body.agreement_signed:
-        raise ValidationError(
-            {"agreement": _("Record the signed ICR agreement before approving the body.")},
+        raise field_error(
+            "agreement",
+            _("Record the signed ICR agreement before approving the body."),
+            BodiesErrorCode.AGREEMENT_MISSING,
         )
 
 

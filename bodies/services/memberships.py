@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from core.audit import audit_record, snapshot
-from core.errors import ValidationError
+from core.error_codes import CoreErrorCode
+from core.errors import ValidationError, coded, field_error
 from core.permissions import require_body_perm
 from core.roles import managed_permissions, permissions_for_roles
 from reminders.services import deadline_close, deadline_upsert
 
+from ..error_codes import BodiesErrorCode
 from ..models import Body, Membership, Role
 
 UNDERTAKING_UNSIGNED = "bodies.undertaking_unsigned"
@@ -27,7 +29,9 @@ UNDERTAKING_UNSIGNED = "bodies.undertaking_unsigned"
 
 def _sync_grants(membership: Membership) -> None:
     """Mirrors a membership's roles into guardian's object grants on the body (the table: `core.roles`)."""
-    wanted = permissions_for_roles(membership.roles) if membership.status == Membership.Status.ACTIVE else set()
+    wanted = (
+        permissions_for_roles(membership.roles) if membership.status == Membership.Status.ACTIVE else set()
+    )
     for codename in sorted(managed_permissions()):
         if codename in wanted:
             assign_perm(f"bodies.{codename}", membership.user, membership.body)
@@ -43,7 +47,9 @@ def membership_add(*, body: Body, user: Any, roles: list[str], actor: Any) -> Me
             user=user, body=body, defaults={"roles": sorted(set(roles))}
         )
         if not created:
-            raise ValidationError({"user": _("This person already belongs to the body.")})
+            raise field_error(
+                "user", _("This person already belongs to the body."), BodiesErrorCode.ALREADY_MEMBER
+            )
         _sync_grants(membership)
         membership_watch_undertaking(membership=membership)
         audit_record(
@@ -85,7 +91,7 @@ def membership_set_status(*, membership: Membership, status: str, actor: Any) ->
     """
     require_body_perm(actor, membership.body, "manage_members")
     if status not in Membership.Status.values:
-        raise ValidationError({"status": _("Unknown status.")})
+        raise field_error("status", _("Unknown status."), CoreErrorCode.INVALID_CHOICE)
     with transaction.atomic():
         locked = Membership.objects.select_for_update().select_related("body", "user").get(pk=membership.pk)
         if locked.status == status:
@@ -112,13 +118,19 @@ def _validate_roles(roles: list[str]) -> None:
     valid = set(Role.values)
     bad = [role for role in roles if role not in valid]
     if bad:
-        raise ValidationError({"roles": _("Unknown role(s): %(roles)s") % {"roles": ", ".join(bad)}})
+        raise field_error(
+            "roles", _("Unknown role(s): %(roles)s") % {"roles": ", ".join(bad)}, BodiesErrorCode.UNKNOWN_ROLE
+        )
 
 
 def _ensure_another_admin(membership: Membership) -> None:
     others = Membership.objects.active().filter(body=membership.body).exclude(pk=membership.pk)
     if not any(Role.BODY_ADMIN in m.roles for m in others):
-        raise ValidationError({"roles": _("A body must keep at least one active body administrator.")})
+        raise field_error(
+            "roles",
+            _("A body must keep at least one active body administrator."),
+            BodiesErrorCode.LAST_BODY_ADMIN,
+        )
 
 
 # --- membership details (employment, undertaking) -------------------------------------------------------------------------------------------------
@@ -133,11 +145,13 @@ def membership_update_details(
 ) -> Membership:
     """Employment and the signed confidentiality and impartiality undertaking of a person in one body."""
     require_body_perm(actor, membership.body, "manage_members")
-    errors: dict[str, str] = {}
+    errors: dict[str, ValidationError] = {}
     if employment is not None and employment not in Membership.Employment.values:
-        errors["employment"] = _("Unknown kind of employment.")
+        errors["employment"] = coded(_("Unknown kind of employment."), CoreErrorCode.INVALID_CHOICE)
     if undertaking_signed_on is not None and undertaking_signed_on > timezone.localdate():
-        errors["undertaking_signed_on"] = _("The undertaking cannot be signed in the future.")
+        errors["undertaking_signed_on"] = coded(
+            _("The undertaking cannot be signed in the future."), CoreErrorCode.DATE_IN_FUTURE
+        )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

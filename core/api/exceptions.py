@@ -12,7 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from core.errors import TransitionNotAllowed
+from core.errors import TransitionNotAllowed, error_code
 
 
 def _django_validation_fields(exc: DjangoValidationError) -> tuple[dict[str, list[str]], list[str]]:
@@ -51,14 +51,18 @@ def error_body(code: str, message: str, field_errors: dict[str, list[str]] | Non
 
 
 def icr_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Domain errors answer with their stable code (`core.errors.error_code`): the first coded error of a
+    ValidationError (400), a TransitionNotAllowed's (409), a PermissionDenied's (403); "invalid" only when
+    nothing more specific is known. An integrator branches on `code`; `message`/`fieldErrors` are for people."""
     if isinstance(exc, DjangoValidationError):
         fields, general = _django_validation_fields(exc)
         message = " ".join(general) or _("Some fields are not valid.")
-        return Response(error_body("invalid", message, fields), status=status.HTTP_400_BAD_REQUEST)
+        return Response(error_body(error_code(exc), message, fields), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, TransitionNotAllowed):
         return Response(error_body(exc.code, exc.message), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(str(exc) or None)
+        code = error_code(exc)
+        exc = exceptions.PermissionDenied(str(exc) or None, code=code)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
 

@@ -106,7 +106,7 @@ def test_the_cycle_may_last_five_years_less_one_day_and_no_longer(world):
     assert accepted.json()["validTo"] == "2030-02-28"
     assert refused.status_code == 400
     assert refused.json() == {
-        "code": "invalid",
+        "code": "cycle_too_long",
         "message": "Some fields are not valid.",
         "fieldErrors": {
             "validTo": ["An accreditation cycle is at most 5 years: the last allowed day is 2030-02-28."]

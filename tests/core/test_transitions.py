@@ -63,17 +63,6 @@ def _document(status: str) -> Document:
 
 def _import_batch(status: str) -> ImportBatch:
     return ImportBatch.objects.create(
-        kind="competence.people",
-        body=BodyFactory(),
-        filename="people.csv",
-        sha256="b" * 64,
-        created_by=StaffFactory(),
-        status=status,
-    )
-
-
-def _import_batch(status: str) -> ImportBatch:
-    return ImportBatch.objects.create(
         body=BodyFactory(),
         kind="competence.people",
         file="imports/2026/01/people.csv",

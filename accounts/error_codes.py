@@ -1,0 +1,27 @@
+"""Stable error codes of the accounts app (returned by the API in `code`).
+
+These are codes, not secrets: bandit's "hardcoded password" check (S105) misreads TOKEN/PASSWORD names.
+"""
+
+from __future__ import annotations
+
+from core.error_codes import ErrorCode
+
+
+class AccountsErrorCode(ErrorCode):
+    #: a value longer than its field allows
+    TOO_LONG = "too_long"
+    #: a token needs at least one scope
+    SCOPES_REQUIRED = "scopes_required"
+    #: a scope whose resource or level does not exist
+    UNKNOWN_SCOPE = "unknown_scope"
+    #: a token's expiry must lie in the future
+    EXPIRY_IN_PAST = "expiry_in_past"
+    #: a token may live at most API_TOKEN_MAX_DAYS
+    TOKEN_LIFETIME_TOO_LONG = "token_lifetime_too_long"  # noqa: S105
+    #: the token is already revoked
+    TOKEN_REVOKED = "token_revoked"  # noqa: S105
+    #: the password fails the password validators
+    PASSWORD_TOO_WEAK = "password_too_weak"  # noqa: S105
+    #: an account with this email address already exists
+    EMAIL_TAKEN = "email_taken"
