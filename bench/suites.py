@@ -668,6 +668,7 @@ SUITES: dict[str, Callable[[argparse.Namespace], Iterator[str]]] = {
     "sweep": bench_sweep,
     "growth": bench_growth,
 }
-#: suites that commit what they write (to VACUUM it, as production's tables are): run last, after the suites
-#: that roll theirs back; the throw-away database goes with them
-COMMITTING = frozenset({"growth"})
+#: suites that commit what they write: the sweep (its batches commit as in production; it deletes its rows
+#: itself) and the growth (VACUUMed, as production's tables are; the throw-away database goes with it). They run
+#: after the suites that roll theirs back.
+COMMITTING = frozenset({"sweep", "growth"})
