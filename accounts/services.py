@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -15,9 +15,13 @@ from core.audit import audit_record
 from core.error_codes import CoreErrorCode
 from core.errors import TransitionNotAllowed, ValidationError, coded, field_error
 from core.permissions import require_body_perm
+from core.types import Actor
 
 from .error_codes import AccountsErrorCode
 from .models import ApiToken, User
+
+if TYPE_CHECKING:
+    from bodies.models.tenants import Body
 
 
 def user_set_language(*, user: User, language: str) -> User:
@@ -29,7 +33,7 @@ def user_set_language(*, user: User, language: str) -> User:
 
 
 def api_token_create(
-    *, body: Any, actor: User, name: str, scopes: dict[str, str], expires_at: datetime
+    *, body: Body, actor: Actor, name: str, scopes: dict[str, str], expires_at: datetime
 ) -> tuple[ApiToken, str]:
     """Creates a scoped, expiring token for the body; returns it with its secret, which is shown only once."""
     require_body_perm(actor, body, "manage_api_tokens")
@@ -80,7 +84,7 @@ def api_token_create(
     return token, secret
 
 
-def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, actor: Actor) -> ApiToken:
     require_body_perm(actor, token.body, "manage_api_tokens")
     with transaction.atomic():
         claimed = ApiToken.objects.filter(pk=token.pk, revoked=False).update(revoked=True)

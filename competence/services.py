@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -88,7 +89,7 @@ def competence_record_validate(values: dict[str, Any]) -> None:
 def competence_propose(
     *,
     membership: Membership,
-    actor: Any,
+    actor: Actor,
     standard: Standard,
     sector: Sector,
     role: str,
@@ -141,8 +142,8 @@ def competence_propose(
 
 def competence_evaluation_validate(
     *,
-    person_id: Any,
-    evaluator_id: Any,
+    person_id: object,
+    evaluator_id: object,
     evaluator_active: bool,
     evaluated_on: date | None,
     valid_until: date | None = None,
@@ -323,7 +324,7 @@ def check_evidence_file(upload: UploadedFile) -> bytes:
 
 
 def evidence_add(
-    *, record: CompetenceRecord, actor: Any, upload: UploadedFile, description: str
+    *, record: CompetenceRecord, actor: Actor, upload: UploadedFile, description: str
 ) -> CompetenceEvidence:
     require_body_perm(actor, record.body, "manage_competence")
     if not description.strip():
@@ -352,12 +353,12 @@ def evidence_add(
 def training_add(
     *,
     membership: Membership,
-    actor: Any,
+    actor: Actor,
     kind: str,
     title: str,
     provider: str,
     completed_on: date,
-    hours: Any,
+    hours: Decimal | int | None,
     standard: Standard | None = None,
 ) -> TrainingEntry:
     require_body_perm(actor, membership.body, "manage_competence")
@@ -374,6 +375,7 @@ def training_add(
         errors["kind"] = coded(_("Unknown kind of training."), CoreErrorCode.INVALID_CHOICE)
     if errors:
         raise ValidationError(errors)
+    assert hours is not None  # refused above
     with transaction.atomic():
         entry = TrainingEntry.objects.create(
             body=membership.body,
@@ -398,8 +400,8 @@ def training_add(
 def witnessed_audit_record(
     *,
     membership: Membership,
-    actor: Any,
-    witnessed_by: Any,
+    actor: Actor,
+    witnessed_by: User,
     witnessed_on: date,
     standard: Standard,
     sector: Sector,
@@ -446,7 +448,7 @@ def witnessed_audit_record(
 def periodic_evaluation_record(
     *,
     membership: Membership,
-    actor: Any,
+    actor: Actor,
     evaluated_on: date,
     outcome: str,
     notes: str = "",

@@ -137,7 +137,8 @@ def allowed_actions(instance: models.Model) -> list[str]:
 
 
 def _label(model: type[models.Model], lifecycle: Transitions, status: str) -> str:
-    choices = dict(model._meta.get_field(lifecycle.status_field).flatchoices)
+    status_field = model._meta.get_field(lifecycle.status_field)
+    choices = dict(status_field.flatchoices) if isinstance(status_field, models.Field) else {}
     return str(choices.get(status, status))
 
 

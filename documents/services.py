@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -31,12 +31,15 @@ from core.audit import audit_record
 from core.errors import PermissionDenied, ValidationError, field_error
 from core.permissions import require_registry_staff
 from core.transitions import claim, transition
-from core.types import Actor
+from core.types import Actor, ActorOrSystem
 
 from .error_codes import DocumentsErrorCode
 from .models import Document
 from .registry import DocumentKind, get_kind
 from .rendering import document_pdf
+
+if TYPE_CHECKING:
+    from bodies.models.tenants import Body
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +76,9 @@ def _enqueue_render(document_id: uuid.UUID) -> None:
     document_render_task.delay(str(document_id))
 
 
-def document_request(*, kind: str, subject: models.Model, body: Any, actor: Any) -> Document:
+def document_request(
+    *, kind: str, subject: models.Model, body: Body | None, actor: ActorOrSystem
+) -> Document:
     """Asks for a document to be rendered in the background; returns the pending row.
 
     Runs inside the caller's transaction when there is one (body approval requests its letter this way), so

@@ -47,7 +47,7 @@ def accreditation_expiry_date(accreditation: Accreditation) -> date:
 
 
 def _validate_accreditation(
-    values: dict[str, Any], activities: list[Any], standards: list[Any], sectors: list[Any]
+    values: dict[str, Any], activities: list[Activity], standards: list[Standard], sectors: list[Sector]
 ) -> None:
     """ISO/IEC 17011: an accreditation cycle is at most five years (a setting); its scope is never empty."""
     errors: dict[str, ValidationError] = {}
@@ -121,7 +121,7 @@ def _watch_expiry(accreditation: Accreditation) -> None:
 def accreditation_create(
     *,
     body: Body,
-    actor: Any,
+    actor: Actor,
     fields: dict[str, Any],
     scope_activities: Iterable[Activity],
     scope_standards: Iterable[Standard],
@@ -163,7 +163,7 @@ def accreditation_create(
 def accreditation_update(
     *,
     accreditation: Accreditation,
-    actor: Any,
+    actor: Actor,
     fields: dict[str, Any],
     scope_activities: Iterable[Activity] | None = None,
     scope_standards: Iterable[Standard] | None = None,

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,14 +54,14 @@ APPROVAL_LETTER = "bodies.approval_letter"
 # --- bodies -------------------------------------------------------------------------------------------------
 
 
-def _set_m2m(instance: Any, name: str, values: Iterable[Any] | None) -> None:
+def _set_m2m(instance: models.Model, name: str, values: Iterable[models.Model] | None) -> None:
     if values is not None:
         getattr(instance, name).set(list(values))
 
 
 def body_apply(
     *,
-    actor: Any,
+    actor: Actor,
     fields: dict[str, Any],
     activities: Iterable[Activity] = (),
     sectors: Iterable[Sector] = (),
@@ -99,7 +99,7 @@ def body_apply(
 def body_update_profile(
     *,
     body: Body,
-    actor: Any,
+    actor: Actor,
     fields: dict[str, Any],
     activities: Iterable[Activity] | None = None,
     sectors: Iterable[Sector] | None = None,
@@ -146,7 +146,7 @@ def body_update_profile(
     return locked
 
 
-def body_record_agreement(*, body: Body, actor: Any, reference: str, signed_on: date) -> Body:
+def body_record_agreement(*, body: Body, actor: Actor, reference: str, signed_on: date) -> Body:
     """Registry staff record the body's signed agreement with ICR."""
     require_registry_staff(actor)
     errors: dict[str, ValidationError] = {}
@@ -204,7 +204,7 @@ def _record_decision(actor: Actor) -> Callable[[Body, str], None]:
             to_status=body.status,
             reason=body.status_reason,
             decided_by=actor,
-            decided_at=body.status_changed_at,
+            decided_at=body.status_changed_at or timezone.now(),  # set by the transition just before
         )
 
     return record

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -16,10 +16,14 @@ from core.error_codes import CoreErrorCode
 from core.errors import ValidationError, coded, field_error
 from core.permissions import require_body_perm
 from core.roles import managed_permissions, permissions_for_roles
+from core.types import Actor
 from reminders.services import deadline_close, deadline_upsert
 
 from ..error_codes import BodiesErrorCode
 from ..models import Body, Membership, Role
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 UNDERTAKING_UNSIGNED = "bodies.undertaking_unsigned"
 
@@ -39,7 +43,7 @@ def _sync_grants(membership: Membership) -> None:
             remove_perm(f"bodies.{codename}", membership.user, membership.body)
 
 
-def membership_add(*, body: Body, user: Any, roles: list[str], actor: Any) -> Membership:
+def membership_add(*, body: Body, user: User, roles: list[str], actor: Actor) -> Membership:
     require_body_perm(actor, body, "manage_members")
     _validate_roles(roles)
     with transaction.atomic():
@@ -62,7 +66,7 @@ def membership_add(*, body: Body, user: Any, roles: list[str], actor: Any) -> Me
     return membership
 
 
-def membership_set_roles(*, membership: Membership, roles: list[str], actor: Any) -> Membership:
+def membership_set_roles(*, membership: Membership, roles: list[str], actor: Actor) -> Membership:
     require_body_perm(actor, membership.body, "manage_members")
     _validate_roles(roles)
     with transaction.atomic():
@@ -84,7 +88,7 @@ def membership_set_roles(*, membership: Membership, roles: list[str], actor: Any
     return locked
 
 
-def membership_set_status(*, membership: Membership, status: str, actor: Any) -> Membership:
+def membership_set_status(*, membership: Membership, status: str, actor: Actor) -> Membership:
     """Suspends a person in the body, marks them as having left, or makes them active again.
 
     Their object grants follow the status at once; a body never loses its last active administrator.
@@ -139,7 +143,7 @@ def _ensure_another_admin(membership: Membership) -> None:
 def membership_update_details(
     *,
     membership: Membership,
-    actor: Any,
+    actor: Actor,
     employment: str | None = None,
     undertaking_signed_on: date | None = None,
 ) -> Membership:

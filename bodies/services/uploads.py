@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.files.uploadedfile import UploadedFile
 
 from core.uploads import UploadPolicy, upload_check
@@ -15,7 +13,7 @@ LOGO_UPLOAD = UploadPolicy(
 )
 
 
-def check_logo(upload: Any) -> None:
+def check_logo(upload: object) -> None:
     """A new logo must be a PNG or JPEG image within LOGO_MAX_BYTES and LOGO_MAX_PIXELS, judged by its content.
 
     It is printed on every PDF of the body, so whatever reaches WeasyPrint has been measured and verified here;
