@@ -230,7 +230,7 @@ def _mark_ready(document: Document, *, claimed_at: datetime, name: str, content:
             .order_by("pk")
         )
         mine = next(sibling for sibling in siblings if sibling.pk == document.pk)
-        if mine.status != Document.Status.RENDERING or mine.claimed_at != claimed_at:
+        if mine.status not in Document.TRANSITIONS.sources("mark_ready") or mine.claimed_at != claimed_at:
             return mine  # judged stale and taken over meanwhile; the newer claim records its own result
         mine.file.name = name
         mine.sha256 = hashlib.sha256(content).hexdigest()
@@ -278,9 +278,13 @@ def _mark_ready(document: Document, *, claimed_at: datetime, name: str, content:
 def _mark_failed(document: Document, *, claimed_at: datetime, error: str) -> None:
     try:
         with transaction.atomic():
-            failed = Document.objects.filter(
-                pk=document.pk, status=Document.Status.RENDERING, claimed_at=claimed_at
-            ).update(status=Document.Status.FAILED, error=error[:4000])
+            failed = claim(
+                Document,
+                pk=document.pk,
+                action="mark_failed",
+                where=Q(claimed_at=claimed_at),
+                values={"error": error[:4000]},
+            )
             if failed:
                 audit_record(
                     actor=None,

@@ -107,7 +107,7 @@ def _save_unique(accreditation: Accreditation) -> None:
 
 
 def _watch_expiry(accreditation: Accreditation) -> None:
-    if accreditation.status in (Accreditation.Status.ACTIVE, Accreditation.Status.SUSPENDED):
+    if accreditation.status in Accreditation.TRANSITIONS.sources("expire"):  # live: it may still expire
         deadline_upsert(
             kind=ACCREDITATION_EXPIRY,
             subject=accreditation,
