@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -200,3 +202,58 @@ def test_a_document_the_caller_may_not_request_answers_request_not_allowed(api, 
     assert response.json()["code"] == "request_not_allowed"
     assert Document.objects.count() == 0
     assert not AuditEvent.objects.filter(action="documents.document.requested").exists()
+
+
+# --- the rule, kept true --------------------------------------------------------------------------------------
+
+SERVICE_MODULES = [
+    "accounts/services.py",
+    "bodies/services/accreditations.py",
+    "bodies/services/bodies.py",
+    "bodies/services/memberships.py",
+    "competence/services.py",
+    "documents/services.py",
+]
+
+
+def _uncoded_validation_errors(path: Path) -> list[str]:
+    """The places in a module that build a ValidationError (or fill an errors dict) without a stable code."""
+
+    def is_coded(node: ast.AST) -> bool:
+        if isinstance(node, ast.List):
+            return all(is_coded(item) for item in node.elts)
+        if isinstance(node, ast.ListComp):
+            return is_coded(node.elt)
+        return isinstance(node, ast.Call) and getattr(node.func, "id", None) == "coded"
+
+    problems = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "ValidationError":
+            if any(keyword.arg == "code" for keyword in node.keywords):
+                continue
+            first = node.args[0] if node.args else None
+            if isinstance(first, ast.Name):
+                continue  # an errors dict, checked where it is filled
+            if isinstance(first, ast.Dict) and all(is_coded(value) for value in first.values if value):
+                continue
+            if isinstance(first, ast.DictComp) and is_coded(first.value):
+                continue
+            problems.append(f"{path}:{node.lineno}")
+        if (
+            isinstance(node, ast.Assign)
+            and any(
+                isinstance(target, ast.Subscript) and getattr(target.value, "id", None) == "errors"
+                for target in node.targets
+            )
+            and not is_coded(node.value)
+        ):
+            problems.append(f"{path}:{node.lineno}")
+    return problems
+
+
+def test_every_validation_error_the_services_raise_carries_a_code():
+    # then no service module builds a ValidationError without a stable code
+    root = Path(__file__).resolve().parents[2]
+    assert [
+        problem for module in SERVICE_MODULES for problem in _uncoded_validation_errors(root / module)
+    ] == []
