@@ -98,6 +98,24 @@ class NotificationQuerySet(TenantQuerySet["Notification"]):
         return self.filter(read_at__isnull=True)
 
 
+class NotificationEmailStatus(models.TextChoices):
+    """Where a notification's email stands (module level, so the table's constraints read the choices)."""
+
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped")
+
+
+#: the emails the reconciler still has to send
+EMAIL_OPEN = (
+    NotificationEmailStatus.PENDING,
+    NotificationEmailStatus.SENDING,
+    NotificationEmailStatus.FAILED,
+)
+
+
 class Notification(models.Model):
     """One message to one person in the notification centre, also sent by email.
 
@@ -105,12 +123,7 @@ class Notification(models.Model):
     database, so a second sweep or two concurrent schedulers never notify anyone twice.
     """
 
-    class EmailStatus(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-        SKIPPED = "skipped", _("Skipped")
+    EmailStatus = NotificationEmailStatus
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     key = models.CharField(max_length=160, unique=True)
@@ -144,7 +157,7 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(email_status__in=["pending", "sending", "sent", "failed", "skipped"]),
+                condition=models.Q(email_status__in=NotificationEmailStatus.values),
                 name="notification_email_status_valid",
             ),
         ]
@@ -154,7 +167,7 @@ class Notification(models.Model):
             # The email reconciler reads only the few rows still to send.
             models.Index(
                 fields=["created_at"],
-                condition=models.Q(email_status__in=["pending", "sending", "failed"]),
+                condition=models.Q(email_status__in=[str(status) for status in EMAIL_OPEN]),
                 name="notification_email_open",
             ),
         ]
