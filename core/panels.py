@@ -12,11 +12,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from .permissions import has_body_perm
+from .registry import Registry
 
 if TYPE_CHECKING:
     from bodies.models.tenants import Body
@@ -44,26 +44,14 @@ class RenderedPanel:
     html: SafeString
 
 
-_PANELS: dict[str, Panel] = {}
-
-
-def register(panel: Panel) -> Panel:
-    """Declares a panel; two different panels claiming one key is a configuration error."""
-    existing = _PANELS.get(panel.key)
-    if existing is not None and existing != panel:
-        raise ImproperlyConfigured(f"The dashboard panel {panel.key!r} is already registered.")
-    _PANELS[panel.key] = panel
-    return panel
-
-
-def unregister(key: str) -> None:
-    """Forgets a panel (tests that declare a panel of their own clean up with this)."""
-    _PANELS.pop(key, None)
-
-
-def all_panels() -> list[Panel]:
-    """Every declared panel in dashboard order (ties broken by key, so the order is stable)."""
-    return sorted(_PANELS.values(), key=lambda panel: (panel.order, panel.key))
+#: every declared panel in dashboard order (ties broken by key, so the order is stable); two different
+#: panels claiming one key is a configuration error
+PANELS = Registry[Panel](
+    "dashboard panel", key=lambda panel: panel.key, order=lambda panel: (panel.order, panel.key)
+)
+register = PANELS.register
+unregister = PANELS.unregister
+all_panels = PANELS.all
 
 
 def panels_for(request: PortalRequest, body: Body) -> list[Panel]:

@@ -21,6 +21,8 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+from .registry import Registry
+
 
 @dataclass(frozen=True)
 class BodyPermission:
@@ -31,7 +33,14 @@ class BodyPermission:
     app: str
 
 
-_PERMISSIONS: dict[str, BodyPermission] = {}
+#: two apps claiming one codename is a configuration error; sorted by codename
+_PERMISSIONS = Registry[BodyPermission](
+    "body permission",
+    key=lambda permission: permission.codename,
+    conflict=lambda existing: ImproperlyConfigured(
+        f"The body permission {existing.codename!r} is already declared by {existing.app}."
+    ),
+)
 #: role → codenames, in declaration order
 _ROLE_GRANTS: dict[str, list[str]] = {}
 _MEMBER_GRANTS: list[str] = []
@@ -39,12 +48,7 @@ _MEMBER_GRANTS: list[str] = []
 
 def declare_permission(codename: str, name: str, *, app: str) -> BodyPermission:
     """Declares a permission on bodies; two apps claiming one codename is a configuration error."""
-    permission = BodyPermission(codename=codename, name=name, app=app)
-    existing = _PERMISSIONS.get(codename)
-    if existing is not None and existing != permission:
-        raise ImproperlyConfigured(f"The body permission {codename!r} is already declared by {existing.app}.")
-    _PERMISSIONS[codename] = permission
-    return permission
+    return _PERMISSIONS.register(BodyPermission(codename=codename, name=name, app=app))
 
 
 def grant(role: str, *codenames: str) -> None:
@@ -96,7 +100,7 @@ def managed_permissions() -> set[str]:
 
 
 def declared_permissions() -> list[BodyPermission]:
-    return sorted(_PERMISSIONS.values(), key=lambda permission: permission.codename)
+    return _PERMISSIONS.all()
 
 
 def create_declared_permissions(using: str = "default", **kwargs: Any) -> None:

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
-
 from accounts.models import User
+from core.registry import Registry
 
 #: every demo account's password (printed with the logins; demo data only)
 PASSWORD = "demo-password-2026"  # noqa: S105
@@ -39,23 +38,13 @@ class Contributor:
     logins: Callable[[], list[tuple[str, str]]] | None = None
 
 
-_CONTRIBUTORS: dict[str, Contributor] = {}
-
-
-def register(contributor: Contributor) -> Contributor:
-    existing = _CONTRIBUTORS.get(contributor.key)
-    if existing is not None and existing != contributor:
-        raise ImproperlyConfigured(f"The demo contributor {contributor.key!r} is already registered.")
-    _CONTRIBUTORS[contributor.key] = contributor
-    return contributor
-
-
-def unregister(key: str) -> None:
-    _CONTRIBUTORS.pop(key, None)
-
-
-def all_contributors() -> list[Contributor]:
-    return sorted(_CONTRIBUTORS.values(), key=lambda contributor: (contributor.order, contributor.key))
+#: the parts in the order they load (ties broken by key)
+CONTRIBUTORS = Registry[Contributor](
+    "demo contributor", key=lambda part: part.key, order=lambda part: (part.order, part.key)
+)
+register = CONTRIBUTORS.register
+unregister = CONTRIBUTORS.unregister
+all_contributors = CONTRIBUTORS.all
 
 
 def demo_user(email: str, name: str, **extra: Any) -> User:

@@ -15,6 +15,8 @@ from django.apps import apps
 from django.db.models import Model, Q
 from django.utils.functional import Promise
 
+from core.registry import Registry
+
 if TYPE_CHECKING:
     from .models import Document
 
@@ -56,25 +58,13 @@ class DocumentKind:
         return apps.get_model(self.subject_model)
 
 
-_KINDS: dict[str, DocumentKind] = {}
-
-
-def register(kind: DocumentKind) -> DocumentKind:
-    """Declares a kind once; a second, different declaration of the same code is a programming error."""
-    existing = _KINDS.get(kind.code)
-    if existing is not None and existing != kind:
-        raise ValueError(f"The document kind {kind.code!r} is already registered.")
-    _KINDS[kind.code] = kind
-    return kind
-
-
-def get_kind(code: str) -> DocumentKind:
-    """The kind with this code; KeyError when no capability declared it."""
-    return _KINDS[code]
-
-
-def all_kinds() -> list[DocumentKind]:
-    return sorted(_KINDS.values(), key=lambda kind: kind.code)
+#: a second, different declaration of one code is a programming error (ValueError); `get_kind` raises
+#: KeyError when no capability declared the code; `all_kinds` sorts by code
+KINDS = Registry[DocumentKind]("document kind", key=lambda kind: kind.code, error=ValueError)
+_KINDS = KINDS.entries  # the live mapping (tests patch a kind in it)
+register = KINDS.register
+get_kind = KINDS.get
+all_kinds = KINDS.all
 
 
 def readable_condition(user: Any) -> Q:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ImproperlyConfigured
+from core.registry import Registry
 
 if TYPE_CHECKING:
     from bodies.models.tenants import Body
@@ -56,23 +56,9 @@ class ImportKind:
     max_rows_setting: str = "IMPORT_MAX_ROWS"
 
 
-_KINDS: dict[str, ImportKind] = {}
-
-
-def register(kind: ImportKind) -> ImportKind:
-    """Declares a kind; two different kinds claiming one code is a configuration error."""
-    existing = _KINDS.get(kind.code)
-    if existing is not None and existing is not kind:
-        raise ImproperlyConfigured(f"The import kind {kind.code!r} is already registered.")
-    _KINDS[kind.code] = kind
-    return kind
-
-
-def unregister(code: str) -> None:
-    """Forgets a kind (tests that declare a kind of their own clean up with this)."""
-    _KINDS.pop(code, None)
-
-
-def get_kind(code: str) -> ImportKind:
-    """The declared kind; KeyError for a code nobody declared."""
-    return _KINDS[code]
+#: two different kinds claiming one code is a configuration error; `get_kind` raises KeyError for a code
+#: nobody declared
+KINDS = Registry[ImportKind]("import kind", key=lambda kind: kind.code)
+register = KINDS.register
+unregister = KINDS.unregister
+get_kind = KINDS.get

@@ -14,6 +14,8 @@ from uuid import UUID
 
 from django.core.exceptions import ImproperlyConfigured
 
+from core.registry import Registry
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -42,36 +44,18 @@ class DeadlineKind:
         return sorted({int(offset) for offset in self.offsets()})
 
 
-_KINDS: dict[str, DeadlineKind] = {}
+def _unknown(code: str) -> ImproperlyConfigured:
+    return ImproperlyConfigured(
+        f"Unknown deadline kind {code!r}: declare it in <app>/deadlines.py and import that module in "
+        "the app's ready()."
+    )
 
 
-def register(kind: DeadlineKind) -> DeadlineKind:
-    """Declares a kind; two different kinds claiming one code is a configuration error."""
-    existing = _KINDS.get(kind.code)
-    if existing is not None and existing is not kind:
-        raise ImproperlyConfigured(f"The deadline kind {kind.code!r} is already registered.")
-    _KINDS[kind.code] = kind
-    return kind
-
-
-def unregister(code: str) -> None:
-    """Forgets a kind (tests that declare a kind of their own clean up with this)."""
-    _KINDS.pop(code, None)
-
-
-def get_kind(code: str) -> DeadlineKind:
-    try:
-        return _KINDS[code]
-    except KeyError:
-        raise ImproperlyConfigured(
-            f"Unknown deadline kind {code!r}: declare it in <app>/deadlines.py and import that module in "
-            "the app's ready()."
-        ) from None
-
-
-def find_kind(code: str) -> DeadlineKind | None:
-    return _KINDS.get(code)
-
-
-def all_kinds() -> list[DeadlineKind]:
-    return sorted(_KINDS.values(), key=lambda kind: kind.code)
+#: two different kinds claiming one code is a configuration error, and so is asking for an undeclared one
+#: (`find_kind` answers None instead); `all_kinds` sorts by code
+KINDS = Registry[DeadlineKind]("deadline kind", key=lambda kind: kind.code, unknown=_unknown)
+register = KINDS.register
+unregister = KINDS.unregister
+get_kind = KINDS.get
+find_kind = KINDS.find
+all_kinds = KINDS.all
