@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -350,6 +350,32 @@ def evidence_add(
     return evidence
 
 
+_Entry = TypeVar("_Entry", TrainingEntry, WitnessedAudit, PeriodicEvaluation)
+
+
+def _person_entry_create(
+    model: type[_Entry],
+    *,
+    membership: Membership,
+    actor: Actor,
+    errors: dict[str, ValidationError],
+    action: str,
+    audited: list[str],
+    **fields: Any,
+) -> _Entry:
+    """Writes one entry of a person's history (training, a witnessed audit, an evaluation) once its checks
+    passed: raises the collected `errors` by field, else creates the entry in the membership's body and
+    records `action` with the `audited` fields in the same transaction."""
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        entry = model._default_manager.create(body=membership.body, membership=membership, **fields)
+        audit_record(
+            actor=actor, action=action, obj=entry, body=membership.body, after=snapshot(entry, audited)
+        )
+    return entry
+
+
 def training_add(
     *,
     membership: Membership,
@@ -373,28 +399,20 @@ def training_add(
         errors["hours"] = coded(_("Hours must be more than zero."), CompetenceErrorCode.HOURS_NOT_POSITIVE)
     if kind not in TrainingEntry.Kind.values:
         errors["kind"] = coded(_("Unknown kind of training."), CoreErrorCode.INVALID_CHOICE)
-    if errors:
-        raise ValidationError(errors)
-    assert hours is not None  # refused above
-    with transaction.atomic():
-        entry = TrainingEntry.objects.create(
-            body=membership.body,
-            membership=membership,
-            kind=kind,
-            title=title.strip(),
-            provider=provider.strip(),
-            completed_on=completed_on,
-            hours=hours,
-            standard=standard,
-        )
-        audit_record(
-            actor=actor,
-            action="competence.training.added",
-            obj=entry,
-            body=membership.body,
-            after=snapshot(entry, ["kind", "title", "provider", "completed_on", "hours", "standard"]),
-        )
-    return entry
+    return _person_entry_create(
+        TrainingEntry,
+        membership=membership,
+        actor=actor,
+        errors=errors,
+        action="competence.training.added",
+        audited=["kind", "title", "provider", "completed_on", "hours", "standard"],
+        kind=kind,
+        title=title.strip(),
+        provider=provider.strip(),
+        completed_on=completed_on,
+        hours=hours,
+        standard=standard,
+    )
 
 
 def witnessed_audit_record(
@@ -421,28 +439,21 @@ def witnessed_audit_record(
         )
     if outcome not in WitnessedAudit.Outcome.values:
         errors["outcome"] = coded(_("Unknown outcome."), CoreErrorCode.INVALID_CHOICE)
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        witnessed = WitnessedAudit.objects.create(
-            body=membership.body,
-            membership=membership,
-            witnessed_by=witnessed_by,
-            witnessed_on=witnessed_on,
-            standard=standard,
-            sector=sector,
-            outcome=outcome,
-            engagement_reference=engagement_reference,
-            notes=notes,
-        )
-        audit_record(
-            actor=actor,
-            action="competence.witnessed_audit.recorded",
-            obj=witnessed,
-            body=membership.body,
-            after=snapshot(witnessed, ["witnessed_by", "witnessed_on", "standard", "sector", "outcome"]),
-        )
-    return witnessed
+    return _person_entry_create(
+        WitnessedAudit,
+        membership=membership,
+        actor=actor,
+        errors=errors,
+        action="competence.witnessed_audit.recorded",
+        audited=["witnessed_by", "witnessed_on", "standard", "sector", "outcome"],
+        witnessed_by=witnessed_by,
+        witnessed_on=witnessed_on,
+        standard=standard,
+        sector=sector,
+        outcome=outcome,
+        engagement_reference=engagement_reference,
+        notes=notes,
+    )
 
 
 def periodic_evaluation_record(
@@ -470,23 +481,16 @@ def periodic_evaluation_record(
         )
     if outcome not in PeriodicEvaluation.Outcome.values:
         errors["outcome"] = coded(_("Unknown outcome."), CoreErrorCode.INVALID_CHOICE)
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        evaluation = PeriodicEvaluation.objects.create(
-            body=membership.body,
-            membership=membership,
-            evaluated_by=actor,
-            evaluated_on=evaluated_on,
-            outcome=outcome,
-            notes=notes,
-            next_due_on=next_due_on,
-        )
-        audit_record(
-            actor=actor,
-            action="competence.evaluation.recorded",
-            obj=evaluation,
-            body=membership.body,
-            after=snapshot(evaluation, ["evaluated_on", "outcome", "next_due_on"]),
-        )
-    return evaluation
+    return _person_entry_create(
+        PeriodicEvaluation,
+        membership=membership,
+        actor=actor,
+        errors=errors,
+        action="competence.evaluation.recorded",
+        audited=["evaluated_on", "outcome", "next_due_on"],
+        evaluated_by=actor,
+        evaluated_on=evaluated_on,
+        outcome=outcome,
+        notes=notes,
+        next_due_on=next_due_on,
+    )

@@ -8,7 +8,7 @@ from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from bodies.models import Accreditation, Body, BodyStatusChange, Membership, Role
-from bodies.services import ACCREDITATION_DECISIONS, BODY_DECISIONS
+from bodies.services import ACCREDITATION_DECISIONS, BODY_DECISIONS, BODY_SNAPSHOT_FIELDS
 from bodies.services.uploads import LOGO_UPLOAD
 from core.api.m2m import M2MCodesField, M2MIntIdsField
 from core.api.serializers import PkListField, UserRefSerializer, VisibleRelatedField
@@ -30,23 +30,7 @@ class BodyOutput(serializers.ModelSerializer):
         model = Body
         fields = [
             "id",
-            "legal_name",
-            "short_name",
-            "country",
-            "kind",
-            "registration_number",
-            "address",
-            "website",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "time_zone",
-            "logo",
-            "agreement_reference",
-            "agreement_signed_on",
-            "activities",
-            "sectors",
-            "status",
+            *BODY_SNAPSHOT_FIELDS,
             "status_reason",
             "status_changed_at",
             "applied_at",

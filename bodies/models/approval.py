@@ -159,19 +159,3 @@ class Accreditation(TenantModel):
 
     def is_active_on(self, day: date) -> bool:
         return self.status == self.Status.ACTIVE and self.valid_from <= day <= self.valid_to
-
-    def snapshot_fields(self) -> list[str]:
-        return [
-            "accreditation_body",
-            "accreditation_body_iaf_mla",
-            "standard",
-            "programme_name",
-            "certificate_number",
-            "valid_from",
-            "valid_to",
-            "last_onsite_assessment",
-            "status",
-            "scope_activities",
-            "scope_standards",
-            "scope_sectors",
-        ]

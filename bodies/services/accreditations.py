@@ -35,6 +35,14 @@ ACCREDITATION_FIELDS = (
     "valid_to",
     "last_onsite_assessment",
 )
+#: what an audit event about an accreditation records: its fields, its status and its scope
+ACCREDITATION_SNAPSHOT_FIELDS = [
+    *ACCREDITATION_FIELDS,
+    "status",
+    "scope_activities",
+    "scope_standards",
+    "scope_sectors",
+]
 ACCREDITATION_EXPIRY = "bodies.accreditation_expiry"
 
 
@@ -154,7 +162,7 @@ def accreditation_create(
             action="bodies.accreditation.created",
             obj=accreditation,
             body=body,
-            after=snapshot(accreditation, accreditation.snapshot_fields()),
+            after=snapshot(accreditation, ACCREDITATION_SNAPSHOT_FIELDS),
         )
         _watch_expiry(accreditation)
     return accreditation
@@ -186,7 +194,7 @@ def accreditation_update(
                 current=locked.status,
                 code=BodiesErrorCode.ACCREDITATION_CLOSED,
             )
-        before = snapshot(locked, locked.snapshot_fields())
+        before = snapshot(locked, ACCREDITATION_SNAPSHOT_FIELDS)
         for name, value in fields.items():
             setattr(locked, name, value)
         activities = (
@@ -208,7 +216,7 @@ def accreditation_update(
         locked.scope_activities.set(activities)
         locked.scope_standards.set(standards)
         locked.scope_sectors.set(sectors)
-        after = snapshot(locked, locked.snapshot_fields())
+        after = snapshot(locked, ACCREDITATION_SNAPSHOT_FIELDS)
         changed = {k for k in after if after[k] != before.get(k)}
         if changed:
             audit_record(

@@ -12,7 +12,7 @@ from competence.models import (
     CompetenceEvidence,
     CompetenceRecord,
 )
-from competence.services import EVIDENCE_UPLOAD
+from competence.services import EVIDENCE_UPLOAD, RECORD_FIELDS
 from core.api.serializers import UserRefSerializer
 from core.uploads import upload_clean
 from reference.models import Sector, Standard
@@ -36,15 +36,7 @@ class CompetenceRecordOutput(serializers.ModelSerializer):
             "id",
             "body",
             "person",
-            "standard",
-            "sector",
-            "role",
-            "basis",
-            "notes",
-            "evaluated_by",
-            "evaluated_on",
-            "valid_until",
-            "status",
+            *RECORD_FIELDS,
             "status_reason",
             "created_at",
             "updated_at",
