@@ -10,6 +10,7 @@ with the registry's own exception and wording. Looking up a key nobody declared 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+@dataclass(eq=False)
 class Registry(Generic[T]):
     """Entries of one kind keyed by `key(entry)`, e.g. `Registry[DocumentKind]("document kind", key=...)`.
 
@@ -28,33 +30,24 @@ class Registry(Generic[T]):
     `unknown(key)` builds the exception `get` raises for an undeclared key (a `KeyError` when not given).
     """
 
-    def __init__(
-        self,
-        noun: str,
-        *,
-        key: Callable[[T], str],
-        order: Callable[[T], SupportsRichComparison] | None = None,
-        error: type[Exception] = ImproperlyConfigured,
-        conflict: Callable[[T], Exception] | None = None,
-        unknown: Callable[[str], Exception] | None = None,
-    ) -> None:
-        self.noun = noun
-        self._key = key
-        self._order = order
-        self._error = error
-        self._conflict = conflict
-        self._unknown = unknown
-        #: the live mapping, key → entry (tests may patch an entry with `monkeypatch.setitem`)
-        self.entries: dict[str, T] = {}
+    noun: str
+    _: KW_ONLY
+    key: Callable[[T], str]
+    order: Callable[[T], SupportsRichComparison] | None = None
+    error: type[Exception] = ImproperlyConfigured
+    conflict: Callable[[T], Exception] | None = None
+    unknown: Callable[[str], Exception] | None = None
+    #: the live mapping, key → entry (tests may patch an entry with `monkeypatch.setitem`)
+    entries: dict[str, T] = field(default_factory=dict, init=False)
 
     def register(self, entry: T) -> T:
         """Declares an entry and returns it (so it can decorate or be assigned)."""
-        key = self._key(entry)
+        key = self.key(entry)
         existing = self.entries.get(key)
         if existing is not None and existing is not entry and existing != entry:
-            if self._conflict is not None:
-                raise self._conflict(existing)
-            raise self._error(f"The {self.noun} {key!r} is already registered.")
+            if self.conflict is not None:
+                raise self.conflict(existing)
+            raise self.error(f"The {self.noun} {key!r} is already registered.")
         self.entries[key] = entry
         return entry
 
@@ -66,16 +59,16 @@ class Registry(Generic[T]):
         try:
             return self.entries[key]
         except KeyError:
-            if self._unknown is None:
+            if self.unknown is None:
                 raise
-            raise self._unknown(key) from None
+            raise self.unknown(key) from None
 
     def find(self, key: str) -> T | None:
         return self.entries.get(key)
 
     def all(self) -> list[T]:
         """Every entry, sorted by `order` (or by key)."""
-        order: Callable[[T], Any] = self._order or self._key
+        order: Callable[[T], Any] = self.order or self.key
         return sorted(self.entries.values(), key=order)
 
     def __contains__(self, key: object) -> bool:
