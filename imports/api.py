@@ -24,7 +24,6 @@ from rest_framework.response import Response
 from bodies.models.tenants import Body
 from core.api.access import restrict_to_body_perm
 from core.api.renderers import IcrJSONRenderer
-from core.api.schema import IcrAutoSchema
 from core.api.serializers import UserRefSerializer, VisibleRelatedField
 from core.api.views import TenantViewSet
 from core.uploads import upload_clean
@@ -119,7 +118,6 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantView
     filter_backends = [DjangoFilterBackend]
     filterset_class = ImportBatchFilter
     renderer_classes = [ImportRenderer]
-    schema = IcrAutoSchema()
 
     def base_queryset(self) -> QuerySet[ImportBatch]:
         return (

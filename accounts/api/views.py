@@ -18,7 +18,7 @@ from accounts.models import ApiToken
 from accounts.services import api_token_create, api_token_revoke
 from bodies.models.tenants import Membership
 from core.api.access import ALL_ACTIONS
-from core.api.schema import IcrAutoSchema, errors
+from core.api.schema import errors
 from core.api.views import TenantViewSet, request_token, transition_action
 
 from .serializers import ApiTokenCreatedOutput, ApiTokenCreateInput, ApiTokenOutput, MeOutput
@@ -56,7 +56,6 @@ class ApiTokenViewSet(mixins.ListModelMixin, TenantViewSet):
     lookup_url_kwarg = "uuid"
     filter_backends = [DjangoFilterBackend]
     filterset_class = ApiTokenFilter
-    schema = IcrAutoSchema()
 
     def base_queryset(self) -> QuerySet[ApiToken]:
         return ApiToken.objects.select_related("body", "created_by").order_by("-created")
@@ -96,7 +95,6 @@ def _caller(request: Request) -> dict[str, Any]:
 
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
-    schema = IcrAutoSchema()
 
     @extend_schema(summary="Who am I", responses={200: MeOutput, **errors(401)})
     def get(self, request: Request) -> Response:

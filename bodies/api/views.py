@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,7 +29,7 @@ from bodies.services import (
 )
 from core.api.m2m import attach_m2m_ids
 from core.api.public import PublicApiMixin
-from core.api.schema import IcrAutoSchema, errors
+from core.api.schema import errors
 from core.api.views import NestedViewSetMixin, TenantViewSet, TenantViewSetMixin, transition_action
 
 from .filters import AccreditationFilter, BodyFilter, DirectoryFilter
@@ -82,7 +81,6 @@ class BodyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
     envelope_key = "bodies"
     filter_backends = [DjangoFilterBackend]
     filterset_class = BodyFilter
-    schema = IcrAutoSchema()
     session_only_actions = frozenset({"create", "agreement"})
 
     def base_queryset(self) -> QuerySet[Body]:
@@ -118,19 +116,14 @@ class BodyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
         )
         return Response(BodyOutput(body, context=self.get_serializer_context()).data)
 
-    @extend_schema(
+    agreement = transition_action(
+        body_record_agreement,
+        input=BodyAgreementInput,
+        output=BodyOutput,
+        conflict=False,
         summary="Record the signed ICR agreement",
         description="Registry staff, signed in.",
-        request=BodyAgreementInput,
-        responses={200: BodyOutput, **errors(400, 401, 403, 404)},
     )
-    @action(detail=True, methods=["post"])
-    def agreement(self, request: Request, id: str) -> Response:
-        body = self.get_object()
-        data = BodyAgreementInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        body = body_record_agreement(body=body, actor=request.user, **data.validated_data)
-        return Response(BodyOutput(body, context=self.get_serializer_context()).data)
 
 
 class BodyNestedMixin(NestedViewSetMixin):
@@ -140,7 +133,6 @@ class BodyNestedMixin(NestedViewSetMixin):
     parent_model = Body
     parent_url_kwarg = "body_id"
     parent_field = "body"
-    schema = IcrAutoSchema()
 
     @property
     def body(self) -> Body:
@@ -197,7 +189,6 @@ class BodyEligibilityView(TenantViewSetMixin, GenericAPIView):
     resource_label = _("Eligibility checks")
     filter_backends: list[type] = []
     pagination_class = None
-    schema = IcrAutoSchema()
 
     @extend_schema(
         summary="Is the body eligible for an engagement?",
@@ -245,7 +236,6 @@ class AccreditationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
     envelope_key = "accreditations"
     filter_backends = [DjangoFilterBackend]
     filterset_class = AccreditationFilter
-    schema = IcrAutoSchema()
 
     def base_queryset(self) -> QuerySet[Accreditation]:
         return Accreditation.objects.prefetch_related("scope_activities", "scope_standards", "scope_sectors")
@@ -309,7 +299,6 @@ class DirectoryViewSet(PublicApiMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "id"
     filter_backends = [DjangoFilterBackend]
     filterset_class = DirectoryFilter
-    schema = IcrAutoSchema()
 
     def get_queryset(self) -> QuerySet[Body]:
         return directory_list()

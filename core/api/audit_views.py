@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from core.api.access import restrict_to_body_perm
 from core.api.renderers import IcrJSONRenderer as CamelCaseJSONRenderer
-from core.api.schema import IcrAutoSchema, errors
+from core.api.schema import errors
 from core.api.serializers import AuditEventSerializer
 from core.api.views import TenantReadOnlyViewSet
 from core.models import AuditEvent
@@ -65,7 +65,6 @@ class AuditEventViewSet(TenantReadOnlyViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = AuditEventFilter
     renderer_classes = [AuditEventRenderer]
-    schema = IcrAutoSchema()
 
     def get_queryset(self) -> QuerySet[Any]:
         # Seeing a body is not enough: its trail is for those holding `view_audit_trail` (body admins).

@@ -156,16 +156,19 @@ class transition_action:
             summary="Approve a proposed competence", description="...",
         )
 
-    The handler resolves the record (`get_object()`, or the collection's parent with `on="parent"`), validates
-    `input` (if any), calls `service(<record>=..., actor=request.user, **input)` and answers `output(result)`;
-    `<record>` is the service's first keyword-only parameter unless `subject=` names it.
+    The handler resolves the record (`get_object()`, or the collection's parent with `on="parent"`, or none
+    with `on="collection"`), validates `input` (if any; `partial=True` for a PATCH), calls
+    `service(<record>=..., actor=request.user, **input)` and answers `output(result)`; `<record>` is the
+    service's first keyword-only parameter unless `subject=` names it.
     `service` may be a mapping from the input's `action` field to services (`BODY_DECISIONS`). A
     `TransitionNotAllowed` from the service answers 409, a `ValidationError` 400, a `PermissionDenied` 403 (the
     exception handler). The documented error responses follow from the options; `extend_schema` keywords
     (`summary`, `description`, `tags`...) pass through. `reload=True` re-reads the result through the view's
     queryset (its select/prefetch) before serializing. `route=False` gives a plain method for a route declared
     by hand: a nested collection's `create` is `transition_action(service, on="parent", route=False,
-    status_code=201, conflict=False, ...)` (no state to conflict with, so no 409 documented).
+    status_code=201, conflict=False, ...)` (no state to conflict with, so no 409 documented), a collection's
+    `create` the same with `on="collection"` (no record, so no 404 either), a `partial_update`
+    `transition_action(service, route=False, partial=True, conflict=False, ...)`.
     """
 
     def __init__(
@@ -174,6 +177,7 @@ class transition_action:
         *,
         output: type[BaseSerializer[Any]],
         input: type[BaseSerializer[Any]] | None = None,
+        partial: bool = False,
         on: str = "object",
         subject: str | None = None,
         reload: bool = False,
@@ -184,14 +188,17 @@ class transition_action:
         conflict: bool = True,
         **schema: Any,
     ) -> None:
-        if on not in ("object", "parent"):
-            raise ValueError("on= is 'object' or 'parent'")
-        if subject is None:  # fail when the class is declared, not at the first request
+        if on not in ("object", "parent", "collection"):
+            raise ValueError("on= is 'object', 'parent' or 'collection'")
+        if (
+            subject is None and on != "collection"
+        ):  # fail when the class is declared, not at the first request
             for each in service.values() if isinstance(service, Mapping) else [service]:
                 _subject_argument(each)
         self.service = service
         self.output = output
         self.input = input
+        self.partial = partial
         self.on = on
         self.subject = subject
         self.reload = reload
@@ -203,15 +210,17 @@ class transition_action:
         self.schema = schema
 
     def _call(self, view: Any, request: Request) -> Any:
-        subject = view.parent if self.on == "parent" else view.get_object()
+        subject = None
+        if self.on != "collection":  # resolved before the input is read: 404 comes before 400
+            subject = view.parent if self.on == "parent" else view.get_object()
         values: dict[str, Any] = {}
         if self.input is not None:
-            data = self.input(data=request.data, context=view.get_serializer_context())
+            data = self.input(data=request.data, partial=self.partial, context=view.get_serializer_context())
             data.is_valid(raise_exception=True)
             values = dict(data.validated_data)
         service = self.service[values.pop("action")] if isinstance(self.service, Mapping) else self.service
-        argument = self.subject or _subject_argument(service)
-        result = service(**{argument: subject}, actor=request.user, **values)
+        subjects = {} if subject is None else {self.subject or _subject_argument(service): subject}
+        result = service(**subjects, actor=request.user, **values)
         if self.reload:
             result = view.get_queryset().get(pk=result.pk)
         return result
@@ -226,7 +235,8 @@ class transition_action:
 
         handler.__name__ = handler.__qualname__ = name
         codes = [400] if self.input is not None else []
-        codes += [401, 403, 404, 409] if self.conflict else [401, 403, 404]
+        codes += [401, 403] if self.on == "collection" else [401, 403, 404]
+        codes += [409] if self.conflict else []
         schema = {
             "request": self.input,
             "responses": {self.status_code: self.output, **errors(*codes)},

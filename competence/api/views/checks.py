@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from competence.checks import TeamMember, person_check_competence, team_check_coverage
 from core.api.permissions import IsAuthenticatedWithScope
-from core.api.schema import IcrAutoSchema, errors
+from core.api.schema import errors
 from core.api.views import request_token
 
 from ..schema import COMPETENCE
@@ -46,7 +46,6 @@ _CHECK = (
 class PersonCompetenceCheckView(APIView):
     resource = "competence"
     permission_classes = [QuestionWithScope]
-    schema = IcrAutoSchema()
 
     @extend_schema(
         summary="Is a person competent for a role on the planned days?",
@@ -76,7 +75,6 @@ class PersonCompetenceCheckView(APIView):
 class TeamCompetenceCheckView(APIView):
     resource = "competence"
     permission_classes = [QuestionWithScope]
-    schema = IcrAutoSchema()
 
     @extend_schema(
         summary="Does a proposed team cover an engagement?",

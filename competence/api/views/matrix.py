@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from competence.selectors import MatrixFilters, competence_matrix, matrix_table
 from core.api.renderers import IcrJSONRenderer as CamelCaseJSONRenderer
-from core.api.schema import IcrAutoSchema, errors
+from core.api.schema import errors
 
 from ..schema import COMPETENCE
 from ..serializers import (
@@ -78,7 +78,6 @@ class CompetenceMatrixView(APIView):
 
     resource = "competence"
     renderer_classes = [CamelCaseJSONRenderer, *EXPORT_RENDERERS]
-    schema = IcrAutoSchema()
 
     @extend_schema(
         summary="The competence matrix of a body",

@@ -26,7 +26,7 @@ from competence.services import (
     training_add,
     witnessed_audit_record,
 )
-from core.api.schema import IcrAutoSchema, errors
+from core.api.schema import errors
 from core.api.views import NestedViewSetMixin, TenantViewSet, transition_action
 from documents.api.serializers import DocumentRequestedOutput
 from documents.services import document_request
@@ -57,21 +57,6 @@ from ..serializers import (
     retrieve=extend_schema(
         summary="One person of a body", tags=PEOPLE, responses={200: PersonOutput, **errors(401, 403, 404)}
     ),
-    create=extend_schema(
-        summary="Add a person to a body",
-        tags=PEOPLE,
-        description="Needs the body's `manage_members` permission. Someone new to the platform gets an account "
-        "without a password (they set one through “forgot password”); an existing account keeps its name.",
-        request=PersonCreateInput,
-        responses={201: PersonOutput, **errors(400, 401, 403)},
-    ),
-    partial_update=extend_schema(
-        summary="Change a person's roles, employment or undertaking",
-        tags=PEOPLE,
-        description="Needs the body's `manage_members` permission. A body keeps at least one administrator.",
-        request=PersonUpdateInput,
-        responses={200: PersonOutput, **errors(400, 401, 403, 404)},
-    ),
 )
 class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
     queryset = Membership.objects.all()
@@ -81,25 +66,36 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantView
     envelope_key = "people"
     filter_backends = [DjangoFilterBackend]
     filterset_class = PersonFilter
-    schema = IcrAutoSchema()
 
     def base_queryset(self) -> QuerySet[Membership]:
         return Membership.objects.select_related("user", "body").order_by(
             "user__full_name", "user__email", "body__legal_name", "pk"
         )
 
-    def create(self, request: Request) -> Response:
-        data = PersonCreateInput(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        membership = person_add(actor=request.user, **data.validated_data)
-        return Response(PersonOutput(membership).data, status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request: Request, id: str) -> Response:
-        membership = self.get_object()
-        data = PersonUpdateInput(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        membership = person_update(membership=membership, actor=request.user, **data.validated_data)
-        return Response(PersonOutput(membership).data)
+    create = transition_action(
+        person_add,
+        on="collection",
+        route=False,
+        input=PersonCreateInput,
+        output=PersonOutput,
+        status_code=status.HTTP_201_CREATED,
+        conflict=False,
+        summary="Add a person to a body",
+        tags=PEOPLE,
+        description="Needs the body's `manage_members` permission. Someone new to the platform gets an account "
+        "without a password (they set one through “forgot password”); an existing account keeps its name.",
+    )
+    partial_update = transition_action(
+        person_update,
+        route=False,
+        input=PersonUpdateInput,
+        partial=True,
+        output=PersonOutput,
+        conflict=False,
+        summary="Change a person's roles, employment or undertaking",
+        tags=PEOPLE,
+        description="Needs the body's `manage_members` permission. A body keeps at least one administrator.",
+    )
 
     @extend_schema(
         summary="Request the person's competence-record PDF",
@@ -130,7 +126,6 @@ class PersonNestedMixin(NestedViewSetMixin):
     parent_url_kwarg = "person_id"
     parent_field = "membership"
     parent_related = ("user", "body")
-    schema = IcrAutoSchema()
 
     @property
     def membership(self) -> Membership:

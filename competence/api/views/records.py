@@ -26,7 +26,7 @@ from competence.services import (
     competence_suspend,
     evidence_add,
 )
-from core.api.schema import IcrAutoSchema, errors
+from core.api.schema import errors
 from core.api.views import NestedViewSetMixin, TenantViewSet, transition_action
 
 from ..filters import CompetenceRecordFilter
@@ -72,7 +72,6 @@ class CompetenceRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     envelope_key = "competence_records"
     filter_backends = [DjangoFilterBackend]
     filterset_class = CompetenceRecordFilter
-    schema = IcrAutoSchema()
 
     def base_queryset(self) -> QuerySet[CompetenceRecord]:
         # Newest first by the record's own indexed columns: no join is sorted, a page reads 50 index entries.
@@ -145,7 +144,6 @@ class CompetenceEvidenceViewSet(NestedViewSetMixin, viewsets.GenericViewSet):
     parent_url_kwarg = "record_id"
     parent_field = "record"
     parent_related = ("membership", "body")
-    schema = IcrAutoSchema()
 
     @property
     def record(self) -> CompetenceRecord:
