@@ -134,10 +134,6 @@ class BodyNestedMixin(NestedViewSetMixin):
     parent_url_kwarg = "body_id"
     parent_field = "body"
 
-    @property
-    def body(self) -> Body:
-        return self.parent  # type: ignore[no-any-return]
-
 
 @extend_schema_view(
     list=extend_schema(

@@ -144,9 +144,16 @@ class WitnessedAuditInput(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
     def validate_witnessed_by(self, value: Membership) -> Membership:
-        if value.body_id != self.context["membership"].body_id:
+        if value.body_id != self.context["view"].parent.body_id:  # the person the audit is recorded for
             raise serializers.ValidationError(_("Not a person of this body."))
         return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        witness = attrs.get("witnessed_by")  # the service takes the witness's account: the caller by default
+        return {
+            **attrs,
+            "witnessed_by": witness.user if witness is not None else self.context["request"].user,
+        }
 
 
 class EvaluationOutput(serializers.ModelSerializer):

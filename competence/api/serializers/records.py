@@ -88,7 +88,8 @@ class EvidenceOutput(serializers.ModelSerializer):
 
 class EvidenceInput(serializers.Serializer):
     file = serializers.FileField(
-        help_text="PDF, PNG or JPEG, judged by content; stored as <name>.<detected extension>"
+        source="upload",  # the service's argument
+        help_text="PDF, PNG or JPEG, judged by content; stored as <name>.<detected extension>",
     )
     description = serializers.CharField(allow_blank=True)
 

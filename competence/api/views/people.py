@@ -127,10 +127,6 @@ class PersonNestedMixin(NestedViewSetMixin):
     parent_field = "membership"
     parent_related = ("user", "body")
 
-    @property
-    def membership(self) -> Membership:
-        return self.parent  # type: ignore[no-any-return]
-
     def check_parent_read(self, parent: Membership) -> None:
         require_view_person_history(self.request.user, parent)  # type: ignore[attr-defined]
 
@@ -172,13 +168,6 @@ class PersonTrainingViewSet(PersonNestedMixin, viewsets.GenericViewSet):
         description=NESTED_READ,
         responses={200: WitnessedAuditOutput(many=True), **errors(401, 403, 404)},
     ),
-    create=extend_schema(
-        summary="Record a witnessed audit",
-        tags=PEOPLE,
-        description=f"{NESTED_WRITE} The witness is never the person.",
-        request=WitnessedAuditInput,
-        responses={201: WitnessedAuditOutput, **errors(400, 401, 403, 404)},
-    ),
 )
 class PersonWitnessedAuditViewSet(PersonNestedMixin, viewsets.GenericViewSet):
     queryset = WitnessedAudit.objects.all()
@@ -190,19 +179,18 @@ class PersonWitnessedAuditViewSet(PersonNestedMixin, viewsets.GenericViewSet):
             "-witnessed_on", "-created_at", "pk"
         )
 
-    def create(self, request: Request, person_id: str) -> Response:
-        membership = self.membership
-        data = WitnessedAuditInput(data=request.data, context={"request": request, "membership": membership})
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        witness = fields.pop("witnessed_by", None)
-        witnessed = witnessed_audit_record(
-            membership=membership,
-            actor=request.user,
-            witnessed_by=witness.user if witness is not None else request.user,
-            **fields,
-        )
-        return Response(WitnessedAuditOutput(witnessed).data, status=status.HTTP_201_CREATED)
+    create = transition_action(
+        witnessed_audit_record,
+        on="parent",
+        route=False,
+        input=WitnessedAuditInput,
+        output=WitnessedAuditOutput,
+        status_code=status.HTTP_201_CREATED,
+        conflict=False,
+        summary="Record a witnessed audit",
+        tags=PEOPLE,
+        description=f"{NESTED_WRITE} The witness is never the person.",
+    )
 
 
 @extend_schema_view(

@@ -127,13 +127,6 @@ class CompetenceRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         description=NESTED_READ,
         responses={200: EvidenceOutput(many=True), **errors(401, 403, 404)},
     ),
-    create=extend_schema(
-        summary="Add evidence to a competence record",
-        tags=COMPETENCE,
-        description=f"{RECORD_WRITE} A PDF, PNG or JPEG (checked by its content) within the upload limit.",
-        request={"multipart/form-data": EvidenceInput},
-        responses={201: EvidenceOutput, **errors(400, 401, 403, 404)},
-    ),
 )
 class CompetenceEvidenceViewSet(NestedViewSetMixin, viewsets.GenericViewSet):
     queryset = CompetenceEvidence.objects.all()
@@ -145,27 +138,25 @@ class CompetenceEvidenceViewSet(NestedViewSetMixin, viewsets.GenericViewSet):
     parent_field = "record"
     parent_related = ("membership", "body")
 
-    @property
-    def record(self) -> CompetenceRecord:
-        return self.parent  # type: ignore[no-any-return]
-
     def check_parent_read(self, parent: CompetenceRecord) -> None:
         require_view_evidence(self.request.user, parent)
 
     def base_queryset(self) -> QuerySet[CompetenceEvidence]:
         return CompetenceEvidence.objects.select_related("uploaded_by").order_by("-uploaded_at", "pk")
 
-    def create(self, request: Request, record_id: str) -> Response:
-        record = self.record
-        data = EvidenceInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        evidence = evidence_add(
-            record=record,
-            actor=request.user,
-            upload=data.validated_data["file"],
-            description=data.validated_data["description"],
-        )
-        return Response(EvidenceOutput(evidence).data, status=status.HTTP_201_CREATED)
+    create = transition_action(
+        evidence_add,
+        on="parent",
+        route=False,
+        input=EvidenceInput,
+        output=EvidenceOutput,
+        status_code=status.HTTP_201_CREATED,
+        conflict=False,
+        summary="Add evidence to a competence record",
+        tags=COMPETENCE,
+        description=f"{RECORD_WRITE} A PDF, PNG or JPEG (checked by its content) within the upload limit.",
+        request={"multipart/form-data": EvidenceInput},
+    )
 
     @extend_schema(
         summary="Download one evidence file",
