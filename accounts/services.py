@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.api.resources import TOKEN_RESOURCES  # what the routed API views name, read on first use
-from core.audit import audit_record
+from core.audit import audit_changes, audit_record
 from core.error_codes import CoreErrorCode
 from core.errors import TransitionNotAllowed, ValidationError, coded, field_error
 from core.permissions import require_body_perm
@@ -155,16 +155,13 @@ def user_update_profile(
         if countries is not None:
             locked.countries = sorted({c.upper() for c in countries})
         locked.save(update_fields=["full_name", "language", "phone", "languages", "countries"])
-        after = {name: getattr(locked, name) for name in recorded}
-        changed = [name for name in recorded if before[name] != after[name]]
-        if changed:
-            audit_record(
-                actor=user,
-                action="accounts.user.profile_updated",
-                obj=locked,
-                before={name: before[name] for name in changed},
-                after={name: after[name] for name in changed},
-            )
+        audit_changes(
+            actor=user,
+            action="accounts.user.profile_updated",
+            obj=locked,
+            before=before,
+            after={name: getattr(locked, name) for name in recorded},
+        )
     for name in ("full_name", "language", "phone", "languages", "countries"):
         setattr(user, name, getattr(locked, name))
     return user

@@ -142,6 +142,30 @@ def audit_record(
     return event
 
 
+def audit_changes(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    body: Any = None,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> set[str]:
+    """Records what an update changed, given `snapshot`s taken before and after it: only the fields whose
+    value differs, and no event at all when none does. Returns the changed fields' names."""
+    changed = {name for name in after if after[name] != before.get(name)}
+    if changed:
+        audit_record(
+            actor=actor,
+            action=action,
+            obj=obj,
+            body=body,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+        )
+    return changed
+
+
 @dataclass(frozen=True)
 class ChainReport:
     chain: str

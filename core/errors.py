@@ -8,11 +8,13 @@ with `coded(message, code)` / `field_error(field, message, code)`; `TransitionNo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from .error_codes import CoreErrorCode, declared_codes
 
@@ -23,6 +25,7 @@ __all__ = [
     "coded",
     "error_code",
     "field_error",
+    "refuse_other_fields",
 ]
 
 
@@ -58,6 +61,15 @@ def coded(message: Any, code: StrEnum | str) -> ValidationError:
 def field_error(name: str, message: Any, code: StrEnum | str) -> ValidationError:
     """A ValidationError on one field, with its stable code."""
     return ValidationError({name: coded(message, code)})
+
+
+def refuse_other_fields(fields: Iterable[str], editable: Iterable[str], *, changing: bool) -> None:
+    """Refuses, field by field (`field_not_editable`), what a service does not let its caller set: when
+    creating a record (`changing=False`) or changing one."""
+    refused = sorted(set(fields) - set(editable))
+    if refused:
+        message = _("This field cannot be changed here.") if changing else _("This field cannot be set here.")
+        raise ValidationError({name: coded(message, CoreErrorCode.FIELD_NOT_EDITABLE) for name in refused})
 
 
 def error_code(exc: Exception) -> str:

@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record, snapshot
+from core.audit import audit_changes, audit_record, snapshot
 from core.error_codes import CoreErrorCode
-from core.errors import TransitionNotAllowed, ValidationError, coded, field_error
+from core.errors import TransitionNotAllowed, ValidationError, coded, field_error, refuse_other_fields
 from core.expiry import expire_past_validity
 from core.permissions import require_body_perm
 from core.transitions import transition
@@ -136,14 +136,7 @@ def accreditation_create(
     scope_sectors: Iterable[Sector],
 ) -> Accreditation:
     require_body_perm(actor, body, "manage_accreditations")
-    unknown = set(fields) - set(ACCREDITATION_FIELDS)
-    if unknown:
-        raise ValidationError(
-            {
-                name: coded(_("This field cannot be set here."), CoreErrorCode.FIELD_NOT_EDITABLE)
-                for name in sorted(unknown)
-            }
-        )
+    refuse_other_fields(fields, ACCREDITATION_FIELDS, changing=False)
     activities, standards, sectors = list(scope_activities), list(scope_standards), list(scope_sectors)
     _validate_accreditation(fields, activities, standards, sectors)
     accreditation = Accreditation(body=body, **fields)
@@ -178,14 +171,7 @@ def accreditation_update(
     scope_sectors: Iterable[Sector] | None = None,
 ) -> Accreditation:
     require_body_perm(actor, accreditation.body, "manage_accreditations")
-    unknown = set(fields) - set(ACCREDITATION_FIELDS)
-    if unknown:
-        raise ValidationError(
-            {
-                name: coded(_("This field cannot be changed here."), CoreErrorCode.FIELD_NOT_EDITABLE)
-                for name in sorted(unknown)
-            }
-        )
+    refuse_other_fields(fields, ACCREDITATION_FIELDS, changing=True)
     with transaction.atomic():
         locked = Accreditation.objects.select_for_update().select_related("body").get(pk=accreditation.pk)
         if not Accreditation.TRANSITIONS.allowed(locked.status):  # withdrawn or expired: closed
@@ -216,17 +202,14 @@ def accreditation_update(
         locked.scope_activities.set(activities)
         locked.scope_standards.set(standards)
         locked.scope_sectors.set(sectors)
-        after = snapshot(locked, ACCREDITATION_SNAPSHOT_FIELDS)
-        changed = {k for k in after if after[k] != before.get(k)}
-        if changed:
-            audit_record(
-                actor=actor,
-                action="bodies.accreditation.updated",
-                obj=locked,
-                body=locked.body,
-                before={k: before[k] for k in changed},
-                after={k: after[k] for k in changed},
-            )
+        audit_changes(
+            actor=actor,
+            action="bodies.accreditation.updated",
+            obj=locked,
+            body=locked.body,
+            before=before,
+            after=snapshot(locked, ACCREDITATION_SNAPSHOT_FIELDS),
+        )
         _watch_expiry(locked)
     return locked
 

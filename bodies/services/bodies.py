@@ -10,9 +10,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record, snapshot
+from core.audit import audit_changes, audit_record, snapshot
 from core.error_codes import CoreErrorCode
-from core.errors import TransitionNotAllowed, ValidationError, coded, field_error
+from core.errors import TransitionNotAllowed, ValidationError, coded, field_error, refuse_other_fields
 from core.permissions import require_body_perm, require_registry_staff
 from core.transitions import transition
 from core.types import Actor
@@ -69,14 +69,7 @@ def body_apply(
     """A person applies to ICR on behalf of a body; they become its first body administrator."""
     if actor is None or not actor.is_authenticated:
         raise ValidationError(_("You must be logged in to apply."), code=BodiesErrorCode.LOGIN_REQUIRED)
-    unknown = set(fields) - set(BODY_PROFILE_FIELDS)
-    if unknown:
-        raise ValidationError(
-            {
-                name: coded(_("This field cannot be set here."), CoreErrorCode.FIELD_NOT_EDITABLE)
-                for name in sorted(unknown)
-            }
-        )
+    refuse_other_fields(fields, BODY_PROFILE_FIELDS, changing=False)
     check_logo(fields.get("logo"))
     body = Body(status=Body.Status.APPLICANT, **fields)
     body.full_clean(exclude=["activities", "sectors"])
@@ -106,14 +99,7 @@ def body_update_profile(
 ) -> Body:
     """A body administrator (or staff) keeps the profile. Records only the fields that changed."""
     require_body_perm(actor, body, "manage_body")
-    unknown = set(fields) - set(BODY_PROFILE_FIELDS)
-    if unknown:
-        raise ValidationError(
-            {
-                name: coded(_("This field cannot be changed here."), CoreErrorCode.FIELD_NOT_EDITABLE)
-                for name in sorted(unknown)
-            }
-        )
+    refuse_other_fields(fields, BODY_PROFILE_FIELDS, changing=True)
     if not Body.TRANSITIONS.allowed(body.status):  # withdrawn: closed
         raise TransitionNotAllowed(
             _("A withdrawn body's profile can no longer be changed."),
@@ -130,19 +116,16 @@ def body_update_profile(
         locked.save()
         _set_m2m(locked, "activities", activities)
         _set_m2m(locked, "sectors", sectors)
-        after = snapshot(locked, BODY_SNAPSHOT_FIELDS)
-        changed = {k for k in after if after[k] != before.get(k)}
+        changed = audit_changes(
+            actor=actor,
+            action="bodies.body.profile_updated",
+            obj=locked,
+            body=locked,
+            before=before,
+            after=snapshot(locked, BODY_SNAPSHOT_FIELDS),
+        )
         if "time_zone" in changed:
             deadlines_body_time_zone_changed(body=locked)  # deadlines are dates in the body's time zone
-        if changed:
-            audit_record(
-                actor=actor,
-                action="bodies.body.profile_updated",
-                obj=locked,
-                body=locked,
-                before={k: before[k] for k in changed},
-                after={k: after[k] for k in changed},
-            )
     return locked
 
 
