@@ -29,7 +29,7 @@ from bodies.services import (
 )
 from core.api.m2m import attach_m2m_ids
 from core.api.public import PublicApiMixin
-from core.api.schema import errors
+from core.api.schema import errors, nested_list_schema
 from core.api.views import NestedViewSetMixin, TenantViewSet, TenantViewSetMixin, transition_action
 
 from .filters import AccreditationFilter, BodyFilter, DirectoryFilter
@@ -135,12 +135,7 @@ class BodyNestedMixin(NestedViewSetMixin):
     parent_field = "body"
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="The body's approval decisions",
-        responses={200: BodyStatusChangeOutput(many=True), **errors(401, 403, 404)},
-    ),
-)
+@nested_list_schema("The body's approval decisions")
 class BodyDecisionViewSet(BodyNestedMixin, viewsets.GenericViewSet):
     queryset = BodyStatusChange.objects.all()
     serializer_class = BodyStatusChangeOutput
@@ -162,12 +157,7 @@ class BodyDecisionViewSet(BodyNestedMixin, viewsets.GenericViewSet):
     )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="The body's people and their roles",
-        responses={200: MembershipOutput(many=True), **errors(401, 403, 404)},
-    ),
-)
+@nested_list_schema("The body's people and their roles")
 class BodyMemberViewSet(BodyNestedMixin, viewsets.GenericViewSet):
     queryset = Membership.objects.all()
     serializer_class = MembershipOutput

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from djangorestframework_camel_case.util import camelize
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from core.api.access import is_session_only
@@ -92,3 +93,17 @@ _ERROR_TEXT = {
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
     """Error responses for `@extend_schema(responses=...)`, all in the `ErrorSerializer` shape."""
     return {code: OpenApiResponse(ErrorSerializer, description=_ERROR_TEXT[code]) for code in codes}
+
+
+View = TypeVar("View", bound=type)
+
+
+def nested_list_schema(summary: str, **schema: Any) -> Callable[[View], View]:
+    """Documents a nested collection's `list` (`@nested_list_schema("The body's decisions", tags=...)`): a page
+    of the view's `serializer_class`, and 404 for a parent the caller cannot see."""
+
+    def document(view: View) -> View:
+        responses = {200: view.serializer_class(many=True), **errors(401, 403, 404)}
+        return extend_schema_view(list=extend_schema(summary=summary, responses=responses, **schema))(view)
+
+    return document

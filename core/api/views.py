@@ -254,3 +254,20 @@ class transition_action:
     def __set_name__(self, owner: type, name: str) -> None:
         # the class attribute becomes the built handler, named after itself (DRF routes actions by name)
         setattr(owner, name, self.build(name))
+
+
+def create_action(
+    service: Service, *, input: type[BaseSerializer[Any]], on: str = "parent", **options: Any
+) -> Any:
+    """A collection's `create` as one service call (`create = create_action(training_add, input=..., output=...,
+    summary=...)`): the record under the collection's parent (`on="collection"`: none) is passed to the service,
+    201 answers the created record, and there is no state to conflict with (no 409 documented)."""
+    return transition_action(
+        service,
+        input=input,
+        on=on,
+        route=False,
+        status_code=status.HTTP_201_CREATED,
+        conflict=False,
+        **options,
+    )

@@ -1,5 +1,6 @@
-"""`transition_action`'s collection and partial forms (`core.api.views`): a collection's `create` calls its
-service with no record, a `partial_update` parses a subset; each documents only the errors it can answer."""
+"""`transition_action`'s collection and partial forms and `create_action` (`core.api.views`), and
+`nested_list_schema` (`core.api.schema`): a collection's `create` calls its service with no record (or with
+the collection's parent), a `partial_update` parses a subset; each documents only the errors it can answer."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from rest_framework import serializers, status, viewsets
 from rest_framework.test import APIRequestFactory, force_authenticate
 
-from core.api.views import ApiViewMixin, transition_action
+from core.api.views import ApiViewMixin, create_action, transition_action
 from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
@@ -51,15 +52,7 @@ class ThingViewSet(ApiViewMixin, viewsets.GenericViewSet):
     def get_object(self) -> Thing:
         return self.current
 
-    create = transition_action(
-        thing_add,
-        on="collection",
-        route=False,
-        input=ThingInput,
-        output=ThingOutput,
-        status_code=status.HTTP_201_CREATED,
-        conflict=False,
-    )
+    create = create_action(thing_add, on="collection", input=ThingInput, output=ThingOutput)
     partial_update = transition_action(
         thing_update, route=False, input=ThingInput, partial=True, output=ThingOutput, conflict=False
     )
@@ -130,3 +123,22 @@ def test_the_person_endpoints_document_the_same_errors_as_when_written_by_hand(a
     assert sorted(person["patch"]["responses"]) == ["200", "400", "401", "403", "404"]
     assert people["post"]["summary"] == "Add a person to a body"
     assert person["patch"]["summary"] == "Change a person's roles, employment or undertaking"
+
+
+def test_a_nested_collection_documents_its_page_and_a_404_for_an_unseen_parent_and_creates_with_201(anon):
+    # when
+    schema = anon.get(url("schema"), {"format": "json"}).json()
+    # then
+    training = next(path for name, path in schema["paths"].items() if name.endswith("/training/"))
+    assert training["get"]["summary"] == "The person's training and CPD"
+    assert sorted(training["get"]["responses"]) == ["200", "401", "403", "404"]
+    page = training["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert page == {"$ref": "#/components/schemas/PaginatedTrainingOutputList"}
+    assert sorted(training["post"]["responses"]) == ["201", "400", "401", "403", "404"]
+
+
+def test_create_action_is_a_plain_method_answering_201(world):
+    # then the probe's create is not routed as an extra action, and answers 201
+    assert "create" not in {extra.__name__ for extra in ThingViewSet.get_extra_actions()}
+    response = call("create", "post", user=world.a.admin, data={"name": "N", "colour": "c"})
+    assert response.status_code == status.HTTP_201_CREATED

@@ -26,8 +26,8 @@ from competence.services import (
     training_add,
     witnessed_audit_record,
 )
-from core.api.schema import errors
-from core.api.views import NestedViewSetMixin, TenantViewSet, transition_action
+from core.api.schema import errors, nested_list_schema
+from core.api.views import NestedViewSetMixin, TenantViewSet, create_action, transition_action
 from documents.api.serializers import DocumentRequestedOutput
 from documents.services import document_request
 
@@ -72,14 +72,11 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantView
             "user__full_name", "user__email", "body__legal_name", "pk"
         )
 
-    create = transition_action(
+    create = create_action(
         person_add,
         on="collection",
-        route=False,
         input=PersonCreateInput,
         output=PersonOutput,
-        status_code=status.HTTP_201_CREATED,
-        conflict=False,
         summary="Add a person to a body",
         tags=PEOPLE,
         description="Needs the body's `manage_members` permission. Someone new to the platform gets an account "
@@ -131,14 +128,7 @@ class PersonNestedMixin(NestedViewSetMixin):
         require_view_person_history(self.request.user, parent)  # type: ignore[attr-defined]
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="The person's training and CPD",
-        tags=PEOPLE,
-        description=NESTED_READ,
-        responses={200: TrainingOutput(many=True), **errors(401, 403, 404)},
-    ),
-)
+@nested_list_schema("The person's training and CPD", tags=PEOPLE, description=NESTED_READ)
 class PersonTrainingViewSet(PersonNestedMixin, viewsets.GenericViewSet):
     queryset = TrainingEntry.objects.all()
     serializer_class = TrainingOutput
@@ -147,28 +137,17 @@ class PersonTrainingViewSet(PersonNestedMixin, viewsets.GenericViewSet):
     def base_queryset(self) -> QuerySet[TrainingEntry]:
         return TrainingEntry.objects.select_related("standard").order_by("-completed_on", "-created_at", "pk")
 
-    create = transition_action(
+    create = create_action(
         training_add,
-        on="parent",
-        route=False,
         input=TrainingInput,
         output=TrainingOutput,
-        status_code=status.HTTP_201_CREATED,
-        conflict=False,
         summary="Record training or CPD",
         tags=PEOPLE,
         description=NESTED_WRITE,
     )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="The person's witnessed audits",
-        tags=PEOPLE,
-        description=NESTED_READ,
-        responses={200: WitnessedAuditOutput(many=True), **errors(401, 403, 404)},
-    ),
-)
+@nested_list_schema("The person's witnessed audits", tags=PEOPLE, description=NESTED_READ)
 class PersonWitnessedAuditViewSet(PersonNestedMixin, viewsets.GenericViewSet):
     queryset = WitnessedAudit.objects.all()
     serializer_class = WitnessedAuditOutput
@@ -179,28 +158,17 @@ class PersonWitnessedAuditViewSet(PersonNestedMixin, viewsets.GenericViewSet):
             "-witnessed_on", "-created_at", "pk"
         )
 
-    create = transition_action(
+    create = create_action(
         witnessed_audit_record,
-        on="parent",
-        route=False,
         input=WitnessedAuditInput,
         output=WitnessedAuditOutput,
-        status_code=status.HTTP_201_CREATED,
-        conflict=False,
         summary="Record a witnessed audit",
         tags=PEOPLE,
         description=f"{NESTED_WRITE} The witness is never the person.",
     )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="The person's periodic evaluations",
-        tags=PEOPLE,
-        description=NESTED_READ,
-        responses={200: EvaluationOutput(many=True), **errors(401, 403, 404)},
-    ),
-)
+@nested_list_schema("The person's periodic evaluations", tags=PEOPLE, description=NESTED_READ)
 class PersonEvaluationViewSet(PersonNestedMixin, viewsets.GenericViewSet):
     queryset = PeriodicEvaluation.objects.all()
     serializer_class = EvaluationOutput
@@ -211,14 +179,10 @@ class PersonEvaluationViewSet(PersonNestedMixin, viewsets.GenericViewSet):
             "-evaluated_on", "-created_at", "pk"
         )
 
-    create = transition_action(
+    create = create_action(
         periodic_evaluation_record,
-        on="parent",
-        route=False,
         input=EvaluationInput,
         output=EvaluationOutput,
-        status_code=status.HTTP_201_CREATED,
-        conflict=False,
         summary="Record a periodic evaluation",
         tags=PEOPLE,
         description=f"{NESTED_WRITE} The caller is the evaluator and is never the person.",

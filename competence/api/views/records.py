@@ -26,8 +26,8 @@ from competence.services import (
     competence_suspend,
     evidence_add,
 )
-from core.api.schema import errors
-from core.api.views import NestedViewSetMixin, TenantViewSet, transition_action
+from core.api.schema import errors, nested_list_schema
+from core.api.views import NestedViewSetMixin, TenantViewSet, create_action, transition_action
 
 from ..filters import CompetenceRecordFilter
 from ..schema import COMPETENCE, EVALUATOR, NESTED_READ, RECORD_WRITE
@@ -120,14 +120,7 @@ class CompetenceRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="The evidence behind a competence record",
-        tags=COMPETENCE,
-        description=NESTED_READ,
-        responses={200: EvidenceOutput(many=True), **errors(401, 403, 404)},
-    ),
-)
+@nested_list_schema("The evidence behind a competence record", tags=COMPETENCE, description=NESTED_READ)
 class CompetenceEvidenceViewSet(NestedViewSetMixin, viewsets.GenericViewSet):
     queryset = CompetenceEvidence.objects.all()
     serializer_class = EvidenceOutput
@@ -144,14 +137,10 @@ class CompetenceEvidenceViewSet(NestedViewSetMixin, viewsets.GenericViewSet):
     def base_queryset(self) -> QuerySet[CompetenceEvidence]:
         return CompetenceEvidence.objects.select_related("uploaded_by").order_by("-uploaded_at", "pk")
 
-    create = transition_action(
+    create = create_action(
         evidence_add,
-        on="parent",
-        route=False,
         input=EvidenceInput,
         output=EvidenceOutput,
-        status_code=status.HTTP_201_CREATED,
-        conflict=False,
         summary="Add evidence to a competence record",
         tags=COMPETENCE,
         description=f"{RECORD_WRITE} A PDF, PNG or JPEG (checked by its content) within the upload limit.",
