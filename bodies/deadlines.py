@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from reminders.models import Deadline
 from reminders.recipients import body_admins_of, days_to_due, subject_person_and_body_admins
-from reminders.registry import DeadlineKind, register
+from reminders.registry import DeadlineKind, page_url, register
 
 from .models import Membership
 
@@ -55,13 +54,6 @@ def _accreditation_expiry_message(deadline: Deadline, offset: int) -> tuple[str,
     return title % values, text % values
 
 
-def _accreditation_url(deadline: Deadline) -> str:
-    try:
-        return reverse("bodies:accreditation-detail", args=[deadline.subject_id])
-    except NoReverseMatch:
-        return "/"
-
-
 register(
     DeadlineKind(
         code=ACCREDITATION_EXPIRY,
@@ -69,7 +61,7 @@ register(
         offsets=lambda: settings.ACCREDITATION_REMINDER_OFFSETS,
         recipients=body_admins_of,
         message=_accreditation_expiry_message,
-        url=_accreditation_url,
+        url=page_url("bodies:accreditation-detail", with_subject=True),
     )
 )
 
@@ -93,13 +85,6 @@ def _undertaking_message(deadline: Deadline, offset: int) -> tuple[str, str]:
     return title, text
 
 
-def _members_url(deadline: Deadline) -> str:
-    try:
-        return reverse("bodies:members")
-    except NoReverseMatch:
-        return "/"
-
-
 register(
     DeadlineKind(
         code=UNDERTAKING_UNSIGNED,
@@ -107,6 +92,6 @@ register(
         offsets=lambda: settings.UNDERTAKING_REMINDER_OFFSETS,
         recipients=subject_person_and_body_admins(Membership, "user"),
         message=_undertaking_message,
-        url=_members_url,
+        url=page_url("bodies:members"),
     )
 )

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from reminders.models import Deadline
 from reminders.recipients import days_to_due, subject_person_and_body_admins
-from reminders.registry import DeadlineKind, register
+from reminders.registry import DeadlineKind, page_url, register
 
 from .models import CompetenceRecord
 from .services import COMPETENCE_EXPIRY
@@ -43,13 +42,6 @@ def _message(deadline: Deadline, offset: int) -> tuple[str, str]:
     return title % values, text % values
 
 
-def _url(deadline: Deadline) -> str:
-    try:
-        return reverse("competence:record-detail", args=[deadline.subject_id])
-    except NoReverseMatch:
-        return "/"
-
-
 register(
     DeadlineKind(
         code=COMPETENCE_EXPIRY,
@@ -57,6 +49,6 @@ register(
         offsets=lambda: settings.COMPETENCE_REMINDER_OFFSETS,
         recipients=subject_person_and_body_admins(CompetenceRecord, "person"),
         message=_message,
-        url=_url,
+        url=page_url("competence:record-detail", with_subject=True),
     )
 )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import NoReverseMatch, reverse
 
 from core.registry import Registry
 
@@ -42,6 +43,19 @@ class DeadlineKind:
 
     def sorted_offsets(self) -> list[int]:
         return sorted({int(offset) for offset in self.offsets()})
+
+
+def page_url(viewname: str, *, with_subject: bool = False) -> Callable[[Deadline], str]:
+    """A kind's `url`: the portal page `viewname` (given the deadline's subject id when `with_subject`), or "/"
+    where the portal's URLs are not installed."""
+
+    def url(deadline: Deadline) -> str:
+        try:
+            return reverse(viewname, args=[deadline.subject_id] if with_subject else None)
+        except NoReverseMatch:
+            return "/"
+
+    return url
 
 
 def _unknown(code: str) -> ImproperlyConfigured:

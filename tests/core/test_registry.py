@@ -211,3 +211,25 @@ def test_the_platform_registries_answer_an_unknown_code_as_before() -> None:
 
 def test_the_document_registry_s_live_mapping_is_the_one_tests_patch() -> None:
     assert document_registry._KINDS is document_registry.KINDS.entries
+
+
+def test_a_deadline_kind_links_to_its_portal_page_or_home_without_the_portal() -> None:
+    # given
+    from types import SimpleNamespace
+    from uuid import uuid4
+
+    from django.urls import reverse
+
+    from bodies.deadlines import ACCREDITATION_EXPIRY, UNDERTAKING_UNSIGNED
+    from competence.services import COMPETENCE_EXPIRY
+
+    deadline = SimpleNamespace(subject_id=uuid4())
+    # when / then
+    assert deadline_registry.get_kind(ACCREDITATION_EXPIRY).url(deadline) == reverse(
+        "bodies:accreditation-detail", args=[deadline.subject_id]
+    )
+    assert deadline_registry.get_kind(COMPETENCE_EXPIRY).url(deadline) == reverse(
+        "competence:record-detail", args=[deadline.subject_id]
+    )
+    assert deadline_registry.get_kind(UNDERTAKING_UNSIGNED).url(deadline) == reverse("bodies:members")
+    assert deadline_registry.page_url("tests:nowhere")(deadline) == "/"
