@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from accounts.models import User
 from bodies.models.tenants import Membership
 from core.audit import audit_record, snapshot
 from core.error_codes import CoreErrorCode
-from core.errors import ValidationError, coded, field_error
+from core.errors import ValidationError, coded, field_error, unique_or_field_error
 from core.expiry import expire_past_validity
 from core.permissions import require_body_perm
 from core.transitions import transition
@@ -119,17 +119,13 @@ def competence_propose(
         notes=notes,
     )
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record.save()
-        except IntegrityError as exc:
-            if "competence_unique_scope_role" in str(exc):
-                raise field_error(
-                    "role",
-                    _("This person already has a competence record for this standard, sector and role."),
-                    CompetenceErrorCode.DUPLICATE_RECORD,
-                ) from exc
-            raise
+        with unique_or_field_error(
+            "competence_unique_scope_role",
+            "role",
+            _("This person already has a competence record for this standard, sector and role."),
+            CompetenceErrorCode.DUPLICATE_RECORD,
+        ):
+            record.save()
         audit_record(
             actor=actor,
             action="competence.record.proposed",

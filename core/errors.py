@@ -8,12 +8,14 @@ with `coded(message, code)` / `field_error(field, message, code)`; `TransitionNo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .error_codes import CoreErrorCode, declared_codes
@@ -26,6 +28,7 @@ __all__ = [
     "error_code",
     "field_error",
     "refuse_other_fields",
+    "unique_or_field_error",
 ]
 
 
@@ -61,6 +64,19 @@ def coded(message: Any, code: StrEnum | str) -> ValidationError:
 def field_error(name: str, message: Any, code: StrEnum | str) -> ValidationError:
     """A ValidationError on one field, with its stable code."""
     return ValidationError({name: coded(message, code)})
+
+
+@contextmanager
+def unique_or_field_error(constraint: str, field: str, message: Any, code: StrEnum | str) -> Iterator[None]:
+    """Runs the block in a savepoint; the database refusing it by the unique constraint named `constraint`
+    becomes a field error (integrity lives in the database, not in a Python look-up). Other errors pass."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        if constraint in str(exc):
+            raise field_error(field, message, code) from exc
+        raise
 
 
 def refuse_other_fields(fields: Iterable[str], editable: Iterable[str], *, changing: bool) -> None:

@@ -8,13 +8,19 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_changes, audit_record, snapshot
 from core.error_codes import CoreErrorCode
-from core.errors import TransitionNotAllowed, ValidationError, coded, field_error, refuse_other_fields
+from core.errors import (
+    TransitionNotAllowed,
+    ValidationError,
+    coded,
+    refuse_other_fields,
+    unique_or_field_error,
+)
 from core.expiry import expire_past_validity
 from core.permissions import require_body_perm
 from core.transitions import transition
@@ -101,17 +107,13 @@ def _validate_accreditation(
 
 def _save_unique(accreditation: Accreditation) -> None:
     """Saves; the database's unique constraint (not a Python look-up) refuses a duplicate certificate."""
-    try:
-        with transaction.atomic():
-            accreditation.save()
-    except IntegrityError as exc:
-        if "accreditation_certificate_unique" in str(exc):
-            raise field_error(
-                "certificate_number",
-                _("This body already has this accreditation certificate."),
-                BodiesErrorCode.DUPLICATE_CERTIFICATE,
-            ) from exc
-        raise
+    with unique_or_field_error(
+        "accreditation_certificate_unique",
+        "certificate_number",
+        _("This body already has this accreditation certificate."),
+        BodiesErrorCode.DUPLICATE_CERTIFICATE,
+    ):
+        accreditation.save()
 
 
 def _watch_expiry(accreditation: Accreditation) -> None:

@@ -1,14 +1,17 @@
-"""The two update helpers the services share: `core.errors.refuse_other_fields` (what a caller may not set)
-and `core.audit.audit_changes` (an update records only what it changed)."""
+"""The write helpers the services share: `core.errors.refuse_other_fields` (what a caller may not set),
+`core.audit.audit_changes` (an update records only what it changed) and `core.errors.unique_or_field_error`
+(a named unique constraint answers as a field error)."""
 
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
+from bodies.models import Accreditation
 from core.audit import audit_changes
-from core.errors import ValidationError, refuse_other_fields
+from core.errors import ValidationError, refuse_other_fields, unique_or_field_error
 from core.models import AuditEvent
+from tests.factories import AccreditationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +77,38 @@ def test_an_update_that_changed_nothing_records_nothing(world) -> None:
     # then
     assert changed == set()
     assert AuditEvent.objects.count() == before_count
+
+
+def test_a_named_unique_constraint_becomes_a_field_error_and_nothing_is_saved(world) -> None:
+    # given an accreditation of body A
+    first = AccreditationFactory(body=world.a.body)
+    before = Accreditation.objects.count()
+    # when the same certificate is saved again under the constraint's name
+    with (
+        pytest.raises(ValidationError) as error,
+        unique_or_field_error(
+            "accreditation_certificate_unique", "certificate_number", "Taken.", "duplicate_certificate"
+        ),
+    ):
+        AccreditationFactory(
+            body=world.a.body, standard=first.standard, certificate_number=first.certificate_number
+        )
+    # then
+    assert error.value.message_dict == {"certificate_number": ["Taken."]}
+    assert [e.code for e in error.value.error_dict["certificate_number"]] == ["duplicate_certificate"]
+    assert Accreditation.objects.count() == before
+
+
+def test_another_integrity_error_passes_through(world) -> None:
+    # given
+    first = AccreditationFactory(body=world.a.body)
+    before = Accreditation.objects.count()
+    # when / then
+    with (
+        pytest.raises(IntegrityError),
+        unique_or_field_error("some_other_constraint", "name", "Taken.", "taken"),
+    ):
+        AccreditationFactory(
+            body=world.a.body, standard=first.standard, certificate_number=first.certificate_number
+        )
+    assert Accreditation.objects.count() == before
