@@ -11,7 +11,7 @@ from bodies.models import Accreditation, Body, BodyStatusChange, Membership, Rol
 from bodies.services import ACCREDITATION_DECISIONS, BODY_DECISIONS, BODY_SNAPSHOT_FIELDS
 from bodies.services.uploads import LOGO_UPLOAD
 from core.api.m2m import M2MCodesField, M2MIntIdsField
-from core.api.serializers import PkListField, UserRefSerializer, VisibleRelatedField
+from core.api.serializers import PkListField, ServiceFieldsInput, UserRefSerializer, VisibleRelatedField
 from core.uploads import upload_clean
 from reference.models import Activity, Sector, Standard
 
@@ -40,9 +40,11 @@ class BodyOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BodyInput(serializers.Serializer):
+class BodyInput(ServiceFieldsInput):
     """The profile a body keeps (apply: all required fields; PATCH: any subset). Lengths, time zone and
     the rest of the model's rules are checked by the service."""
+
+    own_arguments = ("activities", "sectors")
 
     legal_name = serializers.CharField()
     short_name = serializers.CharField(required=False, allow_blank=True)
@@ -73,6 +75,12 @@ class BodyInput(serializers.Serializer):
         if logo is not None:
             upload_clean(logo, LOGO_UPLOAD, field="logo")  # the service checks again; this answers early
         return logo
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        arguments = super().validate(attrs)
+        if self.partial and "logo" in arguments["fields"] and arguments["fields"]["logo"] is None:
+            arguments["fields"]["logo"] = ""  # null clears the logo
+        return arguments
 
 
 class BodyDecisionInput(serializers.Serializer):
@@ -145,7 +153,9 @@ class AccreditationOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AccreditationUpdateInput(serializers.Serializer):
+class AccreditationUpdateInput(ServiceFieldsInput):
+    own_arguments = ("scope_activities", "scope_standards", "scope_sectors")
+
     accreditation_body = serializers.CharField()
     accreditation_body_iaf_mla = serializers.BooleanField(required=False)
     standard = serializers.ChoiceField(choices=Accreditation.Standard.choices)
@@ -162,6 +172,8 @@ class AccreditationUpdateInput(serializers.Serializer):
 
 
 class AccreditationCreateInput(AccreditationUpdateInput):
+    own_arguments = ("body", *AccreditationUpdateInput.own_arguments)
+
     body = VisibleRelatedField(queryset=Body.objects.all(), pk_field=serializers.UUIDField())
 
 

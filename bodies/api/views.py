@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,7 +30,13 @@ from bodies.services import (
 from core.api.m2m import attach_m2m_ids
 from core.api.public import PublicApiMixin
 from core.api.schema import errors, nested_list_schema
-from core.api.views import NestedViewSetMixin, TenantViewSet, TenantViewSetMixin, transition_action
+from core.api.views import (
+    NestedViewSetMixin,
+    TenantViewSet,
+    TenantViewSetMixin,
+    create_action,
+    transition_action,
+)
 
 from .filters import AccreditationFilter, BodyFilter, DirectoryFilter
 from .serializers import (
@@ -59,19 +65,6 @@ from .serializers import (
         responses={200: BodyOutput(many=True), **errors(400, 401, 403)},
     ),
     retrieve=extend_schema(summary="One body", responses={200: BodyOutput, **errors(401, 403, 404)}),
-    create=extend_schema(
-        summary="Apply to ICR",
-        description="The signed-in caller applies on behalf of a new body and becomes its body administrator. "
-        "An API token cannot apply.",
-        request=BodyInput,
-        responses={201: BodyOutput, **errors(400, 401, 403)},
-    ),
-    partial_update=extend_schema(
-        summary="Update the body's profile",
-        description="Body administrators (or registry staff). `activities`/`sectors` replace the lists when given.",
-        request={"application/json": BodyInput(partial=True), "multipart/form-data": BodyInput(partial=True)},
-        responses={200: BodyOutput, **errors(400, 401, 403, 404, 409)},
-    ),
 )
 class BodyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
     queryset = Body.objects.all()
@@ -91,30 +84,25 @@ class BodyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
         attach_m2m_ids(page or [], "activities", "sectors")  # two queries, no instance per related row
         return page
 
-    def create(self, request: Request) -> Response:
-        data = BodyInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        activities = fields.pop("activities", ())
-        sectors = fields.pop("sectors", ())
-        body = body_apply(actor=request.user, fields=fields, activities=activities, sectors=sectors)
-        return Response(
-            BodyOutput(body, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
-        )
-
-    def partial_update(self, request: Request, id: str) -> Response:
-        body = self.get_object()
-        data = BodyInput(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        activities = fields.pop("activities", None)
-        sectors = fields.pop("sectors", None)
-        if "logo" in fields and fields["logo"] is None:
-            fields["logo"] = ""  # null clears the logo
-        body = body_update_profile(
-            body=body, actor=request.user, fields=fields, activities=activities, sectors=sectors
-        )
-        return Response(BodyOutput(body, context=self.get_serializer_context()).data)
+    create = create_action(
+        body_apply,
+        on="collection",
+        input=BodyInput,
+        output=BodyOutput,
+        summary="Apply to ICR",
+        description="The signed-in caller applies on behalf of a new body and becomes its body administrator. "
+        "An API token cannot apply.",
+    )
+    partial_update = transition_action(
+        body_update_profile,
+        route=False,
+        input=BodyInput,
+        partial=True,
+        output=BodyOutput,
+        summary="Update the body's profile",
+        description="Body administrators (or registry staff). `activities`/`sectors` replace the lists when given.",
+        request={"application/json": BodyInput(partial=True), "multipart/form-data": BodyInput(partial=True)},
+    )
 
     agreement = transition_action(
         body_record_agreement,
@@ -200,19 +188,6 @@ class BodyEligibilityView(TenantViewSetMixin, GenericAPIView):
     retrieve=extend_schema(
         summary="One accreditation", responses={200: AccreditationOutput, **errors(401, 403, 404)}
     ),
-    create=extend_schema(
-        summary="Record an accreditation",
-        description="For a body the caller can see (else the field error `body: Not found.`); needs the body's "
-        "`manage_accreditations` permission.",
-        request=AccreditationCreateInput,
-        responses={201: AccreditationOutput, **errors(400, 401, 403)},
-    ),
-    partial_update=extend_schema(
-        summary="Update an accreditation",
-        description="Scope lists replace the current ones when given.",
-        request=AccreditationUpdateInput(partial=True),
-        responses={200: AccreditationOutput, **errors(400, 401, 403, 404, 409)},
-    ),
 )
 class AccreditationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
     queryset = Accreditation.objects.all()
@@ -226,34 +201,25 @@ class AccreditationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
     def base_queryset(self) -> QuerySet[Accreditation]:
         return Accreditation.objects.prefetch_related("scope_activities", "scope_standards", "scope_sectors")
 
-    def create(self, request: Request) -> Response:
-        data = AccreditationCreateInput(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        accreditation = accreditation_create(
-            body=fields.pop("body"),
-            actor=request.user,
-            scope_activities=fields.pop("scope_activities"),
-            scope_standards=fields.pop("scope_standards"),
-            scope_sectors=fields.pop("scope_sectors"),
-            fields=fields,
-        )
-        return Response(AccreditationOutput(accreditation).data, status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request: Request, id: str) -> Response:
-        accreditation = self.get_object()
-        data = AccreditationUpdateInput(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        accreditation = accreditation_update(
-            accreditation=accreditation,
-            actor=request.user,
-            scope_activities=fields.pop("scope_activities", None),
-            scope_standards=fields.pop("scope_standards", None),
-            scope_sectors=fields.pop("scope_sectors", None),
-            fields=fields,
-        )
-        return Response(AccreditationOutput(accreditation).data)
+    create = create_action(
+        accreditation_create,
+        on="collection",
+        input=AccreditationCreateInput,
+        output=AccreditationOutput,
+        summary="Record an accreditation",
+        description="For a body the caller can see (else the field error `body: Not found.`); needs the body's "
+        "`manage_accreditations` permission.",
+    )
+    partial_update = transition_action(
+        accreditation_update,
+        route=False,
+        input=AccreditationUpdateInput,
+        partial=True,
+        output=AccreditationOutput,
+        summary="Update an accreditation",
+        description="Scope lists replace the current ones when given.",
+        request=AccreditationUpdateInput(partial=True),
+    )
 
     change_status = transition_action(
         ACCREDITATION_DECISIONS,

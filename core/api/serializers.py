@@ -13,6 +13,22 @@ from core.api.views import request_token
 from core.models import AuditEvent
 from reference.models import Activity, Sector, Standard
 
+# --- inputs -------------------------------------------------------------------------------------------------
+
+
+# The input of a service that takes a record's plain values as `fields=` and some values as arguments of their
+# own (`own_arguments`: the related records, the many-to-many lists), e.g. `accreditation_create(body=...,
+# fields={...}, scope_sectors=[...])`. An own argument left out is None in a PATCH (unchanged) and an empty
+# list otherwise. (No docstring: drf-spectacular would print it as every subclass's description.)
+class ServiceFieldsInput(serializers.Serializer):
+    own_arguments: tuple[str, ...] = ()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        fields = dict(super().validate(attrs))
+        own = {name: fields.pop(name, None if self.partial else ()) for name in self.own_arguments}
+        return {"fields": fields, **own}
+
+
 # --- input fields -------------------------------------------------------------------------------------------
 
 
