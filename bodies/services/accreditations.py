@@ -105,8 +105,16 @@ def _validate_accreditation(
         raise ValidationError(errors)
 
 
-def _save_unique(accreditation: Accreditation) -> None:
-    """Saves; the database's unique constraint (not a Python look-up) refuses a duplicate certificate."""
+def _save_with_scope(
+    accreditation: Accreditation, activities: list[Activity], standards: list[Standard], sectors: list[Sector]
+) -> None:
+    """Checks the model's field rules, saves and sets the scope; the database's unique constraint (not a Python
+    look-up) refuses a duplicate certificate. Runs inside the caller's transaction."""
+    accreditation.full_clean(
+        exclude=["scope_activities", "scope_standards", "scope_sectors"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     with unique_or_field_error(
         "accreditation_certificate_unique",
         "certificate_number",
@@ -114,6 +122,9 @@ def _save_unique(accreditation: Accreditation) -> None:
         BodiesErrorCode.DUPLICATE_CERTIFICATE,
     ):
         accreditation.save()
+    accreditation.scope_activities.set(activities)
+    accreditation.scope_standards.set(standards)
+    accreditation.scope_sectors.set(sectors)
 
 
 def _watch_expiry(accreditation: Accreditation) -> None:
@@ -142,16 +153,8 @@ def accreditation_create(
     activities, standards, sectors = list(scope_activities), list(scope_standards), list(scope_sectors)
     _validate_accreditation(fields, activities, standards, sectors)
     accreditation = Accreditation(body=body, **fields)
-    accreditation.full_clean(
-        exclude=["scope_activities", "scope_standards", "scope_sectors"],
-        validate_unique=False,
-        validate_constraints=False,
-    )
     with transaction.atomic():
-        _save_unique(accreditation)
-        accreditation.scope_activities.set(activities)
-        accreditation.scope_standards.set(standards)
-        accreditation.scope_sectors.set(sectors)
+        _save_with_scope(accreditation, activities, standards, sectors)
         audit_record(
             actor=actor,
             action="bodies.accreditation.created",
@@ -195,15 +198,7 @@ def accreditation_update(
         _validate_accreditation(
             {f: getattr(locked, f) for f in ACCREDITATION_FIELDS}, activities, standards, sectors
         )
-        locked.full_clean(
-            exclude=["scope_activities", "scope_standards", "scope_sectors"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
-        _save_unique(locked)
-        locked.scope_activities.set(activities)
-        locked.scope_standards.set(standards)
-        locked.scope_sectors.set(sectors)
+        _save_with_scope(locked, activities, standards, sectors)
         audit_changes(
             actor=actor,
             action="bodies.accreditation.updated",
