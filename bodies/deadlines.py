@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from reminders.models import Deadline
-from reminders.recipients import body_admins_of, days_to_due, subject_person_and_body_admins
+from reminders.recipients import (
+    body_admins_of,
+    days_to_due,
+    expiry_message_values,
+    subject_person_and_body_admins,
+)
 from reminders.registry import DeadlineKind, page_url, register
 
 from .models import Membership
@@ -19,14 +22,7 @@ ACCREDITATION_EXPIRY = "bodies.accreditation_expiry"
 
 def _accreditation_expiry_message(deadline: Deadline, offset: int) -> tuple[str, str]:
     """The due date is the first day the accreditation no longer covers (the day after `valid_to`)."""
-    subject = deadline.subject
-    name = str(subject) if subject is not None else _("(no longer on record)")
-    values = {
-        "name": name,
-        "due": deadline.due_on.isoformat(),
-        "last_day": (deadline.due_on - timedelta(days=1)).isoformat(),
-        "days": abs(days_to_due(deadline)),
-    }
+    values = expiry_message_values(deadline)
     if offset < 0:
         title = ngettext(
             "Accreditation %(name)s expires in %(days)s day (on %(due)s)",

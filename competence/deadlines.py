@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from reminders.models import Deadline
-from reminders.recipients import days_to_due, subject_person_and_body_admins
+from reminders.recipients import expiry_message_values, subject_person_and_body_admins
 from reminders.registry import DeadlineKind, page_url, register
 
 from .models import CompetenceRecord
@@ -17,13 +15,7 @@ from .services import COMPETENCE_EXPIRY
 
 
 def _message(deadline: Deadline, offset: int) -> tuple[str, str]:
-    subject = deadline.subject
-    values = {
-        "name": str(subject) if subject is not None else _("(no longer on record)"),
-        "due": deadline.due_on.isoformat(),
-        "last_day": (deadline.due_on - timedelta(days=1)).isoformat(),
-        "days": abs(days_to_due(deadline)),
-    }
+    values = expiry_message_values(deadline)
     if offset < 0:
         title = ngettext(
             "Competence expires in %(days)s day: %(name)s",

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bodies.models.tenants import Membership, Role
 
@@ -72,3 +74,15 @@ def days_to_due(deadline: Deadline) -> int:
             zone = ZoneInfo("UTC")
         today = timezone.now().astimezone(zone).date()
     return (deadline.due_on - today).days
+
+
+def expiry_message_values(deadline: Deadline) -> dict[str, Any]:
+    """The placeholders of an expiry reminder's text: the subject's `name` (or that it is gone), the `due` date
+    (the first day no longer covered), the `last_day` still covered and the `days` left or past."""
+    subject = deadline.subject
+    return {
+        "name": str(subject) if subject is not None else _("(no longer on record)"),
+        "due": deadline.due_on.isoformat(),
+        "last_day": (deadline.due_on - timedelta(days=1)).isoformat(),
+        "days": abs(days_to_due(deadline)),
+    }

@@ -233,3 +233,22 @@ def test_a_deadline_kind_links_to_its_portal_page_or_home_without_the_portal() -
     )
     assert deadline_registry.get_kind(UNDERTAKING_UNSIGNED).url(deadline) == reverse("bodies:members")
     assert deadline_registry.page_url("tests:nowhere")(deadline) == "/"
+
+
+def test_an_expiry_reminder_s_values_name_a_subject_that_is_gone_and_count_from_the_reminder_day() -> None:
+    # given a deadline whose subject was deleted, reminded 10 days before it falls due
+    from datetime import date
+    from types import SimpleNamespace
+
+    from reminders.recipients import expiry_message_values
+
+    deadline = SimpleNamespace(subject=None, due_on=date(2026, 3, 11), reminded_on=date(2026, 3, 1))
+    # when
+    values = expiry_message_values(deadline)
+    # then
+    assert values == {
+        "name": "(no longer on record)",
+        "due": "2026-03-11",
+        "last_day": "2026-03-10",
+        "days": 10,
+    }
