@@ -86,7 +86,8 @@ class BodyAdmin(TenantAdmin):
     )
     date_hierarchy = "applied_at"
     inlines = (StatusChangeInline, AccreditationInline, MembershipInline)
-    readonly_fields = (
+    #: the registry's own fields, changed only through its decisions (the buttons of `decision_links`)
+    approval_fields = (
         "status",
         "status_reason",
         "status_changed_at",
@@ -94,41 +95,19 @@ class BodyAdmin(TenantAdmin):
         "agreement_signed_on",
         "applied_at",
         "approved_at",
-        "decision_links",
     )
+    readonly_fields = (*approval_fields, "decision_links")
     fieldsets = (
-        (
-            _("ICR approval"),
-            {
-                "fields": (
-                    "decision_links",
-                    "status",
-                    "status_reason",
-                    "status_changed_at",
-                    "agreement_reference",
-                    "agreement_signed_on",
-                    "applied_at",
-                    "approved_at",
-                )
-            },
-        ),
+        (_("ICR approval"), {"fields": ("decision_links", *approval_fields)}),
+        # the profile a body administrator keeps, as the service lists it, its contact apart
         (
             _("Profile"),
-            {
-                "fields": (
-                    "legal_name",
-                    "short_name",
-                    "country",
-                    "kind",
-                    "registration_number",
-                    "address",
-                    "website",
-                    "time_zone",
-                    "logo",
-                )
-            },
+            {"fields": tuple(f for f in services.BODY_PROFILE_FIELDS if not f.startswith("contact_"))},
         ),
-        (_("Contact"), {"fields": ("contact_name", "contact_email", "contact_phone")}),
+        (
+            _("Contact"),
+            {"fields": tuple(f for f in services.BODY_PROFILE_FIELDS if f.startswith("contact_"))},
+        ),
         (_("Activities and sectors"), {"fields": ("activities", "sectors")}),
     )
     filter_horizontal = ("activities", "sectors")
