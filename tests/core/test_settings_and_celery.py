@@ -93,3 +93,26 @@ def test_redis_is_used_for_real_in_tests():
     assert "redis" in settings.CACHES["default"]["BACKEND"].lower()
     cache.set("icr-probe", "ok", 5)
     assert cache.get("icr-probe") == "ok"
+
+
+def test_the_planner_prices_random_reads_for_ssd_storage(db):
+    # given the default setting, when the test database answers, then its sessions use it
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
+
+
+@pytest.mark.parametrize(("value", "message"), [("fast", "must be a number"), ("-1", "must not be negative")])
+def test_a_bad_random_page_cost_fails_loudly(value, message):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_production_env(DATABASE_RANDOM_PAGE_COST=value),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert f"DATABASE_RANDOM_PAGE_COST {message}" in result.stderr
