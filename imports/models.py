@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TenantModel
 from core.transitions import Transition, Transitions
@@ -13,7 +14,7 @@ from core.transitions import Transition, Transitions
 class ImportStatus(models.TextChoices):
     PARSING = "parsing", _("Being read")
     PREVIEWED = "previewed", _("Previewed")
-    APPLIED = "applied", _("Applied")
+    APPLIED = "applied", pgettext_lazy("import status", "Applied")
     REJECTED = "rejected", _("Rejected")
 
 
