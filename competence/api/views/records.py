@@ -47,7 +47,7 @@ from ..serializers import (
         summary="List competence records",
         tags=COMPETENCE,
         description="The records of the caller's bodies (a token: its body); registry staff see all. A freelance "
-        "auditor's records kept by another body are not listed.",
+        "auditor's records kept by another body are not listed. Newest first (by creation, ties by id).",
         responses={200: CompetenceRecordOutput(many=True), **errors(400, 401, 403)},
     ),
     retrieve=extend_schema(
