@@ -8,12 +8,12 @@ from django.db.models import Case, Prefetch, Value, When, prefetch_related_objec
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from core.permissions import has_body_perm
 from documents.models import Document
 from documents.registry import DocumentKind, register
 from reference.models import Sector
 
 from .models import Accreditation, Body, BodyStatusChange
+from .permissions import can_manage_body
 
 APPROVAL_LETTER = "bodies.approval_letter"
 
@@ -68,7 +68,7 @@ def approval_letter_is_current(document: Document) -> bool:
 
 def approval_letter_can_request(user: Any, subject: Any) -> bool:
     """Registry staff or the body's administrators, and only while the body is approved."""
-    return subject.status == Body.Status.APPROVED and has_body_perm(user, subject, "manage_body")
+    return subject.status == Body.Status.APPROVED and can_manage_body(user, subject)
 
 
 def approval_letter_filename(document: Document) -> str:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bodies.models.tenants import Body, Membership
+from bodies.permissions import require_manage_members
 from bodies.services import (
     membership_add,
     membership_set_roles,
@@ -22,7 +23,6 @@ from bodies.services import (
     membership_update_details,
 )
 from core.errors import ValidationError
-from core.permissions import require_body_perm
 
 
 def _user_get_or_create(*, email: str, full_name: str) -> User:
@@ -70,7 +70,7 @@ def person_add(
 
     The portal, the API and the bulk import all add people through here.
     """
-    require_body_perm(actor, body, "manage_members")
+    require_manage_members(actor, body)
     email = (email or "").strip().lower()
     full_name = (full_name or "").strip()
     person_validate(email=email, full_name=full_name, employment=employment)
@@ -100,7 +100,7 @@ def person_update(
 
     What is None stays as it is (a signed undertaking is not unsigned by an edit).
     """
-    require_body_perm(actor, membership.body, "manage_members")
+    require_manage_members(actor, membership.body)
     with transaction.atomic():
         if roles is not None and sorted(set(roles)) != sorted(membership.roles):
             membership = membership_set_roles(membership=membership, roles=roles, actor=actor)

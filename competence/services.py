@@ -18,7 +18,6 @@ from core.audit import audit_record, snapshot
 from core.error_codes import CoreErrorCode
 from core.errors import ValidationError, coded, field_error, unique_or_field_error
 from core.expiry import expire_past_validity
-from core.permissions import require_body_perm
 from core.transitions import transition
 from core.types import Actor
 from core.uploads import UploadPolicy, upload_check
@@ -35,6 +34,7 @@ from .models import (
     TrainingEntry,
     WitnessedAudit,
 )
+from .permissions import require_manage_competence
 
 COMPETENCE_EXPIRY = "competence.expiry"
 EVIDENCE_TYPES = {b"%PDF-": "application/pdf", b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
@@ -98,7 +98,7 @@ def competence_propose(
     notes: str = "",
 ) -> CompetenceRecord:
     """Records a proposed competence; it counts only once someone else evaluates and approves it."""
-    require_body_perm(actor, membership.body, "manage_competence")
+    require_manage_competence(actor, membership.body)
     values = {
         "standard": standard,
         "sector": sector,
@@ -186,7 +186,7 @@ def competence_approve(
 
     The evaluator is never the person (ISO/IEC 17021-1 7.2.4) and is an active member of the body.
     """
-    require_body_perm(actor, record.body, "manage_competence")
+    require_manage_competence(actor, record.body)
     evaluator = evaluated_by or actor
     competence_evaluation_validate(
         person_id=record.person_id,
@@ -233,7 +233,7 @@ def competence_renew(
     basis: list[str] | None = None,
 ) -> CompetenceRecord:
     """A new evaluation extends an approved or suspended competence (and reinstates a suspended one)."""
-    require_body_perm(actor, record.body, "manage_competence")
+    require_manage_competence(actor, record.body)
     if actor.pk == record.person_id:
         raise field_error(
             "evaluated_by",
@@ -282,7 +282,7 @@ def competence_renew(
 
 
 def competence_suspend(*, record: CompetenceRecord, actor: Actor, reason: str) -> CompetenceRecord:
-    require_body_perm(actor, record.body, "manage_competence")
+    require_manage_competence(actor, record.body)
     return transition(record, action="suspend", actor=actor, reason=reason, effects=[_watch_expiry_effect])
 
 
@@ -322,7 +322,7 @@ def check_evidence_file(upload: UploadedFile) -> bytes:
 def evidence_add(
     *, record: CompetenceRecord, actor: Actor, upload: UploadedFile, description: str
 ) -> CompetenceEvidence:
-    require_body_perm(actor, record.body, "manage_competence")
+    require_manage_competence(actor, record.body)
     if not description.strip():
         raise field_error("description", _("Describe the evidence."), CoreErrorCode.REQUIRED)
     content = check_evidence_file(upload)
@@ -383,7 +383,7 @@ def training_add(
     hours: Decimal | int | None,
     standard: Standard | None = None,
 ) -> TrainingEntry:
-    require_body_perm(actor, membership.body, "manage_competence")
+    require_manage_competence(actor, membership.body)
     errors: dict[str, ValidationError] = {}
     if not title.strip():
         errors["title"] = coded(_("Name the training."), CoreErrorCode.REQUIRED)
@@ -423,7 +423,7 @@ def witnessed_audit_record(
     engagement_reference: str = "",
     notes: str = "",
 ) -> WitnessedAudit:
-    require_body_perm(actor, membership.body, "manage_competence")
+    require_manage_competence(actor, membership.body)
     errors: dict[str, ValidationError] = {}
     if witnessed_by.pk == membership.user_id:
         errors["witnessed_by"] = coded(
@@ -461,7 +461,7 @@ def periodic_evaluation_record(
     notes: str = "",
     next_due_on: date | None = None,
 ) -> PeriodicEvaluation:
-    require_body_perm(actor, membership.body, "manage_competence")
+    require_manage_competence(actor, membership.body)
     errors: dict[str, ValidationError] = {}
     if actor.pk == membership.user_id:
         errors["evaluated_by"] = coded(

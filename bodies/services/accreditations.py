@@ -22,7 +22,6 @@ from core.errors import (
     unique_or_field_error,
 )
 from core.expiry import expire_past_validity
-from core.permissions import require_body_perm
 from core.transitions import transition
 from core.types import Actor
 from reference.models import Activity, Sector, Standard
@@ -30,6 +29,7 @@ from reminders.services import deadline_close, deadline_upsert
 
 from ..error_codes import BodiesErrorCode
 from ..models import Accreditation, Body
+from ..permissions import require_manage_accreditations
 
 ACCREDITATION_FIELDS = (
     "accreditation_body",
@@ -148,7 +148,7 @@ def accreditation_create(
     scope_standards: Iterable[Standard],
     scope_sectors: Iterable[Sector],
 ) -> Accreditation:
-    require_body_perm(actor, body, "manage_accreditations")
+    require_manage_accreditations(actor, body)
     refuse_other_fields(fields, ACCREDITATION_FIELDS, changing=False)
     activities, standards, sectors = list(scope_activities), list(scope_standards), list(scope_sectors)
     _validate_accreditation(fields, activities, standards, sectors)
@@ -175,7 +175,7 @@ def accreditation_update(
     scope_standards: Iterable[Standard] | None = None,
     scope_sectors: Iterable[Sector] | None = None,
 ) -> Accreditation:
-    require_body_perm(actor, accreditation.body, "manage_accreditations")
+    require_manage_accreditations(actor, accreditation.body)
     refuse_other_fields(fields, ACCREDITATION_FIELDS, changing=True)
     with transaction.atomic():
         locked = Accreditation.objects.select_for_update().select_related("body").get(pk=accreditation.pk)
@@ -233,7 +233,7 @@ def _accreditation_decide(
     guards: Sequence[Callable[[Accreditation], None]] = (),
 ) -> Accreditation:
     """The body's decision on its accreditation: the move itself is `Accreditation.TRANSITIONS[action]`."""
-    require_body_perm(actor, accreditation.body, "manage_accreditations")
+    require_manage_accreditations(actor, accreditation.body)
     return transition(
         accreditation,
         action=action,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_changes, audit_record, snapshot
 from core.error_codes import CoreErrorCode
 from core.errors import TransitionNotAllowed, ValidationError, coded, field_error, refuse_other_fields
-from core.permissions import require_body_perm, require_registry_staff
+from core.permissions import require_registry_staff
 from core.transitions import transition
 from core.types import Actor
 from documents.services import document_request
@@ -22,6 +22,7 @@ from reminders.services import deadlines_body_time_zone_changed
 
 from ..error_codes import BodiesErrorCode
 from ..models import Body, BodyStatusChange, Membership, Role
+from ..permissions import require_manage_body
 from .memberships import _sync_grants
 from .uploads import check_logo
 
@@ -98,7 +99,7 @@ def body_update_profile(
     sectors: Iterable[Sector] | None = None,
 ) -> Body:
     """A body administrator (or staff) keeps the profile. Records only the fields that changed."""
-    require_body_perm(actor, body, "manage_body")
+    require_manage_body(actor, body)
     refuse_other_fields(fields, BODY_PROFILE_FIELDS, changing=True)
     if not Body.TRANSITIONS.allowed(body.status):  # withdrawn: closed
         raise TransitionNotAllowed(

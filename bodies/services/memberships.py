@@ -14,13 +14,13 @@ from guardian.shortcuts import assign_perm, remove_perm
 from core.audit import audit_record, snapshot
 from core.error_codes import CoreErrorCode
 from core.errors import ValidationError, coded, field_error
-from core.permissions import require_body_perm
 from core.roles import managed_permissions, permissions_for_roles
 from core.types import Actor
 from reminders.services import deadline_close, deadline_upsert
 
 from ..error_codes import BodiesErrorCode
 from ..models import Body, Membership, Role
+from ..permissions import require_manage_members
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -44,7 +44,7 @@ def _sync_grants(membership: Membership) -> None:
 
 
 def membership_add(*, body: Body, user: User, roles: list[str], actor: Actor) -> Membership:
-    require_body_perm(actor, body, "manage_members")
+    require_manage_members(actor, body)
     _validate_roles(roles)
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(
@@ -67,7 +67,7 @@ def membership_add(*, body: Body, user: User, roles: list[str], actor: Actor) ->
 
 
 def membership_set_roles(*, membership: Membership, roles: list[str], actor: Actor) -> Membership:
-    require_body_perm(actor, membership.body, "manage_members")
+    require_manage_members(actor, membership.body)
     _validate_roles(roles)
     with transaction.atomic():
         locked = Membership.objects.select_for_update().select_related("body", "user").get(pk=membership.pk)
@@ -93,7 +93,7 @@ def membership_set_status(*, membership: Membership, status: str, actor: Actor) 
 
     Their object grants follow the status at once; a body never loses its last active administrator.
     """
-    require_body_perm(actor, membership.body, "manage_members")
+    require_manage_members(actor, membership.body)
     if status not in Membership.Status.values:
         raise field_error("status", _("Unknown status."), CoreErrorCode.INVALID_CHOICE)
     with transaction.atomic():
@@ -148,7 +148,7 @@ def membership_update_details(
     undertaking_signed_on: date | None = None,
 ) -> Membership:
     """Employment and the signed confidentiality and impartiality undertaking of a person in one body."""
-    require_body_perm(actor, membership.body, "manage_members")
+    require_manage_members(actor, membership.body)
     errors: dict[str, ValidationError] = {}
     if employment is not None and employment not in Membership.Employment.values:
         errors["employment"] = coded(_("Unknown kind of employment."), CoreErrorCode.INVALID_CHOICE)
