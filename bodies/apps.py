@@ -7,6 +7,6 @@ class BodiesConfig(AppConfig):
     verbose_name = _("Bodies and accreditation")
 
     def ready(self) -> None:
-        # Declares this capability's deadline and document kinds with the platform's engines, and its
+        # Declares this capability's deadline, document and notice kinds with the platform's engines, and its
         # dashboard panels and role grants with the kernel.
-        from . import deadlines, documents, panels, roles  # noqa: F401
+        from . import deadlines, documents, notices, panels, roles  # noqa: F401

@@ -1,6 +1,6 @@
-"""Building blocks every capability's deadline kinds share: whom to remind (resolved for a whole batch with a
-constant number of queries) and how many days are left. Part of the reminders engine; it reads only the
-kernel's memberships."""
+"""Building blocks every capability's deadline and notice kinds share: whom to remind or tell (resolved for a
+whole batch with a constant number of queries) and how many days are left. Part of the reminders engine; it
+reads only the kernel's accounts and memberships."""
 
 from __future__ import annotations
 
@@ -11,13 +11,39 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.contrib.auth import get_user_model
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from bodies.models.tenants import Membership, Role
 
 if TYPE_CHECKING:
     from .models import Deadline
+    from .notices import Notice
+
+
+# --- notices (reminders.notices): one query each ---------------------------------------------------------------
+
+
+def registry_staff(notice: Notice) -> list[Any]:
+    """ICR's registry staff: every active account marked as staff."""
+    return list(get_user_model().objects.filter(is_active=True, is_staff=True).order_by("email"))
+
+
+def body_administrators(notice: Notice) -> list[Any]:
+    """The notice's body's active administrators (active membership with the role, active account)."""
+    if notice.body is None:
+        return []
+    memberships = (
+        Membership.objects.active()
+        .filter(body_id=notice.body.pk, user__is_active=True)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    return [membership.user for membership in memberships if Role.BODY_ADMIN in membership.roles]
+
+
+# --- deadlines ---------------------------------------------------------------------------------------------------
 
 
 def body_admins_of(deadlines: list[Deadline]) -> dict[UUID, list[Any]]:
@@ -78,11 +104,12 @@ def days_to_due(deadline: Deadline) -> int:
 
 def expiry_message_values(deadline: Deadline) -> dict[str, Any]:
     """The placeholders of an expiry reminder's text: the subject's `name` (or that it is gone), the `due` date
-    (the first day no longer covered), the `last_day` still covered and the `days` left or past."""
+    (the first day no longer covered), the `last_day` still covered and the `days` left or past; the dates in
+    the active language's format (the sweep renders each text in its recipient's language)."""
     subject = deadline.subject
     return {
         "name": str(subject) if subject is not None else _("(no longer on record)"),
-        "due": deadline.due_on.isoformat(),
-        "last_day": (deadline.due_on - timedelta(days=1)).isoformat(),
+        "due": formats.date_format(deadline.due_on, "DATE_FORMAT"),
+        "last_day": formats.date_format(deadline.due_on - timedelta(days=1), "DATE_FORMAT"),
         "days": abs(days_to_due(deadline)),
     }

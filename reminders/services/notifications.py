@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.errors import PermissionDenied
@@ -14,6 +17,56 @@ from ..models import Notification
 if TYPE_CHECKING:
     from accounts.models import User
     from bodies.models.tenants import Body
+
+
+#: the columns `notifications_insert` writes, in the order of its rows (then created_at and the email state)
+NOTIFICATION_COLUMNS = (
+    "id",
+    "key",
+    "user_id",
+    "body_id",
+    "deadline_id",
+    "offset_days",
+    "kind",
+    "title",
+    "message",
+    "url",
+)
+
+
+def notifications_insert(rows: list[tuple[Any, ...]], now: datetime) -> list[UUID]:
+    """Inserts the notifications whose key is new and returns their ids; existing keys are skipped.
+
+    Each row holds the values of `NOTIFICATION_COLUMNS`. On PostgreSQL one
+    `INSERT … ON CONFLICT (key) DO NOTHING RETURNING id` per thousand rows, so the writer learns exactly what
+    it created without model instances or a second query (the deadline sweep's hot path, and `notify`).
+    The emails are the caller's to enqueue (after commit).
+    """
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        notifications = [
+            Notification(**dict(zip(NOTIFICATION_COLUMNS, row, strict=True)), created_at=now) for row in rows
+        ]
+        Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+        return list(
+            Notification.objects.filter(pk__in=[n.pk for n in notifications]).values_list("pk", flat=True)
+        )
+    table = Notification._meta.db_table
+    columns = ", ".join([*NOTIFICATION_COLUMNS, "created_at", "email_status", "attempts", "last_error"])
+    placeholder = "(" + ", ".join(["%s"] * (len(NOTIFICATION_COLUMNS) + 4)) + ")"
+    tail = (now, Notification.EmailStatus.PENDING.value, 0, "")
+    created: list[UUID] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 1000):
+            chunk = rows[start : start + 1000]
+            sql = (
+                f'INSERT INTO "{table}" ({columns}) VALUES {", ".join([placeholder] * len(chunk))} '  # noqa: S608
+                "ON CONFLICT (key) DO NOTHING RETURNING id"
+            )
+            cursor.execute(sql, [value for row in chunk for value in (*row, *tail)])
+            created.extend(row[0] for row in cursor.fetchall())
+    return created
 
 
 def notification_create(
@@ -26,8 +79,14 @@ def notification_create(
     url: str = "",
     body: Body | None = None,
 ) -> Notification | None:
-    """One ad-hoc notification (not from a deadline), emailed after commit. None if `key` was already used."""
+    """One notification to one person, emailed after commit; None if `key` was already used.
+
+    The low-level writer: a capability tells people through `reminders.notices.notify`, which decides who is
+    told and renders the texts in each person's language.
+    """
+    now = timezone.now()
     notification = Notification(
+        id=uuid.uuid4(),
         key=key,
         user=user,
         body=body,
@@ -35,10 +94,10 @@ def notification_create(
         title=title[:300],
         message=message,
         url=url,
-        created_at=timezone.now(),
+        created_at=now,
     )
-    Notification.objects.bulk_create([notification], ignore_conflicts=True)
-    if not Notification.objects.filter(pk=notification.pk).exists():
+    row = tuple(getattr(notification, column) for column in NOTIFICATION_COLUMNS)
+    if not notifications_insert([row], now):
         return None
     from ..tasks import notification_send_email_task
 

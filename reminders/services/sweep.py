@@ -17,9 +17,10 @@ from django.db.models.expressions import RawSQL
 from django.db.models.query import prefetch_related_objects
 from django.utils import timezone, translation
 
-from ..models import Deadline, Notification
+from ..models import Deadline
 from ..registry import DeadlineKind, find_kind, get_kind
 from .deadlines import _next_reminder_on
+from .notifications import notifications_insert
 
 logger = logging.getLogger(__name__)
 
@@ -129,13 +130,13 @@ def _sweep_batch(batch: list[Deadline], now: datetime, today_cache: dict[str, da
                 "Reminders of kind %r failed; %d deadline(s) left for the next sweep.", code, len(pairs)
             )
             failed.update(deadline.id for deadline, _offset in pairs)
-    created = _insert_notifications(rows, now)
+    created = len(notifications_insert(rows, now))
     _save_progress([deadline for deadline in progressed if deadline.id not in failed], now)
     return len(due_deadlines) - len(failed), created
 
 
 def _notification_rows(kind: DeadlineKind, pairs: list[tuple[Deadline, int]]) -> list[tuple[Any, ...]]:
-    """One row per (deadline, person) for `_insert_notifications`, texts in each person's language."""
+    """One row per (deadline, person) for `notifications_insert`, texts in each person's language."""
     rows: list[tuple[Any, ...]] = []
     recipients = kind.recipients([deadline for deadline, _offset in pairs])
     for deadline, offset in pairs:
@@ -152,52 +153,6 @@ def _notification_rows(kind: DeadlineKind, pairs: list[tuple[Deadline, int]]) ->
                 (uuid4(), key, user.pk, deadline.body_id, deadline.id, offset, kind.code, title, message, url)
             )
     return rows
-
-
-#: the columns `_insert_notifications` writes, in the order of its rows (then created_at and the email state)
-_NOTIFICATION_COLUMNS = (
-    "id",
-    "key",
-    "user_id",
-    "body_id",
-    "deadline_id",
-    "offset_days",
-    "kind",
-    "title",
-    "message",
-    "url",
-)
-
-
-def _insert_notifications(rows: list[tuple[Any, ...]], now: datetime) -> int:
-    """Inserts the notifications whose key is new and returns how many; existing keys are skipped.
-
-    On PostgreSQL one `INSERT … ON CONFLICT (key) DO NOTHING RETURNING id` per thousand rows, so the sweep
-    learns exactly what it created without model instances or a second query (the sweep's hot path).
-    """
-    if not rows:
-        return 0
-    if connection.vendor != "postgresql":
-        notifications = [
-            Notification(**dict(zip(_NOTIFICATION_COLUMNS, row, strict=True)), created_at=now) for row in rows
-        ]
-        Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-        return Notification.objects.filter(pk__in=[n.pk for n in notifications]).count()
-    table = Notification._meta.db_table
-    columns = ", ".join([*_NOTIFICATION_COLUMNS, "created_at", "email_status", "attempts", "last_error"])
-    placeholder = "(" + ", ".join(["%s"] * (len(_NOTIFICATION_COLUMNS) + 4)) + ")"
-    tail = (now, Notification.EmailStatus.PENDING.value, 0, "")
-    created = 0
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 1000):
-            chunk = rows[start : start + 1000]
-            sql = (
-                f'INSERT INTO "{table}" ({columns}) VALUES {", ".join([placeholder] * len(chunk))} '  # noqa: S608
-                "ON CONFLICT (key) DO NOTHING RETURNING id"
-            )
-            cursor.execute(sql, [value for row in chunk for value in (*row, *tail)])
-            created += len(cursor.fetchall())
-    return created
 
 
 def deadlines_sweep(
