@@ -58,6 +58,7 @@ def notification_send_email(*, notification_id: Any, mail_connection: Any = None
     try:
         with translation.override(user.language):
             context = {
+                "LANGUAGE_CODE": translation.get_language(),
                 "notification": notification,
                 "user": user,
                 "link": _absolute(notification.url) if notification.url else "",
