@@ -9,7 +9,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import translation
@@ -22,13 +22,40 @@ from core.portal import ServiceFormMixin
 
 from .forms import EmailAuthenticationForm, ProfileForm, SignupForm, client_ip
 from .models import User
-from .services import user_register, user_update_profile
+from .services import user_register, user_set_language, user_update_profile
+
+
+def keep_language_chosen_before_login(request: HttpRequest, user: User) -> None:
+    """The language a person picked with the switcher before logging in (the cookie) becomes their account's
+    language, so logging in does not switch the portal back to the language stored earlier."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen and chosen in dict(settings.LANGUAGES) and chosen != user.language:
+        user_set_language(user=user, language=chosen)
+        translation.activate(chosen)
+
+
+def set_language_cookie(response: HttpResponse, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
 
 
 class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: EmailAuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        keep_language_chosen_before_login(self.request, form.get_user())
+        return response
 
 
 class SignupView(ServiceFormMixin, FormView):
@@ -57,6 +84,7 @@ class SignupView(ServiceFormMixin, FormView):
             password=form.cleaned_data["password"],
         )
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        keep_language_chosen_before_login(self.request, user)
         return user
 
 
@@ -135,3 +163,9 @@ class ProfileView(LoginRequiredMixin, ServiceFormMixin, FormView):
         )
         translation.activate(form.cleaned_data["language"])  # the message below in the language just chosen
         return user
+
+    def form_valid(self, form: ProfileForm) -> HttpResponse:
+        response = super().form_valid(form)
+        if response.status_code == 302:  # saved: the cookie follows, so the next login keeps this choice
+            set_language_cookie(response, form.cleaned_data["language"])
+        return response

@@ -136,6 +136,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "bodies.middleware.ActiveBodyMiddleware",
+    "core.middleware.BodyTimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "icr.urls"
@@ -202,6 +203,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+#: one date format per language (icr/formats/<language>/formats.py); templates use `date` without format strings
+FORMAT_MODULE_PATH = ["icr.formats"]
 
 # --- static, media, uploads ---------------------------------------------------------------------------------
 
