@@ -9,6 +9,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 admin.site.site_header = "ICR registry back office"
 admin.site.site_title = "ICR back office"
 admin.site.index_title = "Registry administration"
+#: the back office's index is the registry home: queues and charts the apps declare (core.registry_home)
+admin.site.index_template = "admin/registry_home.html"
 
 api_v1 = [
     path("", include("bodies.api.urls")),

@@ -7,5 +7,6 @@ class RemindersConfig(AppConfig):
     verbose_name = _("Deadlines and notifications")
 
     def ready(self) -> None:
-        # Declares the engine's dashboard panels (deadlines, notifications) with the kernel.
-        from . import panels  # noqa: F401
+        # Declares the engine's dashboard panels (deadlines, notifications) and its registry home queue
+        # (overdue deadlines) with the kernel.
+        from . import panels, registry_home  # noqa: F401
