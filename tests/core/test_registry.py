@@ -248,7 +248,7 @@ def test_an_expiry_reminder_s_values_name_a_subject_that_is_gone_and_count_from_
     # then
     assert values == {
         "name": "(no longer on record)",
-        "due": "2026-03-11",
-        "last_day": "2026-03-10",
+        "due": "11 Mar 2026",
+        "last_day": "10 Mar 2026",
         "days": 10,
     }

@@ -49,7 +49,7 @@ def test_the_sweep_emails_each_reminder_once_after_commit(world, django_capture_
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.to == ["admin.a@example.org"]
-    assert email.subject == "Accreditation ISO 14065 VVB-0001 expires in 90 days (on 2030-03-01)"
+    assert email.subject == "Accreditation ISO 14065 VVB-0001 expires in 90 days (on 1 Mar 2030)"
     assert email.body.startswith("Hello Admin,")
     notification = Notification.objects.get()
     assert f"https://conformity.icr.example{notification.url}" in email.body

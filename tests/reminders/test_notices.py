@@ -172,10 +172,13 @@ def test_emails_leave_only_after_the_change_commits(world, django_capture_on_com
 @pytest.mark.django_db
 def test_nobody_is_told_when_the_change_rolls_back(world, django_capture_on_commit_callbacks):
     # when the service's transaction fails after the notice
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            notify(kind=KIND, subject=world.a.body, body=world.a.body)
-            raise RuntimeError("the service failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        notify(kind=KIND, subject=world.a.body, body=world.a.body)
+        raise RuntimeError("the service failed")
 
     # then nothing was written and nothing sent
     assert callbacks == []
@@ -221,12 +224,16 @@ def test_people_who_left_are_inactive_or_not_administrators_are_not_told(world):
 
     # when
     to_admins = notify(kind=KIND, subject=world.a.body, body=world.a.body)
-    to_staff = notify(kind=STAFF_KIND, subject=world.a.body, body=world.a.body, values={"day": "", "moment": ""})
+    to_staff = notify(
+        kind=STAFF_KIND, subject=world.a.body, body=world.a.body, values={"day": "", "moment": ""}
+    )
 
     # then only body A's active administrator, and only active staff (not members, not body B)
     assert (to_admins, to_staff) == (1, 1)
     assert list(Notification.objects.filter(kind=KIND).values_list("user", flat=True)) == [world.a.admin.pk]
-    assert list(Notification.objects.filter(kind=STAFF_KIND).values_list("user", flat=True)) == [world.staff.pk]
+    assert list(Notification.objects.filter(kind=STAFF_KIND).values_list("user", flat=True)) == [
+        world.staff.pk
+    ]
 
 
 @pytest.mark.django_db
@@ -259,7 +266,7 @@ def test_telling_ten_people_costs_what_telling_one_does(world):
 
 
 def test_an_undeclared_kind_or_an_overlong_key_is_a_configuration_error():
-    with pytest.raises(ImproperlyConfigured, match="Unknown notice kind 'tests.nothing'"):
+    with pytest.raises(ImproperlyConfigured, match=r"Unknown notice kind 'tests\.nothing'"):
         notify(kind="tests.nothing", subject=object())
     with pytest.raises(ImproperlyConfigured, match="longer than 80"):
         NoticeKind(key="x" * 81, title="", message="", audience=registry_staff, url=admin_url)

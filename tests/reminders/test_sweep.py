@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import formats, translation
 
 from bodies.deadlines import ACCREDITATION_EXPIRY
 from bodies.models import Membership, Role
@@ -57,15 +58,39 @@ def test_the_reminder_says_what_expires_and_when_and_links_to_it(world):
 
     # then
     early, expired = Notification.objects.filter(deadline=deadline).order_by("offset_days")
-    assert early.title == "Accreditation ISO 14065 VVB-0001 expires in 90 days (on 2030-03-01)"
-    assert early.message.startswith("The accreditation ISO 14065 VVB-0001 is valid until 2030-02-28.")
-    assert expired.title == "Accreditation ISO 14065 VVB-0001 has expired (on 2030-03-01)"
+    assert early.title == "Accreditation ISO 14065 VVB-0001 expires in 90 days (on 1 Mar 2030)"
+    assert early.message.startswith("The accreditation ISO 14065 VVB-0001 is valid until 28 Feb 2030.")
+    assert expired.title == "Accreditation ISO 14065 VVB-0001 has expired (on 1 Mar 2030)"
     assert early.url == f"/bodies/accreditations/{deadline.subject_id}/"
     assert early.kind == ACCREDITATION_EXPIRY
     assert early.body_id == world.a.body.pk
     assert early.read_at is None
     assert early.email_status == Notification.EmailStatus.PENDING
     assert early.key == f"{deadline.pk}:2030-03-01:-90:{world.a.admin.pk}"
+
+
+@pytest.mark.django_db
+def test_each_person_reads_the_reminder_in_their_language_with_their_language_s_dates(world):
+    # given body A's administrator reads Icelandic, and a second administrator English
+    world.a.admin.language = "is"
+    world.a.admin.save()
+    english = UserFactory(language="en")
+    MembershipFactory(user=english, body=world.a.body, roles=[Role.BODY_ADMIN])
+    deadline = watch(world.a.body, certificate_number="VVB-0001")
+
+    # when
+    deadlines_sweep(now=noon_utc(before(90)))
+
+    # then each text is in the person's language, its dates as that language writes them
+    icelandic_note = Notification.objects.get(deadline=deadline, user=world.a.admin)
+    english_note = Notification.objects.get(deadline=deadline, user=english)
+    with translation.override("is"):
+        icelandic_due = formats.date_format(DUE, "DATE_FORMAT")
+    assert icelandic_due == "1. mars 2030"
+    assert english_note.title == "Accreditation ISO 14065 VVB-0001 expires in 90 days (on 1 Mar 2030)"
+    assert (
+        icelandic_note.title == "Faggildingin ISO 14065 VVB-0001 rennur út eftir 90 daga (þann 1. mars 2030)"
+    )
 
 
 @pytest.mark.django_db
