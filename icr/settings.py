@@ -199,7 +199,9 @@ ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("is", _("Icelandic"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+#: the platform's catalogue, then the country names django-countries has no Icelandic for (from the CLDR:
+#: scripts/country_names_catalogue.py; not named `locale`, so makemessages leaves it alone)
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "reference" / "country_names"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
