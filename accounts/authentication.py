@@ -1,4 +1,7 @@
-"""`Authorization: Bearer <token>` for integrators, over djangorestframework-api-key's hashed keys."""
+"""`Authorization: Bearer <token>` for integrators, over djangorestframework-api-key's hashed keys.
+
+The request's user is the token's creator (the named person recorded as the actor of what the token does);
+`request.auth` is the token (a body's, or the registry's)."""
 
 from __future__ import annotations
 
@@ -29,6 +32,10 @@ class BearerTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
         if not token.created_by.is_active:
             raise exceptions.AuthenticationFailed(_("The token's owner is inactive."))
+        if not token.usable_by_creator:  # a registry token outlives its creator's place on the registry staff
+            raise exceptions.AuthenticationFailed(
+                _("The person who created this registry token is no longer registry staff.")
+            )
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return token.created_by, token
 

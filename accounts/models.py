@@ -95,17 +95,26 @@ class ApiTokenManager(BaseAPIKeyManager.from_queryset(ApiTokenQuerySet)):  # typ
 
 
 class ApiToken(AbstractAPIKey):
-    """A bearer token a body administrator creates for an integration.
+    """A bearer token for an integration: a body's token, or a registry token.
 
-    The secret is shown once and stored hashed (djangorestframework-api-key). The token acts for one body,
-    with per-resource scopes such as ``{"bodies": "write", "accreditations": "read"}``, until it expires
-    or is revoked.
+    The secret is shown once and stored hashed (djangorestframework-api-key). A body's token (made by the
+    body's administrators) acts for that one body; a registry token (`for_registry`, no body; made by registry
+    staff in the back office) acts for the registry: it reads every body and, with the `write` scope of a
+    resource, takes the registry's decisions on it. Either has per-resource scopes such as
+    ``{"bodies": "write", "accreditations": "read"}`` and works until it expires or is revoked; the person who
+    created it is the actor of what it does (a registry token stops working when its creator is no longer
+    registry staff).
     """
 
     SCOPE_LEVELS = ("read", "write")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    body = models.ForeignKey("bodies.Body", on_delete=models.CASCADE, related_name="api_tokens")
+    body = models.ForeignKey(
+        "bodies.Body", on_delete=models.CASCADE, related_name="api_tokens", null=True, blank=True
+    )
+    for_registry = models.BooleanField(
+        _("registry token"), default=False, help_text=_("Acts for the registry: every body.")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     scopes = models.JSONField(default=dict, help_text=_("resource → read | write"))
     last_used_at = models.DateTimeField(null=True, blank=True)
@@ -116,11 +125,29 @@ class ApiToken(AbstractAPIKey):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
         indexes = [models.Index(fields=["body", "revoked"], name="apitoken_body_revoked")]
+        constraints = [
+            # a token acts for exactly one body, or for the registry
+            models.CheckConstraint(
+                condition=(
+                    models.Q(body__isnull=False, for_registry=False)
+                    | models.Q(body__isnull=True, for_registry=True)
+                ),
+                name="apitoken_body_xor_registry",
+            )
+        ]
 
     @property
     def audit_object_id(self) -> str:
         """The audit trail names a token by its public uuid: its pk embeds the key's hash."""
         return str(self.uuid)
+
+    @property
+    def usable_by_creator(self) -> bool:
+        """The creator can still stand behind the token: active, and registry staff for a registry token."""
+        creator = self.created_by
+        if not creator.is_active:
+            return False
+        return bool(creator.is_staff) if self.for_registry else True
 
     def allows(self, resource: str, write: bool) -> bool:
         level = self.scopes.get(resource)

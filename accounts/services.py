@@ -14,7 +14,7 @@ from core.api.resources import TOKEN_RESOURCES  # what the routed API views name
 from core.audit import audit_changes, audit_record
 from core.error_codes import CoreErrorCode
 from core.errors import TransitionNotAllowed, ValidationError, coded, field_error
-from core.permissions import require_body_perm
+from core.permissions import require_body_perm, require_registry_staff
 from core.types import Actor
 
 from .error_codes import AccountsErrorCode
@@ -32,11 +32,8 @@ def user_set_language(*, user: User, language: str) -> User:
     return user
 
 
-def api_token_create(
-    *, body: Body, actor: Actor, name: str, scopes: dict[str, str], expires_at: datetime
-) -> tuple[ApiToken, str]:
-    """Creates a scoped, expiring token for the body; returns it with its secret, which is shown only once."""
-    require_body_perm(actor, body, "manage_api_tokens")
+def _token_checks(*, name: str, scopes: dict[str, str], expires_at: datetime) -> None:
+    """A token's name, scopes and expiry, for a body's token and a registry token alike."""
     errors: dict[str, ValidationError] = {}
     if not name.strip():
         errors["name"] = coded(_("Name the integration that will use this token."), CoreErrorCode.REQUIRED)
@@ -65,9 +62,21 @@ def api_token_create(
         )
     if errors:
         raise ValidationError(errors)
+
+
+def _token_create(
+    *, body: Body | None, actor: Actor, name: str, scopes: dict[str, str], expires_at: datetime
+) -> tuple[ApiToken, str]:
+    """Creates the token and records it (a body's chain, or the registry's for a registry token)."""
+    _token_checks(name=name, scopes=scopes, expires_at=expires_at)
     with transaction.atomic():
         token, secret = ApiToken.objects.create_key(
-            name=name.strip(), body=body, created_by=actor, scopes=dict(scopes), expiry_date=expires_at
+            name=name.strip(),
+            body=body,
+            for_registry=body is None,
+            created_by=actor,
+            scopes=dict(scopes),
+            expiry_date=expires_at,
         )
         audit_record(
             actor=actor,
@@ -79,13 +88,40 @@ def api_token_create(
                 "scopes": token.scopes,
                 "expires_at": expires_at,
                 "prefix": token.prefix,
+                "for_registry": token.for_registry,
             },
         )
     return token, secret
 
 
+def api_token_create(
+    *, body: Body, actor: Actor, name: str, scopes: dict[str, str], expires_at: datetime
+) -> tuple[ApiToken, str]:
+    """Creates a scoped, expiring token for the body; returns it with its secret, which is shown only once."""
+    require_body_perm(actor, body, "manage_api_tokens")
+    return _token_create(body=body, actor=actor, name=name, scopes=scopes, expires_at=expires_at)
+
+
+def registry_token_create(
+    *, actor: Actor, name: str, scopes: dict[str, str], expires_at: datetime
+) -> tuple[ApiToken, str]:
+    """Registry staff create a token that acts for the registry: it reads every body, and with the `write`
+    scope of a resource takes the registry's decisions on it, as its creator (who must stay registry staff).
+    Returns it with its secret, shown only once; recorded on the registry's audit chain."""
+    require_registry_staff(actor)
+    return _token_create(body=None, actor=actor, name=name, scopes=scopes, expires_at=expires_at)
+
+
+def require_manage_token(actor: Actor, token: ApiToken) -> None:
+    """A body's token is managed by the body's token managers; a registry token by registry staff."""
+    if token.for_registry:
+        require_registry_staff(actor)
+    else:
+        require_body_perm(actor, token.body, "manage_api_tokens")  # type: ignore[arg-type]
+
+
 def api_token_revoke(*, token: ApiToken, actor: Actor) -> ApiToken:
-    require_body_perm(actor, token.body, "manage_api_tokens")
+    require_manage_token(actor, token)
     with transaction.atomic():
         claimed = ApiToken.objects.filter(pk=token.pk, revoked=False).update(revoked=True)
         if not claimed:

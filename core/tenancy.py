@@ -57,13 +57,16 @@ post_delete.connect(_forget_memo, sender="bodies.Membership", dispatch_uid="core
 def visible_body_ids(user: Any, token: Any = None) -> models.QuerySet[Any] | list[Any] | None:
     """The ids of the bodies whose records this principal may see; None means every body (registry staff).
 
-    A bearer token acts for its own body only, whoever created it. During a request a person's bodies are read
+    A body's bearer token acts for its own body only, whoever created it; a registry token for every body
+    (while its creator is registry staff), read-only unless its scope says write. During a request a person's bodies are read
     once (one indexed query, remembered until the request ends or a membership is written) and handed to each
     list query as literal ids: PostgreSQL plans `body_id IN (...)` in a fraction of the time it takes to plan
     the membership subquery into a list's joins. Outside a request (tasks, the shell, a selector called
     directly) the result is that subquery, so filtering costs no extra query. Never guardian per row.
     """
     if token is not None:
+        if getattr(token, "for_registry", False):  # a registry token reads every body, as its staff creator
+            return None if user is not None and user.is_active and user.is_staff else []
         return [token.body_id]
     if user is None or not user.is_authenticated or not user.is_active:
         return []

@@ -25,7 +25,7 @@ class ApiTokenOutput(serializers.ModelSerializer):
     """A token as its body's administrators see it: never its secret or hash, only the public prefix."""
 
     id = serializers.UUIDField(source="uuid", read_only=True)
-    body = BodyRefSerializer(read_only=True)
+    body = BodyRefSerializer(read_only=True, allow_null=True, help_text="null for a registry token")
     created_by = UserRefSerializer(read_only=True)
     scopes = serializers.DictField(child=serializers.CharField(), read_only=True, help_text=_SCOPES_HELP)
     created_at = serializers.DateTimeField(source="created", read_only=True)
@@ -38,6 +38,7 @@ class ApiTokenOutput(serializers.ModelSerializer):
             "name",
             "prefix",
             "body",
+            "for_registry",
             "scopes",
             "created_by",
             "created_at",
@@ -71,13 +72,15 @@ class MeMembershipOutput(serializers.Serializer):
 class MeTokenOutput(serializers.Serializer):
     id = serializers.UUIDField(source="uuid")
     name = serializers.CharField()
-    body = BodyRefSerializer()
+    body = BodyRefSerializer(allow_null=True, help_text="null for a registry token")
+    for_registry = serializers.BooleanField(help_text="acts for the registry: every body")
     scopes = serializers.DictField(child=serializers.CharField(), help_text=_SCOPES_HELP)
     expires_at = serializers.DateTimeField(source="expiry_date", allow_null=True)
 
 
 class MeOutput(serializers.Serializer):
-    """The caller. With a bearer token: the person who created it, limited to the token's body and scopes."""
+    """The caller. With a bearer token: the person who created it, limited to the token's body and scopes (a
+    registry token: every body, no memberships)."""
 
     id = serializers.UUIDField()
     email = serializers.EmailField()

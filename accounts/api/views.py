@@ -74,7 +74,8 @@ class ApiTokenViewSet(mixins.ListModelMixin, TenantViewSet):
 
 
 def _caller(request: Request) -> dict[str, Any]:
-    """The caller's identity; a token caller sees only its own body, whoever created the token."""
+    """The caller's identity; a body's token sees only its own body, whoever created the token; a registry
+    token acts for the registry (no body of its own)."""
     user = request.user
     token = request_token(request)
     memberships = (
@@ -87,7 +88,7 @@ def _caller(request: Request) -> dict[str, Any]:
         "email": user.email,
         "full_name": user.full_name,
         "language": user.language,
-        "is_registry_staff": token is None and user.is_registry_staff,
+        "is_registry_staff": (token is None or token.for_registry) and user.is_registry_staff,
         "memberships": [{"body": m.body, "roles": m.roles} for m in memberships],
         "token": token,
     }

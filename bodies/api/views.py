@@ -6,14 +6,21 @@ which state) are the services'. Tenancy comes from `TenantViewSet`: another tena
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
 from django.db.models import QuerySet
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from bodies.eligibility import body_check_eligibility
 from bodies.models import Accreditation, Body, BodyStatusChange, Membership
@@ -22,7 +29,9 @@ from bodies.services import (
     ACCREDITATION_DECISIONS,
     BODY_DECISIONS,
     accreditation_create,
+    accreditation_refuse,
     accreditation_update,
+    accreditation_verify,
     body_apply,
     body_record_agreement,
     body_update_profile,
@@ -30,6 +39,7 @@ from bodies.services import (
 from core.api.m2m import attach_m2m_ids
 from core.api.public import PublicApiMixin
 from core.api.schema import errors, nested_list_schema
+from documents.api.views import PdfRenderer
 from core.api.views import (
     NestedViewSetMixin,
     TenantViewSet,
@@ -42,8 +52,10 @@ from .filters import AccreditationFilter, BodyFilter, DirectoryFilter
 from .serializers import (
     AccreditationCreateInput,
     AccreditationOutput,
+    AccreditationRefuseInput,
     AccreditationStatusInput,
     AccreditationUpdateInput,
+    AccreditationVerifyInput,
     BodyAgreementInput,
     BodyDecisionInput,
     BodyInput,
@@ -75,6 +87,7 @@ class BodyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
     filter_backends = [DjangoFilterBackend]
     filterset_class = BodyFilter
     session_only_actions = frozenset({"create", "agreement"})
+    registry_token_actions = frozenset({"agreement"})  # a registry token with `bodies: write` records it
 
     def base_queryset(self) -> QuerySet[Body]:
         return Body.objects.order_by("legal_name", "id")  # an index's order: a page reads 50 index entries
@@ -129,6 +142,7 @@ class BodyDecisionViewSet(BodyNestedMixin, viewsets.GenericViewSet):
     serializer_class = BodyStatusChangeOutput
     envelope_key = "decisions"
     session_only_actions = frozenset({"create"})
+    registry_token_actions = frozenset({"create"})  # a registry token with `bodies: write` decides
 
     def base_queryset(self) -> QuerySet[BodyStatusChange]:
         return BodyStatusChange.objects.select_related("decided_by").order_by("-decided_at")
@@ -198,8 +212,14 @@ class AccreditationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
     filter_backends = [DjangoFilterBackend]
     filterset_class = AccreditationFilter
 
+    #: the registry's verification: registry staff only (the services say so); never a body's token
+    session_only_actions = frozenset({"verify", "refuse"})
+    registry_token_actions = frozenset({"verify", "refuse"})  # a registry token with `accreditations: write`
+
     def base_queryset(self) -> QuerySet[Accreditation]:
-        return Accreditation.objects.prefetch_related("scope_activities", "scope_standards", "scope_sectors")
+        return Accreditation.objects.select_related("accreditation_body").prefetch_related(
+            "accreditation_body__mla_signatures", "scope_activities", "scope_standards", "scope_sectors"
+        )
 
     create = create_action(
         accreditation_create,
@@ -208,7 +228,9 @@ class AccreditationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
         output=AccreditationOutput,
         summary="Record an accreditation",
         description="For a body the caller can see (else the field error `body: Not found.`); needs the body's "
-        "`manage_accreditations` permission.",
+        "`manage_accreditations` permission. Send multipart with the certificate (PDF) in `certificate`. The "
+        "accreditation waits for the registry's verification (`verification: pending`) before it counts.",
+        request={"multipart/form-data": AccreditationCreateInput, "application/json": AccreditationCreateInput},
     )
     partial_update = transition_action(
         accreditation_update,
@@ -217,8 +239,12 @@ class AccreditationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
         partial=True,
         output=AccreditationOutput,
         summary="Update an accreditation",
-        description="Scope lists replace the current ones when given.",
-        request=AccreditationUpdateInput(partial=True),
+        description="Scope lists replace the current ones when given; a new `certificate` (multipart) replaces "
+        "the one on record. Any change sends a verified or refused accreditation back to `pending`.",
+        request={
+            "application/json": AccreditationUpdateInput(partial=True),
+            "multipart/form-data": AccreditationUpdateInput(partial=True),
+        },
     )
 
     change_status = transition_action(
@@ -229,6 +255,47 @@ class AccreditationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
         url_name="status",
         summary="Suspend, reinstate or withdraw an accreditation",
     )
+
+    verify = transition_action(
+        accreditation_verify,
+        input=AccreditationVerifyInput,
+        output=AccreditationOutput,
+        summary="Verify an accreditation (registry)",
+        description="Registry staff: the accreditation, checked against its certificate, counts from now. Only a "
+        "`pending` accreditation can be verified (else 409).",
+    )
+    refuse = transition_action(
+        accreditation_refuse,
+        input=AccreditationRefuseInput,
+        output=AccreditationOutput,
+        summary="Refuse an accreditation (registry)",
+        description="Registry staff, with a reason the body reads. Only a `pending` accreditation can be refused "
+        "(else 409).",
+    )
+
+    @extend_schema(
+        summary="Download an accreditation's certificate",
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="the certificate (PDF)"),
+            **{(code, "application/json"): response for code, response in errors(401, 403, 404).items()},
+        },
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[*api_settings.DEFAULT_RENDERER_CLASSES, PdfRenderer])
+    def certificate(self, request: Request, id: str) -> FileResponse:
+        accreditation = self.get_object()
+        if not accreditation.certificate:
+            raise Http404
+        try:
+            handle = accreditation.certificate.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        response = FileResponse(
+            handle,
+            content_type="application/pdf",
+            filename=os.path.basename(accreditation.certificate.name),
+        )
+        response["Cache-Control"] = "private, no-cache"
+        return response
 
 
 # --- public directory ---------------------------------------------------------------------------------------

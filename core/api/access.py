@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from accounts.models import ApiToken
@@ -34,14 +35,27 @@ def is_session_only(view: Any, action_name: str | None = None) -> bool:
     return name is not None and name in declared
 
 
+def is_registry_token_action(view: Any, action_name: str | None = None) -> bool:
+    """Whether a registry token may call this session-only action (`registry_token_actions`: the registry's
+    decisions), given the `write` scope of the view's resource. A body's token never may."""
+    declared: frozenset[str] = frozenset(getattr(view, "registry_token_actions", ()))
+    name = action_name if action_name is not None else view_action(view)
+    return name is not None and name in declared
+
+
 class SessionOnly(BasePermission):
     """Refuses bearer tokens: the action must be taken by a signed-in person (minting tokens, applying,
-    registry decisions). Anonymous callers are refused by the other permission classes."""
+    registry decisions). A registry token passes for the registry's decisions the view lists in
+    `registry_token_actions` (its scope is checked next). Anonymous callers are refused by the other
+    permission classes."""
 
-    message = "This action needs a signed-in person; an API token cannot do it."
+    message = _("This action needs a signed-in person; an API token cannot do it.")
 
     def has_permission(self, request: Any, view: Any) -> bool:
-        return not isinstance(request.auth, ApiToken)
+        token = request.auth
+        if not isinstance(token, ApiToken):
+            return True
+        return bool(token.for_registry) and is_registry_token_action(view)
 
 
 def restrict_to_body_perm(

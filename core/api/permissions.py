@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from accounts.models import ApiToken
@@ -15,7 +16,7 @@ class IsAuthenticatedWithScope(BasePermission):
     Each view names its `resource`; a view without one cannot be reached with a token at all.
     """
 
-    message = "Your token's scope does not cover this resource."
+    message = _("Your token's scope does not cover this resource.")
 
     def has_permission(self, request: Any, view: Any) -> bool:
         user = request.user

@@ -11,7 +11,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from core.api.access import is_session_only
+from core.api.access import is_registry_token_action, is_session_only
 from core.api.pagination import IcrPagination
 
 
@@ -28,7 +28,7 @@ class IcrAutoSchema(AutoSchema):
             return [
                 {}
             ]  # a public endpoint: no credentials (else the document-wide bearer requirement applies)
-        if is_session_only(self.view):
+        if is_session_only(self.view) and not is_registry_token_action(self.view):
             return SESSION_ONLY  # the view declares the action in `session_only_actions`
         requirements: list[dict[str, Any]] = []
         for requirement in super().get_auth():  # the authenticators' and SPECTACULAR_SETTINGS["SECURITY"]

@@ -46,9 +46,15 @@ class ApiViewMixin:
     - `session_only_actions`: the actions (for a plain `APIView`, the lower-case HTTP methods) a bearer token
       may not call; `ALL_ACTIONS` for the whole view. Checked before the scope, so a token always hears the
       same reason, and the OpenAPI operation states the session as its only authentication.
+    - `registry_token_actions`: the session-only actions a registry token (`ApiToken.for_registry`) may still
+      call, with the `write` scope of `resource`: the registry's decisions (body decisions, accreditation
+      verification). The actor is the token's creator, who must still be registry staff.
     """
 
     session_only_actions: frozenset[str] = frozenset()
+    #: of the session-only actions, those a registry token may call with the `write` scope of `resource` (the
+    #: registry's decisions); a body's token is still refused
+    registry_token_actions: frozenset[str] = frozenset()
 
     def get_permissions(self) -> list[BasePermission]:
         permissions: list[BasePermission] = super().get_permissions()  # type: ignore[misc]

@@ -20,6 +20,7 @@ TOKEN_KEYS = {
     "name",
     "prefix",
     "body",
+    "forRegistry",
     "scopes",
     "createdBy",
     "createdAt",
@@ -337,6 +338,7 @@ def test_me_for_a_token_names_its_body_and_scopes(world):
         "id": str(token.uuid),
         "name": "Registry sync",
         "body": {"id": str(world.a.body.pk), "legalName": "Body A Verification ehf."},
+        "forRegistry": False,
         "scopes": {"accreditations": "read"},
         "expiresAt": token.expiry_date.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
     }
