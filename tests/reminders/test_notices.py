@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext_lazy
 
@@ -270,3 +271,17 @@ def test_an_undeclared_kind_or_an_overlong_key_is_a_configuration_error():
         notify(kind="tests.nothing", subject=object())
     with pytest.raises(ImproperlyConfigured, match="longer than 80"):
         NoticeKind(key="x" * 81, title="", message="", audience=registry_staff, url=admin_url)
+
+
+@pytest.mark.django_db
+def test_the_notification_centre_shows_the_reason_on_its_own_line(world, login):
+    # given
+    notify(kind=KIND, subject=world.a.body, body=world.a.body, reason="All <b>in</b> order.")
+
+    # when body A's administrator opens the notification centre
+    response = login(world.a.admin).get(reverse("reminders:list"))
+
+    # then the message, then the reason (escaped), linked to the body's page
+    html = response.content.decode()
+    assert "Body A: en<br><br>Reason: All &lt;b&gt;in&lt;/b&gt; order." in html
+    assert f'href="{reverse("bodies:profile")}"' in html
