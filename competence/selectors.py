@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from bodies.models.tenants import Body, Membership
 from reference.models import Sector, Standard
@@ -143,7 +144,9 @@ def competence_matrix(*, body: Body, filters: MatrixFilters | None = None) -> Ma
 
 def matrix_table(matrix: Matrix) -> tuple[list[str], list[list[str]]]:
     """The matrix as plain text cells, for CSV and XLSX export."""
-    header = ["Person", "Email", "Employment"] + [f"{std.name} | {sec}" for std, sec in matrix.columns]
+    header = [str(_("Person")), str(_("Email")), str(_("Employment"))] + [
+        f"{std} | {sec}" for std, sec in matrix.columns
+    ]
     body_rows = []
     for row in matrix.rows:
         values = [
@@ -157,7 +160,12 @@ def matrix_table(matrix: Matrix) -> tuple[list[str], list[list[str]]]:
             else:
                 values.append(
                     "; ".join(
-                        f"{r.get_role_display()}: {r.get_status_display()} until {r.valid_until.isoformat()}"
+                        _("%(role)s: %(status)s until %(day)s")
+                        % {
+                            "role": r.get_role_display(),
+                            "status": r.get_status_display(),
+                            "day": formats.date_format(r.valid_until, "DATE_FORMAT"),
+                        }
                         for r in cell.records
                     )
                 )

@@ -130,7 +130,7 @@ def test_admin_adds_and_approves_a_competence_and_sees_it_in_the_matrix(page, li
     cell = row.locator("td.cm-approved")
     expect(cell).to_have_count(1)
     expect(cell).to_contain_text("LA")
-    expect(cell).to_have_attribute("title", "Lead auditor: Approved, valid until 03/31/2029")
+    expect(cell).to_have_attribute("title", "Lead auditor: Approved, valid until 31/03/2029")
     expect(page.locator("#matrix-table thead")).to_contain_text("ISO 14064-3")
     expect(page.locator("#matrix-table thead")).to_contain_text("GHG 3")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -47,7 +47,7 @@ def test_matrix_shows_each_persons_best_record_with_role_status_and_date(login, 
     assert [(std.code, sec.code) for std, sec in matrix.columns] == [("iso-14064-3", "1")]
     html = response.content.decode()
     assert (
-        '<td class="cm-g cm-approved" title="Lead auditor: Approved, valid until 12/31/2027\nAuditor: Proposed, valid until 06/30/2028"><b>LA</b><sup>+1</sup><small>12/31/2027</small></td>'
+        '<td class="cm-g cm-approved" title="Lead auditor: Approved, valid until 31/12/2027\nAuditor: Proposed, valid until 30/06/2028"><b>LA</b><sup>+1</sup><small>31/12/2027</small></td>'
         in html
     )
     assert (
@@ -137,7 +137,7 @@ def test_csv_export_with_the_same_filters(login, world):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == EXPECTED_HEADER
     assert rows[1:] == [
-        ["Member A", "member.a@example.org", "Employee", "Auditor: Approved until 2027-12-31"]
+        ["Member A", "member.a@example.org", "Employee", "Auditor: Approved until 31 Dec 2027"]
     ]
 
 
@@ -154,7 +154,7 @@ def test_xlsx_export(login, world):
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert values[0] == EXPECTED_HEADER
     assert values[1] == ["Admin A", "admin.a@example.org", "Employee", None]
-    assert values[2] == ["Member A", "member.a@example.org", "Employee", "Auditor: Approved until 2027-12-31"]
+    assert values[2] == ["Member A", "member.a@example.org", "Employee", "Auditor: Approved until 31 Dec 2027"]
     assert sheet.freeze_panes == "B2"
 
 

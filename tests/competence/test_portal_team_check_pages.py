@@ -49,7 +49,7 @@ def test_a_competent_team_is_covered(login, world):
     assert response.context["result"].covered is True
     html = response.content.decode()
     assert "The team covers the engagement on every planned day." in html
-    assert "Competence valid until Dec. 31, 2027" in html
+    assert "Competence valid until 31 Dec 2027" in html
 
 
 def test_every_gap_is_listed_per_member_and_for_the_team(login, world):
