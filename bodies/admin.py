@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,7 +22,14 @@ from core.forms import add_service_errors
 from core.tenancy import get_visible_or_404
 
 from . import services
-from .models import Accreditation, Body, BodyApplication, BodyStatusChange, Membership
+from .models import (
+    Accreditation,
+    AccreditationVerification,
+    Body,
+    BodyApplication,
+    BodyStatusChange,
+    Membership,
+)
 
 DECISION_CHOICES = [
     ("start_review", _("Start review")),
@@ -34,8 +41,30 @@ DECISION_CHOICES = [
 
 
 class DecisionForm(forms.Form):
+    """One registry decision on one body: only the decisions its current status allows are offered."""
+
     action = forms.ChoiceField(label=_("Decision"), choices=DECISION_CHOICES)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4, "cols": 70}))
+
+    def __init__(self, *args: Any, body: Body, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = set(Body.TRANSITIONS.allowed(body.status))
+        self.fields["action"].choices = [(a, label) for a, label in DECISION_CHOICES if a in allowed]
+
+
+VERIFICATION_CHOICES = [("verify", _("Verify")), ("refuse", _("Refuse"))]
+
+
+class VerificationForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=VERIFICATION_CHOICES, widget=forms.RadioSelect, initial="verify"
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
+        help_text=_("Required when refusing: the body reads it."),
+    )
 
 
 class BulkDecisionForm(forms.Form):
@@ -56,7 +85,15 @@ class MembershipInline(StaffReadOnlyInline):
 
 class AccreditationInline(StaffReadOnlyInline):
     model = Accreditation
-    fields = ("standard", "certificate_number", "accreditation_body", "valid_from", "valid_to", "status")
+    fields = (
+        "standard",
+        "certificate_number",
+        "accreditation_body",
+        "valid_from",
+        "valid_to",
+        "status",
+        "verification",
+    )
     show_change_link = True
 
 
@@ -189,7 +226,7 @@ class BodyAdmin(TenantAdmin):
         body = self._body_or_404(request, pk)
         if not request.user.is_registry_staff:  # type: ignore[attr-defined]
             raise PermissionDenied
-        form = DecisionForm(request.POST or None)
+        form = DecisionForm(request.POST or None, body=body)
         if request.method == "POST" and form.is_valid():
             service = services.BODY_DECISIONS[form.cleaned_data["action"]]
             try:
@@ -289,27 +326,178 @@ class BodyApplicationAdmin(BodyAdmin):
         return super().decision_links(obj)
 
 
+class VerificationQueueFilter(admin.SimpleListFilter):
+    """The verification queue: "Awaiting verification" is what registry staff work through."""
+
+    title = _("verification")
+    parameter_name = "verification__exact"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            (AccreditationVerification.PENDING, _("Awaiting verification")),
+            (AccreditationVerification.VERIFIED, _("Verified")),
+            (AccreditationVerification.REFUSED, _("Refused")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value in AccreditationVerification.values:
+            return queryset.filter(verification=value)
+        return queryset
+
+
 @admin.register(Accreditation)
 class AccreditationAdmin(StaffReadOnlyAdmin):
+    """Every body's accreditations; registry staff verify or refuse each new or changed one against its
+    certificate (`verify_view`, through the services)."""
+
     list_display = (
         "certificate_number",
         "standard",
         "body",
         "accreditation_body",
-        "accreditation_body_iaf_mla",
         "valid_from",
         "valid_to",
         "status",
+        "verification",
+        "updated_at",
     )
     list_filter = (
+        VerificationQueueFilter,
         "status",
         "standard",
-        "accreditation_body_iaf_mla",
+        ("accreditation_body", admin.RelatedOnlyFieldListFilter),
         ("body", admin.RelatedOnlyFieldListFilter),
     )
-    search_fields = ("certificate_number", "accreditation_body", "body__legal_name")
-    list_select_related = ("body",)
+    search_fields = (
+        "certificate_number",
+        "accreditation_body__name",
+        "accreditation_body__acronym",
+        "body__legal_name",
+    )
+    list_select_related = ("body", "accreditation_body")
     date_hierarchy = "valid_to"
+    fieldsets = (
+        (
+            _("Verification"),
+            {
+                "fields": (
+                    "verification_links",
+                    "verification",
+                    "verification_reason",
+                    "verified_by",
+                    "verified_at",
+                    "certificate_link",
+                    "iaf_mla",
+                )
+            },
+        ),
+        (
+            _("Accreditation"),
+            {
+                "fields": (
+                    "body",
+                    "accreditation_body",
+                    "standard",
+                    "programme_name",
+                    "certificate_number",
+                    "valid_from",
+                    "valid_to",
+                    "last_onsite_assessment",
+                    "status",
+                    "status_reason",
+                )
+            },
+        ),
+        (_("Scope"), {"fields": ("scope_activities", "scope_standards", "scope_sectors")}),
+    )
+    readonly_fields = ("verification_links", "certificate_link", "iaf_mla")
+
+    @admin.display(description=_("verification"))
+    def verification_links(self, obj: Accreditation) -> str:
+        if obj.pk is None or obj.verification != AccreditationVerification.PENDING:
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:bodies_accreditation_verify", args=[obj.pk]),
+            _("Verify or refuse"),
+        )
+
+    @admin.display(description=_("certificate"))
+    def certificate_link(self, obj: Accreditation) -> str:
+        if not obj.certificate:
+            return str(_("No certificate attached"))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:bodies_accreditation_certificate", args=[obj.pk]), _("Open")
+        )
+
+    @admin.display(description=_("IAF MLA signatory for this standard today"), boolean=True)
+    def iaf_mla(self, obj: Accreditation) -> bool:
+        return obj.iaf_mla_on(timezone.localdate())
+
+    def get_urls(self) -> list[Any]:
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("<uuid:pk>/verify/", self.admin_site.admin_view(self.verify_view), name=f"{prefix}_verify"),
+            path(
+                "<uuid:pk>/certificate/",
+                self.admin_site.admin_view(self.certificate_view),
+                name=f"{prefix}_certificate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _accreditation_or_404(self, request: HttpRequest, pk: Any) -> Accreditation:
+        if not request.user.is_registry_staff:  # type: ignore[attr-defined]
+            raise PermissionDenied
+        return get_visible_or_404(
+            self.get_queryset(request).select_related("body", "accreditation_body"), pk=pk
+        )
+
+    def certificate_view(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        accreditation = self._accreditation_or_404(request, pk)
+        if not accreditation.certificate:
+            raise Http404
+        return FileResponse(
+            accreditation.certificate.open("rb"),
+            content_type="application/pdf",
+            filename=accreditation.certificate.name.rsplit("/", 1)[-1],
+        )
+
+    def verify_view(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        accreditation = self._accreditation_or_404(request, pk)
+        form = VerificationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                if form.cleaned_data["decision"] == "refuse":
+                    services.accreditation_refuse(
+                        accreditation=accreditation, actor=request.user, reason=form.cleaned_data["reason"]
+                    )
+                else:
+                    services.accreditation_verify(
+                        accreditation=accreditation, actor=request.user, reason=form.cleaned_data["reason"]
+                    )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except TransitionNotAllowed as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(
+                    request,
+                    _("Verification recorded for %(accreditation)s.") % {"accreditation": accreditation},
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:bodies_accreditation_change", args=[accreditation.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Verify the accreditation %(accreditation)s") % {"accreditation": accreditation},
+            "accreditation": accreditation,
+            "iaf_mla": accreditation.iaf_mla_on(timezone.localdate()),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/bodies/accreditation/verify.html", context)
 
 
 @admin.register(Membership)

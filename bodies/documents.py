@@ -19,15 +19,22 @@ APPROVAL_LETTER = "bodies.approval_letter"
 
 
 def approval_letter_context(document: Document) -> dict[str, Any]:
-    """The body with its approved scope, the registry decision the letter records, and its accreditations.
+    """The body with its approved scope, the registry decision the letter records, and the accreditations that
+    count (verified by the registry and active).
 
     The decision is the latest approval made no later than the request (else the latest), so a re-render tells
-    the same story. Six queries however much the body holds: the body comes with the document, then its
-    activities, sectors, active accreditations with their scope activities and sectors, and the decision.
+    the same story. Seven queries however much the body holds: the body comes with the document, then its
+    activities, sectors, counting accreditations with their accreditation bodies, those bodies' IAF MLA
+    signatures, their scope activities and sectors, and the decision.
     """
-    active = Accreditation.objects.filter(status=Accreditation.Status.ACTIVE).prefetch_related(
-        "scope_activities",
-        Prefetch("scope_sectors", queryset=Sector.objects.order_by("scheme", "sort_key")),
+    active = (
+        Accreditation.objects.counting()
+        .select_related("accreditation_body")
+        .prefetch_related(
+            "accreditation_body__mla_signatures",
+            "scope_activities",
+            Prefetch("scope_sectors", queryset=Sector.objects.order_by("scheme", "sort_key")),
+        )
     )
     body = document.body if str(document.body_id) == document.subject_id else None
     if body is None:

@@ -34,3 +34,9 @@ class BodiesErrorCode(ErrorCode):
     ACCREDITATION_CLOSED = "accreditation_closed"
     #: the accreditation's validity has ended, so it cannot be reinstated
     VALIDITY_ENDED = "validity_ended"
+    #: a new accreditation needs its certificate (a PDF)
+    CERTIFICATE_REQUIRED = "certificate_required"
+    #: only an accreditation waiting for verification can be verified or refused
+    VERIFICATION_NOT_PENDING = "verification_not_pending"
+    #: approving needs a verified, active accreditation whose standard fits the body's kind and activities
+    VERIFIED_ACCREDITATION_MISSING = "verified_accreditation_missing"

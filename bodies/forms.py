@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import ApiToken
 from core.api.resources import token_resources
 from core.uploads import upload_clean
-from reference.models import Activity, Sector, Standard
+from reference.models import AccreditationBody, Activity, Sector, Standard
 
 from .models import Accreditation, Body
-from .services import ACCREDITATION_DECISIONS, ACCREDITATION_FIELDS, BODY_PROFILE_FIELDS
+from .services import ACCREDITATION_DECISIONS, ACCREDITATION_FIELDS, BODY_PROFILE_FIELDS, CERTIFICATE_UPLOAD
 from .services.uploads import LOGO_UPLOAD
 
 
@@ -83,11 +83,13 @@ class BodyProfileForm(forms.ModelForm):
 
 
 class AccreditationForm(forms.Form):
-    """An accreditation and its scope. The five-year cycle and the scope rules are checked by the service."""
+    """An accreditation, its certificate and its scope. The five-year cycle, the scope rules and the certificate
+    are checked by the service; the accreditation body is chosen from the registry's list."""
 
-    accreditation_body = forms.CharField(label=_("Accreditation body"), max_length=200)
-    accreditation_body_iaf_mla = forms.BooleanField(
-        label=_("The accreditation body is an IAF MLA signatory"), required=False
+    accreditation_body = forms.ModelChoiceField(
+        label=_("Accreditation body"),
+        queryset=AccreditationBody.objects.order_by("name"),
+        help_text=_("From the registry's list. Whether it is an IAF MLA signatory is the registry's record."),
     )
     standard = forms.ChoiceField(label=_("Standard"), choices=Accreditation.Standard.choices)
     programme_name = forms.CharField(
@@ -101,6 +103,11 @@ class AccreditationForm(forms.Form):
     valid_to = forms.DateField(label=_("Valid to"), widget=_date_widget())
     last_onsite_assessment = forms.DateField(
         label=_("Last on-site assessment"), required=False, widget=_date_widget()
+    )
+    certificate = forms.FileField(
+        label=_("Accreditation certificate"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "application/pdf"}),
     )
     scope_activities = forms.ModelMultipleChoiceField(
         label=_("Activities in scope"),
@@ -121,18 +128,40 @@ class AccreditationForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+        self.fields["certificate"].required = not editing
+        self.fields["certificate"].help_text = (
+            _("PDF, at most %(size)s. Attach a new one only to replace the certificate on record.")
+            if editing
+            else _("PDF, at most %(size)s. The registry verifies the accreditation against it.")
+        ) % {"size": filesizeformat(CERTIFICATE_UPLOAD.max_bytes)}
+
     @classmethod
     def initial_for(cls, accreditation: Accreditation) -> dict[str, Any]:
-        initial: dict[str, Any] = {name: getattr(accreditation, name) for name in ACCREDITATION_FIELDS}
+        initial: dict[str, Any] = {
+            name: getattr(accreditation, name) for name in ACCREDITATION_FIELDS if name != "certificate"
+        }
         initial["scope_activities"] = list(accreditation.scope_activities.all())
         initial["scope_standards"] = list(accreditation.scope_standards.all())
         initial["scope_sectors"] = list(accreditation.scope_sectors.all())
         return initial
 
+    def clean_certificate(self) -> Any:
+        certificate = self.cleaned_data.get("certificate")
+        if isinstance(certificate, UploadedFile):
+            upload_clean(certificate, CERTIFICATE_UPLOAD, field="certificate")
+            return certificate
+        return None  # none sent: the one on record stays (a new accreditation's is required by the service)
+
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
+        fields = {name: data[name] for name in ACCREDITATION_FIELDS if name != "certificate"}
+        if data.get("certificate") is not None:
+            fields["certificate"] = data["certificate"]
         return {
-            "fields": {name: data[name] for name in ACCREDITATION_FIELDS},
+            "fields": fields,
             "scope_activities": list(data["scope_activities"]),
             "scope_standards": list(data["scope_standards"]),
             "scope_sectors": list(data["scope_sectors"]),

@@ -12,6 +12,11 @@ urlpatterns = [
     path("accreditations/", views.AccreditationListView.as_view(), name="accreditation-list"),
     path("accreditations/new/", views.AccreditationCreateView.as_view(), name="accreditation-create"),
     path("accreditations/<uuid:pk>/", views.AccreditationDetailView.as_view(), name="accreditation-detail"),
+    path(
+        "accreditations/<uuid:pk>/certificate/",
+        views.AccreditationCertificateView.as_view(),
+        name="accreditation-certificate",
+    ),
     path("accreditations/<uuid:pk>/edit/", views.AccreditationEditView.as_view(), name="accreditation-edit"),
     path(
         "accreditations/<uuid:pk>/decide/",

@@ -14,9 +14,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -152,7 +153,9 @@ class AccreditationScopedMixin(BodyScopedMixin):
     model = Accreditation
 
     def scoped_queryset(self) -> QuerySet[Accreditation]:
-        return Accreditation.objects.prefetch_related("scope_activities", "scope_standards", "scope_sectors")
+        return Accreditation.objects.select_related("accreditation_body").prefetch_related(
+            "accreditation_body__mla_signatures", "scope_activities", "scope_standards", "scope_sectors"
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -176,10 +179,25 @@ class AccreditationDetailView(AccreditationScopedMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.setdefault("decide_form", AccreditationDecisionForm())
+        context["iaf_mla"] = self.object.iaf_mla_on(timezone.localdate())
         context["history"] = AuditEvent.objects.for_body(self.body).filter(
             object_type=Accreditation._meta.label_lower, object_id=str(self.object.pk)
         )[: self.history_rows]
         return context
+
+
+class AccreditationCertificateView(AccreditationScopedMixin, DetailView):
+    """The accreditation's certificate (PDF), for the body's people; another body's answers 404."""
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        accreditation = self.get_object()
+        if not accreditation.certificate:
+            raise Http404
+        return FileResponse(
+            accreditation.certificate.open("rb"),
+            content_type="application/pdf",
+            filename=accreditation.certificate.name.rsplit("/", 1)[-1],
+        )
 
 
 class AccreditationDecideView(ServiceActionMixin, AccreditationDetailView):
@@ -225,12 +243,19 @@ class AccreditationCreateView(AccreditationFormMixin, PortalMixin, FormView):
         return accreditation_create(body=self.body, actor=self.request.user, **form.service_kwargs())
 
     def get_success_message(self, result: Accreditation) -> str:
-        return _("The accreditation %(accreditation)s is recorded.") % {"accreditation": result}
+        return _(
+            "The accreditation %(accreditation)s is recorded. It counts once the registry has verified it."
+        ) % {"accreditation": result}
 
 
 class AccreditationEditView(AccreditationFormMixin, AccreditationScopedMixin, FormView):
     def get_accreditation(self) -> Accreditation:
         return self.get_object()  # resolved (and cached) before the permission check
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["editing"] = True
+        return kwargs
 
     def get_initial(self) -> dict[str, Any]:
         return AccreditationForm.initial_for(self.get_accreditation())
@@ -246,6 +271,10 @@ class AccreditationEditView(AccreditationFormMixin, AccreditationScopedMixin, Fo
         )
 
     def get_success_message(self, result: Accreditation) -> str:
+        if result.verification == result.Verification.PENDING:
+            return _(
+                "The accreditation %(accreditation)s is saved. It waits for the registry's verification."
+            ) % {"accreditation": result}
         return _("The accreditation %(accreditation)s is saved.") % {"accreditation": result}
 
     def get_refused_url(self) -> str:

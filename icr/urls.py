@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("bodies.api.urls")),
     path("", include("accounts.api.urls")),
     path("", include("core.api.urls")),
+    path("", include("reference.api.urls")),
     path("", include("documents.api.urls")),
     path("", include("reminders.api.urls")),
     path("", include("competence.api.urls")),

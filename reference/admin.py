@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Activity, Sector, Standard
+from .models import AccreditationBody, AccreditationBodyMla, Activity, Sector, Standard
 
 
 @admin.register(Activity)
@@ -22,3 +22,34 @@ class SectorAdmin(admin.ModelAdmin):
     list_display = ("scheme", "code", "name", "version", "is_current")
     list_filter = ("scheme", "version", "is_current")
     search_fields = ("code", "name")
+
+
+class AccreditationBodyMlaInline(admin.TabularInline):
+    model = AccreditationBodyMla
+    fields = ("standard", "since", "until")
+    extra = 0
+
+
+@admin.register(AccreditationBody)
+class AccreditationBodyAdmin(admin.ModelAdmin):
+    """The accreditation bodies the registry recognises, with their IAF MLA signatures (kept from the IAF's
+    published list of signatories); an accreditation body named by an accreditation is never deleted."""
+
+    list_display = ("name", "acronym", "country", "mla_standards")
+    list_filter = ("mla_signatures__standard",)
+    search_fields = ("name", "acronym", "country")
+    inlines = (AccreditationBodyMlaInline,)
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).prefetch_related("mla_signatures")
+
+    @admin.display(description="IAF MLA")
+    def mla_standards(self, obj: AccreditationBody) -> str:
+        return (
+            ", ".join(
+                str(signature.get_standard_display())
+                for signature in obj.mla_signatures.all()
+                if signature.until is None
+            )
+            or "—"
+        )

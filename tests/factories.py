@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from bodies.models import Accreditation, Body, Membership, Role
-from reference.models import Activity, Sector, Standard
+from reference.models import (
+    AccreditationBody,
+    AccreditationBodyMla,
+    AccreditationStandard,
+    Activity,
+    Sector,
+    Standard,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -89,14 +96,44 @@ def sector(scheme: str = "ghg", code: str = "1") -> Sector:
     return Sector.objects.get(scheme=scheme, code=code, is_current=True)
 
 
+class AccreditationBodyFactory(factory.django.DjangoModelFactory):
+    """An accreditation body of the registry's list; by default an IAF MLA signatory for every accreditation
+    standard since 2000 (`mla=[]` for none, or a list of (standard, since, until))."""
+
+    class Meta:
+        skip_postgeneration_save = True
+        model = AccreditationBody
+        django_get_or_create = ("name",)
+
+    name = "Icelandic Board for Technical Accreditation"
+    acronym = "ISAC"
+    country = "IS"
+
+    @factory.post_generation
+    def mla(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if not create or self.mla_signatures.exists():
+            return
+        signatures = (
+            extracted
+            if extracted is not None
+            else [(standard, date(2000, 1, 1), None) for standard in AccreditationStandard.values]
+        )
+        for standard, since, until in signatures:
+            AccreditationBodyMla.objects.create(
+                accreditation_body=self, standard=standard, since=since, until=until
+            )
+
+
 class AccreditationFactory(factory.django.DjangoModelFactory):
+    """A verified, active ISO 14065 accreditation by an IAF MLA signatory, for GHG validation and verification."""
+
     class Meta:
         skip_postgeneration_save = True
         model = Accreditation
 
     body = factory.SubFactory(BodyFactory)
-    accreditation_body = "ISAC (Icelandic Board for Technical Accreditation)"
-    accreditation_body_iaf_mla = True
+    accreditation_body = factory.SubFactory(AccreditationBodyFactory)
+    verification = Accreditation.Verification.VERIFIED
     standard = Accreditation.Standard.ISO_14065
     certificate_number = factory.Sequence(lambda n: f"VVB-{n:04d}")
     valid_from = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=365))

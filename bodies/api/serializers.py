@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from bodies.models import Accreditation, Body, BodyStatusChange, Membership, Role
-from bodies.services import ACCREDITATION_DECISIONS, BODY_DECISIONS, BODY_SNAPSHOT_FIELDS
+from bodies.services import ACCREDITATION_DECISIONS, BODY_DECISIONS, BODY_SNAPSHOT_FIELDS, CERTIFICATE_UPLOAD
 from bodies.services.uploads import LOGO_UPLOAD
 from core.api.m2m import M2MCodesField, M2MIntIdsField
 from core.api.serializers import PkListField, ServiceFieldsInput, UserRefSerializer, VisibleRelatedField
 from core.uploads import upload_clean
-from reference.models import Activity, Sector, Standard
+from reference.models import AccreditationBody, Activity, Sector, Standard
 
 # --- bodies -------------------------------------------------------------------------------------------------
 
@@ -122,9 +123,18 @@ class MembershipOutput(serializers.ModelSerializer):
 
 
 class AccreditationOutput(serializers.ModelSerializer):
-    """`scopeActivities`/`scopeStandards` are codes, `scopeSectors` sector ids."""
+    """`accreditationBody` is the id of the registry's accreditation body (`/reference/accreditation-bodies/`);
+    `scopeActivities`/`scopeStandards` are codes, `scopeSectors` sector ids. `verification` is the registry's
+    check: only a `verified`, `active` accreditation counts."""
 
     body = serializers.PrimaryKeyRelatedField(read_only=True, pk_field=serializers.UUIDField())
+    accreditation_body = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="id of the accreditation body in the registry's list"
+    )
+    iaf_mla = serializers.SerializerMethodField(
+        help_text="the accreditation body is an IAF MLA signatory for the standard today (the registry's list)"
+    )
+    certificate = serializers.SerializerMethodField(help_text="the certificate's download URL (PDF), or null")
     scope_activities = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     scope_standards = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     scope_sectors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -135,10 +145,11 @@ class AccreditationOutput(serializers.ModelSerializer):
             "id",
             "body",
             "accreditation_body",
-            "accreditation_body_iaf_mla",
+            "iaf_mla",
             "standard",
             "programme_name",
             "certificate_number",
+            "certificate",
             "scope_activities",
             "scope_standards",
             "scope_sectors",
@@ -147,17 +158,37 @@ class AccreditationOutput(serializers.ModelSerializer):
             "last_onsite_assessment",
             "status",
             "status_reason",
+            "verification",
+            "verification_reason",
+            "verified_at",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
 
+    def get_iaf_mla(self, accreditation: Accreditation) -> bool:
+        return accreditation.iaf_mla_today
+
+    def get_certificate(self, accreditation: Accreditation) -> str | None:
+        if not accreditation.certificate:
+            return None
+        path = reverse("api-v1:accreditation-certificate", args=[accreditation.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
 
 class AccreditationUpdateInput(ServiceFieldsInput):
+    """Multipart to attach the certificate (`certificate`, a PDF checked by its content and size); JSON for
+    the rest. A change sends a verified or refused accreditation back to the registry's verification."""
+
     own_arguments = ("scope_activities", "scope_standards", "scope_sectors")
 
-    accreditation_body = serializers.CharField()
-    accreditation_body_iaf_mla = serializers.BooleanField(required=False)
+    accreditation_body = serializers.PrimaryKeyRelatedField(
+        queryset=AccreditationBody.objects.all(), help_text="id from /reference/accreditation-bodies/"
+    )
+    certificate = serializers.FileField(
+        required=False, help_text="the accreditation certificate (PDF, multipart); required to record one"
+    )
     standard = serializers.ChoiceField(choices=Accreditation.Standard.choices)
     programme_name = serializers.CharField(required=False, allow_blank=True)
     certificate_number = serializers.CharField()
@@ -170,6 +201,10 @@ class AccreditationUpdateInput(ServiceFieldsInput):
         queryset=Sector.objects.all(), child=serializers.IntegerField(), help_text="sector ids"
     )
 
+    def validate_certificate(self, certificate: Any) -> Any:
+        upload_clean(certificate, CERTIFICATE_UPLOAD, field="certificate")  # the service checks again
+        return certificate
+
 
 class AccreditationCreateInput(AccreditationUpdateInput):
     own_arguments = ("body", *AccreditationUpdateInput.own_arguments)
@@ -180,6 +215,14 @@ class AccreditationCreateInput(AccreditationUpdateInput):
 class AccreditationStatusInput(serializers.Serializer):
     action = serializers.ChoiceField(choices=sorted(ACCREDITATION_DECISIONS))
     reason = serializers.CharField(allow_blank=True)
+
+
+class AccreditationVerifyInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="optional note")
+
+
+class AccreditationRefuseInput(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, help_text="required; the body reads it")
 
 
 # --- eligibility --------------------------------------------------------------------------------------------
@@ -196,6 +239,9 @@ class EligibilityQuery(serializers.Serializer):
 class EligibilityReasonOutput(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
+    accreditation = serializers.UUIDField(
+        source="accreditation_id", allow_null=True, help_text="the accreditation it is about (null: the body)"
+    )
 
 
 class EligibilityAccreditationOutput(serializers.Serializer):
@@ -222,6 +268,10 @@ class DirectorySectorOutput(serializers.ModelSerializer):
 
 
 class DirectoryAccreditationOutput(serializers.ModelSerializer):
+    """A verified, active accreditation; `accreditationBody` is the accreditation body's name."""
+
+    accreditation_body = serializers.StringRelatedField()
+    iaf_mla = serializers.BooleanField(source="iaf_mla_today", read_only=True)
     scope_activities = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     scope_standards = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     scope_sectors = DirectorySectorOutput(many=True, read_only=True)
@@ -233,6 +283,7 @@ class DirectoryAccreditationOutput(serializers.ModelSerializer):
             "standard",
             "programme_name",
             "accreditation_body",
+            "iaf_mla",
             "certificate_number",
             "valid_from",
             "valid_to",

@@ -1,6 +1,13 @@
 """Bodies' models: the kernel's tenant half (`tenants`) and the capability's records (`approval`)."""
 
-from .approval import Accreditation, AccreditationQuerySet, BodyApplication, BodyStatusChange
+from .approval import (
+    VERIFICATION_TRANSITIONS,
+    Accreditation,
+    AccreditationQuerySet,
+    AccreditationVerification,
+    BodyApplication,
+    BodyStatusChange,
+)
 from .tenants import (
     MEMBER_PERMISSIONS,
     ROLE_PERMISSIONS,
@@ -18,8 +25,10 @@ __all__ = [
     "MEMBER_PERMISSIONS",
     "ROLE_PERMISSIONS",
     "TIME_ZONE_CHOICES",
+    "VERIFICATION_TRANSITIONS",
     "Accreditation",
     "AccreditationQuerySet",
+    "AccreditationVerification",
     "Body",
     "BodyApplication",
     "BodyGroupObjectPermission",

@@ -1,4 +1,9 @@
-"""Writes for accreditations: create, update, the body's decisions and expiry."""
+"""Writes for accreditations: create, update, the body's decisions, the registry's verification and expiry.
+
+An accreditation is evidence, not a declaration: the body attaches the certificate and names the accreditation
+body from the registry's list; registry staff verify it (or refuse it, with a reason) before it counts. A
+change by the body sends a verified or refused accreditation back to the verification queue.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,11 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.audit import audit_changes, audit_record, snapshot
@@ -18,38 +26,48 @@ from core.errors import (
     TransitionNotAllowed,
     ValidationError,
     coded,
+    field_error,
     refuse_other_fields,
     unique_or_field_error,
 )
 from core.expiry import expire_past_validity
-from core.transitions import transition
+from core.permissions import require_registry_staff
+from core.transitions import refusal, transition
 from core.types import Actor
+from core.uploads import UploadPolicy, upload_check
 from reference.models import Activity, Sector, Standard
+from reminders.notices import notify
 from reminders.services import deadline_close, deadline_upsert
 
 from ..error_codes import BodiesErrorCode
-from ..models import Accreditation, Body
+from ..models import VERIFICATION_TRANSITIONS, Accreditation, AccreditationVerification, Body
 from ..permissions import require_manage_accreditations
+
+#: the accreditation certificate: a PDF (judged by its content) within UPLOAD_MAX_BYTES
+CERTIFICATE_UPLOAD = UploadPolicy(kinds=("pdf",), size_setting="UPLOAD_MAX_BYTES")
 
 ACCREDITATION_FIELDS = (
     "accreditation_body",
-    "accreditation_body_iaf_mla",
     "standard",
     "programme_name",
     "certificate_number",
     "valid_from",
     "valid_to",
     "last_onsite_assessment",
+    "certificate",
 )
-#: what an audit event about an accreditation records: its fields, its status and its scope
+#: what an audit event about an accreditation records: its fields, its status, verification and scope
 ACCREDITATION_SNAPSHOT_FIELDS = [
     *ACCREDITATION_FIELDS,
     "status",
+    "verification",
     "scope_activities",
     "scope_standards",
     "scope_sectors",
 ]
 ACCREDITATION_EXPIRY = "bodies.accreditation_expiry"
+#: a body whose accreditation changes while its application is open is answering the registry's review
+REVIEWED_STATUSES = (Body.Status.APPLICANT, Body.Status.UNDER_REVIEW)
 
 
 # --- accreditations -----------------------------------------------------------------------------------------
@@ -58,6 +76,27 @@ ACCREDITATION_EXPIRY = "bodies.accreditation_expiry"
 def accreditation_expiry_date(accreditation: Accreditation) -> date:
     """The first day the accreditation no longer covers (the day after `valid_to`)."""
     return accreditation.valid_to + timedelta(days=1)
+
+
+def _check_certificate(values: dict[str, Any], *, required: bool) -> None:
+    """A new certificate is a PDF judged by its content (and renamed from it); a new accreditation needs one."""
+    certificate = values.get("certificate")
+    if isinstance(certificate, UploadedFile):
+        upload_check(certificate, CERTIFICATE_UPLOAD, field="certificate")
+    elif certificate in (None, "", False):
+        if required:
+            raise field_error(
+                "certificate",
+                _("Attach the accreditation certificate (PDF)."),
+                BodiesErrorCode.CERTIFICATE_REQUIRED,
+            )
+        values.pop("certificate", None)  # unchanged: a certificate is replaced, never removed
+    elif not isinstance(certificate, str | File):
+        raise field_error(
+            "certificate",
+            _("Attach the accreditation certificate (PDF)."),
+            BodiesErrorCode.CERTIFICATE_REQUIRED,
+        )
 
 
 def _validate_accreditation(
@@ -77,7 +116,7 @@ def _validate_accreditation(
             if valid_to > last_allowed:
                 errors["valid_to"] = coded(
                     _("An accreditation cycle is at most %(years)s years: the last allowed day is %(day)s.")
-                    % {"years": years, "day": last_allowed.isoformat()},
+                    % {"years": years, "day": date_format(last_allowed, "DATE_FORMAT")},
                     BodiesErrorCode.CYCLE_TOO_LONG,
                 )
     last_onsite = values.get("last_onsite_assessment")
@@ -148,11 +187,14 @@ def accreditation_create(
     scope_standards: Iterable[Standard],
     scope_sectors: Iterable[Sector],
 ) -> Accreditation:
+    """The body records an accreditation with its certificate; it waits for the registry's verification."""
     require_manage_accreditations(actor, body)
     refuse_other_fields(fields, ACCREDITATION_FIELDS, changing=False)
+    fields = dict(fields)
     activities, standards, sectors = list(scope_activities), list(scope_standards), list(scope_sectors)
     _validate_accreditation(fields, activities, standards, sectors)
-    accreditation = Accreditation(body=body, **fields)
+    _check_certificate(fields, required=True)
+    accreditation = Accreditation(body=body, verification=AccreditationVerification.PENDING, **fields)
     with transaction.atomic():
         _save_with_scope(accreditation, activities, standards, sectors)
         audit_record(
@@ -163,6 +205,7 @@ def accreditation_create(
             after=snapshot(accreditation, ACCREDITATION_SNAPSHOT_FIELDS),
         )
         _watch_expiry(accreditation)
+        _tell_registry(accreditation)
     return accreditation
 
 
@@ -175,8 +218,12 @@ def accreditation_update(
     scope_standards: Iterable[Standard] | None = None,
     scope_sectors: Iterable[Sector] | None = None,
 ) -> Accreditation:
+    """The body changes an accreditation. Any change sends a verified or refused one back to the verification
+    queue (its certificate, dates or scope are no longer what the registry checked); no change, no event."""
     require_manage_accreditations(actor, accreditation.body)
     refuse_other_fields(fields, ACCREDITATION_FIELDS, changing=True)
+    fields = dict(fields)
+    _check_certificate(fields, required=False)
     with transaction.atomic():
         locked = Accreditation.objects.select_for_update().select_related("body").get(pk=accreditation.pk)
         if not Accreditation.TRANSITIONS.allowed(locked.status):  # withdrawn or expired: closed
@@ -199,6 +246,9 @@ def accreditation_update(
             {f: getattr(locked, f) for f in ACCREDITATION_FIELDS}, activities, standards, sectors
         )
         _save_with_scope(locked, activities, standards, sectors)
+        changed = snapshot(locked, ACCREDITATION_SNAPSHOT_FIELDS) != before
+        if changed:
+            _back_to_verification(locked)
         audit_changes(
             actor=actor,
             action="bodies.accreditation.updated",
@@ -208,7 +258,87 @@ def accreditation_update(
             after=snapshot(locked, ACCREDITATION_SNAPSHOT_FIELDS),
         )
         _watch_expiry(locked)
+        if changed:
+            _tell_registry(locked)
     return locked
+
+
+def _back_to_verification(accreditation: Accreditation) -> None:
+    """A verified or refused accreditation the body changed waits for verification again (saved here)."""
+    changed = _to_verify_again(accreditation)
+    if changed:
+        accreditation.save(update_fields=[*changed, "updated_at"])
+
+
+def _tell_registry(accreditation: Accreditation) -> None:
+    """Registry staff learn that an accreditation waits for verification, and, while the body's application
+    is open, that the body has replied to their review."""
+    body = accreditation.body
+    notify(kind="bodies.accreditation.awaiting_verification", subject=accreditation, body=body)
+    if body.status in REVIEWED_STATUSES:
+        notify(kind="bodies.body.replied", subject=body, body=body)
+
+
+# --- the registry's verification ----------------------------------------------------------------------------
+
+
+def _verification_decide(
+    *, accreditation: Accreditation, actor: Actor, action: str, reason: str
+) -> Accreditation:
+    """Registry staff's decision on a pending accreditation: `VERIFICATION_TRANSITIONS[action]`, under a row
+    lock, guarded on the current verification state, audited with before/after, and told to the body's
+    administrators. (Hand-written rather than `core.transitions.transition`, which moves a model's one
+    `TRANSITIONS` life cycle: an accreditation's status is the body's, its verification the registry's.)"""
+    require_registry_staff(actor)
+    spec = VERIFICATION_TRANSITIONS[action]
+    reason = (reason or "").strip()
+    if spec.reason and not reason:
+        raise field_error(
+            "reason", str(VERIFICATION_TRANSITIONS.reason_missing), CoreErrorCode.REASON_REQUIRED
+        )
+    with transaction.atomic():
+        locked = (
+            Accreditation.objects.select_for_update(of=("self",))
+            .select_related("body", "accreditation_body")
+            .get(pk=accreditation.pk)
+        )
+        current = locked.verification
+        if current not in spec.source:
+            refused = refusal(Accreditation, VERIFICATION_TRANSITIONS, spec, current)
+            raise TransitionNotAllowed(
+                refused.message, current=current, code=BodiesErrorCode.VERIFICATION_NOT_PENDING
+            )
+        before = {"verification": current, "verification_reason": locked.verification_reason}
+        locked.verification = spec.target
+        locked.verification_reason = reason
+        locked.verified_by = actor  # type: ignore[assignment]
+        locked.verified_at = timezone.now()
+        locked.save(
+            update_fields=["verification", "verification_reason", "verified_by", "verified_at", "updated_at"]
+        )
+        audit_record(
+            actor=actor,
+            action=str(spec.event),
+            obj=locked,
+            body=locked.body,
+            before=before,
+            after={"verification": spec.target, "verification_reason": reason},
+        )
+        notify(kind=str(spec.event), subject=locked, body=locked.body, reason=reason)
+    return locked
+
+
+def accreditation_verify(*, accreditation: Accreditation, actor: Actor, reason: str = "") -> Accreditation:
+    """Registry staff checked the certificate against the accreditation body's records: it counts from now."""
+    return _verification_decide(accreditation=accreditation, actor=actor, action="verify", reason=reason)
+
+
+def accreditation_refuse(*, accreditation: Accreditation, actor: Actor, reason: str) -> Accreditation:
+    """Registry staff refuse the accreditation as evidence (the body reads the reason and may correct it)."""
+    return _verification_decide(accreditation=accreditation, actor=actor, action="refuse", reason=reason)
+
+
+ACCREDITATION_VERIFICATIONS = {"verify": accreditation_verify, "refuse": accreditation_refuse}
 
 
 def _validity_not_ended(accreditation: Accreditation) -> None:
@@ -231,6 +361,8 @@ def _accreditation_decide(
     action: str,
     reason: str,
     guards: Sequence[Callable[[Accreditation], None]] = (),
+    apply: Callable[[Accreditation], list[str]] | None = None,
+    effects: Sequence[Callable[[Accreditation, str], None]] = (),
 ) -> Accreditation:
     """The body's decision on its accreditation: the move itself is `Accreditation.TRANSITIONS[action]`."""
     require_manage_accreditations(actor, accreditation.body)
@@ -240,7 +372,10 @@ def _accreditation_decide(
         actor=actor,
         reason=reason,
         guards=guards,
-        effects=[_watch_expiry_effect],
+        apply=apply,
+        effects=[_watch_expiry_effect, *effects],
+        record_before=["verification"],
+        record_after=["verification"],
     )
 
 
@@ -248,14 +383,31 @@ def accreditation_suspend(*, accreditation: Accreditation, actor: Actor, reason:
     return _accreditation_decide(accreditation=accreditation, actor=actor, action="suspend", reason=reason)
 
 
+def _to_verify_again(accreditation: Accreditation) -> list[str]:
+    if accreditation.verification == AccreditationVerification.PENDING:
+        return []
+    accreditation.verification = VERIFICATION_TRANSITIONS["resubmit"].target
+    accreditation.verification_reason = ""
+    accreditation.verified_by = None
+    accreditation.verified_at = None
+    return ["verification", "verification_reason", "verified_by", "verified_at"]
+
+
+def _tell_registry_effect(accreditation: Accreditation, from_status: str) -> None:
+    _tell_registry(accreditation)
+
+
 def accreditation_reinstate(*, accreditation: Accreditation, actor: Actor, reason: str) -> Accreditation:
-    """A suspended accreditation becomes active again, unless its validity has ended meanwhile."""
+    """A suspended accreditation becomes active again, unless its validity has ended meanwhile. The body says
+    its accreditation body lifted the suspension: registry staff verify that before it counts again."""
     return _accreditation_decide(
         accreditation=accreditation,
         actor=actor,
         action="reinstate",
         reason=reason,
         guards=[_validity_not_ended],
+        apply=_to_verify_again,
+        effects=[_tell_registry_effect],
     )
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_changes, audit_record, snapshot
+from core.dates import today_in
 from core.error_codes import CoreErrorCode
 from core.errors import TransitionNotAllowed, ValidationError, coded, field_error, refuse_other_fields
 from core.permissions import require_registry_staff
@@ -18,10 +19,12 @@ from core.transitions import transition
 from core.types import Actor
 from documents.services import document_request
 from reference.models import Activity, Sector
+from reminders.notices import notify
 from reminders.services import deadlines_body_time_zone_changed
 
+from ..eligibility import accreditation_needs, day_label
 from ..error_codes import BodiesErrorCode
-from ..models import Body, BodyStatusChange, Membership, Role
+from ..models import Accreditation, AccreditationVerification, Body, BodyStatusChange, Membership, Role
 from ..permissions import require_manage_body
 from .memberships import _sync_grants
 from .uploads import check_logo
@@ -51,6 +54,8 @@ BODY_SNAPSHOT_FIELDS = [
     "status",
 ]
 APPROVAL_LETTER = "bodies.approval_letter"
+#: while its application is open, a body's change answers the registry's review (registry staff are told)
+REVIEWED_STATUSES = (Body.Status.APPLICANT, Body.Status.UNDER_REVIEW)
 
 # --- bodies -------------------------------------------------------------------------------------------------
 
@@ -87,6 +92,7 @@ def body_apply(
             body=body,
             after=snapshot(body, BODY_SNAPSHOT_FIELDS),
         )
+        notify(kind="bodies.body.applied", subject=body, body=body)
     return body
 
 
@@ -127,6 +133,8 @@ def body_update_profile(
         )
         if "time_zone" in changed:
             deadlines_body_time_zone_changed(body=locked)  # deadlines are dates in the body's time zone
+        if changed and locked.status in REVIEWED_STATUSES:
+            notify(kind="bodies.body.replied", subject=locked, body=locked)  # its reply to the review
     return locked
 
 
@@ -173,6 +181,69 @@ def _agreement_signed(body: Body) -> None:
         )
 
 
+def _accreditation_state(accreditation: Accreditation, today: Any) -> str:
+    """Why one accreditation does not count today, in words."""
+    if accreditation.verification == AccreditationVerification.PENDING:
+        return _("%(acc)s is waiting for verification") % {"acc": accreditation}
+    if accreditation.verification == AccreditationVerification.REFUSED:
+        return _("%(acc)s was refused by the registry") % {"acc": accreditation}
+    if accreditation.status != Accreditation.Status.ACTIVE:
+        return _("%(acc)s is %(status)s") % {
+            "acc": accreditation,
+            "status": accreditation.get_status_display().lower(),
+        }
+    if not accreditation.valid_from <= today <= accreditation.valid_to:
+        return _("%(acc)s is valid %(from)s to %(to)s") % {
+            "acc": accreditation,
+            "from": day_label(accreditation.valid_from),
+            "to": day_label(accreditation.valid_to),
+        }
+    return _("%(acc)s: %(ab)s is not an IAF MLA signatory for %(standard)s") % {
+        "acc": accreditation,
+        "ab": accreditation.accreditation_body,
+        "standard": accreditation.get_standard_display(),
+    }
+
+
+def _verified_accreditation_fits(body: Body) -> None:
+    """DOMAIN "Which accreditation fits which work": for each kind of work the body's kind and activities
+    need, one accreditation that counts (verified, active, valid on the day of approval in the body's time
+    zone) under a fitting standard; a VVB's from an IAF MLA signatory for that standard on that day. Each
+    missing one is named, with what the body holds under the fitting standards."""
+    today = today_in(body.time_zone)
+    accreditations = list(
+        Accreditation.objects.filter(body=body)
+        .select_related("accreditation_body")
+        .prefetch_related("accreditation_body__mla_signatures")
+        .order_by("standard", "certificate_number")
+    )
+
+    def counts(accreditation: Accreditation) -> bool:
+        return (
+            accreditation.counts
+            and accreditation.valid_from <= today <= accreditation.valid_to
+            and (body.kind != Body.Kind.VVB or accreditation.iaf_mla_on(today))
+        )
+
+    errors = []
+    needs = accreditation_needs(kind=body.kind, activity_codes=body.activities.values_list("code", flat=True))
+    for need in needs:
+        fitting = [a for a in accreditations if a.standard in need.standards]
+        if any(counts(a) for a in fitting):
+            continue
+        message = _("Approval needs a verified, active accreditation under %(standards)s for %(work)s.") % {
+            "standards": need.standards_label,
+            "work": need.work,
+        }
+        if fitting:
+            message = f"{message} " + _("On record: %(states)s.") % {
+                "states": "; ".join(_accreditation_state(a, today) for a in fitting)
+            }
+        errors.append(coded(message, BodiesErrorCode.VERIFIED_ACCREDITATION_MISSING))
+    if errors:
+        raise ValidationError({"accreditations": errors})
+
+
 def _first_approval(body: Body) -> list[str]:
     if body.approved_at is None:
         body.approved_at = body.status_changed_at
@@ -210,7 +281,7 @@ def _body_decide(
     effects: Sequence[Callable[[Body, str], None]] = (),
 ) -> Body:
     """A registry decision on a body: the move itself is `Body.TRANSITIONS[action]`; every decision is kept
-    in the body's status history."""
+    in the body's status history and told to the body's administrators, with its reason."""
     require_registry_staff(actor)
     return transition(
         body,
@@ -219,8 +290,15 @@ def _body_decide(
         reason=reason,
         guards=guards,
         apply=apply,
-        effects=[_record_decision(actor), *effects],
+        effects=[_record_decision(actor), *effects, _tell_body(action)],
     )
+
+
+def _tell_body(action: str) -> Callable[[Body, str], None]:
+    def tell(body: Body, from_status: str) -> None:
+        notify(kind=str(Body.TRANSITIONS[action].event), subject=body, body=body, reason=body.status_reason)
+
+    return tell
 
 
 def body_start_review(*, body: Body, actor: Actor, reason: str) -> Body:
@@ -228,14 +306,15 @@ def body_start_review(*, body: Body, actor: Actor, reason: str) -> Body:
 
 
 def body_approve(*, body: Body, actor: Actor, reason: str) -> Body:
-    """Registry approval of a body under review with a signed agreement; the approval letter is rendered in
-    the background once the decision commits."""
+    """Registry approval of a body under review with a signed agreement and a verified, active accreditation
+    that fits its kind and activities; the approval letter is rendered in the background once the decision
+    commits."""
     return _body_decide(
         body=body,
         actor=actor,
         action="approve",
         reason=reason,
-        guards=[_agreement_signed],
+        guards=[_agreement_signed, _verified_accreditation_fits],
         apply=_first_approval,
         effects=[_request_approval_letter],
     )
