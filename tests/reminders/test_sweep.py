@@ -13,7 +13,14 @@ from bodies.models import Membership, Role
 from reminders.models import Deadline, Notification
 from reminders.registry import DeadlineKind, register, unregister
 from reminders.services import SweepResult, deadline_close, deadline_upsert, deadlines_sweep
-from tests.factories import AccreditationFactory, BodyFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    AccreditationBodyFactory,
+    AccreditationFactory,
+    BodyFactory,
+    MembershipFactory,
+    UserFactory,
+)
+from tests.helpers import pdf_upload
 
 from .conftest import DUE, before, noon_utc, utc, watch
 
@@ -415,8 +422,8 @@ def test_accreditation_create_watches_the_expiry_from_the_day_after_validity(wor
     from reference.models import Activity, Sector, Standard
 
     fields = {
-        "accreditation_body": "ISAC",
-        "accreditation_body_iaf_mla": True,
+        "accreditation_body": AccreditationBodyFactory(),
+        "certificate": pdf_upload(),
         "standard": "iso_14065",
         "certificate_number": "VVB-7777",
         "valid_from": DUE - timedelta(days=700),
