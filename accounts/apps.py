@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from . import audit_actions  # noqa: F401  (the history's sentences, core.audit)
         from .registry_staff import ensure_registry_staff_group
 
         post_migrate.connect(ensure_registry_staff_group, dispatch_uid="accounts.registry_staff_group")

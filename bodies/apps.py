@@ -9,5 +9,5 @@ class BodiesConfig(AppConfig):
     def ready(self) -> None:
         # Declares this capability's deadline, document and notice kinds with the platform's engines, and its
         # dashboard panels and role grants with the kernel.
-        from . import deadlines, documents, notices, panels, roles  # noqa: F401
+        from . import audit_actions, deadlines, documents, notices, panels, roles  # noqa: F401
         from . import registry_home  # noqa: F401  (its queues and charts on the registry home)

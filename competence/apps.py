@@ -8,4 +8,4 @@ class CompetenceConfig(AppConfig):
 
     def ready(self) -> None:
         # Declares this capability's deadline and document kinds with the engines, its role grants with the kernel.
-        from . import deadlines, documents, roles  # noqa: F401
+        from . import audit_actions, deadlines, documents, roles  # noqa: F401

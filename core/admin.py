@@ -6,10 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
+from .audit import audit_verify_chain
+from .audit_history import HistoryEntry, admin_linker, history_entries
+from .filters import action_choices, record_kind_choices
 from .models import AuditEvent
 from .permissions import is_registry_staff
 
@@ -68,41 +73,130 @@ class StaffReadOnlyInline(admin.TabularInline):
         return False
 
 
-def _diff_table(before: dict[str, Any], after: dict[str, Any]) -> str:
-    keys = sorted(set(before) | set(after))
-    rows = format_html_join(
+class _ActionFilter(admin.SimpleListFilter):
+    """By action, each named by its sentence."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return action_choices()
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+class _RecordKindFilter(admin.SimpleListFilter):
+    """By kind of record, each named by its model's name."""
+
+    title = _("kind of record")
+    parameter_name = "object_type"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return record_kind_choices()
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(object_type=self.value()) if self.value() else queryset
+
+
+class _HistoryChangeList(ChangeList):
+    """Reads the page's events as a history in bulk (a constant few queries per page)."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        entries = history_entries(list(self.result_list), linker=admin_linker(request))
+        for event, entry in zip(self.result_list, entries, strict=True):
+            event.history = entry
+
+
+def _changes_html(entry: HistoryEntry) -> str:
+    if not entry.changes:
+        return "—"
+    return format_html_join(
         "",
-        "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
-        ((key, before.get(key, "—"), after.get(key, "—")) for key in keys),
+        "<div><strong>{}</strong>: {} → {}</div>",
+        ((change.label, change.before or "—", change.after or "—") for change in entry.changes),
     )
-    return format_html("<table><tr><th></th><th>before</th><th>after</th></tr>{}</table>", rows)
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(StaffReadOnlyAdmin):
-    list_display = ("created_at", "action", "object_repr", "actor_label", "body", "request_id")
-    list_filter = ("action", ("body", admin.RelatedOnlyFieldListFilter), "created_at")
+    """Every body's trail read as a history; with one body chosen, whether its hash chain holds."""
+
+    change_list_template = "admin/core/auditevent/change_list.html"
+    list_display = ("created_at", "who", "what", "record", "changes", "body")
+    list_filter = (
+        _ActionFilter,
+        _RecordKindFilter,
+        ("body", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    )
     search_fields = ("object_repr", "object_id", "actor_label", "action", "request_id")
     date_hierarchy = "created_at"
-    list_select_related = ("body",)
+    list_select_related = ("body", "actor")
     readonly_fields = (
         "created_at",
+        "who",
+        "what",
+        "record",
+        "changes",
+        "body",
+        "chain_status",
         "chain",
         "sequence",
-        "body",
-        "actor",
-        "actor_label",
         "action",
         "object_type",
         "object_id",
-        "object_repr",
-        "changes",
         "request_id",
         "prev_hash",
         "hash",
     )
-    exclude = ("before", "after")
+    exclude = ("before", "after", "actor", "actor_label", "object_repr")
 
-    @admin.display(description="changes")
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return _HistoryChangeList
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        chain = request.GET.get("body__id__exact", "")
+        context = dict(extra_context or {})
+        if chain and is_registry_staff(request.user):
+            context["chain"] = audit_verify_chain(chain)
+        return super().changelist_view(request, extra_context=context)
+
+    def _entry(self, obj: AuditEvent) -> HistoryEntry:
+        entry = getattr(obj, "history", None)
+        if entry is None:  # one event's page
+            entry = history_entries([obj], linker=admin_linker(self._request))[0]
+            obj.history = entry  # type: ignore[attr-defined]
+        return entry  # type: ignore[no-any-return]
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        self._request = request
+        return super().get_object(request, object_id, from_field)
+
+    @admin.display(description=_("who"))
+    def who(self, obj: AuditEvent) -> str:
+        return self._entry(obj).who
+
+    @admin.display(description=_("what"))
+    def what(self, obj: AuditEvent) -> str:
+        return self._entry(obj).what
+
+    @admin.display(description=_("record"))
+    def record(self, obj: AuditEvent) -> str:
+        entry = self._entry(obj)
+        name = format_html("{}<br><small>{}</small>", entry.record, entry.record_kind)
+        return format_html('<a href="{}">{}</a>', entry.url, name) if entry.url else name
+
+    @admin.display(description=_("what changed"))
     def changes(self, obj: AuditEvent) -> str:
-        return _diff_table(obj.before, obj.after)
+        return _changes_html(self._entry(obj))
+
+    @admin.display(description=_("hash chain"))
+    def chain_status(self, obj: AuditEvent) -> str:
+        report = audit_verify_chain(obj.chain)
+        if report.ok:
+            return str(
+                _("Verified: all %(count)s events of this chain are intact.") % {"count": report.events}
+            )
+        return str(_("Broken at event %(number)s.") % {"number": report.broken_at})

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from . import audit_actions  # noqa: F401  (the history's sentences, core.audit)
         from .roles import create_declared_permissions
 
         # The permissions capabilities declare on bodies (core.roles) exist after every migrate and flush.

@@ -3,6 +3,11 @@
 Every state-changing service calls `audit_record` inside its own transaction, so the event commits or rolls
 back with the change. Events of one body form a chain: each event's hash covers its content and the hash of
 the event before it, so an edited or deleted row breaks every hash after it (`manage.py audit_verify`).
+
+The trail reads as a history: each app declares, in `<app>/audit_actions.py` imported from its `ready()`, the
+sentence each of its actions reads as (`declare_audit_actions({"bodies.body.approved": _("approved the
+body")})`, shown after the person's name) and the kinds of record its events are about with their portal page
+(`declare_audit_record("bodies.accreditation", url=...)`). `core.audit_history` turns events into that history.
 """
 
 from __future__ import annotations
@@ -12,15 +17,18 @@ import decimal
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from .context import current_request_id
 from .models import REGISTRY_CHAIN, AuditChainHead, AuditEvent
+from .registry import Registry
 
 
 def _json_default(value: Any) -> Any:
@@ -166,12 +174,63 @@ def audit_changes(
     return changed
 
 
+# --- what the actions and records are called ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditAction:
+    """How one action reads in the history: a sentence after the person's name ("approved the body")."""
+
+    code: str
+    label: str | Promise
+
+
+@dataclass(frozen=True)
+class AuditRecordKind:
+    """A kind of record the trail is about (a model's `app_label.model_name`) and, when it has one, its portal
+    page (`url(record)`; a model's own `get_absolute_url` is used when it has one and no `url` is given), and
+    the choices of values no model field names (`{"roles": Role.choices}` for a list of role codes)."""
+
+    model: str
+    url: Callable[[Any], str] | None = None
+    choices: Mapping[str, Any] = field(default_factory=dict)
+
+
+audit_actions: Registry[AuditAction] = Registry("audit action", key=lambda action: action.code)
+audit_record_kinds: Registry[AuditRecordKind] = Registry("audit record kind", key=lambda kind: kind.model)
+
+
+def declare_audit_actions(labels: Mapping[str, str | Promise]) -> None:
+    """Declares the sentence of each action code (from `<app>/audit_actions.py`)."""
+    for code, label in labels.items():
+        audit_actions.register(AuditAction(code=code, label=label))
+
+
+def declare_audit_record(
+    model: str, *, url: Callable[[Any], str] | None = None, choices: Mapping[str, Any] | None = None
+) -> None:
+    """Declares a kind of record the trail names (`"bodies.accreditation"`), its portal page and the labels of
+    recorded values its fields do not know (`choices={"roles": Role.choices}`)."""
+    audit_record_kinds.register(AuditRecordKind(model=model, url=url, choices=dict(choices or {})))
+
+
+def audit_action_label(code: str) -> str:
+    """The action's sentence in the active language; the code itself when nobody declared one."""
+    action = audit_actions.find(code)
+    return str(action.label) if action else code
+
+
+# --- verifying the chains ---------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class ChainReport:
     chain: str
     events: int
     ok: bool
     problem: str = ""
+    #: the sequence number of the first event that does not hold (a missing one counts), None when ok
+    broken_at: int | None = None
 
 
 def audit_verify_chain(chain: str) -> ChainReport:
@@ -182,18 +241,24 @@ def audit_verify_chain(chain: str) -> ChainReport:
     for event in AuditEvent.objects.filter(chain=chain).order_by("sequence").iterator(chunk_size=2000):
         count += 1
         if event.sequence != expected_sequence:
-            return ChainReport(chain, count, False, f"sequence {expected_sequence} is missing")
+            return ChainReport(
+                chain, count, False, f"sequence {expected_sequence} is missing", expected_sequence
+            )
         if event.prev_hash != prev:
             return ChainReport(
-                chain, count, False, f"event {event.sequence} does not link to its predecessor"
+                chain,
+                count,
+                False,
+                f"event {event.sequence} does not link to its predecessor",
+                event.sequence,
             )
         if event_hash(event) != event.hash:
-            return ChainReport(chain, count, False, f"event {event.sequence} was altered")
+            return ChainReport(chain, count, False, f"event {event.sequence} was altered", event.sequence)
         prev = event.hash
         expected_sequence += 1
     head = AuditChainHead.objects.filter(chain=chain).first()
     if head is not None and (head.sequence != count or head.last_hash != prev):
-        return ChainReport(chain, count, False, "the chain was truncated after its last event")
+        return ChainReport(chain, count, False, "the chain was truncated after its last event", count + 1)
     return ChainReport(chain, count, True)
 
 

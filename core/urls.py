@@ -10,4 +10,5 @@ urlpatterns = [
     path("switch-body/", views.SwitchBodyView.as_view(), name="switch-body"),
     path("language/", views.SetLanguageView.as_view(), name="set-language"),
     path("audit-trail/", views.AuditTrailView.as_view(), name="audit-trail"),
+    path("audit-trail/export.csv", views.AuditTrailExportView.as_view(), name="audit-trail-export"),
 ]

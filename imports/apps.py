@@ -12,3 +12,4 @@ class ImportsConfig(AppConfig):
     def ready(self) -> None:
         # each capability declares its import kinds in `<app>/importing.py` (like admin.py for the admin site)
         autodiscover_modules("importing")
+        from . import audit_actions  # noqa: F401  (the history's record kinds, core.audit)

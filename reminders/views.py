@@ -8,10 +8,12 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from core.permissions import is_registry_staff
 from core.portal import PortalMixin, is_htmx
 from core.tenancy import get_visible_or_404
 
@@ -51,6 +53,40 @@ class NotificationMarkReadView(PortalMixin, View):
                 "unread_count": notification_unread_count(user=request.user),
             }
             return render(request, "reminders/partials/_notification_marked.html", context)
+        return redirect("reminders:list")
+
+
+class NotificationOpenView(PortalMixin, View):
+    """Opens one's notification: marks it read, switches to the notification's body when it is not the active
+    one (a person in several bodies, an active member there), then goes to its page (a local URL only).
+
+    Without the switch the page of another body's record would answer 404. Someone no longer an active member
+    of that body is told so and stays on the notification list."""
+
+    needs_body = False
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest, pk: Any) -> HttpResponse:
+        notification = get_visible_or_404(notification_list(user=request.user), pk=pk)
+        if not notification.is_read:
+            notification = notification_mark_read(notification=notification, user=request.user)
+        active = request.active  # type: ignore[attr-defined]
+        body_id = notification.body_id
+        if body_id is not None and (active.body is None or active.body.pk != body_id):
+            if active.switch(body_id):
+                messages.info(request, _("You are now working for %(body)s.") % {"body": active.body})
+            elif not is_registry_staff(request.user):  # type: ignore[arg-type]
+                messages.warning(
+                    request,
+                    _("You no longer work for %(body)s, so its records are closed to you.")
+                    % {"body": notification.body},
+                )
+                return redirect("reminders:list")
+        target = notification.url
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(target)
         return redirect("reminders:list")
 
 

@@ -1,0 +1,21 @@
+"""How the accounts' audit events read in the history (`core.audit`): the sentence of each action, shown
+after the person's name."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from core.audit import declare_audit_actions, declare_audit_record
+
+declare_audit_actions(
+    {
+        "accounts.user.registered": _("signed up"),
+        "accounts.user.profile_updated": _("changed the account's profile"),
+        "accounts.api_token.created": _("created the API token"),
+        "accounts.api_token.revoked": _("revoked the API token"),
+    }
+)
+
+# no portal page shows one account or one token to others
+declare_audit_record("accounts.user")
+declare_audit_record("accounts.apitoken")

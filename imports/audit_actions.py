@@ -1,0 +1,8 @@
+"""The import batches the trail names (`core.audit`). Their actions are their kind's capability's
+(`<audit_prefix>.previewed` / `.applied`), so each capability labels them in its own `audit_actions.py`."""
+
+from __future__ import annotations
+
+from core.audit import declare_audit_record
+
+declare_audit_record("imports.importbatch")
