@@ -52,6 +52,7 @@ _accreditation_page = page_url("bodies:accreditation-detail", with_subject=True)
 register(
     NoticeKind(
         key=BODY_APPLIED,
+        label=_("New application"),
         title=_("New application to ICR: %(body)s"),
         message=_(
             "%(body)s has applied for ICR approval. Its application waits in the approval queue for the "
@@ -65,6 +66,7 @@ register(
 register(
     NoticeKind(
         key=ACCREDITATION_AWAITING_VERIFICATION,
+        label=_("Accreditation to verify"),
         title=_("Accreditation to verify: %(accreditation)s (%(body)s)"),
         message=_(
             "%(body)s has recorded a new or changed accreditation, %(accreditation)s. It does not count for "
@@ -80,6 +82,7 @@ register(
 register(
     NoticeKind(
         key=BODY_REPLIED,
+        label=_("Reply to the review"),
         title=_("%(body)s has replied to the registry's review"),
         message=_(
             "%(body)s changed %(changed)s while its application waits for the registry's decision. Look at "
@@ -97,6 +100,7 @@ register(
 register(
     NoticeKind(
         key=BODY_REVIEW_STARTED,
+        label=_("Review started"),
         title=_("ICR has started reviewing %(body)s"),
         message=_(
             "The ICR registry has started reviewing the application of %(body)s. You will be told of its "
@@ -110,6 +114,7 @@ register(
 register(
     NoticeKind(
         key=BODY_APPROVED,
+        label=_("Body approved"),
         title=_("%(body)s is approved by ICR"),
         message=_(
             "The ICR registry has approved %(body)s. The body is listed in the directory, and its approval "
@@ -123,6 +128,7 @@ register(
 register(
     NoticeKind(
         key=BODY_SUSPENDED,
+        label=_("Approval suspended"),
         title=_("ICR has suspended the approval of %(body)s"),
         message=_(
             "The ICR registry has suspended the approval of %(body)s. While it is suspended the body is not "
@@ -136,6 +142,7 @@ register(
 register(
     NoticeKind(
         key=BODY_REINSTATED,
+        label=_("Approval reinstated"),
         title=_("ICR has reinstated the approval of %(body)s"),
         message=_("The ICR registry has reinstated the approval of %(body)s. The body is approved again."),
         audience=body_administrators,
@@ -146,6 +153,7 @@ register(
 register(
     NoticeKind(
         key=BODY_WITHDRAWN,
+        label=_("Body withdrawn"),
         title=_("ICR has withdrawn %(body)s"),
         message=_(
             "The ICR registry has withdrawn %(body)s. The body is no longer approved or under review, and its "
@@ -159,6 +167,7 @@ register(
 register(
     NoticeKind(
         key=ACCREDITATION_VERIFIED,
+        label=_("Accreditation verified"),
         title=_("Accreditation %(accreditation)s is verified"),
         message=_(
             "The ICR registry has verified the accreditation %(accreditation)s of %(body)s. While it is "
@@ -173,6 +182,7 @@ register(
 register(
     NoticeKind(
         key=ACCREDITATION_REFUSED,
+        label=_("Accreditation refused"),
         title=_("Accreditation %(accreditation)s is refused"),
         message=_(
             "The ICR registry has refused the accreditation %(accreditation)s of %(body)s. It does not count "

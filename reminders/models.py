@@ -22,6 +22,17 @@ class DeadlineQuerySet(TenantQuerySet["Deadline"]):
     def open(self) -> DeadlineQuerySet:
         return self.filter(closed_at__isnull=True)
 
+    def visible_to(self, user: Any, token: Any = None) -> DeadlineQuerySet:
+        """The bodies' deadlines, narrowed by each kind's read rule for a person (a token reads its body's)."""
+        visible = super().visible_to(user, token)
+        return visible if token is not None else visible.readable_by(user)
+
+    def readable_by(self, user: Any) -> DeadlineQuerySet:
+        """Narrowed by each kind's read rule (`DeadlineKind.readable_by`): e.g. a person's competence expiry."""
+        from .registry import readable_condition
+
+        return self.filter(readable_condition(user))
+
 
 class Deadline(TenantModel):
     """A date the platform watches for one record (its `subject`), e.g. an accreditation's expiry.
@@ -174,6 +185,19 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def kind_label(self) -> str:
+        """The human name of the notification's kind: its deadline kind's or its notice kind's label."""
+        from .notices import find_kind as find_notice_kind
+
+        deadline_kind = find_kind(self.kind)
+        if deadline_kind is not None:
+            return str(deadline_kind.label)
+        notice_kind = find_notice_kind(self.kind)
+        if notice_kind is not None and notice_kind.label is not None:
+            return str(notice_kind.label)
+        return self.kind
 
     @property
     def is_read(self) -> bool:

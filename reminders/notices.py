@@ -80,6 +80,8 @@ class NoticeKind:
     url: Callable[[Any], str]
     #: placeholders of the kind's own, from the subject; called under each recipient's language
     values: Callable[[Any], Mapping[str, Any]] | None = None
+    #: a short human name of the kind (lazy translation), for lists and filters; the key when not given
+    label: Any = None
 
     def __post_init__(self) -> None:
         if len(self.key) > KEY_MAX_LENGTH:

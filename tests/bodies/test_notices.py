@@ -151,3 +151,13 @@ def test_an_accreditation_is_named_in_each_recipient_s_language(world):
     )
     assert "Approved GHG programme GHG-7" in english_note.title
     assert "Samþykkt GHL-kerfi GHG-7" in icelandic_note.title
+
+
+@pytest.mark.django_db
+def test_a_notification_names_its_kind_in_words(world):
+    # when
+    notify(kind=notices.BODY_APPROVED, subject=world.a.body, body=world.a.body, reason="All in order.")
+
+    # then
+    assert Notification.objects.get(kind=notices.BODY_APPROVED).kind_label == "Body approved"
+    assert all(find_kind(key).label for key in (*STAFF_KINDS, *BODY_KINDS, *ACCREDITATION_KINDS))

@@ -285,3 +285,15 @@ def test_the_notification_centre_shows_the_reason_on_its_own_line(world, login):
     html = response.content.decode()
     assert "Body A: en<br><br>Reason: All &lt;b&gt;in&lt;/b&gt; order." in html
     assert f'href="{reverse("bodies:profile")}"' in html
+
+
+@pytest.mark.django_db
+def test_a_kind_without_a_label_or_no_longer_declared_is_named_by_its_key(world):
+    # given
+    notify(kind=KIND, subject=world.a.body, body=world.a.body)
+    note = Notification.objects.get(kind=KIND)
+
+    # then
+    assert note.kind_label == KIND
+    note.kind = "tests.gone"
+    assert note.kind_label == "tests.gone"
