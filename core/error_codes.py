@@ -31,6 +31,8 @@ class CoreErrorCode(ErrorCode):
     DATE_IN_FUTURE = "date_in_future"
     #: a value that must be given
     REQUIRED = "required"
+    #: a list's query parameter it does not know, or an ordering field it cannot sort by
+    UNKNOWN_FILTER = "unknown_filter"
 
 
 def declared_codes() -> set[str]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from rest_framework.permissions import AllowAny
 
+from core.api.filters import StrictListParamsMixin
 from core.api.throttling import PublicAnonThrottle
 
 
-class PublicApiMixin:
+class PublicApiMixin(StrictListParamsMixin):
     """Every caller is anonymous here, so the `anon` rate applies to all of them alike."""
 
     authentication_classes: list[type] = []

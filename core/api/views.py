@@ -29,6 +29,7 @@ from rest_framework.serializers import BaseSerializer
 
 from accounts.models import ApiToken
 from core.api.access import SessionOnly, is_session_only
+from core.api.filters import StrictListParamsMixin, check_list_query_params
 from core.api.schema import errors
 from core.tenancy import get_visible_or_404
 
@@ -37,7 +38,7 @@ def request_token(request: Any) -> ApiToken | None:
     return request.auth if isinstance(request.auth, ApiToken) else None
 
 
-class ApiViewMixin:
+class ApiViewMixin(StrictListParamsMixin):
     """What every authenticated API view may declare, for `get_permissions` and the OpenAPI document.
 
     - `resource`: the token scope resource the view belongs to (a view without one cannot be reached with a
@@ -46,6 +47,8 @@ class ApiViewMixin:
     - `session_only_actions`: the actions (for a plain `APIView`, the lower-case HTTP methods) a bearer token
       may not call; `ALL_ACTIONS` for the whole view. Checked before the scope, so a token always hears the
       same reason, and the OpenAPI operation states the session as its only authentication.
+    - a `list` answers 400 for a query parameter or ordering field it does not know (`core.api.filters`);
+      `extra_query_params` names parameters a list reads itself.
     - `registry_token_actions`: the session-only actions a registry token (`ApiToken.for_registry`) may still
       call, with the `write` scope of `resource`: the registry's decisions (body decisions, accreditation
       verification). The actor is the token's creator, who must still be registry staff.
@@ -137,6 +140,7 @@ class NestedViewSetMixin(TenantViewSetMixin):
         return self.base_queryset().filter(**{self.parent_field: self.readable_parent()})
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        check_list_query_params(self)  # no filters: only the page parameters are known
         page = self.paginate_queryset(self.get_queryset())  # type: ignore[attr-defined]
         return self.get_paginated_response(  # type: ignore[attr-defined]
             self.get_serializer_class()(page, many=True).data  # type: ignore[attr-defined]
