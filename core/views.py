@@ -3,8 +3,10 @@ language picker and a body's audit trail. Views parse input, call one selector o
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,12 +20,15 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect
+from django.template import loader
 from django.urls import Resolver404, resolve, reverse
 from django.utils import formats, timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import ListView, TemplateView
 
 from accounts.services import user_set_language
@@ -38,6 +43,8 @@ from core.permissions import is_registry_staff
 from core.portal import BodyScopedMixin, PortalMixin
 
 from .forms import LanguageForm
+
+logger = logging.getLogger(__name__)
 
 
 def safe_next(request: HttpRequest, candidate: str | None, fallback: str) -> str:
@@ -225,3 +232,62 @@ def _batches(items: Iterator[AuditEvent], size: int) -> Iterator[list[AuditEvent
             batch = []
     if batch:
         yield batch
+
+
+# --- error pages ------------------------------------------------------------------------------------------
+# Branded, in the person's language, each with a way back. 400 and 500 render without the request's context
+# (no context processor, no database): the request may be malformed, the database may be what failed.
+
+
+def _back(request: HttpRequest) -> str:
+    """The page the person came from, when it is one of this site's."""
+    try:
+        referer = safe_next(request, request.headers.get("referer"), "")
+    except Exception:  # a malformed host must not break the error page itself
+        return ""
+    if not referer:
+        return ""
+    parts = urlsplit(referer)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _error_page(
+    request: HttpRequest, template_name: str, status: int, *, with_request: bool, **context: Any
+) -> HttpResponse:
+    try:
+        template = loader.get_template(template_name)
+        if with_request:
+            content = template.render({"back_url": _back(request), **context}, request)
+        else:
+            content = template.render(context)
+    except Exception:  # the last resort must answer whatever failed
+        logger.exception("The %s error page could not be rendered.", status)
+        content = f"<!doctype html><title>{status}</title><h1>{status}</h1>"
+    return HttpResponse(content, status=status)
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, "400.html", 400, with_request=False)
+
+
+@requires_csrf_token
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, "403.html", 403, with_request=True)
+
+
+@requires_csrf_token
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, "404.html", 404, with_request=True)
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error_page(request, "500.html", 500, with_request=False)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid security token (open too long, signed out meanwhile, cookies blocked)."""
+    return _error_page(
+        request, "403_csrf.html", 403, with_request=True, no_cookie=reason == REASON_NO_CSRF_COOKIE
+    )

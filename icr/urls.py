@@ -6,6 +6,8 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from core.api.root import ApiRootView
+
 admin.site.site_header = "ICR registry back office"
 admin.site.site_title = "ICR back office"
 admin.site.index_title = "Registry administration"
@@ -13,6 +15,7 @@ admin.site.index_title = "Registry administration"
 admin.site.index_template = "admin/registry_home.html"
 
 api_v1 = [
+    path("", ApiRootView.as_view(), name="root"),  # links to every collection and the docs
     path("", include("bodies.api.urls")),
     path("", include("accounts.api.urls")),
     path("", include("core.api.urls")),
@@ -38,3 +41,9 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+# branded error pages in the person's language, each with a way back (core.views)
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
