@@ -48,3 +48,9 @@ def field_choices(model: Any, field_name: str) -> Any:
 def field_label(instance: models.Model, field_name: str, separator: str = ", ") -> str:
     """The label of an instance's field value (`membership` + "roles" → "Body administrator, Auditor")."""
     return choice_label(field_choices(instance, field_name), getattr(instance, field_name), separator)
+
+
+def registry_label(registry: Any, code: str) -> str:
+    """The label a registry's entry declares for its code (a deadline or document kind); the code when none."""
+    entry = registry.find(code)
+    return str(getattr(entry, "label", code)) if entry is not None else code

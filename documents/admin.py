@@ -12,14 +12,16 @@ from django.utils.translation import ngettext
 
 from core.admin import StaffReadOnlyAdmin
 from core.errors import PermissionDenied, TransitionNotAllowed
+from core.labels import registry_label
 
 from .models import Document
+from .registry import KINDS
 from .services import document_rerender
 
 
 @admin.register(Document)
 class DocumentAdmin(StaffReadOnlyAdmin):
-    list_display = ("number", "kind", "body", "status", "requested_at", "rendered_at", "superseded_at")
+    list_display = ("number", "kind_label", "body", "status", "requested_at", "rendered_at", "superseded_at")
     list_filter = ("kind", "status", ("body", admin.RelatedOnlyFieldListFilter))
     search_fields = ("number", "sha256")
     date_hierarchy = "requested_at"
@@ -45,6 +47,10 @@ class DocumentAdmin(StaffReadOnlyAdmin):
         "superseded_at",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, obj: Document) -> str:
+        return registry_label(KINDS, obj.kind)
 
     @admin.display(description=_("file"))
     def download(self, obj: Document) -> str:

@@ -6,14 +6,16 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import StaffReadOnlyAdmin
+from core.labels import registry_label
 
 from .models import Deadline, Notification
+from .registry import KINDS
 
 
 @admin.register(Deadline)
 class DeadlineAdmin(StaffReadOnlyAdmin):
     list_display = (
-        "kind",
+        "kind_label",
         "body",
         "subject_type",
         "subject_id",
@@ -36,6 +38,10 @@ class DeadlineAdmin(StaffReadOnlyAdmin):
     @admin.display(boolean=True, description=_("closed"), ordering="closed_at")
     def closed(self, obj: Deadline) -> bool:
         return obj.closed_at is not None
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, obj: Deadline) -> str:
+        return registry_label(KINDS, obj.kind)
 
 
 @admin.register(Notification)
