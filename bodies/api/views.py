@@ -7,7 +7,6 @@ which state) are the services'. Tenancy comes from `TenantViewSet`: another tena
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
@@ -39,7 +38,6 @@ from bodies.services import (
 from core.api.m2m import attach_m2m_ids
 from core.api.public import PublicApiMixin
 from core.api.schema import errors, nested_list_schema
-from documents.api.views import PdfRenderer
 from core.api.views import (
     NestedViewSetMixin,
     TenantViewSet,
@@ -47,6 +45,7 @@ from core.api.views import (
     create_action,
     transition_action,
 )
+from documents.api.views import PdfRenderer
 
 from .filters import AccreditationFilter, BodyFilter, DirectoryFilter
 from .serializers import (

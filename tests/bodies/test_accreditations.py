@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.utils.formats import date_format
 
 from bodies import services
 from bodies.models import Accreditation
 from core.errors import PermissionDenied, TransitionNotAllowed, ValidationError
 from core.models import AuditEvent
 from reference.models import Activity, Sector, Standard
-from tests.factories import AccreditationFactory
+from tests.bodies.certificates import pdf
+from tests.factories import AccreditationBodyFactory, AccreditationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +28,8 @@ def scope() -> dict:
 
 def fields(**overrides) -> dict:
     base = {
-        "accreditation_body": "ISAC",
-        "accreditation_body_iaf_mla": True,
+        "accreditation_body": AccreditationBodyFactory(),
+        "certificate": pdf(),
         "standard": Accreditation.Standard.ISO_14065,
         "certificate_number": "VVB-100",
         "valid_from": date(2026, 3, 1),
@@ -51,7 +53,7 @@ def test_cycle_one_day_longer_than_five_years_is_refused(world):
             body=world.a.body, actor=world.a.admin, fields=fields(valid_to=date(2031, 3, 1)), **scope()
         )
     assert "valid_to" in exc.value.message_dict
-    assert "2031-02-28" in exc.value.message_dict["valid_to"][0]
+    assert date_format(date(2031, 2, 28)) in exc.value.message_dict["valid_to"][0]  # the language's format
     assert Accreditation.objects.count() == 0
     assert not AuditEvent.objects.filter(action__startswith="bodies.accreditation").exists()
 

@@ -8,7 +8,7 @@ import pytest
 
 from bodies.models import Body, BodyStatusChange, Membership, Role
 from core.models import AuditEvent
-from tests.factories import BodyFactory, sector, today
+from tests.factories import AccreditationFactory, BodyFactory, sector, today
 from tests.helpers import bearer, make_token, signed_in, url
 
 pytestmark = pytest.mark.django_db
@@ -329,6 +329,7 @@ def test_put_and_delete_are_not_offered(world):
 def test_staff_take_an_applicant_through_review_to_approval(world):
     # given an applicant with a signed agreement
     body = BodyFactory(status=Body.Status.APPLICANT, approved_at=None)
+    AccreditationFactory(body=body)
     client = signed_in(world.staff)
 
     # when staff start the review and approve
@@ -365,6 +366,7 @@ def test_staff_take_an_applicant_through_review_to_approval(world):
 def test_approving_an_applicant_is_a_conflict(world):
     # given an applicant that has not been reviewed
     body = BodyFactory(status=Body.Status.APPLICANT, approved_at=None)
+    AccreditationFactory(body=body)
 
     # when staff approve it directly
     response = signed_in(world.staff).post(
@@ -387,6 +389,7 @@ def test_approving_an_applicant_is_a_conflict(world):
 def test_of_two_approvals_one_wins_and_the_other_conflicts(world):
     # given a body under review, and two staff members deciding at once (simulated one after the other)
     body = BodyFactory(status=Body.Status.UNDER_REVIEW, approved_at=None)
+    AccreditationFactory(body=body)
     first_client = signed_in(world.staff)
     from tests.factories import StaffFactory
 

@@ -8,7 +8,7 @@ from bodies import services
 from bodies.models import Body, BodyStatusChange, Membership, Role
 from core.errors import PermissionDenied, TransitionNotAllowed, ValidationError
 from core.models import AuditEvent
-from tests.factories import BodyFactory, UserFactory
+from tests.factories import AccreditationFactory, BodyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,7 @@ def test_apply_with_invalid_country_changes_nothing():
 def test_full_life_cycle_records_every_decision(world, django_capture_on_commit_callbacks):
     # given an applicant with a recorded agreement
     body = BodyFactory(status=Body.Status.APPLICANT, agreement_reference="", agreement_signed_on=None)
+    AccreditationFactory(body=body)
     staff = world.staff
     services.body_record_agreement(
         body=body, actor=staff, reference="ICR-AGR-2026-17", signed_on=body.applied_at.date()
@@ -152,6 +153,7 @@ def test_only_registry_staff_decide(world):
 def test_second_identical_decision_loses(world):
     # given two staff members both approving the same body (the second reads the stale status)
     body = BodyFactory(status=Body.Status.UNDER_REVIEW)
+    AccreditationFactory(body=body)
     stale = Body.objects.get(pk=body.pk)
     services.body_approve(body=body, actor=world.staff, reason="first")
     # when the second acts on its stale copy

@@ -11,13 +11,14 @@ from bodies import services
 from bodies.models import Body, BodyStatusChange
 from core.audit import audit_verify_chain
 from core.errors import TransitionNotAllowed
-from tests.factories import BodyFactory, StaffFactory
+from tests.factories import AccreditationFactory, BodyFactory, StaffFactory
 
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_approvals_one_wins_and_the_chain_stays_linear():
     # given a body under review and two staff members
     body = BodyFactory(status=Body.Status.UNDER_REVIEW)
+    AccreditationFactory(body=body)
     first, second = StaffFactory(), StaffFactory()
     barrier = threading.Barrier(2)
     outcomes: list[str] = []

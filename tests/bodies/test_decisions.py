@@ -11,7 +11,7 @@ from bodies.models import Body, BodyStatusChange
 from core.models import AuditEvent
 from documents import registry
 from documents.models import Document
-from tests.factories import BodyFactory
+from tests.factories import AccreditationFactory, BodyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,7 @@ def test_approval_succeeds_even_when_the_decider_could_not_request_the_letter(
 ):
     # given a body under review with a signed agreement, and an approval letter nobody may request by hand
     body = BodyFactory(status=Body.Status.UNDER_REVIEW, approved_at=None)
+    AccreditationFactory(body=body)
     kind = registry.get_kind(services.APPROVAL_LETTER)
     monkeypatch.setitem(
         registry._KINDS, kind.code, dataclasses.replace(kind, can_request=lambda user, subject: False)
@@ -46,8 +47,9 @@ def test_approval_succeeds_even_when_the_decider_could_not_request_the_letter(
 
 
 def test_the_first_approval_is_stamped_once_and_a_reinstatement_keeps_it(world):
-    # given a body under review
+    # given a body under review with a verified accreditation
     body = BodyFactory(status=Body.Status.UNDER_REVIEW, approved_at=None)
+    AccreditationFactory(body=body)
 
     # when it is approved, suspended and reinstated
     approved = services.body_approve(body=body, actor=world.staff, reason="Approved")

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
+from django.utils.formats import date_format
 
 from bodies.models import Accreditation, Body
 from reference.models import Activity, Standard
-from tests.factories import AccreditationFactory, BodyFactory, sector, today
+from tests.factories import AccreditationBodyFactory, AccreditationFactory, BodyFactory, sector, today
 from tests.helpers import bearer, make_token, signed_in, url
 
 pytestmark = pytest.mark.django_db
+
+
+def day(value: date) -> str:
+    return date_format(value, "DATE_FORMAT")
 
 
 def check(client, body, **overrides):  # type: ignore[no-untyped-def]
@@ -52,15 +57,16 @@ def test_the_accreditation_must_be_active_on_every_planned_day(world):
     on_last_day = check(client, world.a.body, end=last_day.isoformat())
     day_after = check(client, world.a.body, end=(last_day + timedelta(days=1)).isoformat())
 
-    # then the first is eligible, the second names the first uncovered day
+    # then the first is eligible, the second names the first uncovered day, in words
     assert on_last_day.json()["eligible"] is True
     assert day_after.json() == {
         "eligible": False,
         "reasons": [
             {
-                "code": "accreditation_not_active",
-                "message": f"The accreditation {accreditation} is not active on {last_day + timedelta(days=1)} "
-                f"(valid {accreditation.valid_from} to {last_day}).",
+                "code": "accreditation_not_valid_on_dates",
+                "message": f"{accreditation} is not valid on {day(last_day + timedelta(days=1))} "
+                f"(valid {day(accreditation.valid_from)} to {day(last_day)}).",
+                "accreditation": str(accreditation.pk),
             }
         ],
         "accreditation": None,
@@ -73,8 +79,30 @@ def test_a_suspended_accreditation_is_not_active(world):
     response = check(signed_in(world.a.admin), world.a.body)
 
     assert response.json()["reasons"] == [
-        {"code": "accreditation_not_active", "message": f"The accreditation {accreditation} is Suspended."}
+        {
+            "code": "accreditation_not_active",
+            "message": f"{accreditation} is suspended.",
+            "accreditation": str(accreditation.pk),
+        }
     ]
+
+
+def test_a_pending_accreditation_does_not_count(world):
+    accreditation = AccreditationFactory(body=world.a.body, verification="pending")
+
+    response = check(signed_in(world.a.admin), world.a.body)
+
+    assert response.json() == {
+        "eligible": False,
+        "reasons": [
+            {
+                "code": "accreditation_not_verified",
+                "message": f"{accreditation} is waiting for verification by the registry.",
+                "accreditation": str(accreditation.pk),
+            }
+        ],
+        "accreditation": None,
+    }
 
 
 def test_a_suspended_body_is_not_eligible(world):
@@ -88,7 +116,13 @@ def test_a_suspended_body_is_not_eligible(world):
     # then
     assert response.json() == {
         "eligible": False,
-        "reasons": [{"code": "body_suspended", "message": "The body's ICR approval is suspended."}],
+        "reasons": [
+            {
+                "code": "body_suspended",
+                "message": "The body's ICR approval is suspended.",
+                "accreditation": None,
+            }
+        ],
         "accreditation": {"id": str(accreditation.pk), "certificateNumber": accreditation.certificate_number},
     }
 
@@ -103,6 +137,7 @@ def test_an_applicant_without_agreement_fails_for_both_reasons(world):
 
     # then every failing reason is named
     assert [r["code"] for r in response.json()["reasons"]] == ["body_not_approved", "agreement_not_signed"]
+    assert [r["accreditation"] for r in response.json()["reasons"]] == [None, None]
     assert response.json()["reasons"][0]["message"] == "The body is not approved by ICR (status: Applicant)."
     assert response.json()["reasons"][1]["message"] == "The body has not signed the ICR agreement."
 
@@ -110,14 +145,18 @@ def test_an_applicant_without_agreement_fails_for_both_reasons(world):
 @pytest.mark.parametrize("case", ["activity", "standard", "sector"])
 def test_a_scope_that_no_accreditation_covers_is_named(world, case):
     # given the standard accreditation of A (validation/verification; ISO 14064-2/-3, ICR; GHG scopes 1, 3, 14)
-    AccreditationFactory(body=world.a.body)
+    accreditation = AccreditationFactory(body=world.a.body)
     override, value, code = {
         "activity": (
-            {"activity": "certification"},
-            Activity.objects.get(pk="certification"),
+            {"activity": "methodology_assessment"},
+            Activity.objects.get(pk="methodology_assessment"),
             "activity_not_in_scope",
         ),
-        "standard": ({"standard": "iso-9001"}, Standard.objects.get(pk="iso-9001"), "standard_not_in_scope"),
+        "standard": (
+            {"standard": "iso-14064-1"},
+            Standard.objects.get(pk="iso-14064-1"),
+            "standard_not_in_scope",
+        ),
         "sector": ({"sector": sector("ghg", "2").pk}, sector("ghg", "2"), "sector_not_in_scope"),
     }[case]
 
@@ -127,17 +166,23 @@ def test_a_scope_that_no_accreditation_covers_is_named(world, case):
     # then
     assert response.json() == {
         "eligible": False,
-        "reasons": [{"code": code, "message": f"No accreditation covers the {case} {value}."}],
+        "reasons": [
+            {
+                "code": code,
+                "message": f"{accreditation} does not cover the {case} {value}.",
+                "accreditation": str(accreditation.pk),
+            }
+        ],
         "accreditation": None,
     }
 
 
-def test_no_single_accreditation_covering_everything_is_named(world):
+def test_each_accreditation_of_a_split_scope_names_what_it_misses(world):
     # given one accreditation for verification in scope 1 and another for validation in scope 3
-    first = AccreditationFactory(body=world.a.body)
+    first = AccreditationFactory(body=world.a.body, certificate_number="A-1")
     first.scope_activities.set(["verification"])
     first.scope_sectors.set([sector("ghg", "1")])
-    second = AccreditationFactory(body=world.a.body)
+    second = AccreditationFactory(body=world.a.body, certificate_number="B-2")
     second.scope_activities.set(["validation"])
     second.scope_sectors.set([sector("ghg", "3")])
 
@@ -145,23 +190,24 @@ def test_no_single_accreditation_covering_everything_is_named(world):
     response = check(signed_in(world.a.admin), world.a.body, sector=sector("ghg", "3").pk)
 
     # then
-    assert response.json()["reasons"] == [
-        {
-            "code": "scope_not_covered",
-            "message": "No single accreditation covers the activity, the standard and the sector together.",
-        }
+    assert [(r["accreditation"], r["code"]) for r in response.json()["reasons"]] == [
+        (str(first.pk), "sector_not_in_scope"),
+        (str(second.pk), "activity_not_in_scope"),
     ]
 
 
 def test_a_vvb_accreditation_must_come_from_an_iaf_mla_signatory(world):
-    AccreditationFactory(body=world.a.body, accreditation_body_iaf_mla=False)
+    ab = AccreditationBodyFactory(name="Unsigned Accreditation", acronym="", mla=[])
+    accreditation = AccreditationFactory(body=world.a.body, accreditation_body=ab)
 
     response = check(signed_in(world.a.admin), world.a.body)
 
     assert response.json()["reasons"] == [
         {
             "code": "accreditation_body_not_iaf_mla",
-            "message": "The accreditation covering this scope is not from an IAF MLA signatory.",
+            "message": f"{accreditation}: Unsigned Accreditation is not an IAF MLA signatory for ISO 14065 on "
+            "the planned dates.",
+            "accreditation": str(accreditation.pk),
         }
     ]
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from bodies import notices
 from bodies.models import Accreditation, Body
+from bodies.services import body_apply, body_reinstate, body_suspend, body_withdraw
+from core.errors import TransitionNotAllowed
 from reminders.models import Notification
 from reminders.notices import find_kind, notify
 from tests.factories import UserFactory
@@ -161,3 +164,65 @@ def test_a_notification_names_its_kind_in_words(world):
     # then
     assert Notification.objects.get(kind=notices.BODY_APPROVED).kind_label == "Body approved"
     assert all(find_kind(key).label for key in (*STAFF_KINDS, *BODY_KINDS, *ACCREDITATION_KINDS))
+
+
+# --- through the services: who hears of each decision ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_suspending_reinstating_and_withdrawing_a_body_reach_its_administrators_with_the_reason(
+    world, django_capture_on_commit_callbacks
+):
+    # when registry staff decide on body A, each decision committing
+    with django_capture_on_commit_callbacks(execute=True):
+        body = body_suspend(body=world.a.body, actor=world.staff, reason="Fees unpaid.")
+    with django_capture_on_commit_callbacks(execute=True):
+        body = body_reinstate(body=body, actor=world.staff, reason="Fees paid.")
+    with django_capture_on_commit_callbacks(execute=True):
+        body_withdraw(body=body, actor=world.staff, reason="The body asked to leave.")
+
+    # then body A's administrator, and nobody else, was told each one with its reason, in the centre and by email
+    for kind, reason in (
+        (notices.BODY_SUSPENDED, "Fees unpaid."),
+        (notices.BODY_REINSTATED, "Fees paid."),
+        (notices.BODY_WITHDRAWN, "The body asked to leave."),
+    ):
+        assert told(kind) == ["admin.a@example.org"]
+        assert Notification.objects.get(kind=kind).message.endswith(f"Reason: {reason}")
+    assert [email.to for email in mail.outbox] == [["admin.a@example.org"]] * 3
+    assert mail.outbox[0].subject == "ICR has suspended the approval of Body A"
+
+
+@pytest.mark.django_db
+def test_a_refused_decision_tells_nobody(world):
+    # when staff try to reinstate a body that is not suspended
+    with pytest.raises(TransitionNotAllowed):
+        body_reinstate(body=world.a.body, actor=world.staff, reason="Fees paid.")
+
+    # then
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_application_reaches_registry_staff_and_not_the_applicant(world):
+    # given a person applying for a new body
+    applicant = UserFactory(email="applicant@new-body.example")
+
+    # when
+    body = body_apply(
+        actor=applicant,
+        fields={
+            "legal_name": "New Verification ehf.",
+            "short_name": "NewV",
+            "country": "IS",
+            "kind": Body.Kind.VVB,
+            "contact_name": "Anna",
+            "contact_email": "anna@new-body.example",
+        },
+    )
+
+    # then
+    assert told(notices.BODY_APPLIED) == ["staff@icr.example"]
+    note = Notification.objects.get(kind=notices.BODY_APPLIED)
+    assert note.title == "New application to ICR: NewV"
+    assert note.url == reverse("admin:bodies_body_change", args=[body.pk])

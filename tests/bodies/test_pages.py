@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from PIL import Image
 
 from accounts.models import ApiToken
@@ -19,7 +20,14 @@ from bodies.services import APPROVAL_LETTER
 from core.models import AuditEvent
 from documents.services import document_render, document_request
 from reference.models import Sector
-from tests.factories import AccreditationFactory, BodyFactory, MembershipFactory, UserFactory
+from tests.bodies.certificates import pdf
+from tests.factories import (
+    AccreditationBodyFactory,
+    AccreditationFactory,
+    BodyFactory,
+    MembershipFactory,
+    UserFactory,
+)
 from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -55,8 +63,8 @@ def body_form_data(**overrides: object) -> dict[str, object]:
 
 def accreditation_form_data(**overrides: object) -> dict[str, object]:
     data: dict[str, object] = {
-        "accreditation_body": "ISAC",
-        "accreditation_body_iaf_mla": "on",
+        "accreditation_body": str(AccreditationBodyFactory().pk),
+        "certificate": pdf(),
         "standard": Accreditation.Standard.ISO_14065,
         "programme_name": "",
         "certificate_number": "VVB-9001",
@@ -309,7 +317,7 @@ def test_accreditation_cycle_of_five_years_and_a_day_is_refused_with_the_field_e
     # then
     assert response.status_code == 200
     assert response.context["form"].errors["valid_to"] == [
-        "An accreditation cycle is at most 5 years: the last allowed day is 2029-02-28."
+        f"An accreditation cycle is at most 5 years: the last allowed day is {date_format(date(2029, 2, 28))}."
     ]
     assert not Accreditation.objects.filter(certificate_number="VVB-9001").exists()
     assert not AuditEvent.objects.filter(action="bodies.accreditation.created").exists()
@@ -380,6 +388,8 @@ def test_accreditation_edit_saves_through_the_service(login, world):
     # then
     assert response.status_code == 302
     assert Accreditation.objects.get(pk=accreditation.pk).certificate_number == "A-001-R1"
+    # and a verified accreditation the body changed waits for the registry again
+    assert Accreditation.objects.get(pk=accreditation.pk).verification == "pending"
     assert (
         AuditEvent.objects.get(action="bodies.accreditation.updated").after["certificate_number"]
         == "A-001-R1"
