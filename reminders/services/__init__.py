@@ -1,5 +1,7 @@
 """Writes of the reminders engine: watching deadlines (`deadlines`), sweeping them into notifications
-(`sweep`), a person's notifications (`notifications`) and sending their emails (`emails`).
+(`sweep`), a person's notifications (`notifications`, whose `notifications_insert` is the one writer the sweep
+and `reminders.notices.notify` share) and sending their emails (`emails`). A capability tells people of an
+event through `reminders.notices.notify`, never by writing notifications itself.
 
 Schedule rules (one rule, applied everywhere):
 
@@ -19,7 +21,12 @@ notification rows are themselves the record of who was reminded of what and when
 
 from .deadlines import deadline_close, deadline_upsert, deadlines_body_time_zone_changed
 from .emails import EMAIL_MAX_ATTEMPTS, EmailRunResult, notification_send_email, notifications_send_pending
-from .notifications import notification_create, notification_mark_read, notifications_mark_all_read
+from .notifications import (
+    notification_create,
+    notification_mark_read,
+    notifications_insert,
+    notifications_mark_all_read,
+)
 from .sweep import MAX_UTC_OFFSET, SweepResult, deadlines_sweep
 
 __all__ = [
@@ -34,6 +41,7 @@ __all__ = [
     "notification_create",
     "notification_mark_read",
     "notification_send_email",
+    "notifications_insert",
     "notifications_mark_all_read",
     "notifications_send_pending",
 ]
