@@ -176,6 +176,7 @@ POLICY: dict[str, Rule] = {
     "competence:import-preview": Rule(portal_object_of_a(member_a=403), args="import_batch"),
     "competence:import-apply": Rule(portal_object_of_a(member_a=403, admin_a=405), args="import_batch"),
     # --- API ---
+    "api-v1:root": Rule(public()),
     "api-v1:schema": Rule(public()),
     "api-v1:docs": Rule(public()),
     "api-v1:redoc": Rule(public()),
