@@ -452,54 +452,6 @@ per address without credentials (the public directory and reference data), {REST
 per address for document verification. Beyond them: 429 `throttled`, with `Retry-After`.
 """
 SPECTACULAR_SETTINGS["DESCRIPTION"] = API_DESCRIPTION
-
-# the API's own documentation (the OpenAPI description): authentication, scopes, lists, errors, rate limits
-API_DESCRIPTION = f"""Versioned REST API of the ICR conformity-assessment platform. `GET /api/v1/` links to every
-collection and to this documentation.
-
-## Authentication
-- **Session**: a person signed in to the portal (cookie and CSRF token), for what needs a named person: applying,
-  creating and revoking tokens, the registry's decisions.
-- **Bearer tokens**: `Authorization: Bearer <token>`. The secret is shown once when the token is made and kept
-  only as a hash; a token expires (at most {API_TOKEN_MAX_DAYS} days) and can be revoked. The person who made it
-  is recorded as the actor of what it does.
-  - A **body token** is made by a body's administrators (portal, API tokens page) and acts for that one body: it
-    sees only that body's records, and a `body` field or parameter defaults to it (another body answers 404, or
-    a field error `Not found.`). It never takes the registry's decisions.
-  - A **registry token** is made by registry staff in the back office and acts for the registry: it reads every
-    body and, with the `write` scope of a resource, takes the registry's decisions on it (body decisions, the
-    ICR agreement, accreditation verification). It stops working when its maker is no longer registry staff.
-
-## Token scopes
-Each token names, per resource, `read` (GET) or `write` (read and change); a resource it does not name is
-refused with 403 `permission_denied`. The resources are those of the endpoints (`bodies`, `accreditations`,
-`people`, `competenceRecords`, `documents`, `auditEvents`, ...), listed with each token (`GET /api/v1/me/`).
-Some actions need a signed-in person whatever the scope (they are documented with the session only).
-
-## Addressing reference data
-Activities and standards by their `code`, sectors by `scheme` and `code` as `GET /api/v1/reference/sectors/`
-shows them: `{{"scheme": "iaf", "code": "28"}}` in a request or response body (the current list version unless
-`version` is given), `scheme:code` (e.g. `ghg:1`) in a query parameter.
-
-## Lists
-Every list answers `{{"<plural>": [...], "pagination": {{"total", "currentPage", "pageCount", "nextPage",
-"prevPage"}}}}`, e.g. `{{"bodies": [...], "pagination": {{...}}}}`; `page` and `limit` (at most 500) choose the page.
-A filter or ordering field a list does not know answers 400 `unknown_filter` naming it.
-
-## Errors
-Every error answers `{{"code", "message", "fieldErrors"}}`: `code` is stable and machine-readable (e.g. `invalid`,
-`required`, `unknown_filter`, `invalid_transition`, `permission_denied`, `not_authenticated`, `not_found`; each
-app documents its own), `message` is for people (in the caller's language: `Accept-Language` or the profile),
-`fieldErrors` maps each field (camelCase) to its messages. 400 invalid input, 401 missing, invalid, expired or
-revoked credentials, 403 not allowed (role, scope, or a token where a person is needed), 404 missing or not
-visible to the caller, 409 the record's state does not allow the action, 429 too many requests.
-
-## Rate limits
-{REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["user"]} per person or token, {REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"]}
-per address without credentials (the public directory and reference data), {REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["verify"]}
-per address for document verification. Beyond them: 429 `throttled`, with `Retry-After`.
-"""
-SPECTACULAR_SETTINGS["DESCRIPTION"] = API_DESCRIPTION
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 10)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
 
