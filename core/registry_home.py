@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.template.loader import render_to_string
@@ -27,6 +28,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from .dates import days_from_today, today_in
 from .permissions import is_registry_staff
 from .registry import Registry
 
@@ -137,7 +139,7 @@ def charts() -> list[Chart]:
 
 def registry_today() -> date:
     """Today's date in the registry's time zone (`settings.TIME_ZONE`), whatever zone a request activated."""
-    return timezone.localdate(timezone=timezone.get_default_timezone())
+    return today_in(settings.TIME_ZONE)
 
 
 def registry_date(moment: datetime | date) -> date:
@@ -149,7 +151,7 @@ def registry_date(moment: datetime | date) -> date:
 
 def days_between(start: datetime | date, end: date) -> int:
     """Whole days from `start`'s date to `end` (negative when `start` is later), in the registry's zone."""
-    return (end - registry_date(start)).days
+    return -days_from_today(registry_date(start), today=end)
 
 
 def month_starts(today: date, months: int = MONTHS) -> list[date]:
