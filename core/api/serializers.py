@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from core.api.views import request_token
 from core.models import AuditEvent
@@ -57,11 +58,20 @@ class PkListField(serializers.ListField):
         return [obj.pk for obj in value.all()]
 
 
+def implied_body(request: Any) -> Any:
+    """The body a body's bearer token acts for (None for a session or a registry token)."""
+    token = request_token(request) if request is not None else None
+    if token is None or token.for_registry:
+        return None
+    return token.body
+
+
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     """An id of a tenant record the caller can see; anything else is the field error "Not found."
 
     The caller's queryset (`visible_to(user, token)`) is applied here, so a record of another tenant is
-    indistinguishable from a missing one.
+    indistinguishable from a missing one. A body (`queryset=Body...`) left out (or null) by a body's bearer token
+    is that token's body: the token acts for one body, so it need not name it (another body is "Not found.").
     """
 
     default_error_messages = {
@@ -72,6 +82,16 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> QuerySet[Any]:
         request = self.context["request"]
         return super().get_queryset().visible_to(request.user, request_token(request))
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if (data is empty or data is None) and not getattr(self.root, "partial", False):
+            from bodies.models.tenants import Body
+
+            if self.queryset is not None and self.queryset.model is Body:
+                body = implied_body(self.context.get("request"))
+                if body is not None:
+                    return True, body
+        return super().validate_empty_values(data)
 
     def to_internal_value(self, data: Any) -> Any:
         try:
