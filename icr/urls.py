@@ -3,14 +3,15 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from core.api.root import ApiRootView
 
-admin.site.site_header = "ICR registry back office"
-admin.site.site_title = "ICR back office"
-admin.site.index_title = "Registry administration"
+admin.site.site_header = _("ICR registry back office")
+admin.site.site_title = _("ICR back office")
+admin.site.index_title = _("Registry home")
 #: the back office's index is the registry home: queues and charts the apps declare (core.registry_home)
 admin.site.index_template = "admin/registry_home.html"
 

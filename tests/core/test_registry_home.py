@@ -351,6 +351,7 @@ def test_staff_see_the_queues_and_charts_on_the_back_office_index(client, world)
     # then
     assert response.status_code == 200
     page = response.text
+    assert "<h1>Registry home</h1>" in page
     assert "New applications" in page
     assert "Waiting Verification ehf." in page
     assert "Accreditation expiry" in page
