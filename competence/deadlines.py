@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -11,6 +15,7 @@ from reminders.recipients import expiry_message_values, subject_person_and_body_
 from reminders.registry import DeadlineKind, page_url, register
 
 from .models import CompetenceRecord
+from .permissions import person_records_readable_by
 from .services import COMPETENCE_EXPIRY
 
 
@@ -34,6 +39,16 @@ def _message(deadline: Deadline, offset: int) -> tuple[str, str]:
     return title % values, text % values
 
 
+def competence_expiry_readable_by(user: Any) -> Q:
+    """A competence's expiry is about the person: the same rule as `can_view_person_history`, as a filter."""
+    own = (
+        CompetenceRecord.objects.filter(person_id=getattr(user, "pk", None))
+        .annotate(subject=Cast("id", CharField()))
+        .values("subject")
+    )
+    return person_records_readable_by(user, body_field="body_id", own=Q(subject_id__in=own))
+
+
 register(
     DeadlineKind(
         code=COMPETENCE_EXPIRY,
@@ -42,5 +57,6 @@ register(
         recipients=subject_person_and_body_admins(CompetenceRecord, "person"),
         message=_message,
         url=page_url("competence:record-detail", with_subject=True),
+        readable_by=competence_expiry_readable_by,
     )
 )

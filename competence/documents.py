@@ -10,12 +10,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from bodies.models.tenants import Membership
-from core.permissions import body_ids_with_perm, is_signed_in
+from core.permissions import is_signed_in
 from documents.models import Document
 from documents.registry import DocumentKind, register
 
 from .models import CompetenceRecord, PeriodicEvaluation, TrainingEntry, WitnessedAudit
-from .permissions import MANAGE_COMPETENCE, can_view_person_history
+from .permissions import can_view_person_history, person_records_readable_by
 
 PERSON_RECORD = "competence.person_record"
 
@@ -47,18 +47,16 @@ def person_record_context(document: Document) -> dict[str, Any]:
 
 def person_record_readable_by(user: Any) -> Q:
     """The same rule as `can_view_person_history`, as a filter on documents: the body's competence managers
-    (registry staff: every row) and the person themselves while their membership is active."""
+    (registry staff: every row), its active members where the body opened its people's records to them, and
+    the person themselves while their membership is active."""
     if not is_signed_in(user):
         return Q(pk__in=[])
-    managed = body_ids_with_perm(user, MANAGE_COMPETENCE)
-    if managed is None:
-        return Q()
     own = (
         Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
         .annotate(subject=Cast("id", CharField()))
         .values("subject")
     )
-    return Q(body_id__in=managed) | Q(subject_id__in=own)
+    return person_records_readable_by(user, body_field="body_id", own=Q(subject_id__in=own))
 
 
 def person_record_filename(document: Document) -> str:

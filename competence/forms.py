@@ -20,6 +20,7 @@ from .checks import TeamMember
 from .models import (
     COMPETENCE_ROLES,
     Basis,
+    ColleagueRecords,
     CompetenceRecord,
     PeriodicEvaluation,
     TrainingEntry,
@@ -342,3 +343,17 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self) -> Any:
         return _checked_upload(self.cleaned_data.get("file"), SPREADSHEET_UPLOAD)
+
+
+class PeopleRecordsPolicyForm(forms.Form):
+    """What an ordinary member sees of a colleague's records (the body's administrators decide)."""
+
+    colleague_records = forms.ChoiceField(
+        label=_("What members see of their colleagues"),
+        choices=ColleagueRecords.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Competence managers, body administrators and the person themselves always see everything. "
+            "The team summary is a colleague's name, roles, employment and approved competences."
+        ),
+    )

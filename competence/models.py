@@ -195,6 +195,8 @@ class TrainingEntry(models.Model):
 
     class Meta:
         ordering = ["-completed_on"]
+        verbose_name = _("training entry")
+        verbose_name_plural = _("training entries")
         constraints = [
             models.CheckConstraint(condition=models.Q(hours__gt=0), name="training_hours_positive")
         ]
@@ -229,6 +231,8 @@ class WitnessedAudit(models.Model):
 
     class Meta:
         ordering = ["-witnessed_on"]
+        verbose_name = _("witnessed audit")
+        verbose_name_plural = _("witnessed audits")
 
     def __str__(self) -> str:
         return f"{self.membership} witnessed {self.witnessed_on}"
@@ -256,6 +260,53 @@ class PeriodicEvaluation(models.Model):
 
     class Meta:
         ordering = ["-evaluated_on"]
+        verbose_name = _("periodic evaluation")
+        verbose_name_plural = _("periodic evaluations")
 
     def __str__(self) -> str:
         return f"{self.membership} evaluated {self.evaluated_on}"
+
+
+class ColleagueRecords(models.TextChoices):
+    """What an ordinary member of a body may see of a colleague's records (the body decides)."""
+
+    SUMMARY = "summary", _("The team summary only")
+    FULL = "full", _("Everything recorded about them")
+
+
+class PeopleRecordsPolicy(models.Model):
+    """A body's decision on the confidentiality of its people's records (issue 7 §3).
+
+    With no row the body keeps the safe default, `summary`: an ordinary member sees their own records in full
+    and of a colleague only the team-facing summary (name, roles, employment, which standard/sector
+    competences are approved and until when). `full` lets every active member read colleagues' records,
+    history, evidence, competence-record PDF and personal deadlines. Competence managers, body administrators
+    and registry staff always see everything. The rule is `competence.permissions`.
+    """
+
+    body = models.OneToOneField(
+        "bodies.Body", on_delete=models.CASCADE, primary_key=True, related_name="people_records_policy"
+    )
+    colleague_records = models.CharField(
+        _("what members see of colleagues"),
+        max_length=20,
+        choices=ColleagueRecords.choices,
+        default=ColleagueRecords.SUMMARY,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("people's records policy")
+        verbose_name_plural = _("people's records policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(colleague_records__in=ColleagueRecords.values),
+                name="people_records_policy_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body}: {self.get_colleague_records_display()}"

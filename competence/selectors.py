@@ -14,6 +14,7 @@ from bodies.models.tenants import Body, Membership
 from reference.models import Sector, Standard
 
 from .models import CompetenceRecord
+from .permissions import competence_records_of_body_for
 
 STATUS_RANK: dict[str, int] = {
     CompetenceRecord.Status.APPROVED: 0,
@@ -91,8 +92,11 @@ def _filter_records(records: QuerySet[CompetenceRecord], f: MatrixFilters) -> Qu
     return records
 
 
-def competence_matrix(*, body: Body, filters: MatrixFilters | None = None) -> Matrix:
-    """People × (standard, sector) for one body: every active person is a row even with no records."""
+def competence_matrix(*, body: Body, filters: MatrixFilters | None = None, viewer: Any = None) -> Matrix:
+    """People × (standard, sector) for one body: every active person is a row even with no records.
+
+    With a `viewer`, the records are those they may see (`competence_records_of_body_for`: by default their own
+    and their colleagues' approved ones)."""
     f = filters or MatrixFilters()
     memberships = list(
         Membership.objects.for_body(body)
@@ -105,7 +109,10 @@ def competence_matrix(*, body: Body, filters: MatrixFilters | None = None) -> Ma
     )
     # a big body's matrix holds tens of thousands of records: load only what a cell shows, and the few
     # standards and sectors once each rather than joined onto every record
-    records = list(_filter_records(CompetenceRecord.objects.for_body(body), f).only(*MATRIX_RECORD_FIELDS))
+    visible = CompetenceRecord.objects.for_body(body)
+    if viewer is not None:
+        visible = visible.filter(competence_records_of_body_for(viewer, body))
+    records = list(_filter_records(visible, f).only(*MATRIX_RECORD_FIELDS))
     standards = Standard.objects.in_bulk({record.standard_id for record in records})
     sectors = Sector.objects.in_bulk({record.sector_id for record in records})
     set_standard = CompetenceRecord.standard.field.set_cached_value

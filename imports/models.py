@@ -54,6 +54,8 @@ class ImportBatch(TenantModel):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
         indexes = [models.Index(fields=["body", "kind", "-created_at"], name="importbatch_body_kind")]
         constraints = [
             models.CheckConstraint(

@@ -24,7 +24,9 @@ def _deadlines_context(request: PortalRequest, body: Body) -> dict[str, Any]:
         "deadline_days": DASHBOARD_DEADLINE_DAYS,
         "today": body_today(body),
         "deadlines": list(
-            deadline_list_upcoming(body=body, days=DASHBOARD_DEADLINE_DAYS)[:DASHBOARD_DEADLINE_ROWS]
+            deadline_list_upcoming(body=body, days=DASHBOARD_DEADLINE_DAYS, user=request.user)[
+                :DASHBOARD_DEADLINE_ROWS
+            ]
         ),
     }
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 
 from core.registry import Registry
@@ -40,6 +41,9 @@ class DeadlineKind:
     message: Callable[[Deadline, int], tuple[str, str]]
     #: the page the reminder links to (a path)
     url: Callable[[Deadline], str]
+    #: who among the body's people may see deadlines of this kind in lists, as a filter on Deadline rows for a
+    #: signed-in person (None: everyone who sees the body's deadlines), like `documents`' `readable_by`
+    readable_by: Callable[[Any], Q] | None = None
 
     def sorted_offsets(self) -> list[int]:
         return sorted({int(offset) for offset in self.offsets()})
@@ -63,6 +67,18 @@ def _unknown(code: str) -> ImproperlyConfigured:
         f"Unknown deadline kind {code!r}: declare it in <app>/deadlines.py and import that module in "
         "the app's ready()."
     )
+
+
+def readable_condition(user: Any) -> Q:
+    """The deadlines a signed-in person may see among those of the bodies they see: every kind without a read
+    rule, and of each kind with one, the rows its rule lets through."""
+    restricted = [kind for kind in KINDS.all() if kind.readable_by is not None]
+    if not restricted:
+        return Q()
+    condition = ~Q(kind__in=[kind.code for kind in restricted])
+    for kind in restricted:
+        condition |= Q(kind=kind.code) & kind.readable_by(user)  # type: ignore[misc]
+    return condition
 
 
 #: two different kinds claiming one code is a configuration error, and so is asking for an undeclared one

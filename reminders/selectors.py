@@ -24,12 +24,17 @@ def body_today(body: Body) -> date:
     return timezone.now().astimezone(zone).date()
 
 
-def deadline_list_upcoming(*, body: Body, days: int = 120, today: date | None = None) -> QuerySet[Deadline]:
-    """The body's open deadlines due within `days`, overdue ones included, soonest first (the dashboard)."""
+def deadline_list_upcoming(
+    *, body: Body, days: int = 120, today: date | None = None, user: Any = None
+) -> QuerySet[Deadline]:
+    """The body's open deadlines due within `days`, overdue ones included, soonest first (the dashboard); those
+    `user` may see when given (each kind's read rule)."""
     today = today or body_today(body)
+    deadlines = Deadline.objects.for_body(body)
+    if user is not None:
+        deadlines = deadlines.readable_by(user)
     return (
-        Deadline.objects.for_body(body)
-        .open()
+        deadlines.open()
         .filter(due_on__lte=today + timedelta(days=days))
         .select_related("subject_type")
         .prefetch_related("subject")

@@ -122,7 +122,9 @@ class DeadlineListView(PortalMixin, ListView):
 
     def get_queryset(self) -> QuerySet[Deadline]:
         self.today = body_today(self.body)
-        return deadline_list_upcoming(body=self.body, days=self.days, today=self.today)
+        return deadline_list_upcoming(
+            body=self.body, days=self.days, today=self.today, user=self.request.user
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -4,8 +4,9 @@ PEOPLE = ["people"]
 COMPETENCE = ["competence"]
 
 NESTED_READ = (
-    "The body's competence managers, registry staff and the person themselves; colleagues get 403, other "
-    "bodies 404."
+    "The body's competence managers, registry staff and the person themselves, and every active member when "
+    "the body opened its people's records to them (`/bodies/{bodyId}/people-records-policy/`); otherwise "
+    "colleagues get 403, other bodies 404."
 )
 NESTED_WRITE = "Needs the body's `manage_competence` permission."
 RECORD_WRITE = "Needs the body's `manage_competence` permission."

@@ -6,6 +6,7 @@ record is read through the active body, so another body's record answers 404 exa
 it does so before any permission is checked (a 403 would tell that the record exists).
 """
 
+from .confidentiality import PeopleRecordsPolicyView
 from .imports import ImportApplyView, ImportPreviewView, ImportTemplateView, ImportView
 from .matrix import MatrixExportView, MatrixView, TeamCheckView
 from .people import (
@@ -38,6 +39,7 @@ __all__ = [
     "ImportView",
     "MatrixExportView",
     "MatrixView",
+    "PeopleRecordsPolicyView",
     "PersonAddView",
     "PersonDetailView",
     "PersonEditView",

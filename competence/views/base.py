@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from bodies.models.tenants import Membership
 from core.portal import BodyScopedMixin
 
-from ..permissions import can_manage_competence
+from ..permissions import can_change_people_records_policy, can_manage_competence
 from ..selectors import person_list
 
 
@@ -46,6 +46,10 @@ class SectionMixin:
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
         context["can_manage_competence_nav"] = can_manage_competence(
+            self.request.user,  # type: ignore[attr-defined]
+            self.body,  # type: ignore[attr-defined]
+        )
+        context["can_change_records_policy_nav"] = can_change_people_records_policy(
             self.request.user,  # type: ignore[attr-defined]
             self.body,  # type: ignore[attr-defined]
         )

@@ -31,7 +31,7 @@ class MatrixView(SectionMixin, PortalMixin, HtmxPartialMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = competence_forms.MatrixFilterForm(self.request.GET or None)
         form.is_valid()
-        matrix = competence_matrix(body=self.body, filters=form.filters())
+        matrix = competence_matrix(body=self.body, filters=form.filters(), viewer=self.request.user)
         groups: list[list[Any]] = []
         for standard, _sector in matrix.columns:
             if groups and groups[-1][0].pk == standard.pk:
@@ -62,7 +62,9 @@ class MatrixExportView(PortalMixin, View):
             return HttpResponseBadRequest(_("Choose the format csv or xlsx."), content_type="text/plain")
         form = competence_forms.MatrixFilterForm(request.GET)
         form.is_valid()
-        header, rows = matrix_table(competence_matrix(body=self.body, filters=form.filters()))
+        header, rows = matrix_table(
+            competence_matrix(body=self.body, filters=form.filters(), viewer=request.user)
+        )
         name = f"competence-matrix-{slugify(str(self.body))}-{timezone.localdate().isoformat()}"
         if export_format == "xlsx":
             response = HttpResponse(

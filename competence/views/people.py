@@ -30,7 +30,12 @@ from .. import forms as competence_forms
 from ..documents import PERSON_RECORD
 from ..models import CompetenceRecord, PeriodicEvaluation, TrainingEntry, WitnessedAudit
 from ..people import person_add, person_update
-from ..permissions import MANAGE_COMPETENCE, can_manage_competence, can_view_person_history
+from ..permissions import (
+    MANAGE_COMPETENCE,
+    can_manage_competence,
+    can_view_person_history,
+    competence_records_of_body_for,
+)
 from ..selectors import person_list
 from ..services import competence_propose, periodic_evaluation_record, training_add, witnessed_audit_record
 from .base import MembershipObjectMixin, SectionMixin, active_people, expiry_warning_days
@@ -90,16 +95,19 @@ class PersonDetailView(MembershipObjectMixin, DetailView):
         context = super().get_context_data(**kwargs)
         membership, body, user = self.object, self.body, self.request.user
         today = timezone.localdate()
-        records = list(
+        can_view_history = can_view_person_history(user, membership)
+        records = (
             CompetenceRecord.objects.for_body(body)
             .filter(membership=membership)
             .select_related("standard", "sector", "evaluated_by")
             .order_by("standard__name", "sector__scheme", "sector__sort_key", "role")
         )
+        if not can_view_history:  # the team-facing summary: the colleague's approved competences
+            records = records.filter(competence_records_of_body_for(user, body))
+        records = list(records)
         for record in records:
             record.days_left = (record.valid_until - today).days  # type: ignore[attr-defined]
         profile = membership.user
-        can_view_history = can_view_person_history(user, membership)
         if can_view_history:
             context.update(
                 {

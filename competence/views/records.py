@@ -18,7 +18,12 @@ from core.portal import ServiceActionMixin
 
 from .. import forms as competence_forms
 from ..models import Basis, CompetenceEvidence, CompetenceRecord
-from ..permissions import MANAGE_COMPETENCE, can_manage_competence, can_view_evidence
+from ..permissions import (
+    MANAGE_COMPETENCE,
+    can_manage_competence,
+    can_view_competence_record,
+    can_view_evidence,
+)
 from ..services import EVIDENCE_TYPES, competence_approve, competence_renew, competence_suspend, evidence_add
 from .base import BodyObjectMixin, expiry_warning_days
 
@@ -35,6 +40,10 @@ class RecordDetailView(BodyObjectMixin, DetailView):
         return CompetenceRecord.objects.select_related(
             "body", "membership__body", "person", "standard", "sector", "evaluated_by"
         )
+
+    def has_permission(self) -> bool:
+        """A record's page is part of the person's history (the body decides whether colleagues read it)."""
+        return super().has_permission() and can_view_competence_record(self.request.user, self.object)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -54,6 +54,8 @@ POLICY: dict[str, tuple[dict, str | None]] = {
     "competence-import-list": (EVERYONE, None),
     "competence-import-detail": (statuses(401, 404, 200, 404, 404, 200), "import_batch"),
     "competence-import-apply": (POST_ONLY, "import_batch"),
+    # every member reads the body's confidentiality setting; its administrators change it
+    "people-records-policy": (OBJECT_OF_A, "body"),
 }
 
 
@@ -72,6 +74,7 @@ def objects(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         upload=SimpleUploadedFile("certificate.pdf", b"%PDF-1.7 certificate", content_type="application/pdf"),
     )
     return {
+        "body": world.a.body,
         "membership": record.membership,
         "competence_record": record,
         "import_batch": preview.batch,

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from bodies.models import Role
+from competence.confidentiality import people_records_policy_set
 from reference.models import Standard
 from tests.factories import CompetenceRecordFactory, MembershipFactory, UserFactory, sector, today
 from tests.helpers import bearer, make_token, signed_in, url
@@ -38,6 +39,9 @@ def matrix_world(world, auditor_a):  # type: ignore[no-untyped-def]
 
 
 def test_the_matrix_of_the_callers_only_body(world, auditor_a, matrix_world):
+    # given body A opened its people's records to its members (the default shows them approved records only)
+    people_records_policy_set(body=world.a.body, actor=world.a.admin, colleague_records="full")
+
     # when A's plain member asks without naming the body
     response = signed_in(world.a.member).get(url("competence-matrix"))
 
@@ -155,6 +159,7 @@ def test_someone_of_no_body_is_told_so(db):
 
 def test_csv_export(world, auditor_a, matrix_world):
     # when
+    people_records_policy_set(body=world.a.body, actor=world.a.admin, colleague_records="full")
     response = signed_in(world.a.member).get(url("competence-matrix"), {"format": "csv"})
 
     # then an attachment whose first row names the columns

@@ -1,8 +1,9 @@
 """One read rule for a person's history (training, witnessed audits, evaluations) and evidence, in both faces.
 
-The body's competence managers, registry staff and the person themselves read it; a colleague in the same
-body sees the person and their competence records but not the history (portal: the sections are withheld and
-the evidence download is 403; API: 403), and another body gets 404.
+The body's competence managers, registry staff and the person themselves read it; by default a colleague in the
+same body sees the person and their approved competences but not the history nor a record's page (portal: the
+sections are withheld, the record page and the evidence download are 403; API: 403), and another body gets
+404. A body that opens its people's records lets colleagues read it all (tests/competence/test_confidentiality*).
 """
 
 from __future__ import annotations
@@ -51,7 +52,9 @@ def test_a_colleague_sees_the_person_but_not_their_history(login, world, history
     assert "training" not in response.context
     assert "Secret course title" not in html
     assert 'id="history-withheld"' in html
-    assert reverse("competence:record-detail", args=[_record.pk]) in html  # records stay visible
+    # the approved competence stays visible, as the team summary: no link to the record's page
+    assert response.context["records"] == [_record]
+    assert reverse("competence:record-detail", args=[_record.pk]) not in html
 
 
 @pytest.mark.parametrize("who", ["admin", "person", "staff_member"])
@@ -70,18 +73,16 @@ def test_managers_and_the_person_see_the_history(login, world, history, who):
     assert 'id="history-withheld"' not in response.content.decode()
 
 
-def test_a_colleague_sees_the_record_but_not_its_evidence(login, world, history):
+def test_a_colleague_does_not_open_the_record_page_by_default(login, world, history):
     # given
     _membership, record, evidence = history
     # when
     response = login(world.a.member).get(reverse("competence:record-detail", args=[record.pk]))
     # then
     html = response.content.decode()
-    assert response.status_code == 200
-    assert list(response.context["evidence"]) == []
-    assert "Private certificate" not in html  # neither in the list nor in the history
+    assert response.status_code == 403
+    assert "Private certificate" not in html
     assert reverse("competence:evidence-download", args=[evidence.pk]) not in html
-    assert 'id="evidence-withheld"' in html
 
 
 def test_a_colleague_cannot_download_the_evidence_and_nothing_changes(login, world, history):

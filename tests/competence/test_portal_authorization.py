@@ -63,6 +63,7 @@ POLICY: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "competence:matrix": (None, portal()),
     "competence:matrix-export": (None, portal()),
     "competence:team-check": (None, portal()),
+    "competence:records-policy": (None, admin_only()),
     "competence:import": (None, admin_only()),
     "competence:import-template": (None, admin_only()),
     "competence:import-preview": ("import_batch", object_of_a(member_a=403)),

@@ -18,6 +18,7 @@ from .checks import (
     TeamMemberCheckOutput,
     TeamMemberInput,
 )
+from .confidentiality import PeopleRecordsPolicyInput, PeopleRecordsPolicyOutput
 from .imports import ImportBatchOutput, ImportInput, ImportPreviewOutput, ImportRowOutput
 from .matrix import (
     MatrixCellOutput,
@@ -81,6 +82,8 @@ __all__ = [
     "MembershipInBodyField",
     "NullableItemsListField",
     "NullableItemsListFieldSchema",
+    "PeopleRecordsPolicyInput",
+    "PeopleRecordsPolicyOutput",
     "PersonCheckInput",
     "PersonCheckOutput",
     "PersonCreateInput",

@@ -29,6 +29,10 @@ class CompetenceRecordOutput(serializers.ModelSerializer):
     sector = CompetenceSectorRef(read_only=True)
     basis = serializers.ListField(child=serializers.ChoiceField(choices=Basis.choices), read_only=True)
     evaluated_by = UserRefSerializer(read_only=True, allow_null=True)
+    details_hidden = serializers.SerializerMethodField(
+        help_text="true when the body keeps this colleague's record confidential from the caller: basis, notes, "
+        "evaluator, evaluation date and status reason are left out (empty)"
+    )
 
     class Meta:
         model = CompetenceRecord
@@ -38,10 +42,35 @@ class CompetenceRecordOutput(serializers.ModelSerializer):
             "person",
             *RECORD_FIELDS,
             "status_reason",
+            "details_hidden",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    #: what the team-facing summary leaves out of a colleague's record, with the value shown instead
+    CONFIDENTIAL: dict[str, Any] = {
+        "basis": [],
+        "notes": "",
+        "evaluated_by": None,
+        "evaluated_on": None,
+        "status_reason": "",
+    }
+
+    def get_details_hidden(self, record: CompetenceRecord) -> bool:
+        """Read in full by the person, and in the bodies of `full_record_bodies` (context; absent: every body)."""
+        bodies = self.context.get("full_record_bodies")
+        if bodies is None:
+            return False
+        request = self.context.get("request")
+        own = request is not None and record.person_id == getattr(request.user, "pk", None)
+        return not own and record.body_id not in bodies
+
+    def to_representation(self, instance: CompetenceRecord) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if data["details_hidden"]:
+            data.update(self.CONFIDENTIAL)
+        return data
 
 
 class CompetenceRecordCreateInput(serializers.Serializer):

@@ -12,6 +12,7 @@ descriptions in `competence.api.schema`.
 """
 
 from .checks import PersonCompetenceCheckView, QuestionWithScope, TeamCompetenceCheckView
+from .confidentiality import PeopleRecordsPolicyView
 from .imports import CompetenceImportViewSet, ImportRenderer
 from .matrix import EXPORT_RENDERERS, CompetenceMatrixView, MatrixCsvRenderer, MatrixXlsxRenderer
 from .people import (
@@ -32,6 +33,7 @@ __all__ = [
     "ImportRenderer",
     "MatrixCsvRenderer",
     "MatrixXlsxRenderer",
+    "PeopleRecordsPolicyView",
     "PersonCompetenceCheckView",
     "PersonEvaluationViewSet",
     "PersonNestedMixin",

@@ -84,7 +84,9 @@ class CompetenceMatrixView(APIView):
         tags=COMPETENCE,
         description="Every active person is a row (only those holding a matching record when records are "
         "filtered); a column is a (standard, sector) someone holds. `body` may be left out by a caller who "
-        "belongs to one body only. `format=csv` / `format=xlsx` download the same matrix as an attachment.",
+        "belongs to one body only. `format=csv` / `format=xlsx` download the same matrix as an attachment. An "
+        "ordinary member sees their own records and their colleagues' approved ones unless the body opened its "
+        "people's records to its members (`/bodies/{bodyId}/people-records-policy/`).",
         parameters=[MatrixQuery],
         responses={
             (200, "application/json"): MatrixOutput,
@@ -109,6 +111,7 @@ class CompetenceMatrixView(APIView):
                 person=params.get("person"),
                 expiring_within_days=params.get("expiringWithinDays"),
             ),
+            viewer=request.user,
         )
         export = request.accepted_renderer.format
         if export in {renderer.format for renderer in EXPORT_RENDERERS}:

@@ -18,7 +18,7 @@ from competence.models import (
     CompetenceEvidence,
     CompetenceRecord,
 )
-from competence.permissions import require_view_evidence
+from competence.permissions import competence_records_listed_for, open_body_ids, require_view_evidence
 from competence.services import (
     competence_approve,
     competence_propose,
@@ -27,7 +27,13 @@ from competence.services import (
     evidence_add,
 )
 from core.api.schema import errors, nested_list_schema
-from core.api.views import NestedViewSetMixin, TenantViewSet, create_action, transition_action
+from core.api.views import (
+    NestedViewSetMixin,
+    TenantViewSet,
+    create_action,
+    request_token,
+    transition_action,
+)
 
 from ..filters import CompetenceRecordFilter
 from ..schema import COMPETENCE, EVALUATOR, NESTED_READ, RECORD_WRITE
@@ -47,7 +53,10 @@ from ..serializers import (
         summary="List competence records",
         tags=COMPETENCE,
         description="The records of the caller's bodies (a token: its body); registry staff see all. A freelance "
-        "auditor's records kept by another body are not listed. Newest first (by creation, ties by id).",
+        "auditor's records kept by another body are not listed. Newest first (by creation, ties by id). An "
+        "ordinary member sees their own records and the approved records of their colleagues, whose basis, "
+        "notes, evaluator and status reason are left out (`detailsHidden`), unless the body opened its "
+        "people's records to its members (`/bodies/{bodyId}/people-records-policy/`).",
         responses={200: CompetenceRecordOutput(many=True), **errors(400, 401, 403)},
     ),
     retrieve=extend_schema(
@@ -82,6 +91,19 @@ class CompetenceRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
             .prefetch_related("standard", "sector")
             .order_by("-created_at", "-id")
         )
+
+    def get_queryset(self) -> QuerySet[CompetenceRecord]:
+        records = super().get_queryset()
+        if request_token(self.request) is not None:
+            return records  # a token acts for its body as a whole
+        return records.filter(competence_records_listed_for(self.request.user))
+
+    def get_serializer_context(self) -> dict[str, object]:
+        """The bodies whose records the caller reads in full (None: all), read once for the whole page."""
+        context = super().get_serializer_context()
+        bodies = None if request_token(self.request) is not None else open_body_ids(self.request.user)
+        context["full_record_bodies"] = None if bodies is None else set(bodies.values_list("pk", flat=True))  # type: ignore[union-attr]
+        return context
 
     def create(self, request: Request) -> Response:
         data = CompetenceRecordCreateInput(data=request.data, context=self.get_serializer_context())
