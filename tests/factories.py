@@ -105,8 +105,8 @@ class AccreditationBodyFactory(factory.django.DjangoModelFactory):
         model = AccreditationBody
         django_get_or_create = ("name",)
 
-    name = "Icelandic Board for Technical Accreditation"
-    acronym = "ISAC"
+    name = "Nordic Test Accreditation"  # not one of the seeded list's, so its signatures are the factory's
+    acronym = "NTA"
     country = "IS"
 
     @factory.post_generation

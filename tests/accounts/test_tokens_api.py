@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts.models import ApiToken
 from bodies.models import Accreditation, Body
 from core.models import AuditEvent
-from tests.factories import AccreditationFactory, sector, today
-from tests.helpers import bearer, make_token, signed_in, url
+from tests.factories import AccreditationBodyFactory, AccreditationFactory, sector, today
+from tests.helpers import bearer, make_token, pdf_upload, signed_in, url
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,8 @@ TOKEN_KEYS = {
 def accreditation_payload(body: Body) -> dict:
     return {
         "body": str(body.pk),
-        "accreditationBody": "ISAC",
+        "accreditationBody": AccreditationBodyFactory().pk,
+        "certificate": pdf_upload(),
         "standard": "iso_14065",
         "certificateNumber": "TOKEN-1",
         "validFrom": (today() - timedelta(days=1)).isoformat(),
@@ -52,7 +53,7 @@ def test_a_read_token_can_read_but_not_write(world):
 
     # when it reads, then writes
     read = client.get(url("accreditation-detail", accreditation.pk))
-    write = client.post(url("accreditation-list"), accreditation_payload(world.a.body), format="json")
+    write = client.post(url("accreditation-list"), accreditation_payload(world.a.body), format="multipart")
     suspend = client.post(
         url("accreditation-status", accreditation.pk), {"action": "suspend", "reason": "x"}, format="json"
     )
@@ -72,7 +73,7 @@ def test_a_write_token_can_write(world):
     _, secret = make_token(body=world.a.body, creator=world.a.admin, scopes={"accreditations": "write"})
 
     response = bearer(secret).post(
-        url("accreditation-list"), accreditation_payload(world.a.body), format="json"
+        url("accreditation-list"), accreditation_payload(world.a.body), format="multipart"
     )
 
     assert response.status_code == 201, response.content
