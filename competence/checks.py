@@ -51,6 +51,19 @@ class TeamResult:
     members: list[tuple[TeamMember, CompetenceResult]] = field(default_factory=list)
 
 
+def is_technical_expert(membership: Membership | None) -> bool:
+    """A technical expert for the team rules (never leads, never the only auditor): employed as one, or holding
+    the body role of technical expert without an auditing role, whatever the employment (an employee the
+    body names technical expert is one; a lead auditor who is also a technical expert in a sector still leads).
+    """
+    if membership is None:
+        return False
+    if membership.employment == Membership.Employment.TECHNICAL_EXPERT:
+        return True
+    roles = set(membership.roles or ())
+    return Role.TECHNICAL_EXPERT in roles and not roles & set(AUDITING_ROLES)
+
+
 def _roles_satisfying(role: str) -> set[str]:
     """The record roles that qualify someone for `role` (a lead auditor's competence also makes an auditor)."""
     return {held for held, implied in ROLE_IMPLIES.items() if role in implied} | {role}
@@ -200,12 +213,8 @@ def team_check_coverage(
         gaps.extend(result.gaps)
 
     leads = [m for m in team if m.role == Role.LEAD_AUDITOR]
-    experts_leading = [
-        m
-        for m in leads
-        if memberships.get(m.person.pk) is not None
-        and memberships[m.person.pk].employment == Membership.Employment.TECHNICAL_EXPERT
-    ]
+    experts = {m.person.pk for m in team if is_technical_expert(memberships.get(m.person.pk))}
+    experts_leading = [m for m in leads if m.person.pk in experts]
     for member in experts_leading:
         gaps.append(
             Gap(
@@ -219,7 +228,7 @@ def team_check_coverage(
         gaps.append(Gap("no_lead_auditor", _("The team has no lead auditor.")))
     elif len(leads) > 1:
         gaps.append(Gap("several_lead_auditors", _("The team has more than one lead auditor.")))
-    auditors = [m for m in team if m.role in AUDITING_ROLES and m not in experts_leading]
+    auditors = [m for m in team if m.role in AUDITING_ROLES and m.person.pk not in experts]
     if not auditors:
         gaps.append(
             Gap(

@@ -232,3 +232,47 @@ def test_team_check_runs_constant_queries(world, scope, django_assert_num_querie
         result = team_check_coverage(body=world.a.body, team=team, **DAYS, **scope)
     assert result.covered
     assert CompetenceRecord.objects.count() == 7
+
+
+@pytest.mark.parametrize(
+    ("employment", "roles", "expert"),
+    [
+        (Membership.Employment.EMPLOYEE, [Role.TECHNICAL_EXPERT], True),
+        (Membership.Employment.EXTERNAL_AUDITOR, [Role.TECHNICAL_EXPERT], True),
+        (Membership.Employment.EMPLOYEE, [Role.TECHNICAL_EXPERT, Role.LEAD_AUDITOR], False),
+        (Membership.Employment.EMPLOYEE, [Role.AUDITOR], False),
+    ],
+)
+def test_a_person_whose_body_role_is_technical_expert_is_one_whatever_their_employment(
+    world, scope, employment, roles, expert
+):
+    # given a person competent as lead auditor, employed as `employment`, holding the body roles `roles`
+    record = CompetenceRecordFactory(
+        membership__body=world.a.body,
+        membership__employment=employment,
+        membership__roles=roles,
+        role=Role.LEAD_AUDITOR,
+    )
+
+    # when they are proposed to lead the team alone
+    result = team_check_coverage(
+        body=world.a.body, team=[TeamMember(record.person, Role.LEAD_AUDITOR)], **DAYS, **scope
+    )
+
+    # then a technical expert neither leads nor counts as the team's auditor
+    expected = ["technical_expert_cannot_lead", "technical_expert_only"] if expert else []
+    assert gap_codes(result) == expected
+
+
+def test_a_technical_expert_proposed_as_auditor_does_not_count_as_the_team_s_auditor(world, scope):
+    lead = CompetenceRecordFactory(membership__body=world.a.body, role=Role.LEAD_AUDITOR)
+    expert = CompetenceRecordFactory(
+        membership__body=world.a.body, membership__roles=[Role.TECHNICAL_EXPERT], role=Role.AUDITOR
+    )
+    with_expert = team_check_coverage(
+        body=world.a.body,
+        team=[TeamMember(lead.person, Role.LEAD_AUDITOR), TeamMember(expert.person, Role.AUDITOR)],
+        **DAYS,
+        **scope,
+    )
+    assert gap_codes(with_expert) == []  # the lead auditor is the team's auditor; the expert adds knowledge
