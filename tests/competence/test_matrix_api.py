@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.utils.formats import date_format
 from openpyxl import load_workbook
 
 from bodies.models import Role
@@ -181,8 +182,8 @@ def test_csv_export(world, auditor_a, matrix_world):
         "Ragna Lind",
         "ragna@auditors.example",
         "Employee",
-        f"Lead auditor: Approved until {LEAD_UNTIL.isoformat()}; Auditor: Approved until {AUDITOR_UNTIL.isoformat()}",
-        f"Auditor: Proposed until {AUDITOR_UNTIL.isoformat()}",
+        f"Lead auditor: Approved until {date_format(LEAD_UNTIL)}; Auditor: Approved until {date_format(AUDITOR_UNTIL)}",
+        f"Auditor: Proposed until {date_format(AUDITOR_UNTIL)}",
     ]
 
 
