@@ -8,7 +8,6 @@ bodies; staff see every body (the registry home is staff-only).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
@@ -20,6 +19,7 @@ from core.registry_home import (
     Queue,
     QueueRow,
     QueueState,
+    QueueStateFunction,
     Series,
     days_between,
     monthly_counts,
@@ -38,7 +38,7 @@ def _changelist(viewname: str, **filters: str) -> str:
     return f"{base}?{urlencode(filters)}" if filters else base
 
 
-def _applications(status: str) -> Callable[..., QueueState]:
+def _applications(status: str) -> QueueStateFunction:
     """The queue of applications in `status`, oldest application first, aged from the day it was made."""
 
     def state(*, today: date, limit: int) -> QueueState:
@@ -62,10 +62,12 @@ def _applications(status: str) -> Callable[..., QueueState]:
     return state
 
 
-def _accreditation_row(accreditation: Accreditation, *, on: date, days: int) -> QueueRow:
+def _accreditation_row(
+    accreditation: Accreditation, *, on: date, days: int, page: str = "change"
+) -> QueueRow:
     return QueueRow(
         label=str(accreditation.body),
-        url=reverse("admin:bodies_accreditation_change", args=[accreditation.pk]),
+        url=reverse(f"admin:bodies_accreditation_{page}", args=[accreditation.pk]),
         detail=str(accreditation),
         on=on,
         days=days,
@@ -81,6 +83,7 @@ def accreditations_to_verify(*, today: date, limit: int) -> QueueState:
             accreditation,
             on=registry_date(accreditation.updated_at),
             days=days_between(accreditation.updated_at, today),
+            page="verify",  # straight to the verify-or-refuse page
         )
         for accreditation in pending.select_related("body").order_by("updated_at", "id")[:limit]
     ]

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
@@ -77,6 +77,13 @@ class QueueState:
         return 0 if self.grouped else max(0, self.count - len(self.rows))
 
 
+class QueueStateFunction(Protocol):
+    """A queue's `state(today=, limit=)`: the queue on `today` (the registry's date) with its `limit` first
+    rows, in a constant few queries."""
+
+    def __call__(self, *, today: date, limit: int) -> QueueState: ...
+
+
 @dataclass(frozen=True)
 class Queue:
     """Work waiting for the registry, e.g. `bodies.applications`."""
@@ -85,8 +92,7 @@ class Queue:
     key: str
     #: the queue's heading (lazy translation)
     title: Any
-    #: `state(today=, limit=)`: the queue on `today` (the registry's date) with its `limit` first rows
-    state: Callable[..., QueueState]
+    state: QueueStateFunction
     #: the column headings of the row's label, date and days (lazy translations), e.g. "Body", "Applied on",
     #: "Days waiting"
     label_heading: Any

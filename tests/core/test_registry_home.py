@@ -173,6 +173,7 @@ def test_accreditations_waiting_for_verification(world) -> None:  # type: ignore
     assert state.count == 2
     assert state.rows[0].label == str(world.a.body)
     assert state.rows[0].detail == str(waiting)
+    assert state.rows[0].url == reverse("admin:bodies_accreditation_verify", args=[waiting.pk])
     assert [row.days for row in state.rows] == [6, 1]
     assert parse_qs(urlsplit(state.url).query) == {"verification__exact": ["pending"]}
 
@@ -249,9 +250,11 @@ def test_overdue_deadlines_across_bodies_grouped_by_kind(world) -> None:  # type
     assert state.grouped and state.more == 0
 
 
-def test_every_queue_link_opens_its_filtered_list(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_every_queue_and_row_link_opens_its_page(client, world) -> None:  # type: ignore[no-untyped-def]
     # given: one row in every queue
     _applied(BodyFactory(legal_name="Applicant ehf.", status=Body.Status.APPLICANT), 2)
+    _applied(BodyFactory(status=Body.Status.UNDER_REVIEW), 5)
+    BodyFactory(status=Body.Status.SUSPENDED, status_changed_at=timezone.now())
     pending = _pending(world.a.body, certificate_number="PENDING-1")
     expiring = _verified(world.b.body, certificate_number="EXPIRING-1", valid_to=_today() + timedelta(days=9))
     _overdue(world.a.body, days=3)
@@ -259,8 +262,12 @@ def test_every_queue_link_opens_its_filtered_list(client, world) -> None:  # typ
     # when / then: the admin answers each filter with its list (an unknown filter would redirect with ?e=1)
     for queue in registry_home.queues():
         state = queue.state(today=_today(), limit=registry_home.ROWS)
+        assert state.rows, queue.key
         response = client.get(state.url)
         assert response.status_code == 200, (queue.key, state.url)
+        # and each row's own page (a change page, the verify page, a list filtered to the row)
+        for row in state.rows:
+            assert client.get(row.url).status_code == 200, (queue.key, row.url)
     assert pending.certificate_number in client.get(_state("bodies.accreditations_to_verify").url).text
     expiring_list = client.get(_state("bodies.accreditations_expiring").url).text
     assert expiring.certificate_number in expiring_list
