@@ -10,14 +10,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+# the formula guard is the kernel's (core.exports), shared with the audit trail's export
+from core.exports import CSV_CONTENT_TYPE as CSV_CONTENT_TYPE
+from core.exports import inert as _inert
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#: spreadsheet programs read a value starting with one of these as a formula (CSV/formula injection)
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _inert(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
 
 
 def table_csv(header: list[str], rows: list[list[str]]) -> bytes:

@@ -1,39 +1,10 @@
-"""Forms of the platform shell: the audit-trail filter and the language picker."""
+"""Forms of the platform shell: the language picker (the audit trail's filter is `core.filters`)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
-
-
-class AuditTrailFilterForm(forms.Form):
-    """Narrows a body's audit trail by action code prefix ("bodies.accreditation") and by day."""
-
-    action = forms.CharField(
-        label=_("Action starts with"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"placeholder": "bodies.accreditation", "class": "form-control"}),
-    )
-    date_from = forms.DateField(
-        label=_("From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
-    )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("The end cannot be before the start."))
-        return cleaned
 
 
 class LanguageForm(forms.Form):

@@ -269,7 +269,8 @@ def test_audit_trail_lists_the_body_events_newest_first_with_the_change(login, w
     assert response.status_code == 200
     events = list(response.context["events"])
     assert [e.after for e in events] == [{"short_name": "new 1"}, {"short_name": "new 0"}]
-    assert events[0].changes == [("short_name", "old 1", "new 1")]
+    first = response.context["entries"][0]
+    assert [(c.field, c.before, c.after) for c in first.changes] == [("short_name", "old 1", "new 1")]
     html = response.content.decode()
     assert "bodies.body.secret_of_b" not in html
     assert "old 1" in html and "new 1" in html
@@ -282,14 +283,14 @@ def test_audit_trail_is_for_body_admins_only(login, world):
     assert response.status_code == 403
 
 
-def test_audit_trail_filters_by_action_prefix_and_day(login, world):
+def test_audit_trail_filters_by_action_and_day(login, world):
     # given
     record_events(world.a.body, 1, action="bodies.body.profile_updated")
     record_events(world.a.body, 1, action="bodies.accreditation.created")
     today = timezone.now().date()
     client = login(world.a.admin)
     # when
-    by_action = client.get(reverse("core:audit-trail"), {"action": "bodies.accreditation"})
+    by_action = client.get(reverse("core:audit-trail"), {"action": "bodies.accreditation.created"})
     by_future_day = client.get(
         reverse("core:audit-trail"), {"date_from": (today + timedelta(days=1)).isoformat()}
     )
@@ -305,9 +306,9 @@ def test_audit_trail_filters_by_action_prefix_and_day(login, world):
 def test_audit_trail_shows_a_bad_date_filter_as_a_form_error_not_a_crash(login, world):
     # when
     response = login(world.a.admin).get(reverse("core:audit-trail"), {"date_from": "31/31/2024"})
-    # then
-    assert response.status_code == 200
-    assert "date_from" in response.context["filter_form"].errors
+    # then (the page answers 400 with the form error; tests/core/test_audit_history.py covers the other filters)
+    assert response.status_code == 400
+    assert "date_from" in response.context["filter"].errors
 
 
 def test_audit_trail_pages_by_fifty(login, world):
