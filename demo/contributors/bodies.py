@@ -1,5 +1,10 @@
 """The bodies capability's part of the demo data: registry staff, three bodies at different stages of ICR
-approval with their accreditations, and people in every role (one freelance auditor in two bodies)."""
+approval with their accreditations, and people in every role (one freelance auditor in two bodies).
+
+Every accreditation comes with its certificate and names an accreditation body of the registry's list. The
+approved bodies' accreditations are verified by registry staff; Baltic MSC has one the registry refused (with
+its reason); GreenLedger's only accreditation waits for verification, so its approval is blocked until staff
+verify it."""
 
 from __future__ import annotations
 
@@ -7,11 +12,12 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.registry_staff import REGISTRY_STAFF_GROUP
 from bodies import services
 from bodies.models import Accreditation, Body, Membership, Role
-from reference.models import Activity, Sector, Standard
+from reference.models import AccreditationBody, Activity, Sector, Standard
 
 from ..registry import Contributor, DemoContext, demo_user, register
 
@@ -39,8 +45,7 @@ BODIES: list[dict[str, Any]] = [
         "accreditations": [
             {
                 "fields": {
-                    "accreditation_body": "ISAC – Icelandic Board for Technical Accreditation",
-                    "accreditation_body_iaf_mla": True,
+                    "accreditation_body": "ISAC",
                     "standard": Accreditation.Standard.ISO_14065,
                     "certificate_number": "ISAC-VVB-0042",
                 },
@@ -49,11 +54,11 @@ BODIES: list[dict[str, Any]] = [
                 "activities": ["validation", "verification"],
                 "standards": ["iso-14064-2", "iso-14064-3", "icr-programme"],
                 "sectors": ("ghg", ["1", "3", "13", "14", "15"]),
+                "verification": "verified",
             },
             {
                 "fields": {
-                    "accreditation_body": "DAkkS – Deutsche Akkreditierungsstelle",
-                    "accreditation_body_iaf_mla": True,
+                    "accreditation_body": "DAkkS",
                     "standard": Accreditation.Standard.ISO_17029,
                     "certificate_number": "D-VS-21044-01-00",
                 },
@@ -62,6 +67,7 @@ BODIES: list[dict[str, Any]] = [
                 "activities": ["verification"],
                 "standards": ["iso-14064-1", "iso-14068-1"],
                 "sectors": ("ghg", ["1", "3"]),
+                "verification": "verified",
             },
         ],
         "people": [
@@ -102,8 +108,7 @@ BODIES: list[dict[str, Any]] = [
         "accreditations": [
             {
                 "fields": {
-                    "accreditation_body": "EAK – Estonian Accreditation Centre",
-                    "accreditation_body_iaf_mla": True,
+                    "accreditation_body": "EAK",
                     "standard": Accreditation.Standard.ISO_17021_1,
                     "certificate_number": "EAK-S-118",
                 },
@@ -112,6 +117,23 @@ BODIES: list[dict[str, Any]] = [
                 "activities": ["certification"],
                 "standards": ["iso-14001", "iso-9001", "iso-50001"],
                 "sectors": ("iaf", ["17", "25", "28", "31"]),
+                "verification": "verified",
+            },
+            {
+                "fields": {
+                    "accreditation_body": "EAK",
+                    "standard": Accreditation.Standard.ISO_14065,
+                    "certificate_number": "EAK-I-052",
+                },
+                "from_days": -100,
+                "to_days": 1600,
+                "activities": ["verification"],
+                "standards": ["iso-14064-1"],
+                "sectors": ("ghg", ["1"]),
+                # the registry's answer, for the body to read and correct
+                "verification": "refused",
+                "reason": "The attached certificate is an ISO/IEC 17020 inspection accreditation, not ISO 14065. "
+                "Attach the ISO 14065 certificate issued by EAK.",
             },
         ],
         "people": [
@@ -136,12 +158,11 @@ BODIES: list[dict[str, Any]] = [
         "activities": ["validation", "verification", "methodology_assessment"],
         "sectors": ("ghg", ["7", "13", "14"]),
         "stage": "under_review",
-        "agreement": "",
+        "agreement": "ICR-AGR-2026-003",
         "accreditations": [
             {
                 "fields": {
-                    "accreditation_body": "UKAS – United Kingdom Accreditation Service",
-                    "accreditation_body_iaf_mla": True,
+                    "accreditation_body": "UKAS",
                     "standard": Accreditation.Standard.ISO_14065,
                     "certificate_number": "UKAS-11204",
                 },
@@ -150,6 +171,7 @@ BODIES: list[dict[str, Any]] = [
                 "activities": ["validation", "verification"],
                 "standards": ["iso-14064-2", "iso-14064-3"],
                 "sectors": ("ghg", ["7", "13", "14"]),
+                "verification": "pending",  # waits for the registry: GreenLedger cannot be approved yet
             },
         ],
         "people": [],
@@ -160,6 +182,30 @@ FREELANCER: tuple[str, str, list[str]] = (
     "Jón Freelance Guðmundsson",
     [Role.AUDITOR, Role.LEAD_AUDITOR],
 )
+
+
+def _certificate(number: str) -> SimpleUploadedFile:
+    """A one-page PDF standing in for the accreditation certificate the body scanned."""
+    text = f"Accreditation certificate {number} (demo)".encode()
+    stream = b"BT /F1 18 Tf 72 720 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    content, offsets = b"%PDF-1.4\n", []
+    for number_, body in enumerate(objects, start=1):
+        offsets.append(len(content))
+        content += str(number_).encode() + b" 0 obj\n" + body + b"\nendobj\n"
+    xref = len(content)
+    content += b"xref\n0 " + str(len(objects) + 1).encode() + b"\n0000000000 65535 f \n"
+    content += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    content += b"trailer\n<< /Size " + str(len(objects) + 1).encode() + b" /Root 1 0 R >>\n"
+    content += b"startxref\n" + str(xref).encode() + b"\n%%EOF\n"
+    return SimpleUploadedFile(f"{number}.pdf", content, content_type="application/pdf")
 
 
 def _sectors(spec: tuple[str, list[str]]) -> list[Sector]:
@@ -180,20 +226,25 @@ def load(context: DemoContext) -> None:
             activities=Activity.objects.filter(code__in=spec["activities"]),
             sectors=_sectors(spec["sectors"]),
         )
+        recorded = []
         for acc in spec["accreditations"]:
-            services.accreditation_create(
+            fields = dict(acc["fields"])
+            fields["accreditation_body"] = AccreditationBody.objects.get(acronym=fields["accreditation_body"])
+            accreditation = services.accreditation_create(
                 body=body,
                 actor=admin,
                 fields={
-                    **acc["fields"],
+                    **fields,
                     "valid_from": today + timedelta(days=acc["from_days"]),
                     "valid_to": today + timedelta(days=acc["to_days"]),
                     "last_onsite_assessment": today - timedelta(days=120),
+                    "certificate": _certificate(fields["certificate_number"]),
                 },
                 scope_activities=Activity.objects.filter(code__in=acc["activities"]),
                 scope_standards=Standard.objects.filter(code__in=acc["standards"]),
                 scope_sectors=_sectors(acc["sectors"]),
             )
+            recorded.append((accreditation, acc))
         for email, name, roles in spec["people"]:
             services.membership_add(body=body, user=demo_user(email, name), roles=roles, actor=admin)
         services.body_start_review(
@@ -203,11 +254,17 @@ def load(context: DemoContext) -> None:
             services.body_record_agreement(
                 body=body, actor=staff, reference=spec["agreement"], signed_on=today - timedelta(days=30)
             )
+        for accreditation, acc in recorded:
+            if acc["verification"] == "verified":
+                services.accreditation_verify(accreditation=accreditation, actor=staff)
+            elif acc["verification"] == "refused":
+                services.accreditation_refuse(accreditation=accreditation, actor=staff, reason=acc["reason"])
         if spec["stage"] == "approved":
             services.body_approve(
                 body=body,
                 actor=staff,
-                reason="Accreditation by an IAF MLA signatory verified; ICR agreement signed.",
+                reason="Accreditation by an IAF MLA signatory verified against its certificate; ICR agreement "
+                "signed.",
             )
             services.membership_add(body=body, user=freelancer, roles=FREELANCER[2], actor=admin)
 
