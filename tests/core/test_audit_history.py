@@ -19,7 +19,7 @@ from django.utils.text import capfirst
 from bodies import services
 from bodies.models import Membership
 from competence.models import CompetenceStatus
-from core.audit import audit_action_label, audit_actions, audit_record
+from core.audit import audit_action_label, audit_actions, audit_record, audit_record_kinds
 from core.audit_history import history_entries
 from core.models import AuditEvent
 from core.transitions import lifecycle_models
@@ -56,6 +56,16 @@ def test_every_action_the_code_records_has_a_sentence():
     assert "competence.import.applied" in codes
     missing = sorted(code for code in codes if code not in audit_actions)
     assert missing == [], f"audit actions without a label (declare them in <app>/audit_actions.py): {missing}"
+
+
+def test_every_record_with_a_life_cycle_is_a_declared_kind_of_record():
+    # the kind-of-record filter offers the declared kinds: a life cycle's records must be among them
+    missing = sorted(
+        model._meta.label_lower
+        for model in lifecycle_models()
+        if model._meta.label_lower not in audit_record_kinds
+    )
+    assert missing == []
 
 
 def test_a_sentence_follows_the_language():
