@@ -165,14 +165,17 @@ class AuditEventAdmin(StaffReadOnlyAdmin):
 
     def _entry(self, obj: AuditEvent) -> HistoryEntry:
         entry = getattr(obj, "history", None)
-        if entry is None:  # one event's page
-            entry = history_entries([obj], linker=admin_linker(self._request))[0]
+        if entry is None:  # read outside a list or an event's page: no links
+            entry = history_entries([obj])[0]
             obj.history = entry  # type: ignore[attr-defined]
         return entry  # type: ignore[no-any-return]
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
-        self._request = request
-        return super().get_object(request, object_id, from_field)
+        """One event's page reads it as history too (kept on the event: the admin is shared by threads)."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj.history = history_entries([obj], linker=admin_linker(request))[0]
+        return obj
 
     @admin.display(description=_("who"))
     def who(self, obj: AuditEvent) -> str:

@@ -20,6 +20,7 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect
 from django.template import loader
@@ -189,7 +190,7 @@ class AuditTrailExportView(AuditTrailView):
 
     batch_size = 500
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
         if self.filter_invalid:
             self.object_list = AuditEvent.objects.none()
             return self.render_to_response(self.get_context_data())
