@@ -10,6 +10,7 @@ from core.audit import declare_audit_actions, declare_audit_record
 declare_audit_actions(
     {
         "accounts.user.registered": _("signed up"),
+        "accounts.user.email_confirmed": _("confirmed their email address"),
         "accounts.user.profile_updated": _("changed the account's profile"),
         "accounts.api_token.created": _("created the API token"),
         "accounts.api_token.revoked": _("revoked the API token"),

@@ -25,3 +25,11 @@ class AccountsErrorCode(ErrorCode):
     PASSWORD_TOO_WEAK = "password_too_weak"  # noqa: S105
     #: an account with this email address already exists
     EMAIL_TAKEN = "email_taken"
+    #: the email confirmation link is older than EMAIL_CONFIRMATION_MAX_AGE
+    CONFIRMATION_EXPIRED = "confirmation_expired"
+    #: the email confirmation link is not one the platform made (or the address changed since)
+    CONFIRMATION_INVALID = "confirmation_invalid"
+    #: the email address is already confirmed (a link works once)
+    CONFIRMATION_USED = "confirmation_used"
+    #: the account's email address is not confirmed yet
+    EMAIL_UNCONFIRMED = "email_unconfirmed"

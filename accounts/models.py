@@ -49,6 +49,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("countries worked in"), default=list, blank=True, help_text=_("ISO 3166-1 alpha-2 codes")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    email_confirmed = models.BooleanField(
+        _("email confirmed"),
+        default=True,
+        help_text=_(
+            "False while a person who signed up has not opened the link sent to their address: they can log in "
+            "only to confirm it. Accounts made by a body or by staff set their password through an email, "
+            "which confirms it."
+        ),
+    )
     is_staff = models.BooleanField(
         _("registry staff"), default=False, help_text=_("Registry staff work in the back office and see all.")
     )

@@ -5,24 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.urls import reverse_lazy
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import FormView
 
 from core.errors import ValidationError
 from core.portal import ServiceFormMixin
 
+from .confirmation import email_confirm, email_confirmation_resend, safe_next, user_signup
 from .forms import EmailAuthenticationForm, ProfileForm, SignupForm, client_ip
 from .models import User
-from .services import user_register, user_set_language, user_update_profile
+from .services import user_set_language, user_update_profile
 
 
 def keep_language_chosen_before_login(request: HttpRequest, user: User) -> None:
@@ -59,7 +63,8 @@ class LoginView(auth_views.LoginView):
 
 
 class SignupView(ServiceFormMixin, FormView):
-    """Creates an account and logs in; the next step is applying for a body or being added to one."""
+    """Creates an account and logs in; the account acts once its email address is confirmed (`confirmation`),
+    then goes on to `next` (the application form when the visitor came from "Apply as a body")."""
 
     form_class = SignupForm
     template_name = "accounts/signup.html"
@@ -70,22 +75,75 @@ class SignupView(ServiceFormMixin, FormView):
             return redirect(settings.LOGIN_REDIRECT_URL)
         return super().dispatch(request, *args, **kwargs)
 
-    success_message = gettext_lazy("Welcome! Your account is ready.")
-    success_url = reverse_lazy("bodies:apply")
+    success_message = gettext_lazy("Welcome! One more step: confirm your email address.")
 
     def perform(self, form: SignupForm) -> User:
         key = f"accounts:signups:{client_ip(self.request)}"
         cache.add(key, 0, timeout=3600)
         if int(cache.incr(key)) > self.max_per_hour:
             raise ValidationError(_("Too many accounts were created from your address. Try again later."))
-        user = user_register(
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        user = user_signup(
             email=form.cleaned_data["email"],
             full_name=form.cleaned_data["full_name"],
             password=form.cleaned_data["password"],
+            language=chosen or translation.get_language() or "",
+            next_url=self.next_url(),
         )
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
-        keep_language_chosen_before_login(self.request, user)
         return user
+
+    def next_url(self) -> str:
+        return safe_next(self.request.POST.get("next") or self.request.GET.get("next"))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["next"] = self.next_url()
+        return context
+
+    def get_success_url(self, result: Any = None) -> str:
+        return reverse("accounts:confirm-email-sent")
+
+
+class ConfirmEmailSentView(LoginRequiredMixin, View):
+    """ "Confirm your email": all an unconfirmed account sees, with a button for a new link."""
+
+    template_name = "registration/email_confirmation_sent.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if request.user.email_confirmed:  # type: ignore[union-attr]
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        return render(request, self.template_name, {"next": safe_next(request.GET.get("next"))})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            email_confirmation_resend(user=request.user, next_url=request.POST.get("next", ""))  # type: ignore[arg-type]
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("accounts:confirm-email-sent")
+        messages.success(request, _("A new link is on its way to %(email)s.") % {"email": request.user.email})  # type: ignore[union-attr]
+        return redirect("accounts:confirm-email-sent")
+
+
+class ConfirmEmailView(View):
+    """The emailed link: GET shows a button (a mail scanner opening the link confirms nothing), POST confirms."""
+
+    template_name = "registration/email_confirmation_confirm.html"
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        return render(request, self.template_name, {"token": token})
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            user, next_url = email_confirm(token=token)
+        except ValidationError as exc:
+            return render(request, self.template_name, {"token": token, "errors": exc.messages}, status=400)
+        messages.success(request, _("Your email address is confirmed."))
+        destination = next_url or reverse(settings.LOGIN_REDIRECT_URL)
+        if request.user.is_authenticated and request.user.pk == user.pk:
+            return redirect(destination)
+        return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': destination})}")
 
 
 class LogoutView(auth_views.LogoutView):

@@ -36,14 +36,15 @@ def test_existing_email_is_refused_by_the_database():
     assert User.objects.filter(email="taken@example.org").count() == 1
 
 
-def test_signup_page_logs_in_and_sends_to_apply(client):
+def test_signup_page_logs_in_and_asks_to_confirm_the_email(client):
+    # the whole flow, link expiry and reuse: tests/accounts/test_signup_confirmation.py
     response = client.post(
         reverse("accounts:signup"),
         {"full_name": "Olga Applicant", "email": "olga@example.org", "password": "a sturdy passphrase"},
     )
     assert response.status_code == 302
-    assert response.url == reverse("bodies:apply")
-    assert client.get(reverse("bodies:apply")).status_code == 200
+    assert response.url == reverse("accounts:confirm-email-sent")
+    assert client.get(reverse("bodies:apply")).url == reverse("accounts:confirm-email-sent")
 
 
 def test_signup_page_shows_field_errors(client):
