@@ -24,7 +24,12 @@ from competence.services import evidence_add
 from core.models import AuditEvent
 from documents.services import document_render, document_request
 from reminders.services import deadline_upsert, notification_create
-from tests.factories import AccreditationFactory, BodyFactory, CompetenceRecordFactory
+from tests.factories import (
+    AccreditationBodyFactory,
+    AccreditationFactory,
+    BodyFactory,
+    CompetenceRecordFactory,
+)
 
 ROLES = ("anonymous", "member_a", "admin_a", "member_b", "admin_b", "staff")
 
@@ -151,6 +156,8 @@ POLICY: dict[str, Rule] = {
     "bodies:accreditation-create": Rule(portal_admin_only()),
     "bodies:accreditation-detail": Rule(portal_object_of_a(), args="accreditation"),
     "bodies:accreditation-edit": Rule(portal_object_of_a(member_a=403), args="accreditation"),
+    "bodies:accreditation-certificate": Rule(portal_object_of_a(), args="certified_accreditation",
+                                             note="the body's people read its accreditations' evidence"),
     "bodies:accreditation-decide": Rule(portal_object_of_a(member_a=403, admin_a=405), args="accreditation"),
     "documents:download": Rule({**portal_object_of_a(), "anonymous": GONE, "staff": 200}, args="document",
                                note="a competence record is not a public kind"),
@@ -197,11 +204,16 @@ POLICY: dict[str, Rule] = {
     "api-v1:accreditation-list": Rule(api()),
     "api-v1:accreditation-detail": Rule(api_object_of_a(), args="accreditation"),
     "api-v1:accreditation-status": Rule(post_only(405, anonymous=401), args="accreditation"),
+    "api-v1:accreditation-verify": Rule(post_only(405, anonymous=401), args="accreditation"),
+    "api-v1:accreditation-refuse": Rule(post_only(405, anonymous=401), args="accreditation"),
+    "api-v1:accreditation-certificate": Rule(api_object_of_a(), args="certified_accreditation"),
     "api-v1:directory-list": Rule(public()),
     "api-v1:directory-detail": Rule(public(), args="body"),
     "api-v1:reference-activity-list": Rule(public()),
     "api-v1:reference-standard-list": Rule(public()),
     "api-v1:reference-sector-list": Rule(public()),
+    "api-v1:reference-accreditation-body-list": Rule(public()),
+    "api-v1:reference-accreditation-body-detail": Rule(public(), args="accreditation_body"),
     "api-v1:token-list": Rule(api()),
     "api-v1:token-revoke": Rule(post_only(405, anonymous=401), args="token_uuid"),
     "api-v1:audit-event-list": Rule(api()),
@@ -349,7 +361,19 @@ def objects(world) -> dict[str, Any]:
 
 
 #: more objects, added by capabilities (name → builder(world) returning an object owned by body A)
-OBJECT_BUILDERS: dict[str, Any] = {}
+OBJECT_BUILDERS: dict[str, Any] = {
+    "certified_accreditation": lambda world: _certified_accreditation(world),
+    "accreditation_body": lambda world: AccreditationBodyFactory(),
+}
+
+
+def _certified_accreditation(world) -> Any:  # type: ignore[no-untyped-def]
+    """An accreditation of body A with its certificate (PDF) attached."""
+    from django.core.files.base import ContentFile
+
+    accreditation = AccreditationFactory(body=world.a.body)
+    accreditation.certificate.save("certificate.pdf", ContentFile(b"%PDF-1.7 certificate"))
+    return accreditation
 
 
 def _users(world) -> dict[str, Any]:
@@ -398,7 +422,7 @@ def _admin_args(name: str, pattern: str, objects: dict[str, Any], world) -> list
         return ["bodies"]
     if suffix == "view_on_site" or suffix == "password_change" or "user_password" in suffix:
         return None  # covered by their own tests
-    for candidate in ("_change", "_delete", "_history", "_decide", "_agreement"):
+    for candidate in ("_change", "_delete", "_history", "_decide", "_agreement", "_verify"):
         if suffix.endswith(candidate):
             model_key = suffix[: -len(candidate)]
             obj = _admin_object(model_key, objects, world)
