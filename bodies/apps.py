@@ -8,6 +8,5 @@ class BodiesConfig(AppConfig):
 
     def ready(self) -> None:
         # Declares this capability's deadline, document and notice kinds with the platform's engines, and its
-        # dashboard panels and role grants with the kernel.
-        from . import audit_actions, deadlines, documents, notices, panels, roles  # noqa: F401
-        from . import registry_home  # noqa: F401  (its queues and charts on the registry home)
+        # dashboard panels, registry home queues and charts, audit sentences and role grants with the kernel.
+        from . import audit_actions, deadlines, documents, notices, panels, registry_home, roles  # noqa: F401
