@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from bodies.models import Accreditation, Body
+from core.api.filters import SectorFilter
 
 
 class BodyFilter(django_filters.FilterSet):
@@ -48,7 +49,7 @@ class AccreditationFilter(django_filters.FilterSet):
     scopeStandard = django_filters.CharFilter(
         field_name="scope_standards", help_text="standard code in scope"
     )
-    sector = django_filters.NumberFilter(field_name="scope_sectors", help_text="sector id in scope")
+    sector = SectorFilter(field_name="scope_sectors", help_text="sector in scope, as scheme:code (iaf:28)")
     validOn = django_filters.DateFilter(method="valid_on", help_text="valid on this day (any status)")
     validFromAfter = django_filters.DateFilter(
         field_name="valid_from", lookup_expr="gte", help_text="inclusive"

@@ -11,8 +11,16 @@ from rest_framework import serializers
 from bodies.models import Accreditation, Body, BodyStatusChange, Membership, Role
 from bodies.services import ACCREDITATION_DECISIONS, BODY_DECISIONS, BODY_SNAPSHOT_FIELDS, CERTIFICATE_UPLOAD
 from bodies.services.uploads import LOGO_UPLOAD
-from core.api.m2m import M2MCodesField, M2MIntIdsField
-from core.api.serializers import PkListField, ServiceFieldsInput, UserRefSerializer, VisibleRelatedField
+from core.api.m2m import M2MCodesField, M2MSectorRefsField
+from core.api.serializers import (
+    PkListField,
+    SectorListField,
+    SectorParamField,
+    SectorRefSerializer,
+    ServiceFieldsInput,
+    UserRefSerializer,
+    VisibleRelatedField,
+)
 from core.uploads import upload_clean
 from reference.models import AccreditationBody, Activity, Sector, Standard
 
@@ -20,12 +28,13 @@ from reference.models import AccreditationBody, Activity, Sector, Standard
 
 
 class BodyOutput(serializers.ModelSerializer):
-    """A body as its people and registry staff see it. `activities` are activity codes, `sectors` sector ids."""
+    """A body as its people and registry staff see it. `activities` are activity codes, `sectors` named by
+    `scheme` and `code` as in /reference/sectors/."""
 
     country = CountryField(read_only=True)
     logo = serializers.ImageField(read_only=True, allow_null=True)
     activities = M2MCodesField(help_text="activity codes")
-    sectors = M2MIntIdsField(help_text="sector ids")
+    sectors = M2MSectorRefsField()
 
     class Meta:
         model = Body
@@ -65,11 +74,8 @@ class BodyInput(ServiceFieldsInput):
         "<name>.jpg whatever it was called; null clears",
     )
     activities = PkListField(queryset=Activity.objects.all(), required=False, help_text="activity codes")
-    sectors = PkListField(
-        queryset=Sector.objects.all(),
-        child=serializers.IntegerField(),
-        required=False,
-        help_text="sector ids",
+    sectors = SectorListField(
+        required=False, help_text='[{"scheme", "code"}] as in /reference/sectors/ (multipart: scheme:code)'
     )
 
     def validate_logo(self, logo: Any) -> Any:
@@ -124,7 +130,7 @@ class MembershipOutput(serializers.ModelSerializer):
 
 class AccreditationOutput(serializers.ModelSerializer):
     """`accreditationBody` is the id of the registry's accreditation body (`/reference/accreditation-bodies/`);
-    `scopeActivities`/`scopeStandards` are codes, `scopeSectors` sector ids. `verification` is the registry's
+    `scopeActivities`/`scopeStandards` are codes, `scopeSectors` named by `scheme` and `code`. `verification` is the registry's
     check: only a `verified`, `active` accreditation counts."""
 
     body = serializers.PrimaryKeyRelatedField(read_only=True, pk_field=serializers.UUIDField())
@@ -137,7 +143,7 @@ class AccreditationOutput(serializers.ModelSerializer):
     certificate = serializers.SerializerMethodField(help_text="the certificate's download URL (PDF), or null")
     scope_activities = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     scope_standards = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    scope_sectors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    scope_sectors = SectorRefSerializer(many=True, read_only=True)
 
     class Meta:
         model = Accreditation
@@ -197,8 +203,8 @@ class AccreditationUpdateInput(ServiceFieldsInput):
     last_onsite_assessment = serializers.DateField(required=False, allow_null=True)
     scope_activities = PkListField(queryset=Activity.objects.all(), help_text="activity codes")
     scope_standards = PkListField(queryset=Standard.objects.all(), help_text="standard codes")
-    scope_sectors = PkListField(
-        queryset=Sector.objects.all(), child=serializers.IntegerField(), help_text="sector ids"
+    scope_sectors = SectorListField(
+        help_text='[{"scheme", "code"}] as in /reference/sectors/ (multipart: scheme:code)'
     )
 
     def validate_certificate(self, certificate: Any) -> Any:
@@ -231,7 +237,7 @@ class AccreditationRefuseInput(serializers.Serializer):
 class EligibilityQuery(serializers.Serializer):
     activity = serializers.PrimaryKeyRelatedField(queryset=Activity.objects.all(), help_text="activity code")
     standard = serializers.PrimaryKeyRelatedField(queryset=Standard.objects.all(), help_text="standard code")
-    sector = serializers.PrimaryKeyRelatedField(queryset=Sector.objects.all(), help_text="sector id")
+    sector = SectorParamField()
     start = serializers.DateField(help_text="first planned day")
     end = serializers.DateField(help_text="last planned day")
 
@@ -261,9 +267,11 @@ class EligibilityOutput(serializers.Serializer):
 
 
 class DirectorySectorOutput(serializers.ModelSerializer):
+    """A sector named by `scheme` and `code`, as in /reference/sectors/ (`SectorRefSerializer`)."""
+
     class Meta:
         model = Sector
-        fields = ["id", "scheme", "code", "name"]
+        fields = ["scheme", "code", "name", "version"]
         read_only_fields = fields
 
 

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from bodies.models.tenants import Membership, Role
 from competence.models import COMPETENCE_ROLES, CompetenceRecord
+from core.api.filters import SectorFilter
 from reference.models import Sector
 
 
@@ -39,7 +40,7 @@ class CompetenceRecordFilter(django_filters.FilterSet):
         field_name="membership_id", help_text="the person's membership id (as in /people/{id}/)"
     )
     standard = django_filters.CharFilter(field_name="standard_id", help_text="standard code")
-    sector = django_filters.NumberFilter(field_name="sector_id", help_text="sector id")
+    sector = SectorFilter(field_name="sector")
     scheme = django_filters.ChoiceFilter(
         field_name="sector__scheme", choices=Sector.Scheme.choices, help_text="sector list"
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -117,3 +118,42 @@ class StrictListParamsMixin:
         if getattr(self, "action", None) == "list":
             check_list_query_params(self, queryset)
         return super().filter_queryset(queryset)  # type: ignore[misc,no-any-return]
+
+
+def parse_sector_param(value: str) -> tuple[str, str, None] | None:
+    """`iaf:28` (a query parameter) → ("iaf", "28", None); None when it is not of that form."""
+    from reference.models import Sector
+
+    scheme, _sep, code = (value or "").partition(":")
+    if scheme not in Sector.Scheme.values or not code.strip():
+        return None
+    return (scheme, code.strip(), None)
+
+
+class SectorParamFormField(forms.CharField):
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        if value and parse_sector_param(value) is None:
+            raise forms.ValidationError(
+                _("Name the sector as scheme:code, e.g. iaf:28 or ghg:1."), code="invalid"
+            )
+        return value
+
+
+class SectorFilter(django_filters.CharFilter):
+    """A sector in a query parameter, as `scheme:code` (`iaf:28`, `ghg:1`), any list version; `field_name` is
+    the path to the sector (`sector`, `scope_sectors`)."""
+
+    field_class = SectorParamFormField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "sector as scheme:code, e.g. iaf:28 or ghg:1")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        key = parse_sector_param(str(value)) if value else None
+        if key is None:
+            return qs
+        scheme, code, _version = key
+        lookup = {f"{self.field_name}__scheme": scheme, f"{self.field_name}__code": code}
+        return qs.filter(**lookup).distinct() if self.distinct else qs.filter(**lookup)

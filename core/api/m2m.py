@@ -13,6 +13,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.serializers import SectorRefSerializer
+from reference.models import Sector
+
 _CACHE = "_m2m_ids"
 
 
@@ -60,3 +63,20 @@ class M2MCodesField(M2MIdsField):
 @extend_schema_field({"type": "array", "items": {"type": "integer"}})
 class M2MIntIdsField(M2MIdsField):
     """Keys that are integers."""
+
+
+@extend_schema_field(SectorRefSerializer(many=True))
+class M2MSectorRefsField(M2MIdsField):
+    """Read-only sectors of a many-to-many field, each as the reference endpoint names it (`scheme`, `code`,
+    `name`, `version`): the keys attached by `attach_m2m_ids` (or one query for a single object), the sectors
+    themselves read once per response (reference data: a few dozen rows), so a list stays flat."""
+
+    def to_representation(self, instance: Any) -> list[Any]:
+        ids = super().to_representation(instance)
+        if not ids:
+            return []
+        cache: dict[Any, Any] | None = getattr(self.root, "_icr_sectors", None)
+        if cache is None or any(pk not in cache for pk in ids):
+            cache = Sector.objects.in_bulk()
+            self.root._icr_sectors = cache  # type: ignore[attr-defined]
+        return [dict(SectorRefSerializer(cache[pk]).data) for pk in ids]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
+from core.api.filters import parse_sector_param
 from core.api.views import request_token
 from core.models import AuditEvent
 from reference.models import Activity, Sector, Standard
@@ -98,6 +100,142 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
             return super().to_internal_value(data)
         except DjangoValidationError:  # a malformed UUID fails inside the lookup
             self.fail("does_not_exist", pk_value=data)
+
+
+# --- sectors: addressed by scheme and code, as the reference endpoint shows them ------------------------------
+
+
+class SectorRefSerializer(serializers.Serializer):
+    """A sector as `GET /reference/sectors/` shows it: its `scheme` and `code` name it (with `version`, the list
+    version; left out in a request: the current one); `name` is for people."""
+
+    scheme = serializers.ChoiceField(choices=Sector.Scheme.choices)
+    code = serializers.CharField(help_text="e.g. 28 (IAF) or 1 (GHG sectoral scope)")
+    name = serializers.CharField(read_only=True)
+    version = serializers.CharField(
+        required=False, help_text="the list version; the current one when left out"
+    )
+
+
+SectorKey = tuple[str, str, str | None]
+
+
+def resolve_sectors(keys: list[SectorKey]) -> dict[SectorKey, Sector]:
+    """The sectors named by (scheme, code, version or None for the current list), in one query."""
+    if not keys:
+        return {}
+    condition = Q()
+    for scheme, code, version in keys:
+        condition |= Q(
+            scheme=scheme, code=code, **({"version": version} if version else {"is_current": True})
+        )
+    found: dict[SectorKey, Sector] = {}
+    for sector in Sector.objects.filter(condition):
+        for key in ((sector.scheme, sector.code, sector.version), (sector.scheme, sector.code, None)):
+            if key in keys and (key[2] is not None or sector.is_current):
+                found[key] = sector
+    return found
+
+
+def _label(key: SectorKey) -> str:
+    scheme, code, version = key
+    return f"{scheme}:{code}" + (f" ({version})" if version else "")
+
+
+@extend_schema_field(SectorRefSerializer)
+class SectorField(serializers.Field):
+    """A sector in a request body: `{"scheme": "iaf", "code": "28"}` (`version` optional; in a multipart form
+    `iaf:28`); answers the same object."""
+
+    default_error_messages = {
+        # str.format: the braces are doubled
+        "invalid": _('Name the sector by its scheme and code, e.g. {{"scheme": "iaf", "code": "28"}}.'),
+        "unknown": _("Unknown sector: {values}."),
+    }
+
+    def key(self, data: Any) -> SectorKey:
+        # a form (multipart) cannot nest objects: `scheme:code` there, as in a query
+        if isinstance(data, str):
+            parsed = parse_sector_param(data)
+            if parsed is None:
+                self.fail("invalid")
+            return parsed  # type: ignore[return-value]
+        if not isinstance(data, dict):
+            self.fail("invalid")
+        scheme, code, version = data.get("scheme"), data.get("code"), data.get("version")
+        if scheme not in Sector.Scheme.values or not isinstance(code, str | int) or str(code).strip() == "":
+            self.fail("invalid")
+        if version is not None and not isinstance(version, str):
+            self.fail("invalid")
+        return (str(scheme), str(code).strip(), version or None)
+
+    def to_internal_value(self, data: Any) -> Sector:
+        key = self.key(data)
+        found = resolve_sectors([key])
+        if key not in found:
+            self.fail("unknown", values=_label(key))
+        return found[key]
+
+    def to_representation(self, value: Sector) -> dict[str, Any]:
+        return dict(SectorRefSerializer(value).data)
+
+
+@extend_schema_field(SectorRefSerializer(many=True))
+class SectorListField(serializers.ListField):
+    """Sectors in a request body, each `{"scheme", "code"}`, resolved in one query; duplicates dropped."""
+
+    default_error_messages = {"unknown": _("Unknown sector(s): {values}.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["child"] = SectorField()
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> list[Sector]:
+        if isinstance(data, str | dict) or not hasattr(data, "__iter__"):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        if not self.allow_empty and len(data) == 0:
+            self.fail("empty")
+        errors: dict[int, Any] = {}
+        keys: list[SectorKey] = []
+        for index, item in enumerate(data):
+            try:
+                keys.append(self.child.key(item))  # type: ignore[attr-defined]
+            except serializers.ValidationError as exc:
+                errors[index] = exc.detail
+        if errors:
+            raise serializers.ValidationError(errors)
+        keys = list(dict.fromkeys(keys))
+        found = resolve_sectors(keys)
+        missing = [_label(key) for key in keys if key not in found]
+        if missing:
+            self.fail("unknown", values=", ".join(missing))
+        return [found[key] for key in keys]
+
+    def to_representation(self, value: Any) -> list[dict[str, Any]]:
+        rows = value.all() if hasattr(value, "all") else value
+        return [dict(SectorRefSerializer(sector).data) for sector in rows]
+
+
+class SectorParamField(serializers.CharField):
+    """A sector in a query parameter: `scheme:code`, e.g. `iaf:28` or `ghg:1` (the current list)."""
+
+    default_error_messages = {
+        "invalid": _("Name the sector as scheme:code, e.g. iaf:28 or ghg:1."),
+        "unknown": _("Unknown sector: {values}."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "sector as scheme:code, e.g. iaf:28 or ghg:1")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Sector:
+        key = parse_sector_param(str(super().to_internal_value(data)))
+        if key is None:
+            self.fail("invalid")
+        found = resolve_sectors([key])
+        if key not in found:
+            self.fail("unknown", values=_label(key))
+        return found[key]
 
 
 # --- output serializers -------------------------------------------------------------------------------------

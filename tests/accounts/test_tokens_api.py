@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import ApiToken
 from bodies.models import Accreditation, Body
 from core.models import AuditEvent
-from tests.factories import AccreditationBodyFactory, AccreditationFactory, sector, today
+from tests.factories import AccreditationBodyFactory, AccreditationFactory, today
 from tests.helpers import bearer, make_token, pdf_upload, signed_in, url
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def accreditation_payload(body: Body) -> dict:
         "validTo": (today() + timedelta(days=300)).isoformat(),
         "scopeActivities": ["verification"],
         "scopeStandards": ["iso-14064-3"],
-        "scopeSectors": [sector("ghg", "1").pk],
+        "scopeSectors": ["ghg:1"],
     }
 
 

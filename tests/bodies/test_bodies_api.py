@@ -173,7 +173,7 @@ def apply_payload() -> dict:
         "contactEmail": "jon@arctic.example",
         "timeZone": "Atlantic/Reykjavik",
         "activities": ["verification"],
-        "sectors": [sector("ghg", "1").pk],
+        "sectors": [{"scheme": "ghg", "code": "1"}],
     }
 
 
@@ -192,7 +192,9 @@ def test_a_signed_in_person_applies_and_becomes_the_body_admin(world):
     data = response.json()
     assert data["status"] == "applicant"
     assert data["activities"] == ["verification"]
-    assert data["sectors"] == [sector("ghg", "1").pk]
+    assert data["sectors"] == [
+        {"scheme": "ghg", "code": "1", "name": sector("ghg", "1").name, "version": sector("ghg", "1").version}
+    ]
     body = Body.objects.get(pk=data["id"])
     membership = Membership.objects.get(body=body)
     assert (membership.user, membership.roles) == (applicant, [Role.BODY_ADMIN])
@@ -256,13 +258,16 @@ def test_a_token_cannot_apply(world):
 
 def test_body_admin_updates_the_profile_with_codes_and_ids(world):
     # given
-    s1, s3 = sector("ghg", "1"), sector("ghg", "3")
     client = signed_in(world.a.admin)
 
     # when
     response = client.patch(
         url("body-detail", world.a.body.pk),
-        {"shortName": "AVE", "activities": ["verification", "certification"], "sectors": [s3.pk, s1.pk]},
+        {
+            "shortName": "AVE",
+            "activities": ["verification", "certification"],
+            "sectors": [{"scheme": "ghg", "code": "3"}, {"scheme": "ghg", "code": "1"}],
+        },
         format="json",
     )
 
@@ -271,7 +276,20 @@ def test_body_admin_updates_the_profile_with_codes_and_ids(world):
     data = response.json()
     assert data["shortName"] == "AVE"
     assert data["activities"] == ["certification", "verification"]
-    assert data["sectors"] == [s1.pk, s3.pk]
+    assert data["sectors"] == [
+        {
+            "scheme": "ghg",
+            "code": "1",
+            "name": sector("ghg", "1").name,
+            "version": sector("ghg", "1").version,
+        },
+        {
+            "scheme": "ghg",
+            "code": "3",
+            "name": sector("ghg", "3").name,
+            "version": sector("ghg", "3").version,
+        },
+    ]
     body = Body.objects.get(pk=world.a.body.pk)
     assert body.short_name == "AVE"
     assert AuditEvent.objects.filter(body=body, action="bodies.body.profile_updated").count() == 1

@@ -23,7 +23,7 @@ def check(client, body, **overrides):  # type: ignore[no-untyped-def]
     params = {
         "activity": "verification",
         "standard": "iso-14064-3",
-        "sector": sector("ghg", "1").pk,
+        "sector": "ghg:1",
         "start": (today() + timedelta(days=10)).isoformat(),
         "end": (today() + timedelta(days=20)).isoformat(),
         **overrides,
@@ -157,7 +157,7 @@ def test_a_scope_that_no_accreditation_covers_is_named(world, case):
             Standard.objects.get(pk="iso-14064-1"),
             "standard_not_in_scope",
         ),
-        "sector": ({"sector": sector("ghg", "2").pk}, sector("ghg", "2"), "sector_not_in_scope"),
+        "sector": ({"sector": "ghg:2"}, sector("ghg", "2"), "sector_not_in_scope"),
     }[case]
 
     # when an engagement outside that scope is checked
@@ -187,7 +187,7 @@ def test_each_accreditation_of_a_split_scope_names_what_it_misses(world):
     second.scope_sectors.set([sector("ghg", "3")])
 
     # when verification in scope 3 is checked
-    response = check(signed_in(world.a.admin), world.a.body, sector=sector("ghg", "3").pk)
+    response = check(signed_in(world.a.admin), world.a.body, sector="ghg:3")
 
     # then
     assert [(r["accreditation"], r["code"]) for r in response.json()["reasons"]] == [
@@ -228,13 +228,18 @@ def test_missing_parameters_are_field_errors(world):
 def test_invalid_parameters_are_field_errors(world):
     client = signed_in(world.a.admin)
 
-    unknown = check(client, world.a.body, activity="juggling", start="10/01/2027")
+    unknown = check(client, world.a.body, activity="juggling", sector="ghg:99", start="10/01/2027")
+    malformed = check(client, world.a.body, sector="28")
     backwards = check(client, world.a.body, start="2027-01-20", end="2027-01-10")
 
     assert unknown.status_code == 400
     assert unknown.json()["fieldErrors"] == {
-        "activity": ['Invalid pk "juggling" - object does not exist.'],
-        "start": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."],
+        "activity": ["Unknown value."],
+        "sector": ["Unknown sector: ghg:99."],
+        "start": ["Enter a date as YYYY-MM-DD."],
+    }
+    assert malformed.json()["fieldErrors"] == {
+        "sector": ["Name the sector as scheme:code, e.g. iaf:28 or ghg:1."]
     }
     assert backwards.status_code == 400
     assert backwards.json()["fieldErrors"] == {"end": ["The planned end cannot be before the planned start."]}

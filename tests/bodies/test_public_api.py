@@ -61,10 +61,10 @@ def test_a_directory_entry_shows_only_active_accreditations_and_public_fields(wo
     assert entry["scopeStandards"] == ["icr-programme", "iso-14064-2", "iso-14064-3"]
     assert [s["code"] for s in entry["scopeSectors"]] == ["1", "3", "14"]
     assert entry["scopeSectors"][0] == {
-        "id": sector("ghg", "1").pk,
         "scheme": "ghg",
         "code": "1",
         "name": sector("ghg", "1").name,
+        "version": sector("ghg", "1").version,
     }
 
 

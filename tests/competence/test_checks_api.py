@@ -24,7 +24,7 @@ def person_check(body: object, person: object, *, start: str, end: str, role: st
         "person": str(person),
         "role": role,
         "standard": "iso-14064-3",
-        "sector": sector("ghg", "1").pk,
+        "sector": {"scheme": "ghg", "code": "1"},
         "start": start,
         "end": end,
     }
@@ -103,7 +103,7 @@ def test_bad_input_is_a_400_naming_the_fields(world, freelancer):
             "person": str(member.pk),
             "role": "cook",
             "standard": "x",
-            "sector": 0,
+            "sector": {"scheme": "ghg", "code": "0"},
             "start": "soon",
         },
         format="json",
@@ -143,7 +143,7 @@ def test_a_team_is_checked_as_a_whole(world):
                 {"person": str(expert.pk), "role": "technical_expert"},
             ],
             "standard": "iso-14064-3",
-            "sector": sector("ghg", "1").pk,
+            "sector": {"scheme": "ghg", "code": "1"},
             "start": "2026-03-01",
             "end": "2026-03-05",
         },
@@ -171,7 +171,7 @@ def test_an_empty_team_and_an_unknown_member(world):
     scope = {
         "body": str(world.a.body.pk),
         "standard": "iso-14064-3",
-        "sector": sector("ghg", "1").pk,
+        "sector": {"scheme": "ghg", "code": "1"},
         "start": "2026-03-01",
         "end": "2026-03-05",
     }

@@ -56,11 +56,11 @@ def test_the_matrix_of_the_callers_only_body(world, auditor_a, matrix_world):
     assert data["columns"] == [
         {
             "standard": {"code": "iso-14064-3", "name": standard.name},
-            "sector": {"id": scope_1.pk, "scheme": "ghg", "code": "1", "name": scope_1.name},
+            "sector": {"scheme": "ghg", "code": "1", "name": scope_1.name, "version": scope_1.version},
         },
         {
             "standard": {"code": "iso-14064-3", "name": standard.name},
-            "sector": {"id": scope_3.pk, "scheme": "ghg", "code": "3", "name": scope_3.name},
+            "sector": {"scheme": "ghg", "code": "3", "name": scope_3.name, "version": scope_3.version},
         },
     ]
     assert [row["person"]["email"] for row in data["rows"]] == [

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from competence.models import PeriodicEvaluation, TrainingEntry, WitnessedAudit
-from tests.factories import sector, today
+from tests.factories import today
 from tests.helpers import bearer, make_token, membership_of, signed_in, url
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_witnessed_audit_defaults_to_the_caller_as_witness(world, auditor_a):
         {
             "witnessedOn": today() - timedelta(days=2),
             "standard": "iso-14064-3",
-            "sector": sector("ghg", "1").pk,
+            "sector": {"scheme": "ghg", "code": "1"},
             "outcome": "satisfactory",
             "engagementReference": "ENG-7",
         },
@@ -86,7 +86,7 @@ def test_a_person_cannot_witness_themselves_and_a_witness_of_another_body_is_not
     body = {
         "witnessedOn": today() - timedelta(days=2),
         "standard": "iso-14064-3",
-        "sector": sector("ghg", "1").pk,
+        "sector": {"scheme": "ghg", "code": "1"},
         "outcome": "satisfactory",
     }
 
@@ -143,7 +143,7 @@ def test_a_plain_member_records_nothing(world, auditor_a):
             {
                 "witnessedOn": day,
                 "standard": "iso-14064-3",
-                "sector": sector("ghg", "1").pk,
+                "sector": {"scheme": "ghg", "code": "1"},
                 "outcome": "satisfactory",
             },
             format="json",
@@ -195,7 +195,7 @@ def test_other_bodies_get_404_and_nothing_is_recorded(world, auditor_a):
             {
                 "witnessedOn": day,
                 "standard": "iso-14064-3",
-                "sector": sector("ghg", "1").pk,
+                "sector": {"scheme": "ghg", "code": "1"},
                 "outcome": "satisfactory",
             },
             format="json",

@@ -12,9 +12,9 @@ from bodies.models.tenants import Body, Membership
 from competence.models import (
     COMPETENCE_ROLES,
 )
-from core.api.serializers import VisibleRelatedField
+from core.api.serializers import SectorField, VisibleRelatedField
 from core.api.views import request_token
-from reference.models import Sector, Standard
+from reference.models import Standard
 
 from .refs import MembershipInBodyField
 
@@ -24,7 +24,7 @@ from .refs import MembershipInBodyField
 class CheckScopeInput(serializers.Serializer):
     body = VisibleRelatedField(queryset=Body.objects.all(), pk_field=serializers.UUIDField())
     standard = serializers.PrimaryKeyRelatedField(queryset=Standard.objects.all(), help_text="standard code")
-    sector = serializers.PrimaryKeyRelatedField(queryset=Sector.objects.all(), help_text="sector id")
+    sector = SectorField(help_text='{"scheme", "code"} as in /reference/sectors/')
     start = serializers.DateField(help_text="first planned day")
     end = serializers.DateField(help_text="last planned day")
 

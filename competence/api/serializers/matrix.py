@@ -14,7 +14,7 @@ from competence.models import (
     COMPETENCE_ROLES,
     CompetenceRecord,
 )
-from core.api.serializers import BodyRefSerializer, VisibleRelatedField
+from core.api.serializers import BodyRefSerializer, SectorParamField, VisibleRelatedField
 from core.api.views import request_token
 from reference.models import Sector
 
@@ -30,7 +30,7 @@ class MatrixQuery(serializers.Serializer):
         queryset=Body.objects.all(), pk_field=serializers.UUIDField(), required=False, help_text="body id"
     )
     standard = serializers.CharField(required=False, help_text="standard code")
-    sector = serializers.IntegerField(required=False, help_text="sector id")
+    sector = SectorParamField(required=False)
     scheme = serializers.ChoiceField(choices=Sector.Scheme.choices, required=False)
     role = serializers.ChoiceField(choices=COMPETENCE_ROLES, required=False)
     status = serializers.ChoiceField(choices=CompetenceRecord.Status.choices, required=False)
@@ -38,6 +38,9 @@ class MatrixQuery(serializers.Serializer):
     expiringWithinDays = serializers.IntegerField(  # a query parameter: camelCase, like the JSON
         required=False, min_value=0, help_text="approved competences that end within this many days"
     )
+
+    def validate_sector(self, sector: Sector) -> int:
+        return sector.pk  # the matrix filters by the sector's row
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "body" not in attrs:

@@ -13,8 +13,8 @@ from competence.models import (
     TrainingEntry,
     WitnessedAudit,
 )
-from core.api.serializers import BodyRefSerializer, UserRefSerializer, VisibleRelatedField
-from reference.models import Sector, Standard
+from core.api.serializers import BodyRefSerializer, SectorField, UserRefSerializer, VisibleRelatedField
+from reference.models import Standard
 
 from .refs import CompetenceSectorRef, CompetenceStandardRef, MembershipInBodyField
 
@@ -138,7 +138,7 @@ class WitnessedAuditInput(serializers.Serializer):
     )
     witnessed_on = serializers.DateField()
     standard = serializers.PrimaryKeyRelatedField(queryset=Standard.objects.all(), help_text="standard code")
-    sector = serializers.PrimaryKeyRelatedField(queryset=Sector.objects.all(), help_text="sector id")
+    sector = SectorField(help_text='{"scheme", "code"} as in /reference/sectors/')
     outcome = serializers.ChoiceField(choices=WitnessedAudit.Outcome.choices)
     engagement_reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     notes = serializers.CharField(required=False, allow_blank=True, default="")

@@ -13,9 +13,9 @@ from competence.models import (
     CompetenceRecord,
 )
 from competence.services import EVIDENCE_UPLOAD, RECORD_FIELDS
-from core.api.serializers import UserRefSerializer
+from core.api.serializers import SectorField, UserRefSerializer
 from core.uploads import upload_clean
-from reference.models import Sector, Standard
+from reference.models import Standard
 
 from .refs import CompetenceSectorRef, CompetenceStandardRef, MembershipInBodyField, PersonRefOutput
 
@@ -78,7 +78,7 @@ class CompetenceRecordCreateInput(serializers.Serializer):
 
     person = MembershipInBodyField()
     standard = serializers.PrimaryKeyRelatedField(queryset=Standard.objects.all(), help_text="standard code")
-    sector = serializers.PrimaryKeyRelatedField(queryset=Sector.objects.all(), help_text="sector id")
+    sector = SectorField(help_text='{"scheme", "code"} as in /reference/sectors/')
     role = serializers.ChoiceField(choices=COMPETENCE_ROLES)
     basis = serializers.ListField(child=serializers.ChoiceField(choices=Basis.choices))
     valid_until = serializers.DateField()

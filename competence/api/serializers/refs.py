@@ -22,9 +22,11 @@ class CompetenceStandardRef(serializers.ModelSerializer):
 
 
 class CompetenceSectorRef(serializers.ModelSerializer):
+    """A sector as the reference endpoint shows it: named by `scheme` and `code` (see `SectorRefSerializer`)."""
+
     class Meta:
         model = Sector
-        fields = ["id", "scheme", "code", "name"]
+        fields = ["scheme", "code", "name", "version"]
         read_only_fields = fields
 
 
