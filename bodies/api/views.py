@@ -229,7 +229,10 @@ class AccreditationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
         description="For a body the caller can see (else the field error `body: Not found.`); needs the body's "
         "`manage_accreditations` permission. Send multipart with the certificate (PDF) in `certificate`. The "
         "accreditation waits for the registry's verification (`verification: pending`) before it counts.",
-        request={"multipart/form-data": AccreditationCreateInput, "application/json": AccreditationCreateInput},
+        request={
+            "multipart/form-data": AccreditationCreateInput,
+            "application/json": AccreditationCreateInput,
+        },
     )
     partial_update = transition_action(
         accreditation_update,
@@ -275,11 +278,15 @@ class AccreditationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ten
     @extend_schema(
         summary="Download an accreditation's certificate",
         responses={
-            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="the certificate (PDF)"),
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="the certificate (PDF)"
+            ),
             **{(code, "application/json"): response for code, response in errors(401, 403, 404).items()},
         },
     )
-    @action(detail=True, methods=["get"], renderer_classes=[*api_settings.DEFAULT_RENDERER_CLASSES, PdfRenderer])
+    @action(
+        detail=True, methods=["get"], renderer_classes=[*api_settings.DEFAULT_RENDERER_CLASSES, PdfRenderer]
+    )
     def certificate(self, request: Request, id: str) -> FileResponse:
         accreditation = self.get_object()
         if not accreditation.certificate:
