@@ -40,11 +40,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
 
 
 def _load_reference_data() -> None:
-    """The reference lists come from a data migration; a transactional test's flush removes them."""
+    """The reference lists (and the accreditation bodies, and their Icelandic names) come from data migrations;
+    a transactional test's flush removes them."""
     from django.apps import apps
 
-    migration = importlib.import_module("reference.migrations.0002_load_reference_data")
-    migration.load(apps, None)
+    for name in (
+        "0002_load_reference_data",
+        "0004_load_accreditation_bodies",
+        "0006_load_icelandic_names",
+    ):
+        importlib.import_module(f"reference.migrations.{name}").load(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from bodies.models import Body, Role
+from bodies.models import Accreditation, Body, Role
+from reference.models import AccreditationBody
 from tests.factories import AccreditationFactory, BodyFactory, MembershipFactory, StaffFactory, UserFactory
+from tests.helpers import PDF_BYTES
 
 pytestmark = pytest.mark.browser
 
@@ -52,14 +54,33 @@ def test_a_wrong_password_shows_the_error_in_the_form(page, live_server, referen
     expect(page).to_have_url(f"{live_server.url}/accounts/login/")
 
 
-def test_apply_get_approved_by_the_registry_and_download_the_approval_letter(
-    browser, page, live_server, reference_data
+def _staff_page(browser: Any, base: str) -> Any:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(15_000)
+    staff_page = context.new_page()
+    staff_page.goto(f"{base}/admin/login/")
+    staff_page.locator("#id_username").fill("registry@icr.example")
+    staff_page.locator("#id_password").fill(PASSWORD)
+    staff_page.get_by_role("button", name="Log in").click()
+    return staff_page
+
+
+def _decide(staff_page: Any, base: str, body: Body, action: str, reason: str) -> None:
+    staff_page.goto(f"{base}/admin/bodies/body/{body.pk}/decide/")
+    staff_page.locator("#id_action").select_option(action)
+    staff_page.locator("#id_reason").fill(reason)
+    staff_page.get_by_role("button", name="Record decision").click()
+
+
+def test_apply_attach_an_accreditation_staff_verify_approve_and_the_body_is_told_and_gets_its_letter(
+    browser, page, live_server, reference_data, tmp_path
 ):
     base = live_server.url
     applicant = UserFactory(email="sigridur@hekla.example", full_name="Sigríður Jónsdóttir")
     StaffFactory(email="registry@icr.example", full_name="Registry Officer", is_superuser=True)
+    today = timezone.localdate()
 
-    # (b) a new person logs in, is sent to apply, applies and sees the status "Applicant"
+    # (a) a new person logs in, is sent to apply, applies and sees the status "Applicant"
     log_in(page, base, applicant.email)
     expect(page).to_have_url(f"{base}/bodies/apply/")
     page.locator("#id_legal_name").fill("Hekla Verification ehf.")
@@ -75,36 +96,67 @@ def test_apply_get_approved_by_the_registry_and_download_the_approval_letter(
     expect(page.locator("#body-status")).to_have_text("Applicant")
     body = Body.objects.get(legal_name="Hekla Verification ehf.")
 
-    # (c) registry staff record the agreement and approve the body in the back office
-    staff_context = browser.new_context(viewport={"width": 1280, "height": 900})
-    staff_page = staff_context.new_page()
+    # (b) the applicant attaches its ISO 14065 accreditation: the registry has not verified it yet
+    certificate = tmp_path / "isac-certificate.pdf"
+    certificate.write_bytes(PDF_BYTES)
+    page.goto(f"{base}/bodies/accreditations/new/")
+    isac = AccreditationBody.objects.get(acronym="ISAC")
+    page.locator("#id_accreditation_body").select_option(str(isac.pk))
+    page.locator("#id_standard").select_option("iso_14065")
+    page.locator("#id_certificate_number").fill("ISAC-VV-0099")
+    page.locator("#id_valid_from").fill((today - timedelta(days=30)).isoformat())
+    page.locator("#id_valid_to").fill((today + timedelta(days=900)).isoformat())
+    page.locator("#id_certificate").set_input_files(str(certificate))
+    page.get_by_label("Verification", exact=True).check()
+    page.get_by_label("ISO 14064-3 (validation and verification of GHG statements)", exact=True).check()
+    page.get_by_label(
+        "GHG scope 1 – Energy industries (renewable / non-renewable sources)", exact=True
+    ).check()
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text("ISAC-VV-0099")
+    expect(page.locator("main")).to_contain_text("Pending verification")
+    accreditation = Accreditation.objects.get(body=body, certificate_number="ISAC-VV-0099")
+    assert accreditation.verification == "pending"
+
+    # (c) staff record the agreement and start the review; approval is refused while nothing is verified
+    staff_page = _staff_page(browser, base)
     try:
-        staff_page.goto(f"{base}/admin/login/")
-        staff_page.locator("#id_username").fill("registry@icr.example")
-        staff_page.locator("#id_password").fill(PASSWORD)
-        staff_page.get_by_role("button", name="Log in").click()
         staff_page.goto(f"{base}/admin/bodies/body/{body.pk}/agreement/")
         staff_page.locator("#id_reference").fill("ICR-AGR-2042")
-        staff_page.locator("#id_signed_on").fill((timezone.localdate() - timedelta(days=1)).isoformat())
+        staff_page.locator("#id_signed_on").fill((today - timedelta(days=1)).isoformat())
         staff_page.get_by_role("button", name="Record agreement").click()
-        for action, reason in (
-            ("start_review", "Application complete."),
-            ("approve", "All requirements met."),
-        ):
-            staff_page.goto(f"{base}/admin/bodies/body/{body.pk}/decide/")
-            staff_page.locator("#id_action").select_option(action)
-            staff_page.locator("#id_reason").fill(reason)
-            staff_page.get_by_role("button", name="Record decision").click()
-            expect(staff_page.locator("body")).to_contain_text("Decision recorded")
-    finally:
-        staff_context.close()
-    body.refresh_from_db()
-    assert (body.status, body.agreement_reference) == (Body.Status.APPROVED, "ICR-AGR-2042")
+        _decide(staff_page, base, body, "start_review", "Application complete.")
+        expect(staff_page.locator("body")).to_contain_text("Decision recorded")
+        _decide(staff_page, base, body, "approve", "All requirements met.")
+        expect(staff_page.locator("body")).to_contain_text("verified")
+        body.refresh_from_db()
+        assert body.status == Body.Status.UNDER_REVIEW
 
-    # (d) the body administrator sees "Approved" and, once rendered, the approval letter
+        # (d) staff open the certificate, verify the accreditation, and then approve
+        staff_page.goto(f"{base}/admin/bodies/accreditation/{accreditation.pk}/verify/")
+        staff_page.get_by_label("Verify", exact=True).check()
+        staff_page.locator("#id_reason").fill("Certificate checked against ISAC's register.")
+        staff_page.locator("input[type=submit][value=Record]").click()
+        expect(staff_page.locator("body")).to_contain_text("Verification recorded")
+        _decide(staff_page, base, body, "approve", "All requirements met.")
+        expect(staff_page.locator("body")).to_contain_text("Decision recorded")
+    finally:
+        staff_page.context.close()
+    body.refresh_from_db()
+    accreditation.refresh_from_db()
+    assert (body.status, body.agreement_reference) == (Body.Status.APPROVED, "ICR-AGR-2042")
+    assert accreditation.verification == "verified"
+
+    # (e) the body's administrator finds both decisions, with the reason, in the notification centre
+    page.goto(f"{base}/notifications/")
+    notifications = page.locator("main")
+    expect(notifications).to_contain_text("Hekla is approved by ICR")
+    expect(notifications).to_contain_text("All requirements met.")
+    expect(notifications).to_contain_text("is verified")
+
+    # (f) the profile shows "Approved" and, once rendered, the approval letter, which is a PDF
     page.goto(f"{base}/bodies/profile/")
     expect(page.locator("#body-status")).to_have_text("Approved")
-    expect(page.locator("main")).to_contain_text("All requirements met.")
     letter_link = page.locator("#approval-letter a")
     for _attempt in range(10):
         if letter_link.count():
@@ -112,9 +164,6 @@ def test_apply_get_approved_by_the_registry_and_download_the_approval_letter(
         page.wait_for_timeout(500)
         page.reload()
     expect(letter_link).to_be_visible()
-    expect(letter_link).to_contain_text("Download")
-
-    # (e) the download is the PDF
     with page.expect_download() as download_info:
         letter_link.click()
     download = download_info.value
