@@ -126,6 +126,25 @@ class CompetenceRecordForm(forms.Form):
     valid_until = forms.DateField(label=_("Valid until"), widget=_date_widget())
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
+    def __init__(self, *args: Any, sectors_url: str = "", **kwargs: Any) -> None:
+        """The sector list follows the chosen standard (its scheme); with `sectors_url` the standard's select
+        asks the page again (htmx) and swaps in the sector field of the answer, no script of our own."""
+        super().__init__(*args, **kwargs)
+        code = self.data.get(self.add_prefix("standard")) if self.is_bound else self.initial.get("standard")
+        standard = Standard.objects.filter(pk=code).first() if code else None
+        if standard is not None:
+            self.fields["sector"].queryset = current_sectors().filter(scheme=standard.sector_scheme)  # type: ignore[attr-defined]
+        if sectors_url:
+            self.fields["standard"].widget.attrs.update(
+                {
+                    "hx-get": sectors_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#div_id_sector",
+                    "hx-select": "#div_id_sector",
+                    "hx-swap": "outerHTML",
+                }
+            )
+
 
 class RecordApproveForm(forms.Form):
     evaluated_on = forms.DateField(label=_("Evaluated on"), widget=_date_widget())

@@ -179,6 +179,15 @@ class RecordCreateView(PersonFormView):
         "The competence is proposed. It counts once someone else evaluates and approves it."
     )
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["sectors_url"] = self.request.path
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        """`?standard=` (the htmx request when the standard changes): the sectors of that standard's scheme."""
+        return {"standard": self.request.GET.get("standard")} if self.request.GET.get("standard") else {}
+
     def perform(self, form: competence_forms.CompetenceRecordForm) -> CompetenceRecord:
         return competence_propose(membership=self.object, actor=self.request.user, **form.cleaned_data)
 
