@@ -276,3 +276,40 @@ def test_revoking_in_the_admin_asks_for_confirmation(world, login):
     token.refresh_from_db()
     assert confirmed.status_code == 302
     assert token.revoked is True
+
+
+# --- accreditation verification -----------------------------------------------------------------------------
+
+
+def test_a_registry_token_with_write_scope_verifies_and_refuses_accreditations(world):
+    from bodies.models import Accreditation
+    from tests.factories import AccreditationFactory
+
+    pending = AccreditationFactory(body=world.a.body, verification=Accreditation.Verification.PENDING)
+    other = AccreditationFactory(body=world.b.body, verification=Accreditation.Verification.PENDING)
+    _, read_only = make_registry_token(world.staff, {"accreditations": "read"})
+    _, writer = make_registry_token(world.staff, {"accreditations": "write"})
+    _, body_token = make_token(body=world.a.body, creator=world.staff, scopes={"accreditations": "write"})
+
+    refused_read = bearer(read_only).post(url("accreditation-verify", pending.pk), {}, format="json")
+    refused_body = bearer(body_token).post(url("accreditation-verify", pending.pk), {}, format="json")
+    pending.refresh_from_db()
+    assert (refused_read.status_code, refused_body.status_code) == (403, 403)
+    assert pending.verification == Accreditation.Verification.PENDING
+
+    verified = bearer(writer).post(url("accreditation-verify", pending.pk), {}, format="json")
+    refused = bearer(writer).post(
+        url("accreditation-refuse", other.pk), {"reason": "The certificate is unreadable."}, format="json"
+    )
+
+    assert (verified.status_code, refused.status_code) == (200, 200), (verified.content, refused.content)
+    pending.refresh_from_db()
+    other.refresh_from_db()
+    assert (pending.verification, pending.verified_by_id) == (
+        Accreditation.Verification.VERIFIED,
+        world.staff.pk,
+    )
+    assert (other.verification, other.verification_reason) == (
+        Accreditation.Verification.REFUSED,
+        "The certificate is unreadable.",
+    )
