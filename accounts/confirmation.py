@@ -114,10 +114,10 @@ def email_confirm(*, token: str) -> tuple[User, str]:
     invalid = ValidationError(
         coded(_("This link is not valid. Ask for a new one."), AccountsErrorCode.CONFIRMATION_INVALID)
     )
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("u"), str):
         raise invalid
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(pk=data.get("u")).first()
+        user = User.objects.select_for_update().filter(pk=data["u"]).first()
         if user is None or user.email != data.get("e"):
             raise invalid
         if user.email_confirmed:
