@@ -225,7 +225,7 @@ def _verified_accreditation_fits(body: Body) -> None:
             and (body.kind != Body.Kind.VVB or accreditation.iaf_mla_on(today))
         )
 
-    errors = []
+    missing: list[str] = []
     needs = accreditation_needs(kind=body.kind, activity_codes=body.activities.values_list("code", flat=True))
     for need in needs:
         fitting = [a for a in accreditations if a.standard in need.standards]
@@ -239,9 +239,11 @@ def _verified_accreditation_fits(body: Body) -> None:
             message = f"{message} " + _("On record: %(states)s.") % {
                 "states": "; ".join(_accreditation_state(a, today) for a in fitting)
             }
-        errors.append(coded(message, BodiesErrorCode.VERIFIED_ACCREDITATION_MISSING))
-    if errors:
-        raise ValidationError({"accreditations": errors})
+        missing.append(message)
+    if missing:
+        raise ValidationError(
+            {"accreditations": [coded(m, BodiesErrorCode.VERIFIED_ACCREDITATION_MISSING) for m in missing]}
+        )
 
 
 def _first_approval(body: Body) -> list[str]:

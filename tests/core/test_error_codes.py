@@ -117,6 +117,7 @@ def test_approving_twice_answers_invalid_transition(world, monkeypatch):
     # given a body under review with a signed agreement, approved once
     monkeypatch.setattr("documents.services._enqueue_render", lambda document_id: None)
     body = BodyFactory(status=Body.Status.UNDER_REVIEW, approved_at=None)
+    AccreditationFactory(body=body)  # approval needs a verified accreditation
     client = signed_in(world.staff)
     first = client.post(url("body-decisions", body.pk), {"action": "approve", "reason": "OK"}, format="json")
     events = AuditEvent.objects.count()

@@ -33,8 +33,9 @@ pytestmark = pytest.mark.django_db
 #: check the claim, then in a savepoint lock the versions, record this one ready and supersede the previous one,
 #: each with its audit event (chain head, insert, head update)
 RENDER_BOOKKEEPING = 16
-#: body (with the document), activities, sectors, accreditations, their scope activities and sectors, decision
-APPROVAL_LETTER_CONTEXT = 6
+#: body (with the document), activities, sectors, accreditations (with their accreditation bodies), those
+#: bodies' IAF MLA signatures, their scope activities and sectors, decision
+APPROVAL_LETTER_CONTEXT = 7
 #: membership with person and body, records, their evidence, training, witnessed audits, evaluations
 PERSON_RECORD_CONTEXT = 6
 

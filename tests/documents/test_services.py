@@ -24,7 +24,7 @@ from documents.services import (
     documents_reconcile,
 )
 from documents.tasks import document_render_task, documents_reconcile_task
-from tests.factories import BodyFactory
+from tests.factories import AccreditationFactory, BodyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -105,8 +105,9 @@ def test_rolled_back_request_leaves_no_row_no_event_and_enqueues_nothing(
 def test_body_approval_requests_the_letter_in_its_own_transaction(
     world, enqueued, django_capture_on_commit_callbacks
 ):
-    # given a body under review with a signed agreement
+    # given a body under review with a signed agreement and a verified accreditation
     body = BodyFactory(status=Body.Status.UNDER_REVIEW, approved_at=None)
+    AccreditationFactory(body=body)
 
     # when registry staff approve it
     with django_capture_on_commit_callbacks(execute=True):
