@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from competence.models import WitnessedAudit
-from tests.factories import sector, today
+from tests.factories import today
 from tests.helpers import membership_of, signed_in, url
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def _audit() -> dict[str, object]:
     return {
         "witnessedOn": today() - timedelta(days=2),
         "standard": "iso-14064-3",
-        "sector": sector("ghg", "1").pk,
+        "sector": {"scheme": "ghg", "code": "1"},
         "outcome": "satisfactory",
     }
 

@@ -193,13 +193,15 @@ def test_the_schema_states_exactly_the_session_only_operations(anon):
         "GET /api/v1/notifications/",
         "GET /api/v1/tokens/",
         "POST /api/v1/bodies/",
-        "POST /api/v1/bodies/{body_id}/decisions/",
-        "POST /api/v1/bodies/{id}/agreement/",
         "POST /api/v1/notifications/read-all/",
         "POST /api/v1/notifications/{id}/read/",
         "POST /api/v1/tokens/",
         "POST /api/v1/tokens/{uuid}/revoke/",
     ]
+    # the registry's decisions: a session, or a registry token (bearer) with the write scope
+    for path in ("/api/v1/bodies/{body_id}/decisions/", "/api/v1/bodies/{id}/agreement/"):
+        assert {"bearerAuth": []} in schema["paths"][path]["post"]["security"], path
+        assert {"cookieAuth": []} in schema["paths"][path]["post"]["security"], path
 
 
 # --- transition actions -------------------------------------------------------------------------------------
