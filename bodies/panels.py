@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Count, Q
+
 from core.panels import Panel, register
 
 from .models import Accreditation
+from .models.approval import AccreditationStatus, AccreditationVerification
 
 if TYPE_CHECKING:
     from core.types import PortalRequest
@@ -16,9 +19,19 @@ if TYPE_CHECKING:
 
 
 def _approval_context(request: PortalRequest, body: Body) -> dict[str, Any]:
-    """The approval status comes from the body itself; the accreditations are counted (one query)."""
-    active = Accreditation.objects.for_body(body).filter(status=Accreditation.Status.ACTIVE).count()
-    return {"active_accreditations": active}
+    """The approval status comes from the body itself; the accreditations that count (verified and active) and
+    those waiting for the registry's verification are counted in one query."""
+    counts = Accreditation.objects.for_body(body).aggregate(
+        counting=Count(
+            "pk",
+            filter=Q(verification=AccreditationVerification.VERIFIED, status=AccreditationStatus.ACTIVE),
+        ),
+        pending=Count(
+            "pk",
+            filter=Q(verification=AccreditationVerification.PENDING, status=AccreditationStatus.ACTIVE),
+        ),
+    )
+    return {"active_accreditations": counts["counting"], "pending_accreditations": counts["pending"]}
 
 
 def _no_context(request: PortalRequest, body: Body) -> dict[str, Any]:

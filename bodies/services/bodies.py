@@ -327,7 +327,11 @@ def body_suspend(*, body: Body, actor: Actor, reason: str) -> Body:
 
 
 def body_reinstate(*, body: Body, actor: Actor, reason: str) -> Body:
-    return _body_decide(body=body, actor=actor, action="reinstate", reason=reason)
+    """A suspended body is approved again only on the terms of an approval: a verified, active accreditation
+    that fits its kind and activities (it may have lapsed while the body was suspended)."""
+    return _body_decide(
+        body=body, actor=actor, action="reinstate", reason=reason, guards=[_verified_accreditation_fits]
+    )
 
 
 def body_withdraw(*, body: Body, actor: Actor, reason: str) -> Body:

@@ -234,3 +234,25 @@ def test_a_profile_change_during_the_review_is_the_body_s_reply(world, status, r
     assert list(
         Notification.objects.filter(kind="bodies.body.replied").values_list("user__email", flat=True)
     ) == (expected)
+
+
+@pytest.mark.parametrize("verification", ["pending", "verified", "refused"])
+def test_reinstating_a_suspended_body_needs_a_verified_accreditation_like_approval(world, verification):
+    # given a suspended VVB whose only accreditation is in the given verification state
+    body = BodyFactory(status=Body.Status.SUSPENDED)
+    AccreditationFactory(body=body, verification=verification)
+
+    # when staff reinstate it
+    if verification == "verified":
+        services.body_reinstate(body=body, actor=world.staff, reason="Fees paid.")
+        body.refresh_from_db()
+        assert body.status == Body.Status.APPROVED
+        return
+    with pytest.raises(ValidationError) as exc:
+        services.body_reinstate(body=body, actor=world.staff, reason="Fees paid.")
+
+    # then it is refused with the approval's code, and nothing changed
+    assert [e.code for e in exc.value.error_dict["accreditations"]] == ["verified_accreditation_missing"]
+    body.refresh_from_db()
+    assert body.status == Body.Status.SUSPENDED
+    assert not AuditEvent.objects.filter(body=body, action="bodies.body.reinstated").exists()

@@ -15,7 +15,7 @@ from bodies.services import body_apply, body_reinstate, body_suspend, body_withd
 from core.errors import TransitionNotAllowed
 from reminders.models import Notification
 from reminders.notices import find_kind, notify
-from tests.factories import UserFactory
+from tests.factories import AccreditationFactory, UserFactory
 
 STAFF_KINDS = (
     notices.BODY_APPLIED,
@@ -173,6 +173,8 @@ def test_a_notification_names_its_kind_in_words(world):
 def test_suspending_reinstating_and_withdrawing_a_body_reach_its_administrators_with_the_reason(
     world, django_capture_on_commit_callbacks
 ):
+    # given body A holds a verified accreditation (reinstatement needs one, like approval)
+    AccreditationFactory(body=world.a.body)
     # when registry staff decide on body A, each decision committing
     with django_capture_on_commit_callbacks(execute=True):
         body = body_suspend(body=world.a.body, actor=world.staff, reason="Fees unpaid.")
