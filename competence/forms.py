@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from bodies.models.tenants import Membership, Role
 from core.uploads import UploadPolicy, upload_clean
@@ -29,7 +30,10 @@ from .models import (
 from .selectors import MatrixFilters
 from .services import EVIDENCE_UPLOAD
 
-TEAM_ROWS = 8
+#: the team check's rows: shown at first, at most (the formset's prefix names the posted fields `team-0-person`)
+TEAM_ROWS_SHOWN = 2
+TEAM_MAX_ROWS = 20
+TEAM_PREFIX = "team"
 
 
 def _date_widget() -> forms.DateInput:
@@ -283,8 +287,75 @@ class MatrixFilterForm(forms.Form):
 # --- team check ---------------------------------------------------------------------------------------------
 
 
+class TeamMemberForm(forms.Form):
+    """One row of a proposed team: a person of the active body and their role on the team. A row left blank is
+    skipped (the formset's extra rows may stay empty); a half-filled one is an error on the missing half."""
+
+    person = forms.ChoiceField(
+        label=_("Person"),
+        error_messages={
+            "required": _("Choose who takes this role."),
+            "invalid_choice": _("Choose one of the body's active people."),
+        },
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[("", "---------"), *COMPETENCE_ROLES],
+        error_messages={"required": _("Choose the person's role on the team.")},
+    )
+
+    def __init__(self, *args: Any, people: list[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", _("Nobody")), *((str(m.user_id), str(m.user)) for m in people)]
+
+
+class BaseTeamFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    """The team's rows: at least one person, nobody twice, at most `TEAM_MAX_ROWS`."""
+
+    default_error_messages = {
+        "missing_management_form": _("The team's rows could not be read. Reload the page and try again."),
+        "too_many_forms": ngettext_lazy(
+            "A team check takes at most %(num)d person.", "A team check takes at most %(num)d people.", "num"
+        ),
+    }
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen: set[str] = set()
+        for form in self.forms:
+            person = form.cleaned_data.get("person")
+            if not person:
+                continue
+            if person in seen:
+                form.add_error("person", _("This person is already on the team."))
+            seen.add(person)
+        if not seen:
+            raise forms.ValidationError(_("Put at least one person on the team."), code="team_empty")
+
+
+TeamFormSet = forms.formset_factory(
+    TeamMemberForm,
+    formset=BaseTeamFormSet,
+    extra=TEAM_ROWS_SHOWN,
+    max_num=TEAM_MAX_ROWS,
+    validate_max=True,
+    absolute_max=TEAM_MAX_ROWS,
+)
+
+
+def team_row_form(*, index: int, people: list[Membership]) -> TeamMemberForm:
+    """The blank row number `index` of the team formset (what "Add a person" fetches), prefixed as the formset
+    names it."""
+    return TeamMemberForm(
+        prefix=f"{TEAM_PREFIX}-{index}", people=people, use_required_attribute=False, empty_permitted=True
+    )
+
+
 class TeamCheckForm(forms.Form):
-    """An engagement's standard, sector and dates, and up to eight (person, role) rows."""
+    """An engagement's standard, sector and dates, and the team as a formset of (person, role) rows (`team`,
+    prefix `team`): the page starts with a few rows and "Add a person" fetches one more, up to
+    `TEAM_MAX_ROWS`. The form is valid when the engagement and every row are."""
 
     standard = forms.ModelChoiceField(label=_("Standard"), queryset=Standard.objects.all())
     sector = forms.ModelChoiceField(label=_("Sector"), queryset=current_sectors())
@@ -294,43 +365,25 @@ class TeamCheckForm(forms.Form):
     def __init__(self, *args: Any, people: list[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._people = {str(m.user_id): m.user for m in people}
-        person_choices = [("", _("Nobody")), *((str(m.user_id), str(m.user)) for m in people)]
-        role_choices = [("", "---------"), *COMPETENCE_ROLES]
-        for index in range(TEAM_ROWS):
-            self.fields[f"person_{index}"] = forms.ChoiceField(
-                label=_("Person"), required=False, choices=person_choices
-            )
-            self.fields[f"role_{index}"] = forms.ChoiceField(
-                label=_("Role"), required=False, choices=role_choices
-            )
+        self.team = TeamFormSet(
+            self.data if self.is_bound else None, prefix=TEAM_PREFIX, form_kwargs={"people": people}
+        )
 
     @property
-    def team_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
-        return [(self[f"person_{i}"], self[f"role_{i}"]) for i in range(TEAM_ROWS)]
+    def team_full(self) -> bool:
+        return bool(self.team.total_form_count() >= TEAM_MAX_ROWS)
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        seen: set[str] = set()
-        for index in range(TEAM_ROWS):
-            person, role = cleaned.get(f"person_{index}"), cleaned.get(f"role_{index}")
-            if person and not role:
-                self.add_error(f"role_{index}", _("Choose the person's role on the team."))
-            elif role and not person:
-                self.add_error(f"person_{index}", _("Choose who takes this role."))
-            elif person and person in seen:
-                self.add_error(f"person_{index}", _("This person is already on the team."))
-            if person:
-                seen.add(person)
-        if not seen and not self.errors:
-            self.add_error("person_0", _("Put at least one person on the team."))
-        return cleaned
+    def is_valid(self) -> bool:
+        engagement_valid = super().is_valid()
+        team_valid = self.team.is_valid()
+        return engagement_valid and team_valid
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
         team = [
-            TeamMember(person=self._people[data[f"person_{i}"]], role=data[f"role_{i}"])
-            for i in range(TEAM_ROWS)
-            if data.get(f"person_{i}")
+            TeamMember(person=self._people[row["person"]], role=row["role"])
+            for row in self.team.cleaned_data
+            if row.get("person")
         ]
         return {
             "team": team,

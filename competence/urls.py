@@ -23,6 +23,7 @@ urlpatterns = [
     path("matrix/", views.MatrixView.as_view(), name="matrix"),
     path("matrix/export/", views.MatrixExportView.as_view(), name="matrix-export"),
     path("team-check/", views.TeamCheckView.as_view(), name="team-check"),
+    path("team-check/row/", views.TeamCheckRowView.as_view(), name="team-check-row"),
     path("confidentiality/", views.PeopleRecordsPolicyView.as_view(), name="records-policy"),
     path("import/", views.ImportView.as_view(), name="import"),
     path("import/template.csv", views.ImportTemplateView.as_view(), name="import-template"),

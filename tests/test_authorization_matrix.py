@@ -184,6 +184,8 @@ POLICY: dict[str, Rule] = {
     "competence:matrix": Rule(portal()),
     "competence:matrix-export": Rule(portal()),
     "competence:team-check": Rule(portal()),
+    "competence:team-check-row": Rule(portal(member_a=400, admin_a=400, member_b=400, admin_b=400),
+                                      note="without the form's row count the next row cannot be numbered"),
     "competence:import": Rule(portal_admin_only()),
     "competence:import-template": Rule(portal_admin_only()),
     "competence:import-preview": Rule(portal_object_of_a(member_a=403), args="import_batch"),

@@ -8,7 +8,7 @@ it does so before any permission is checked (a 403 would tell that the record ex
 
 from .confidentiality import PeopleRecordsPolicyView
 from .imports import ImportApplyView, ImportPreviewView, ImportTemplateView, ImportView
-from .matrix import MatrixExportView, MatrixView, TeamCheckView
+from .matrix import MatrixExportView, MatrixView, TeamCheckRowView, TeamCheckView
 from .people import (
     EvaluationAddView,
     PersonAddView,
@@ -50,6 +50,7 @@ __all__ = [
     "RecordDetailView",
     "RecordRenewView",
     "RecordSuspendView",
+    "TeamCheckRowView",
     "TeamCheckView",
     "TrainingAddView",
     "WitnessedAuditAddView",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -106,3 +107,31 @@ class TeamCheckView(SectionMixin, PortalMixin, HtmxPartialMixin, ServiceFormMixi
         team_gaps = [gap for gap in result.gaps if gap not in member_gaps]
         context = self.get_context_data(form=form, result=result, members=members, team_gaps=team_gaps)
         return self.render_to_response(context)
+
+
+class TeamCheckRowView(PortalMixin, View):
+    """ "Add a person" on the team check (htmx GET): the next blank row of the team formset, numbered by the
+    form's current row count (`team-TOTAL_FORMS`, sent by the button), with that count raised by one out of
+    band; past `TEAM_MAX_ROWS` (or an unreadable count) it answers 400 with a message."""
+
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        raw = request.GET.get(f"{competence_forms.TEAM_PREFIX}-TOTAL_FORMS", "")
+        index = int(raw) if raw.isdigit() else -1
+        if not 0 <= index < competence_forms.TEAM_MAX_ROWS:
+            return HttpResponseBadRequest(
+                _("A team check takes at most %(count)d people.") % {"count": competence_forms.TEAM_MAX_ROWS},
+                content_type="text/plain",
+            )
+        row = competence_forms.team_row_form(index=index, people=active_people(self.body))
+        context = {
+            "row": row,
+            "number": index + 1,
+            "total_forms": index + 1,
+            "prefix": competence_forms.TEAM_PREFIX,
+            "max_rows": competence_forms.TEAM_MAX_ROWS,
+            "full": index + 1 >= competence_forms.TEAM_MAX_ROWS,
+            "oob": True,
+        }
+        return render(request, "competence/partials/_team_row_added.html", context)

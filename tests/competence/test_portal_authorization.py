@@ -63,6 +63,7 @@ POLICY: dict[str, tuple[str | None, tuple[int, ...]]] = {
     "competence:matrix": (None, portal()),
     "competence:matrix-export": (None, portal()),
     "competence:team-check": (None, portal()),
+    "competence:team-check-row": (None, portal(400, 400, 400, 400)),
     "competence:records-policy": (None, admin_only()),
     "competence:import": (None, admin_only()),
     "competence:import-template": (None, admin_only()),
