@@ -10,7 +10,6 @@ log in only to read "confirm your email" and ask for a new link
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -33,9 +32,7 @@ from .services import user_register
 
 SALT = "accounts.email-confirmation"
 #: how long a confirmation link works (seconds); a new one can always be asked for
-EMAIL_CONFIRMATION_MAX_AGE = int(
-    getattr(settings, "EMAIL_CONFIRMATION_MAX_AGE", timedelta(days=3).total_seconds())
-)
+EMAIL_CONFIRMATION_MAX_AGE: int = settings.EMAIL_CONFIRMATION_MAX_AGE
 #: at most this many new links per account per hour
 RESENDS_PER_HOUR = 5
 

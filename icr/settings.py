@@ -405,6 +405,8 @@ SPECTACULAR_SETTINGS = {
     },
 }
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+#: how long a sign-up's email confirmation link works, in seconds (a new one can always be asked for)
+EMAIL_CONFIRMATION_MAX_AGE = env_int("EMAIL_CONFIRMATION_MAX_AGE", 3 * 24 * 3600)
 
 # the API's own documentation (the OpenAPI description): authentication, scopes, lists, errors, rate limits
 API_DESCRIPTION = f"""Versioned REST API of the ICR conformity-assessment platform. `GET /api/v1/` links to every
