@@ -29,6 +29,7 @@ from bodies.middleware import ActiveBody
 from core.models import AuditEvent
 from core.portal import (
     BodyScopedMixin,
+    FilteredListMixin,
     HtmxPartialMixin,
     PortalMixin,
     ServiceActionMixin,
@@ -368,35 +369,34 @@ class ApiTokenRevokeView(ServiceActionView):
 # --- the public directory -----------------------------------------------------------------------------------
 
 
-class DirectoryListView(ListView):
-    """Public: the bodies ICR has approved (and suspended ones, marked), with their scopes."""
+class DirectoryListView(FilteredListMixin, ListView):
+    """Public: the bodies ICR has approved (and suspended ones, marked), with their scopes. An invalid filter
+    (a country, kind or activity not offered) answers 400 with its message and no bodies."""
 
     template_name = "bodies/directory_list.html"
     context_object_name = "bodies"
     paginate_by = 25
+    filter_class = DirectoryFilterForm
+
+    def get_filter_kwargs(self) -> dict[str, Any]:
+        codes = (
+            directory_list().prefetch_related(None).order_by().values_list("country", flat=True).distinct()
+        )
+        countries = sorted(((code, countries_registry.name(code)) for code in codes), key=lambda c: str(c[1]))
+        return {"countries": countries}
 
     def get_queryset(self) -> QuerySet[Body]:
-        queryset = directory_list()
-        codes = queryset.prefetch_related(None).order_by().values_list("country", flat=True).distinct()
-        countries = sorted(((code, countries_registry.name(code)) for code in codes), key=lambda c: str(c[1]))
-        self.filter_form = DirectoryFilterForm(self.request.GET or None, countries=countries)
-        if self.filter_form.is_valid():
-            data = self.filter_form.cleaned_data
-            if data.get("country"):
-                queryset = queryset.filter(country=data["country"])
-            if data.get("kind"):
-                queryset = queryset.filter(kind=data["kind"])
-            if data.get("activity"):
-                queryset = queryset.filter(activities=data["activity"])
-        return queryset
+        return self.filtered(directory_list())
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["filter_form"] = self.filter_form
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["filter_query"] = query.urlencode()
-        return context
+    def filter_queryset(self, queryset: QuerySet[Any], list_filter: Any) -> QuerySet[Any]:
+        data = list_filter.cleaned_data
+        if data.get("country"):
+            queryset = queryset.filter(country=data["country"])
+        if data.get("kind"):
+            queryset = queryset.filter(kind=data["kind"])
+        if data.get("activity"):
+            queryset = queryset.filter(activities=data["activity"])
+        return queryset
 
 
 class DirectoryDetailView(DetailView):

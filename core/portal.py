@@ -10,6 +10,7 @@ And the three shapes every portal page of a capability takes, written once:
   redirect with a message.
 - `HtmxPartialMixin` / `is_htmx` (a page whose filter or form swaps a fragment in place): the partial for an
   htmx request, the full page otherwise (and on a history restore), with `Vary: HX-Request`.
+- `FilteredListMixin` (a list with GET filters): an invalid filter answers 400 with its messages and no rows.
 """
 
 from __future__ import annotations
@@ -137,6 +138,73 @@ class HtmxPartialMixin:
         response = super().render_to_response(context, **kwargs)  # type: ignore[misc]
         patch_vary_headers(response, ["HX-Request"])
         return response  # type: ignore[no-any-return]
+
+
+# --- list filters -------------------------------------------------------------------------------------------
+
+
+class FilteredListMixin:
+    """A list page (a `ListView`) narrowed by GET filters held in a form or a django-filter `FilterSet`.
+
+    A valid filter narrows the rows (`filter_queryset(queryset, filter)`: a FilterSet filters itself, a plain
+    form's view overrides it with its `cleaned_data`); an invalid one is never silently ignored: the page is
+    rendered with the filter's errors (`templates/portal/partials/_filter_errors.html`), no rows, and status
+    400. The filter is in the context as `filter_context_name`, with `filter_invalid` and `filter_query` (the
+    query string without the page, for pagination and export links).
+    """
+
+    filter_class: type[Any]
+    filter_context_name = "filter_form"
+
+    def get_filter_kwargs(self) -> dict[str, Any]:
+        """Hook: extra keyword arguments of the filter (choices read from the rows, a queryset...)."""
+        return {}
+
+    def get_filter(self) -> Any:
+        if "_list_filter" not in self.__dict__:
+            data = self.request.GET.copy()  # type: ignore[attr-defined]
+            data.pop("page", None)
+            self.__dict__["_list_filter"] = self.filter_class(data or None, **self.get_filter_kwargs())
+        return self.__dict__["_list_filter"]
+
+    @property
+    def filter_invalid(self) -> bool:
+        list_filter = self.get_filter()
+        return bool(list_filter.is_bound and not list_filter.is_valid())
+
+    def filter_queryset(self, queryset: QuerySet[Any], list_filter: Any) -> QuerySet[Any]:
+        """Narrow the rows by a valid filter: a FilterSet applies its own filters; a form's view overrides."""
+        if hasattr(list_filter, "filter_queryset"):
+            return list_filter.filter_queryset(queryset)  # type: ignore[no-any-return]
+        raise NotImplementedError("a list filtered by a form narrows its rows in filter_queryset()")
+
+    def filtered(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """The rows the filter keeps: none when it is invalid, all when there is none."""
+        if self.filter_invalid:
+            return queryset.none()
+        list_filter = self.get_filter()
+        if not list_filter.is_bound:
+            return queryset
+        return self.filter_queryset(queryset, list_filter)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        """The view's rows (`model` / `queryset`) filtered; a view with its own selector returns
+        `self.filtered(selector(...))` instead."""
+        return self.filtered(super().get_queryset())  # type: ignore[misc]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context[self.filter_context_name] = self.get_filter()
+        context["filter_invalid"] = self.filter_invalid
+        query = self.request.GET.copy()  # type: ignore[attr-defined]
+        query.pop("page", None)
+        context["filter_query"] = query.urlencode()
+        return context  # type: ignore[no-any-return]
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        if self.filter_invalid:
+            kwargs["status"] = 400
+        return super().render_to_response(context, **kwargs)  # type: ignore[misc,no-any-return]
 
 
 # --- calling a service from a form or a button --------------------------------------------------------------

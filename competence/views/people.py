@@ -21,7 +21,7 @@ from django_countries import countries as countries_registry
 
 from bodies.models.tenants import Membership
 from bodies.permissions import MANAGE_MEMBERS, can_manage_members
-from core.portal import PortalMixin, ServiceFormMixin, is_htmx
+from core.portal import FilteredListMixin, PortalMixin, ServiceFormMixin, is_htmx
 from documents.registry import get_kind
 from documents.selectors import document_latest_for_subject
 from documents.services import document_request
@@ -41,27 +41,27 @@ from ..services import competence_propose, periodic_evaluation_record, training_
 from .base import MembershipObjectMixin, SectionMixin, active_people, expiry_warning_days
 
 
-class PersonListView(SectionMixin, PortalMixin, ListView):
-    """The active body's people, with their roles, employment and whether they signed the undertaking."""
+class PersonListView(SectionMixin, PortalMixin, FilteredListMixin, ListView):
+    """The active body's people, with their roles, employment and whether they signed the undertaking; searched
+    by name or email (a search the form refuses answers 400 with its message)."""
 
     template_name = "competence/person_list.html"
     context_object_name = "people"
     paginate_by = 50
+    filter_class = competence_forms.PersonSearchForm
+    filter_context_name = "search_form"
 
     def get_queryset(self) -> QuerySet[Membership]:
-        self.search_form = competence_forms.PersonSearchForm(self.request.GET or None)
-        people = person_list(body=self.body)
-        if self.search_form.is_valid() and self.search_form.cleaned_data["q"]:
-            text = self.search_form.cleaned_data["q"].strip()
-            people = people.filter(Q(user__full_name__icontains=text) | Q(user__email__icontains=text))
-        return people
+        return self.filtered(person_list(body=self.body))
+
+    def filter_queryset(self, queryset: QuerySet[Any], list_filter: Any) -> QuerySet[Any]:
+        text = list_filter.cleaned_data["q"].strip()
+        if text:
+            queryset = queryset.filter(Q(user__full_name__icontains=text) | Q(user__email__icontains=text))
+        return queryset
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["search_form"] = self.search_form
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["filter_query"] = query.urlencode()
         context["can_manage_members"] = can_manage_members(self.request.user, self.body)
         return context
 

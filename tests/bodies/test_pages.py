@@ -724,12 +724,19 @@ def test_directory_filters_by_country_kind_and_activity(client, world):
     ]
 
 
-def test_directory_ignores_an_unknown_filter_value(client, world):
+def test_directory_answers_an_unknown_filter_value_with_a_message_and_no_bodies(client, world):
     # when
-    response = client.get(reverse("bodies:directory"), {"kind": "nonsense", "activity": "nope"})
+    response = client.get(
+        reverse("bodies:directory"), {"kind": "nonsense", "activity": "nope", "country": "IS"}
+    )
     # then
-    assert response.status_code == 200
-    assert len(response.context["bodies"]) == 2
+    assert response.status_code == 400
+    assert list(response.context["bodies"]) == []
+    assert sorted(response.context["filter_form"].errors) == ["activity", "kind"]
+    html = response.content.decode()
+    assert "These filters could not be applied, so nothing is listed:" in html
+    assert "Kind: Select a valid choice. nonsense is not one of the available choices." in html
+    assert "Body A Verification ehf." not in html
 
 
 def test_directory_detail_shows_an_approved_body(client, world):

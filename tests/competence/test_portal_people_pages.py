@@ -48,6 +48,18 @@ def test_people_search_by_name(login, world):
     assert [m.user.full_name for m in response.context["people"]] == ["Member A"]
 
 
+def test_a_search_the_form_refuses_answers_400_with_its_message_and_nobody(login, world):
+    # when the search is longer than the form takes
+    response = login(world.a.admin).get(reverse("competence:people"), {"q": "m" * 101, "page": "1"})
+    # then
+    assert response.status_code == 400
+    assert list(response.context["people"]) == []
+    html = response.content.decode()
+    assert "These filters could not be applied, so nothing is listed:" in html
+    assert "Name or email: Ensure this value has at most 100 characters (it has 101)." in html
+    assert "Admin A" not in html
+
+
 def test_people_list_runs_the_same_number_of_queries_for_3_or_15_people(
     login, world, django_assert_num_queries
 ):
