@@ -1,14 +1,14 @@
-"""Back-office base classes (tenant-scoped lists, the staff read-only admin and inline) and the read-only
-audit trail."""
+"""Back-office base classes (tenant-scoped lists, the staff read-only admin and inline, the searchable filter of
+a long choice list) and the read-only audit trail."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
-from django.contrib.admin.views.main import ChangeList
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR, ChangeList
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +71,105 @@ class StaffReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class SearchableChoicesFilter(admin.ChoicesFieldListFilter):
+    """A long choice filter (countries) as a search box with suggestions: an HTML `datalist` of the values the
+    rows hold, typed as a name or a code (`<field>__label`), with the usual `<field>__exact` links still
+    understood. The list beside it keeps only "All" and the chosen value. No script.
+
+    Registered below for every choice field longer than `SEARCHABLE_FILTER_MIN_CHOICES`, so a plain
+    `list_filter = ("country",)` gets it; `("field", SearchableChoicesFilter)` names it for a shorter list. A
+    name that matches no value is a warning and an empty list, never silently ignored."""
+
+    template = "admin/filters/searchable_choices.html"
+
+    def __init__(
+        self, field: Any, request: HttpRequest, params: Any, model: Any, model_admin: Any, field_path: str
+    ) -> None:
+        self.lookup_kwarg_label = f"{field_path}__label"
+        super().__init__(field, request, params, model, model_admin, field_path)
+        typed = self.used_parameters.pop(self.lookup_kwarg_label, None)
+        self.label_val = str(typed[-1]).strip() if typed else ""
+        self.labels = {
+            str(value): str(label) for value, label in field.flatchoices if value not in (None, "")
+        }
+        held = model_admin.get_queryset(request).order_by().values_list(field_path, flat=True).distinct()
+        self.options = sorted(
+            (
+                (str(value), self.labels.get(str(value), str(value)))
+                for value in held
+                if value not in (None, "")
+            ),
+            key=lambda option: option[1],
+        )
+        self.datalist_id = f"filter-{field_path.replace('__', '-')}-options"
+
+    def expected_parameters(self) -> list[str]:
+        return [*super().expected_parameters(), self.lookup_kwarg_label]
+
+    def value_for(self, typed: str) -> str | None:
+        """The value a typed name or code stands for (case aside), or None."""
+        wanted = typed.casefold()
+        for value, label in self.labels.items():
+            if wanted in (value.casefold(), label.casefold()):
+                return value
+        return None
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.label_val:
+            value = self.value_for(self.label_val)
+            if value is None:
+                messages.warning(
+                    request,
+                    _("No %(title)s is called “%(typed)s”: choose one of the suggestions.")
+                    % {"title": self.title, "typed": self.label_val},
+                )
+                return queryset.none()
+            queryset = queryset.filter(**{self.field_path: value})
+        return super().queryset(request, queryset)  # type: ignore[no-any-return]
+
+    @property
+    def selected_value(self) -> str | None:
+        if self.label_val:
+            return self.value_for(self.label_val)
+        return str(self.lookup_val[-1]) if self.lookup_val else None
+
+    def choices(self, changelist: Any) -> Any:
+        remove = [*self.expected_parameters(), PAGE_VAR, ERROR_FLAG]
+        # the search box submits as a GET form: the list's other parameters ride along as hidden fields
+        self.hidden_params = [
+            (name, value)
+            for name, values in QueryDict(changelist.get_query_string(remove=remove)[1:]).lists()
+            for value in values
+        ]
+        selected = self.selected_value
+        self.current_label = self.labels.get(selected, self.label_val) if selected else self.label_val
+        yield {
+            "selected": selected is None and not self.label_val,
+            "query_string": changelist.get_query_string(remove=self.expected_parameters()),
+            "display": _("All"),
+        }
+        if selected is not None:
+            yield {
+                "selected": True,
+                "query_string": changelist.get_query_string(
+                    {self.lookup_kwarg: selected}, [self.lookup_kwarg_isnull, self.lookup_kwarg_label]
+                ),
+                "display": self.labels.get(selected, selected),
+            }
+
+
+#: a choice field with more choices than this is filtered through a search box (countries: about 250)
+SEARCHABLE_FILTER_MIN_CHOICES = 30
+
+
+def _long_choices(field: Any) -> bool:
+    return bool(getattr(field, "choices", None)) and len(field.flatchoices) > SEARCHABLE_FILTER_MIN_CHOICES
+
+
+# every admin's `list_filter` naming such a field (e.g. "country") gets the searchable filter, no import needed
+admin.FieldListFilter.register(_long_choices, SearchableChoicesFilter, take_priority=True)
 
 
 class _ActionFilter(admin.SimpleListFilter):
