@@ -11,10 +11,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import StaffReadOnlyAdmin
-from core.api.resources import token_resources
+from core.api.resources import SCOPE_LEVEL_LABELS, scope_labels, token_resources
 from core.errors import TransitionNotAllowed
 from core.permissions import is_registry_staff
 from core.portal import form_add_service_errors
@@ -59,8 +60,10 @@ class RegistryTokenForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        labels = {"read": _("Read"), "write": _("Read and write")}
-        levels = [(SCOPE_NONE, _("No access")), *((level, labels[level]) for level in ApiToken.SCOPE_LEVELS)]
+        levels = [
+            (SCOPE_NONE, _("No access")),
+            *((level, SCOPE_LEVEL_LABELS[level]) for level in ApiToken.SCOPE_LEVELS),
+        ]
         for resource in token_resources():  # what the API views declare (`resource`, `resource_label`)
             self.fields[f"scope_{resource.name}"] = forms.ChoiceField(
                 label=resource.label, choices=levels, initial=SCOPE_NONE, required=False
@@ -91,6 +94,7 @@ class ApiTokenAdmin(StaffReadOnlyAdmin):
         "name",
         "prefix",
         "acts_for",
+        "scopes_label",
         "created_by",
         "created",
         "expiry_date",
@@ -100,12 +104,18 @@ class ApiTokenAdmin(StaffReadOnlyAdmin):
     list_filter = ("for_registry", "revoked", ("body", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "prefix", "body__legal_name")
     list_select_related = ("body", "created_by")
-    exclude = ("hashed_key",)
+    exclude = ("hashed_key", "scopes")
+    readonly_fields = ("scopes_label",)
     actions = ["revoke_selected"]
 
     @admin.display(description=_("acts for"), ordering="body__legal_name")
     def acts_for(self, obj: ApiToken) -> str:
         return str(obj.body) if obj.body_id else str(_("The registry (every body)"))
+
+    @admin.display(description=_("scopes"))
+    def scopes_label(self, obj: ApiToken) -> str:
+        """Per resource, its label and "Read" or "Read and write" (the stored scopes are codes)."""
+        return format_html_join("", "<div>{}: {}</div>", scope_labels(obj.scopes)) or "—"
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_registry_staff(request.user)

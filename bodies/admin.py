@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import StaffReadOnlyAdmin, StaffReadOnlyInline, TenantAdmin
+from core.admin_labels import choices_column
 from core.errors import TransitionNotAllowed, ValidationError
 from core.forms import add_service_errors
 from core.tenancy import get_visible_or_404
@@ -29,6 +30,7 @@ from .models import (
     BodyApplication,
     BodyStatusChange,
     Membership,
+    Role,
 )
 
 DECISION_CHOICES = [
@@ -80,7 +82,8 @@ class AgreementForm(forms.Form):
 
 class MembershipInline(StaffReadOnlyInline):
     model = Membership
-    fields = ("user", "roles", "status", "created_at")
+    fields = ("user", "roles_label", "status", "created_at")
+    roles_label = choices_column("roles", _("roles"), Role.choices)
 
 
 class AccreditationInline(StaffReadOnlyInline):
@@ -504,7 +507,18 @@ class AccreditationAdmin(StaffReadOnlyAdmin):
 class MembershipAdmin(StaffReadOnlyAdmin):
     """Every body's people (auditors, reviewers, committee members) for registry oversight."""
 
-    list_display = ("user", "body", "roles", "employment", "status", "undertaking_signed_on", "created_at")
+    list_display = (
+        "user",
+        "body",
+        "roles_label",
+        "employment",
+        "status",
+        "undertaking_signed_on",
+        "created_at",
+    )
     list_filter = ("status", "employment", ("body", admin.RelatedOnlyFieldListFilter))
     search_fields = ("user__email", "user__full_name", "body__legal_name")
     list_select_related = ("user", "body")
+    exclude = ("roles",)
+    readonly_fields = ("roles_label",)
+    roles_label = choices_column("roles", _("roles"), Role.choices)

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bodies.models.tenants import Body, Membership, Role
 from core.errors import ValidationError
@@ -268,6 +269,7 @@ register(
         audit_prefix="competence.import",
         validate=_validate,
         apply=_write,
+        label=gettext_lazy("People and competence records"),
     )
 )
 

@@ -7,7 +7,7 @@ which Django's `get_FOO_display` does not cover).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from django.db import models
@@ -50,7 +50,25 @@ def field_label(instance: models.Model, field_name: str, separator: str = ", ") 
     return choice_label(field_choices(instance, field_name), getattr(instance, field_name), separator)
 
 
+class RegistryChoices:
+    """The entries of a registry (deadline, notice, document or import kinds) as choices, `(key, label)` pairs
+    read at each use, so kinds declared later are included: `declare_audit_record(..., choices={"kind":
+    RegistryChoices(KINDS)})`, `choice_label(RegistryChoices(KINDS), code)`."""
+
+    def __init__(self, registry: Any) -> None:
+        self.registry = registry
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        for entry in self.registry.entries.values():
+            key = self.registry.key(entry)
+            yield key, registry_label(self.registry, key)
+
+    def __bool__(self) -> bool:
+        return True
+
+
 def registry_label(registry: Any, code: str) -> str:
     """The label a registry's entry declares for its code (a deadline or document kind); the code when none."""
     entry = registry.find(code)
-    return str(getattr(entry, "label", code)) if entry is not None else code
+    label = getattr(entry, "label", None) if entry is not None else None
+    return str(label) if label is not None else code

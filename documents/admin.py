@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import StaffReadOnlyAdmin
+from core.admin_labels import registry_kind_filter
 from core.errors import PermissionDenied, TransitionNotAllowed
 from core.labels import registry_label
 
@@ -22,7 +23,7 @@ from .services import document_rerender
 @admin.register(Document)
 class DocumentAdmin(StaffReadOnlyAdmin):
     list_display = ("number", "kind_label", "body", "status", "requested_at", "rendered_at", "superseded_at")
-    list_filter = ("kind", "status", ("body", admin.RelatedOnlyFieldListFilter))
+    list_filter = (registry_kind_filter(KINDS), "status", ("body", admin.RelatedOnlyFieldListFilter))
     search_fields = ("number", "sha256")
     date_hierarchy = "requested_at"
     list_select_related = ("body",)
@@ -30,7 +31,7 @@ class DocumentAdmin(StaffReadOnlyAdmin):
     actions = ["rerender"]
     fields = (
         "number",
-        "kind",
+        "kind_label",
         "body",
         "subject_type",
         "subject_id",

@@ -6,6 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import declare_audit_actions, declare_audit_record
+from core.labels import RegistryChoices
+
+from .registry import KINDS
 
 declare_audit_actions(
     {
@@ -18,5 +21,7 @@ declare_audit_actions(
 )
 
 declare_audit_record(
-    "documents.document", url=lambda document: reverse("documents:download", args=[document.pk])
+    "documents.document",
+    url=lambda document: reverse("documents:download", args=[document.pk]),
+    choices={"kind": RegistryChoices(KINDS)},  # the document kind's name, not its code
 )

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import StaffReadOnlyAdmin
+from core.admin_labels import registry_kind_filter
+from core.labels import registry_label
 
 from .models import ImportBatch
+from .registry import KINDS
 
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(StaffReadOnlyAdmin):
     list_display = (
         "filename",
-        "kind",
+        "kind_label",
         "body",
         "status",
         "row_count",
@@ -21,6 +25,11 @@ class ImportBatchAdmin(StaffReadOnlyAdmin):
         "created_by",
         "created_at",
     )
-    list_filter = ("kind", "status", ("body", admin.RelatedOnlyFieldListFilter))
+    list_filter = (registry_kind_filter(KINDS), "status", ("body", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("body", "created_by")
-    exclude = ("rows",)  # every row of the file: too long for a page; the preview shows them
+    exclude = ("rows", "kind")  # every row of the file: too long for a page; the preview shows them
+    readonly_fields = ("kind_label",)
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, obj: ImportBatch) -> str:
+        return registry_label(KINDS, obj.kind)

@@ -4,5 +4,8 @@
 from __future__ import annotations
 
 from core.audit import declare_audit_record
+from core.labels import RegistryChoices
 
-declare_audit_record("imports.importbatch")
+from .registry import KINDS
+
+declare_audit_record("imports.importbatch", choices={"kind": RegistryChoices(KINDS)})

@@ -54,6 +54,11 @@ class ImportKind:
     apply: Callable[[Body, Actor, list[ImportRow]], None]
     #: a setting naming the most rows a file may have (read at each import)
     max_rows_setting: str = "IMPORT_MAX_ROWS"
+    #: what people call the kind (the back office, the batch pages): a lazy translatable string
+    label: Any = None
+
+    def __str__(self) -> str:
+        return str(self.label) if self.label is not None else self.code
 
 
 #: two different kinds claiming one code is a configuration error; `get_kind` raises KeyError for a code

@@ -6,9 +6,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import StaffReadOnlyAdmin
+from core.admin_labels import registry_kind_filter
 from core.labels import registry_label
 
 from .models import Deadline, Notification
+from .notices import KINDS as NOTICE_KINDS
 from .registry import KINDS
 
 
@@ -25,7 +27,7 @@ class DeadlineAdmin(StaffReadOnlyAdmin):
         "closed",
     )
     list_filter = (
-        "kind",
+        registry_kind_filter(KINDS),
         ("body", admin.RelatedOnlyFieldListFilter),
         ("closed_at", admin.EmptyFieldListFilter),
     )
@@ -34,6 +36,8 @@ class DeadlineAdmin(StaffReadOnlyAdmin):
     date_hierarchy = "due_on"
     ordering = ("due_on", "id")
     show_full_result_count = False
+    exclude = ("kind",)
+    readonly_fields = ("kind_label",)
 
     @admin.display(boolean=True, description=_("closed"), ordering="closed_at")
     def closed(self, obj: Deadline) -> bool:
@@ -53,17 +57,27 @@ class NotificationAdmin(StaffReadOnlyAdmin):
         "title",
         "user",
         "body",
-        "kind",
+        "kind_label",
         "offset_days",
         "created_at",
         "read_at",
         "email_status",
         "attempts",
     )
-    list_filter = ("kind", "email_status", ("read_at", admin.EmptyFieldListFilter))
+    list_filter = (
+        registry_kind_filter(NOTICE_KINDS, KINDS),
+        "email_status",
+        ("read_at", admin.EmptyFieldListFilter),
+    )
     search_fields = ("title", "user__email", "key")
     list_select_related = ("user", "body")
     raw_id_fields = ("user", "body", "deadline")
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
     show_full_result_count = False
+    exclude = ("kind",)
+    readonly_fields = ("kind_label",)
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, obj: Notification) -> str:
+        return obj.kind_label

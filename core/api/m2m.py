@@ -48,7 +48,7 @@ class M2MIdsField(serializers.Field):
         return instance
 
     def to_representation(self, instance: Any) -> list[Any]:
-        name = self.source or self.field_name
+        name = str(self.source or self.field_name)
         cached = instance.__dict__.get(_CACHE, {}).get(name)
         if cached is not None:
             return cached

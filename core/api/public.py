@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny
+from rest_framework.throttling import BaseThrottle
 
 from core.api.filters import StrictListParamsMixin
 from core.api.throttling import PublicAnonThrottle
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _PermissionClass
 
 
 class PublicApiMixin(StrictListParamsMixin):
     """Every caller is anonymous here, so the `anon` rate applies to all of them alike."""
 
-    authentication_classes: list[type] = []
-    permission_classes = [AllowAny]
-    throttle_classes = [PublicAnonThrottle]
+    authentication_classes: Sequence[type[BaseAuthentication]] = []
+    permission_classes: Sequence[_PermissionClass] = [AllowAny]
+    throttle_classes: Sequence[type[BaseThrottle]] = [PublicAnonThrottle]

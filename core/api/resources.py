@@ -10,9 +10,11 @@ list here. Nothing is imported at module level: the kernel names no capability.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, overload
+
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
@@ -84,6 +86,22 @@ def token_resources() -> tuple[TokenResource, ...]:
         if label is not None and name not in labels:
             labels[name] = label
     return tuple(TokenResource(name=name, label=labels.get(name, name)) for name in names)
+
+
+#: a scope's level as people read it (token forms, the token lists, the back office)
+SCOPE_LEVEL_LABELS: Mapping[str, Any] = {"read": _("Read"), "write": _("Read and write")}
+
+
+def scope_labels(scopes: Mapping[str, str] | None) -> list[tuple[str, str]]:
+    """A token's scopes as people read them, `[("Bodies", "Read and write"), ...]`, in the order the resources
+    are routed (a resource no view declares any more keeps its name, an unknown level its code)."""
+    scopes = scopes or {}
+    labels = {resource.name: resource.label for resource in token_resources()}
+    order = [name for name in labels if name in scopes] + [name for name in scopes if name not in labels]
+    return [
+        (str(labels.get(name, name)), str(SCOPE_LEVEL_LABELS.get(scopes[name], scopes[name])))
+        for name in order
+    ]
 
 
 class _ResourceNames(Sequence[str]):

@@ -6,6 +6,8 @@
 {{ person.languages|language_names }}   ISO 639-1 codes as language names in the active language
 {{ deadline.due_on|days_from_today }}   whole days from today in the active time zone (0 today, -1 yesterday)
 {{ deadline.due_on|due_in }}            "today", "tomorrow", "in 3 days", "yesterday", "3 days ago"
+{{ token.scopes|scope_labels }}        a token's scopes as (resource, "Read" / "Read and write") pairs
+{{ event.action|audit_action }}         an audit action's sentence ("approved the body"), as the trail reads it
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.api.resources import scope_labels as _scope_labels
+from core.audit import audit_action_label
 from core.dates import days_from_today as _days_from_today
 from core.labels import choice_label, field_label
 
@@ -36,6 +40,18 @@ def label(value: Any, choices: Any) -> str:
             return field_label(value, choices)
         choices = _named_choices(choices)
     return choice_label(choices, value)
+
+
+@register.filter
+def audit_action(code: str) -> str:
+    """The sentence an audit action reads as after the person's name (declared in `<app>/audit_actions.py`)."""
+    return audit_action_label(str(code))
+
+
+@register.filter
+def scope_labels(scopes: Any) -> list[tuple[str, str]]:
+    """A token's scopes, each as its resource's label and "Read" or "Read and write"."""
+    return _scope_labels(scopes if isinstance(scopes, dict) else {})
 
 
 @lru_cache(maxsize=64)
