@@ -169,3 +169,7 @@ class ApiTokenUserObjectPermission(UserObjectPermissionBase):
     """Guardian's direct-foreign-key grant table for API tokens (one person admitted to one token)."""
 
     content_object = models.ForeignKey(ApiToken, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("person admitted to an API token")
+        verbose_name_plural = _("people admitted to API tokens")

@@ -51,6 +51,10 @@ class AuditChainHead(models.Model):
     sequence = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
+    class Meta:
+        verbose_name = _("audit trail hash chain")
+        verbose_name_plural = _("audit trail hash chains")
+
     def __str__(self) -> str:
         return f"{self.chain} #{self.sequence}"
 

@@ -215,6 +215,8 @@ class Membership(models.Model):
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         ordering = ["body__legal_name"]
         constraints = [
             models.UniqueConstraint(fields=["user", "body"], name="membership_user_body_unique"),
@@ -244,6 +246,16 @@ class BodyUserObjectPermission(UserObjectPermissionBase):
 
     content_object = models.ForeignKey(Body, on_delete=models.CASCADE)
 
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("person's permission on a body")
+        verbose_name_plural = _("people's permissions on bodies")
+
 
 class BodyGroupObjectPermission(GroupObjectPermissionBase):
+    """Guardian's direct-foreign-key grant table for bodies, to groups (unused by the platform's roles)."""
+
     content_object = models.ForeignKey(Body, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("group's permission on a body")
+        verbose_name_plural = _("groups' permissions on bodies")
