@@ -306,7 +306,8 @@ class TeamMemberForm(forms.Form):
 
     def __init__(self, *args: Any, people: list[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", _("Nobody")), *((str(m.user_id), str(m.user)) for m in people)]
+        person: forms.ChoiceField = self.fields["person"]  # type: ignore[assignment]
+        person.choices = [("", _("Nobody")), *((str(m.user_id), str(m.user)) for m in people)]
 
 
 class BaseTeamFormSet(forms.BaseFormSet):  # type: ignore[type-arg]

@@ -89,7 +89,7 @@ class SearchableChoicesFilter(admin.ChoicesFieldListFilter):
     ) -> None:
         self.lookup_kwarg_label = f"{field_path}__label"
         super().__init__(field, request, params, model, model_admin, field_path)
-        typed = self.used_parameters.pop(self.lookup_kwarg_label, None)
+        typed: Any = self.used_parameters.pop(self.lookup_kwarg_label, None)
         self.label_val = str(typed[-1]).strip() if typed else ""
         self.labels = {
             str(value): str(label) for value, label in field.flatchoices if value not in (None, "")
@@ -105,7 +105,7 @@ class SearchableChoicesFilter(admin.ChoicesFieldListFilter):
         )
         self.datalist_id = f"filter-{field_path.replace('__', '-')}-options"
 
-    def expected_parameters(self) -> list[str]:
+    def expected_parameters(self) -> list[str | None]:
         return [*super().expected_parameters(), self.lookup_kwarg_label]
 
     def value_for(self, typed: str) -> str | None:
@@ -127,7 +127,8 @@ class SearchableChoicesFilter(admin.ChoicesFieldListFilter):
                 )
                 return queryset.none()
             queryset = queryset.filter(**{self.field_path: value})
-        return super().queryset(request, queryset)  # type: ignore[no-any-return]
+        narrowed = super().queryset(request, queryset)
+        return queryset if narrowed is None else narrowed
 
     @property
     def selected_value(self) -> str | None:
