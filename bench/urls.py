@@ -30,7 +30,7 @@ from bodies.models.tenants import Body, Membership
 from competence.models import CompetenceRecord
 from core.tenancy import visible_body_ids
 from icr.urls import urlpatterns as project_urlpatterns
-from reference.models import Sector, Standard
+from reference.models import Activity, Sector, Standard
 
 #: DRF's DATETIME_FORMAT in settings.REST_FRAMEWORK
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -147,6 +147,16 @@ def _m2m_keys(through: Any, source: str, target: str, owners: list[Any]) -> dict
     return found
 
 
+def _sector_refs(ids: Iterable[Any]) -> dict[Any, dict[str, Any]]:
+    """Sectors as every endpoint names them: `{scheme, code, name, version}`, read once per response."""
+    return {
+        pk: {"scheme": scheme, "code": code, "name": name, "version": version}
+        for pk, scheme, code, name, version in Sector.objects.filter(pk__in=set(ids)).values_list(
+            "pk", "scheme", "code", "name", "version"
+        )
+    }
+
+
 def hand_bodies(request: HttpRequest) -> JsonResponse:
     """GET /api/v1/bodies/ written by hand."""
     queryset = _visible(request, Body.objects.order_by(*BODY_ORDERING), "pk")
@@ -159,6 +169,15 @@ def hand_bodies(request: HttpRequest) -> JsonResponse:
     keys = [row[0] for row in rows]
     activities = _m2m_keys(Body.activities.through, "body_id", "activity_id", keys)
     sectors = _m2m_keys(Body.sectors.through, "body_id", "sector_id", keys)
+    # the reference rows named, each once (as the endpoint reads them): activities by code, sectors by scheme
+    # and code, each with its name
+    activity_refs = {
+        code: {"code": code, "name": name}
+        for code, name in Activity.objects.filter(
+            code__in={code for codes in activities.values() for code in codes}
+        ).values_list("code", "name")
+    }
+    sector_refs = _sector_refs({pk for ids in sectors.values() for pk in ids})
     media_url = Body._meta.get_field("logo").storage.url  # type: ignore[attr-defined]
     out = []
     for (
@@ -201,8 +220,8 @@ def hand_bodies(request: HttpRequest) -> JsonResponse:
                 "logo": request.build_absolute_uri(media_url(logo)) if logo else None,
                 "agreementReference": agreement_reference,
                 "agreementSignedOn": _date(agreement_signed_on),
-                "activities": sorted(activities.get(pk, [])),
-                "sectors": sorted(sectors.get(pk, [])),
+                "activities": [activity_refs[code] for code in sorted(activities.get(pk, []))],
+                "sectors": [sector_refs[sector] for sector in sorted(sectors.get(pk, []))],
                 "status": status,
                 "statusReason": status_reason,
                 "statusChangedAt": _datetime(status_changed_at),
@@ -333,12 +352,7 @@ def hand_competence_records(request: HttpRequest) -> JsonResponse:
     rows, pagination = page
     # the few reference rows once each, not joined onto every record (as the endpoint reads them)
     standards = dict(Standard.objects.filter(code__in={row[5] for row in rows}).values_list("code", "name"))
-    sectors = {
-        pk: {"id": pk, "scheme": scheme, "code": code, "name": name}
-        for pk, scheme, code, name in Sector.objects.filter(pk__in={row[6] for row in rows}).values_list(
-            "pk", "scheme", "code", "name"
-        )
-    }
+    sectors = _sector_refs(row[6] for row in rows)
     out = [
         {
             "id": str(pk),

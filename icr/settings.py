@@ -432,9 +432,13 @@ refused with 403 `permission_denied`. The resources are those of the endpoints (
 Some actions need a signed-in person whatever the scope (they are documented with the session only).
 
 ## Addressing reference data
-Activities and standards by their `code`, sectors by `scheme` and `code` as `GET /api/v1/reference/sectors/`
-shows them: `{{"scheme": "iaf", "code": "28"}}` in a request or response body (the current list version unless
-`version` is given), `scheme:code` (e.g. `ghg:1`) in a query parameter.
+The same way in every endpoint, as the reference endpoints show them. Activities and standards by their `code`
+(`GET /api/v1/reference/activities/`, `/reference/standards/`): answered as `{{"code": "verification", "name":
+"Verification"}}`, sent as the code itself (`"verification"`) or as that object (`{{"code": "verification"}}`).
+Sectors by `scheme` and `code` as `GET /api/v1/reference/sectors/` shows them: `{{"scheme": "iaf", "code": "28"}}`
+in a request or response body (answered with its `name` and `version`; the current list version unless
+`version` is given), `scheme:code` (e.g. `ghg:1`) in a query parameter. A query parameter names an activity or a
+standard by its code.
 
 ## Lists
 Every list answers `{{"<plural>": [...], "pagination": {{"total", "currentPage", "pageCount", "nextPage",

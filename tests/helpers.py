@@ -170,3 +170,9 @@ def png_bytes(size: tuple[int, int] = (4, 4)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (15, 92, 77)).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def code_refs(model: Any, *codes: str) -> list[dict[str, str]]:
+    """Activities or standards as every endpoint answers them (`{"code", "name"}`), in the order given."""
+    names = dict(model.objects.filter(code__in=codes).values_list("code", "name"))
+    return [{"code": code, "name": names[code]} for code in codes]

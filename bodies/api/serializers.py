@@ -11,9 +11,10 @@ from rest_framework import serializers
 from bodies.models import Accreditation, Body, BodyStatusChange, Membership, Role
 from bodies.services import ACCREDITATION_DECISIONS, BODY_DECISIONS, BODY_SNAPSHOT_FIELDS, CERTIFICATE_UPLOAD
 from bodies.services.uploads import LOGO_UPLOAD
-from core.api.m2m import M2MCodesField, M2MSectorRefsField
+from core.api.m2m import M2MCodeRefsField, M2MSectorRefsField
 from core.api.serializers import (
-    PkListField,
+    CodeRefListField,
+    CodeRefSerializer,
     SectorListField,
     SectorParamField,
     SectorRefSerializer,
@@ -28,12 +29,12 @@ from reference.models import AccreditationBody, Activity, Sector, Standard
 
 
 class BodyOutput(serializers.ModelSerializer):
-    """A body as its people and registry staff see it. `activities` are activity codes, `sectors` named by
-    `scheme` and `code` as in /reference/sectors/."""
+    """A body as its people and registry staff see it. `activities` are named by `code` as in
+    /reference/activities/, `sectors` by `scheme` and `code` as in /reference/sectors/."""
 
     country = CountryField(read_only=True)
     logo = serializers.ImageField(read_only=True, allow_null=True)
-    activities = M2MCodesField(help_text="activity codes")
+    activities = M2MCodeRefsField(model=Activity)
     sectors = M2MSectorRefsField()
 
     class Meta:
@@ -73,7 +74,11 @@ class BodyInput(ServiceFieldsInput):
         help_text="PNG or JPEG (multipart); checked by content, size and pixels; stored as <name>.png or "
         "<name>.jpg whatever it was called; null clears",
     )
-    activities = PkListField(queryset=Activity.objects.all(), required=False, help_text="activity codes")
+    activities = CodeRefListField(
+        queryset=Activity.objects.all(),
+        required=False,
+        help_text="activity codes as in /reference/activities/",
+    )
     sectors = SectorListField(
         required=False, help_text='[{"scheme", "code"}] as in /reference/sectors/ (multipart: scheme:code)'
     )
@@ -130,8 +135,9 @@ class MembershipOutput(serializers.ModelSerializer):
 
 class AccreditationOutput(serializers.ModelSerializer):
     """`accreditationBody` is the id of the registry's accreditation body (`/reference/accreditation-bodies/`);
-    `scopeActivities`/`scopeStandards` are codes, `scopeSectors` named by `scheme` and `code`. `verification` is the registry's
-    check: only a `verified`, `active` accreditation counts."""
+    `scopeActivities`/`scopeStandards` are named by `code` (as in /reference/activities/ and /reference/standards/),
+    `scopeSectors` by `scheme` and `code`. `verification` is the registry's check: only a `verified`, `active`
+    accreditation counts."""
 
     body = serializers.PrimaryKeyRelatedField(read_only=True, pk_field=serializers.UUIDField())
     accreditation_body = serializers.PrimaryKeyRelatedField(
@@ -141,8 +147,8 @@ class AccreditationOutput(serializers.ModelSerializer):
         help_text="the accreditation body is an IAF MLA signatory for the standard today (the registry's list)"
     )
     certificate = serializers.SerializerMethodField(help_text="the certificate's download URL (PDF), or null")
-    scope_activities = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    scope_standards = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    scope_activities = CodeRefSerializer(many=True, read_only=True)
+    scope_standards = CodeRefSerializer(many=True, read_only=True)
     scope_sectors = SectorRefSerializer(many=True, read_only=True)
 
     class Meta:
@@ -201,8 +207,12 @@ class AccreditationUpdateInput(ServiceFieldsInput):
     valid_from = serializers.DateField()
     valid_to = serializers.DateField(help_text="last day of validity; the cycle is at most five years")
     last_onsite_assessment = serializers.DateField(required=False, allow_null=True)
-    scope_activities = PkListField(queryset=Activity.objects.all(), help_text="activity codes")
-    scope_standards = PkListField(queryset=Standard.objects.all(), help_text="standard codes")
+    scope_activities = CodeRefListField(
+        queryset=Activity.objects.all(), help_text="activity codes as in /reference/activities/"
+    )
+    scope_standards = CodeRefListField(
+        queryset=Standard.objects.all(), help_text="standard codes as in /reference/standards/"
+    )
     scope_sectors = SectorListField(
         help_text='[{"scheme", "code"}] as in /reference/sectors/ (multipart: scheme:code)'
     )
@@ -276,12 +286,13 @@ class DirectorySectorOutput(serializers.ModelSerializer):
 
 
 class DirectoryAccreditationOutput(serializers.ModelSerializer):
-    """A verified, active accreditation; `accreditationBody` is the accreditation body's name."""
+    """A verified, active accreditation; `accreditationBody` is the accreditation body's name; activities and
+    standards named by `code`, sectors by `scheme` and `code`, as the reference endpoints show them."""
 
     accreditation_body = serializers.StringRelatedField()
     iaf_mla = serializers.BooleanField(source="iaf_mla_today", read_only=True)
-    scope_activities = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    scope_standards = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    scope_activities = CodeRefSerializer(many=True, read_only=True)
+    scope_standards = CodeRefSerializer(many=True, read_only=True)
     scope_sectors = DirectorySectorOutput(many=True, read_only=True)
 
     class Meta:
@@ -306,7 +317,7 @@ class DirectoryBodyOutput(serializers.ModelSerializer):
     """What the public may know of an approved (or suspended) body and its active accreditations."""
 
     country = CountryField(read_only=True)
-    activities = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    activities = CodeRefSerializer(many=True, read_only=True)
     accreditations = DirectoryAccreditationOutput(source="active_accreditations", many=True, read_only=True)
 
     class Meta:

@@ -13,7 +13,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.serializers import SectorRefSerializer
+from core.api.serializers import CodeRefSerializer, SectorRefSerializer
 from reference.models import Sector
 
 _CACHE = "_m2m_ids"
@@ -80,3 +80,25 @@ class M2MSectorRefsField(M2MIdsField):
             cache = Sector.objects.in_bulk()
             self.root._icr_sectors = cache  # type: ignore[attr-defined]
         return [dict(SectorRefSerializer(cache[pk]).data) for pk in ids]
+
+
+@extend_schema_field(CodeRefSerializer(many=True))
+class M2MCodeRefsField(M2MIdsField):
+    """Read-only activities or standards of a many-to-many field, each as the reference endpoints name it
+    (`code`, `name`): the codes attached by `attach_m2m_ids` (or one query for a single object), the rows read
+    once per response (reference data), so a list stays flat. `model` is the related model."""
+
+    def __init__(self, *, model: Any, **kwargs: Any) -> None:
+        self.model = model
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance: Any) -> list[Any]:
+        codes = super().to_representation(instance)
+        if not codes:
+            return []
+        attribute = f"_icr_refs_{self.model._meta.label_lower}"
+        cache: dict[Any, Any] | None = getattr(self.root, attribute, None)
+        if cache is None or any(code not in cache for code in codes):
+            cache = self.model.objects.in_bulk()
+            setattr(self.root, attribute, cache)
+        return [dict(CodeRefSerializer(cache[code]).data) for code in codes]

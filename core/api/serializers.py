@@ -102,6 +102,66 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
             self.fail("does_not_exist", pk_value=data)
 
 
+# --- activities and standards: addressed by code, as the reference endpoints show them -----------------------
+
+
+class CodeRefSerializer(serializers.Serializer):
+    """An activity or a standard as `GET /reference/activities/` and `/reference/standards/` show it: its `code`
+    names it; `name` is for people."""
+
+    code = serializers.CharField(help_text="e.g. verification (an activity) or iso-14064-3 (a standard)")
+    name = serializers.CharField(read_only=True)
+
+
+def _code_of(data: Any) -> Any:
+    """A code sent as itself ("verification") or as the object an answer holds ({"code": "verification"})."""
+    if isinstance(data, dict):
+        return data.get("code")
+    return data
+
+
+@extend_schema_field(CodeRefSerializer)
+class CodeRefField(serializers.PrimaryKeyRelatedField):
+    """An activity or a standard in a request: its code (`"iso-14064-3"`, or `{"code": "iso-14064-3"}` as an
+    answer shows it); answered as `{"code", "name"}`."""
+
+    def use_pk_only_optimization(self) -> bool:
+        return False
+
+    def to_internal_value(self, data: Any) -> Any:
+        return super().to_internal_value(_code_of(data))
+
+    def to_representation(self, value: Any) -> dict[str, Any]:
+        return dict(CodeRefSerializer(value).data)
+
+
+@extend_schema_field(CodeRefSerializer(many=True))
+class CodeRefListField(serializers.ListField):
+    """Activities or standards in a request, each a code (or `{"code"}`), resolved in one query; unknown codes are
+    a field error naming them, duplicates are dropped, the order kept. Answered as `[{"code", "name"}]`."""
+
+    default_error_messages = {"unknown": _("Unknown value(s): {values}.")}
+
+    def __init__(self, *, queryset: QuerySet[Any], **kwargs: Any) -> None:
+        self.queryset = queryset
+        kwargs["child"] = serializers.CharField()
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> list[Model]:
+        if isinstance(data, str | dict) or not hasattr(data, "__iter__"):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        keys = list(dict.fromkeys(super().to_internal_value([_code_of(item) for item in data])))
+        found = {str(obj.pk): obj for obj in self.queryset.filter(pk__in=keys)}
+        missing = [str(key) for key in keys if str(key) not in found]
+        if missing:
+            self.fail("unknown", values=", ".join(missing))
+        return [found[str(key)] for key in keys]
+
+    def to_representation(self, value: Any) -> list[dict[str, Any]]:
+        rows = value.all() if hasattr(value, "all") else value
+        return [dict(CodeRefSerializer(row).data) for row in rows]
+
+
 # --- sectors: addressed by scheme and code, as the reference endpoint shows them ------------------------------
 
 

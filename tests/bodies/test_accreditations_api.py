@@ -10,9 +10,10 @@ from django.utils.formats import date_format
 
 from bodies.models import Accreditation
 from core.models import AuditEvent
+from reference.models import Activity, Standard
 from tests.bodies.certificates import pdf
 from tests.factories import AccreditationBodyFactory, AccreditationFactory, sector, today
-from tests.helpers import signed_in, url
+from tests.helpers import code_refs, signed_in, url
 
 pytestmark = pytest.mark.django_db
 FORMAT = "multipart"
@@ -75,8 +76,8 @@ def test_body_admin_records_an_accreditation(world):
     assert set(data) == ACCREDITATION_KEYS
     assert data["body"] == str(world.a.body.pk)
     assert (data["scopeActivities"], data["scopeStandards"], data["scopeSectors"]) == (
-        ["verification"],
-        ["iso-14064-3"],
+        code_refs(Activity, "verification"),
+        code_refs(Standard, "iso-14064-3"),
         [
             {
                 "scheme": "ghg",
@@ -198,8 +199,10 @@ def test_body_admin_updates_dates_and_scope(world):
     # then only the given things change
     assert response.status_code == 200, response.content
     assert response.json()["validTo"] == new_end.isoformat()
-    assert response.json()["scopeActivities"] == ["validation"]
-    assert response.json()["scopeStandards"] == ["icr-programme", "iso-14064-2", "iso-14064-3"]
+    assert response.json()["scopeActivities"] == code_refs(Activity, "validation")
+    assert response.json()["scopeStandards"] == code_refs(
+        Standard, "icr-programme", "iso-14064-2", "iso-14064-3"
+    )
     accreditation.refresh_from_db()
     assert accreditation.valid_to == new_end
 

@@ -8,8 +8,9 @@ import pytest
 
 from bodies.models import Body, BodyStatusChange, Membership, Role
 from core.models import AuditEvent
+from reference.models import Activity
 from tests.factories import AccreditationFactory, BodyFactory, sector, today
-from tests.helpers import bearer, make_token, signed_in, url
+from tests.helpers import bearer, code_refs, make_token, signed_in, url
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +94,7 @@ def test_body_json_is_camel_case(world):
     assert set(data) == BODY_KEYS
     assert data["id"] == str(world.a.body.pk)
     assert data["country"] == "IS"
-    assert data["activities"] == ["validation", "verification"]
+    assert data["activities"] == code_refs(Activity, "validation", "verification")
     assert data["appliedAt"].endswith("Z")
 
 
@@ -191,7 +192,7 @@ def test_a_signed_in_person_applies_and_becomes_the_body_admin(world):
     assert response.status_code == 201, response.content
     data = response.json()
     assert data["status"] == "applicant"
-    assert data["activities"] == ["verification"]
+    assert data["activities"] == code_refs(Activity, "verification")
     assert data["sectors"] == [
         {"scheme": "ghg", "code": "1", "name": sector("ghg", "1").name, "version": sector("ghg", "1").version}
     ]
@@ -275,7 +276,7 @@ def test_body_admin_updates_the_profile_with_codes_and_ids(world):
     assert response.status_code == 200, response.content
     data = response.json()
     assert data["shortName"] == "AVE"
-    assert data["activities"] == ["certification", "verification"]
+    assert data["activities"] == code_refs(Activity, "certification", "verification")
     assert data["sectors"] == [
         {
             "scheme": "ghg",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bodies.models import Accreditation, Body
+from reference.models import Activity, Standard
 from tests.factories import AccreditationFactory, BodyFactory, sector
-from tests.helpers import signed_in, url
+from tests.helpers import code_refs, signed_in, url
 
 pytestmark = pytest.mark.django_db
 
@@ -52,13 +53,13 @@ def test_a_directory_entry_shows_only_active_accreditations_and_public_fields(wo
         "activities",
         "accreditations",
     }
-    assert data["activities"] == ["validation", "verification"]
+    assert data["activities"] == code_refs(Activity, "validation", "verification")
     assert len(data["accreditations"]) == 1
     entry = data["accreditations"][0]
     assert entry["id"] == str(active.pk)
     assert entry["standard"] == "iso_14065"
     assert entry["validTo"] == active.valid_to.isoformat()
-    assert entry["scopeStandards"] == ["icr-programme", "iso-14064-2", "iso-14064-3"]
+    assert entry["scopeStandards"] == code_refs(Standard, "icr-programme", "iso-14064-2", "iso-14064-3")
     assert [s["code"] for s in entry["scopeSectors"]] == ["1", "3", "14"]
     assert entry["scopeSectors"][0] == {
         "scheme": "ghg",

@@ -107,4 +107,4 @@ def test_a_bodys_page_shows_its_people_read_only(login, world) -> None:  # type:
     assert formset.formset.extra == 0
     assert formset.has_add_permission is False
     assert formset.has_delete_permission is False
-    assert set(formset.readonly_fields) == {"user", "roles", "status", "created_at"}
+    assert set(formset.readonly_fields) == {"user", "roles_label", "status", "created_at"}

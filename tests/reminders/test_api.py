@@ -58,6 +58,7 @@ def test_the_list_shows_only_my_notifications_in_the_envelope(world, api):
     assert set(data["notifications"][0]) == {
         "id",
         "kind",
+        "kindLabel",
         "title",
         "message",
         "url",

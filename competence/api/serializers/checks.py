@@ -12,7 +12,7 @@ from bodies.models.tenants import Body, Membership
 from competence.models import (
     COMPETENCE_ROLES,
 )
-from core.api.serializers import SectorField, VisibleRelatedField
+from core.api.serializers import CodeRefField, SectorField, VisibleRelatedField
 from core.api.views import request_token
 from reference.models import Standard
 
@@ -23,7 +23,9 @@ from .refs import MembershipInBodyField
 
 class CheckScopeInput(serializers.Serializer):
     body = VisibleRelatedField(queryset=Body.objects.all(), pk_field=serializers.UUIDField())
-    standard = serializers.PrimaryKeyRelatedField(queryset=Standard.objects.all(), help_text="standard code")
+    standard = CodeRefField(
+        queryset=Standard.objects.all(), help_text="standard code as in /reference/standards/"
+    )
     sector = SectorField(help_text='{"scheme", "code"} as in /reference/sectors/')
     start = serializers.DateField(help_text="first planned day")
     end = serializers.DateField(help_text="last planned day")

@@ -13,7 +13,13 @@ from competence.models import (
     TrainingEntry,
     WitnessedAudit,
 )
-from core.api.serializers import BodyRefSerializer, SectorField, UserRefSerializer, VisibleRelatedField
+from core.api.serializers import (
+    BodyRefSerializer,
+    CodeRefField,
+    SectorField,
+    UserRefSerializer,
+    VisibleRelatedField,
+)
 from reference.models import Standard
 
 from .refs import CompetenceSectorRef, CompetenceStandardRef, MembershipInBodyField
@@ -101,12 +107,12 @@ class TrainingInput(serializers.Serializer):
     provider = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     completed_on = serializers.DateField()
     hours = serializers.DecimalField(max_digits=6, decimal_places=1, coerce_to_string=False)
-    standard = serializers.PrimaryKeyRelatedField(
+    standard = CodeRefField(
         queryset=Standard.objects.all(),
         required=False,
         allow_null=True,
         default=None,
-        help_text="standard code",
+        help_text="standard code as in /reference/standards/",
     )
 
 
@@ -137,7 +143,9 @@ class WitnessedAuditInput(serializers.Serializer):
         help_text="membership id of the witness in the same body; the caller when left out",
     )
     witnessed_on = serializers.DateField()
-    standard = serializers.PrimaryKeyRelatedField(queryset=Standard.objects.all(), help_text="standard code")
+    standard = CodeRefField(
+        queryset=Standard.objects.all(), help_text="standard code as in /reference/standards/"
+    )
     sector = SectorField(help_text='{"scheme", "code"} as in /reference/sectors/')
     outcome = serializers.ChoiceField(choices=WitnessedAudit.Outcome.choices)
     engagement_reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")

@@ -13,7 +13,7 @@ from competence.models import (
     CompetenceRecord,
 )
 from competence.services import EVIDENCE_UPLOAD, RECORD_FIELDS
-from core.api.serializers import SectorField, UserRefSerializer
+from core.api.serializers import CodeRefField, SectorField, UserRefSerializer
 from core.uploads import upload_clean
 from reference.models import Standard
 
@@ -77,7 +77,9 @@ class CompetenceRecordCreateInput(serializers.Serializer):
     """A proposed competence; it counts once someone other than the person approves it."""
 
     person = MembershipInBodyField()
-    standard = serializers.PrimaryKeyRelatedField(queryset=Standard.objects.all(), help_text="standard code")
+    standard = CodeRefField(
+        queryset=Standard.objects.all(), help_text="standard code as in /reference/standards/"
+    )
     sector = SectorField(help_text='{"scheme", "code"} as in /reference/sectors/')
     role = serializers.ChoiceField(choices=COMPETENCE_ROLES)
     basis = serializers.ListField(child=serializers.ChoiceField(choices=Basis.choices))

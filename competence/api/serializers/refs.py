@@ -8,17 +8,14 @@ from typing import Any
 from rest_framework import serializers
 
 from bodies.models.tenants import Membership
-from core.api.serializers import VisibleRelatedField
-from reference.models import Sector, Standard
+from core.api.serializers import CodeRefSerializer, VisibleRelatedField
+from reference.models import Sector
 
 # --- references ---------------------------------------------------------------------------------------------
 
 
-class CompetenceStandardRef(serializers.ModelSerializer):
-    class Meta:
-        model = Standard
-        fields = ["code", "name"]
-        read_only_fields = fields
+#: a standard as /reference/standards/ names it (`code`, `name`), as in every endpoint
+CompetenceStandardRef = CodeRefSerializer
 
 
 class CompetenceSectorRef(serializers.ModelSerializer):
