@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from bodies.models.tenants import Body, Membership
 from competence.models import CompetenceRecord
+from competence.permissions import competence_records_listed_for, open_body_ids
 from core.tenancy import visible_body_ids
 from icr.urls import urlpatterns as project_urlpatterns
 from reference.models import Activity, Sector, Standard
@@ -317,19 +318,26 @@ def bare_people(request: HttpRequest) -> JsonResponse:
 
 #: the order of GET /api/v1/competence-records/
 RECORD_ORDERING = ("-created_at", "-id")
+#: what the team-facing summary leaves out of a colleague's record (as the endpoint's serializer)
+CONFIDENTIAL = {"basis": [], "notes": "", "evaluatedBy": None, "evaluatedOn": None, "statusReason": ""}
 
 
 def hand_competence_records(request: HttpRequest) -> JsonResponse:
-    """GET /api/v1/competence-records/ written by hand."""
+    """GET /api/v1/competence-records/ written by hand, with the same confidentiality rule: the records the caller
+    sees listed, and a colleague's details left out where their body keeps them from the caller."""
     queryset = _visible(request, CompetenceRecord.objects.order_by(*RECORD_ORDERING), "body_id")
     if queryset is None:
         return _refused(request)
+    queryset = queryset.filter(competence_records_listed_for(request.user))
+    open_bodies = open_body_ids(request.user)
+    full_bodies = None if open_bodies is None else set(open_bodies.values_list("pk", flat=True))  # type: ignore[union-attr]
     page = _paginate(
         request,
         queryset.values_list(
             "id",
             "body_id",
             "membership_id",
+            "membership__user_id",
             "membership__user__email",
             "membership__user__full_name",
             "standard_id",
@@ -351,8 +359,9 @@ def hand_competence_records(request: HttpRequest) -> JsonResponse:
         return _not_found()
     rows, pagination = page
     # the few reference rows once each, not joined onto every record (as the endpoint reads them)
-    standards = dict(Standard.objects.filter(code__in={row[5] for row in rows}).values_list("code", "name"))
-    sectors = _sector_refs(row[6] for row in rows)
+    standards = dict(Standard.objects.filter(code__in={row[6] for row in rows}).values_list("code", "name"))
+    sectors = _sector_refs(row[7] for row in rows)
+    own_id = request.user.pk
     out = [
         {
             "id": str(pk),
@@ -372,6 +381,7 @@ def hand_competence_records(request: HttpRequest) -> JsonResponse:
             "validUntil": _date(valid_until),
             "status": status,
             "statusReason": status_reason,
+            "detailsHidden": False,
             "createdAt": _datetime(created_at),
             "updatedAt": _datetime(updated_at),
         }
@@ -379,6 +389,7 @@ def hand_competence_records(request: HttpRequest) -> JsonResponse:
             pk,
             body_id,
             membership_id,
+            person_id,
             email,
             full_name,
             standard_code,
@@ -396,6 +407,9 @@ def hand_competence_records(request: HttpRequest) -> JsonResponse:
             updated_at,
         ) in rows
     ]
+    for row, (_pk, body_id, _membership, person_id, *_rest) in zip(out, rows, strict=True):
+        if full_bodies is not None and person_id != own_id and body_id not in full_bodies:
+            row.update(CONFIDENTIAL, detailsHidden=True)
     return _respond("competenceRecords", out, pagination)
 
 

@@ -65,6 +65,20 @@ class M2MIntIdsField(M2MIdsField):
     """Keys that are integers."""
 
 
+def _refs(
+    field: M2MIdsField, model: Any, serializer: type[serializers.Serializer], keys: list[Any]
+) -> list[Any]:
+    """The related rows as `serializer` shows them: every row of the (small) reference table read once per
+    response and each one serialized once, kept on the root serializer; a key missing from the cache (a row
+    added meanwhile) reads the table again."""
+    attribute = f"_icr_refs_{model._meta.label_lower}"
+    cache: dict[Any, Any] | None = getattr(field.root, attribute, None)
+    if cache is None or any(key not in cache for key in keys):
+        cache = {key: dict(serializer(row).data) for key, row in model.objects.in_bulk().items()}
+        setattr(field.root, attribute, cache)
+    return [dict(cache[key]) for key in keys]
+
+
 @extend_schema_field(SectorRefSerializer(many=True))
 class M2MSectorRefsField(M2MIdsField):
     """Read-only sectors of a many-to-many field, each as the reference endpoint names it (`scheme`, `code`,
@@ -73,13 +87,7 @@ class M2MSectorRefsField(M2MIdsField):
 
     def to_representation(self, instance: Any) -> list[Any]:
         ids = super().to_representation(instance)
-        if not ids:
-            return []
-        cache: dict[Any, Any] | None = getattr(self.root, "_icr_sectors", None)
-        if cache is None or any(pk not in cache for pk in ids):
-            cache = Sector.objects.in_bulk()
-            self.root._icr_sectors = cache  # type: ignore[attr-defined]
-        return [dict(SectorRefSerializer(cache[pk]).data) for pk in ids]
+        return _refs(self, Sector, SectorRefSerializer, ids) if ids else []
 
 
 @extend_schema_field(CodeRefSerializer(many=True))
@@ -94,11 +102,4 @@ class M2MCodeRefsField(M2MIdsField):
 
     def to_representation(self, instance: Any) -> list[Any]:
         codes = super().to_representation(instance)
-        if not codes:
-            return []
-        attribute = f"_icr_refs_{self.model._meta.label_lower}"
-        cache: dict[Any, Any] | None = getattr(self.root, attribute, None)
-        if cache is None or any(code not in cache for code in codes):
-            cache = self.model.objects.in_bulk()
-            setattr(self.root, attribute, cache)
-        return [dict(CodeRefSerializer(cache[code]).data) for code in codes]
+        return _refs(self, self.model, CodeRefSerializer, codes) if codes else []
