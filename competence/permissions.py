@@ -127,12 +127,14 @@ def open_body_ids(actor: Principal) -> QuerySet[Any] | list[Any] | None:
     managed = body_ids_with_perm(actor, MANAGE_COMPETENCE)
     if managed is None:
         return None
-    from bodies.models.tenants import Body, Membership
+    from bodies.models.tenants import Body
+    from core.tenancy import visible_body_ids
 
     from .models import ColleagueRecords, PeopleRecordsPolicy
 
     opened = PeopleRecordsPolicy.objects.filter(colleague_records=ColleagueRecords.FULL).values("body_id")
-    member_of = Membership.objects.filter(user=actor, status=Membership.Status.ACTIVE).values("body_id")
+    # the person's bodies as the request already read them (literal ids), not a second membership subquery
+    member_of = visible_body_ids(actor)
     return Body.objects.filter(Q(pk__in=managed) | (Q(pk__in=opened) & Q(pk__in=member_of))).values("pk")
 
 

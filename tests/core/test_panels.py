@@ -88,7 +88,7 @@ def test_the_dashboard_shows_each_panel_with_its_own_context(login, world):  # t
         )
     ]
     assert positions == sorted(positions)
-    assert "<dt>Active accreditations</dt>\n      <dd>2</dd>" in html
+    assert "<dt>Verified, active accreditations</dt>\n      <dd>2</dd>" in html
     assert "Accreditation expiry" in html
     assert "Deadlines in the next 120 days" in html
     assert "Look at this" in html
