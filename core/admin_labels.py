@@ -22,7 +22,9 @@ from .labels import choice_label, field_label
 from .registry import Registry
 
 
-def choices_column(field_name: str, description: Any = None, choices: Any = None) -> Callable[[Any, Model], str]:
+def choices_column(
+    field_name: str, description: Any = None, choices: Any = None
+) -> Callable[[Any, Model], str]:
     """An admin column (a method of the ModelAdmin or inline) showing a field's label(s): a list of codes
     becomes their labels joined ("Body administrator, Lead auditor"). `choices` for a field that does not
     declare them itself (a JSON list of roles)."""

@@ -10,7 +10,9 @@ from ..models import Deadline, Notification
 class NotificationOutputSerializer(serializers.ModelSerializer):
     body_name = serializers.SerializerMethodField()
     is_read = serializers.BooleanField(read_only=True)
-    kind_label = serializers.CharField(read_only=True, help_text="the kind's name for people; `kind` is the code")
+    kind_label = serializers.CharField(
+        read_only=True, help_text="the kind's name for people; `kind` is the code"
+    )
 
     class Meta:
         model = Notification

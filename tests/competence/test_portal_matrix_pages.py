@@ -154,7 +154,12 @@ def test_xlsx_export(login, world):
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert values[0] == EXPECTED_HEADER
     assert values[1] == ["Admin A", "admin.a@example.org", "Employee", None]
-    assert values[2] == ["Member A", "member.a@example.org", "Employee", "Auditor: Approved until 31 Dec 2027"]
+    assert values[2] == [
+        "Member A",
+        "member.a@example.org",
+        "Employee",
+        "Auditor: Approved until 31 Dec 2027",
+    ]
     assert sheet.freeze_panes == "B2"
 
 

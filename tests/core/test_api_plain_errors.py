@@ -80,7 +80,9 @@ def bad_requests(world) -> list[tuple[str, Callable[[], Any]]]:  # type: ignore[
         ),
         (
             "decision: null action, list reason",
-            lambda: staff.post(url("body-decisions", body.pk), {"action": None, "reason": [1]}, format="json"),
+            lambda: staff.post(
+                url("body-decisions", body.pk), {"action": None, "reason": [1]}, format="json"
+            ),
         ),
         (
             "agreement: bad date",
@@ -128,7 +130,9 @@ def test_the_plain_messages(world):
     anonymous = APIClient().get(url("body-list")).json()
     malformed = admin.generic("POST", url("body-list"), "{", content_type="application/json").json()
     method = signed_in(world.staff).delete(url("body-detail", world.a.body.pk)).json()
-    nulls = admin.post(url("body-list"), {"legalName": None, "kind": 5, "activities": "x"}, format="json").json()
+    nulls = admin.post(
+        url("body-list"), {"legalName": None, "kind": 5, "activities": "x"}, format="json"
+    ).json()
 
     assert anonymous == {
         "code": "not_authenticated",
