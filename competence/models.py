@@ -7,6 +7,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from bodies.models.tenants import Role
@@ -138,7 +139,7 @@ class CompetenceRecord(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} – {self.get_role_display()} – {self.standard_id} / {self.sector.code}"
+        return f"{self.person} – {self.get_role_display()} – {self.standard} / {self.sector}"
 
     def covers_day(self, day: date) -> bool:
         return (
@@ -235,7 +236,10 @@ class WitnessedAudit(models.Model):
         verbose_name_plural = _("witnessed audits")
 
     def __str__(self) -> str:
-        return f"{self.membership} witnessed {self.witnessed_on}"
+        return _("%(person)s, witnessed audit of %(day)s") % {
+            "person": self.membership,
+            "day": date_format(self.witnessed_on),
+        }
 
 
 class PeriodicEvaluation(models.Model):
@@ -264,7 +268,10 @@ class PeriodicEvaluation(models.Model):
         verbose_name_plural = _("periodic evaluations")
 
     def __str__(self) -> str:
-        return f"{self.membership} evaluated {self.evaluated_on}"
+        return _("%(person)s, evaluation of %(day)s") % {
+            "person": self.membership,
+            "day": date_format(self.evaluated_on),
+        }
 
 
 class ColleagueRecords(models.TextChoices):

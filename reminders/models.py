@@ -10,6 +10,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TenantModel
@@ -82,7 +83,7 @@ class Deadline(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind_label} {self.due_on.isoformat()}"
+        return f"{self.kind_label}, {date_format(self.due_on)}"
 
     def get_absolute_url(self) -> str:
         kind = find_kind(self.kind)
