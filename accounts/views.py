@@ -22,6 +22,7 @@ from django.views.generic import FormView
 
 from core.errors import ValidationError
 from core.portal import ServiceFormMixin
+from core.views import set_language_cookie
 
 from .confirmation import email_confirm, email_confirmation_resend, safe_next, user_signup
 from .forms import EmailAuthenticationForm, ProfileForm, SignupForm, client_ip
@@ -36,19 +37,6 @@ def keep_language_chosen_before_login(request: HttpRequest, user: User) -> None:
     if chosen and chosen in dict(settings.LANGUAGES) and chosen != user.language:
         user_set_language(user=user, language=chosen)
         translation.activate(chosen)
-
-
-def set_language_cookie(response: HttpResponse, language: str) -> None:
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
 
 
 class LoginView(auth_views.LoginView):

@@ -101,6 +101,20 @@ class SwitchBodyView(LoginRequiredMixin, View):
         return dashboard if match.kwargs else target
 
 
+def set_language_cookie(response: HttpResponse, language: str) -> None:
+    """Remembers the chosen language in the language cookie, with the cookie settings Django reads it with."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
 class SetLanguageView(View):
     """The language picker: remembered on the account for people who are logged in, in a cookie for others."""
 
@@ -119,16 +133,7 @@ class SetLanguageView(View):
         translation.activate(language)
         fallback = reverse("core:dashboard") if request.user.is_authenticated else reverse("core:home")
         response = HttpResponseRedirect(safe_next(request, form.cleaned_data.get("next"), fallback))
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
+        set_language_cookie(response, language)
         return response
 
 
