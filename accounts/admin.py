@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.admin import StaffReadOnlyAdmin
 from core.api.resources import SCOPE_LEVEL_LABELS, scope_labels, token_resources
@@ -169,13 +170,16 @@ class ApiTokenAdmin(StaffReadOnlyAdmin):
                 except (TransitionNotAllowed, PermissionDenied) as exc:
                     refused.append(f"{token.name}: {getattr(exc, 'message', None) or exc}")
             if done:
-                self.message_user(request, _("%(n)s token(s) revoked.") % {"n": done})
+                self.message_user(
+                    request, ngettext("%(n)s token revoked.", "%(n)s tokens revoked.", done) % {"n": done}
+                )
             for line in refused:
                 self.message_user(request, line, level=messages.WARNING)
             return None
+        count = queryset.count()
         context = {
             **self.admin_site.each_context(request),
-            "title": _("Revoke %(n)s token(s)?") % {"n": queryset.count()},
+            "title": ngettext("Revoke %(n)s token?", "Revoke %(n)s tokens?", count) % {"n": count},
             "tokens": queryset.select_related("body"),
             "form": form,
             "opts": self.model._meta,

@@ -53,7 +53,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("email confirmed"),
         default=True,
         help_text=_(
-            "False while a person who signed up has not opened the link sent to their address: they can log in "
+            "Not ticked while a person who signed up has not opened the link sent to their address: they can log in "
             "only to confirm it. Accounts made by a body or by staff set their password through an email, "
             "which confirms it."
         ),

@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.admin import StaffReadOnlyAdmin, StaffReadOnlyInline, TenantAdmin
 from core.admin_labels import choices_column
@@ -54,7 +55,10 @@ class DecisionForm(forms.Form):
         self.fields["action"].choices = [(a, label) for a, label in DECISION_CHOICES if a in allowed]
 
 
-VERIFICATION_CHOICES = [("verify", _("Verify")), ("refuse", _("Refuse"))]
+VERIFICATION_CHOICES = [
+    ("verify", pgettext_lazy("the registry's decision on an accreditation", "Verify")),
+    ("refuse", pgettext_lazy("the registry's decision on an accreditation", "Refuse")),
+]
 
 
 class VerificationForm(forms.Form):

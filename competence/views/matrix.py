@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -121,7 +122,12 @@ class TeamCheckRowView(PortalMixin, View):
         index = int(raw) if raw.isdigit() else -1
         if not 0 <= index < competence_forms.TEAM_MAX_ROWS:
             return HttpResponseBadRequest(
-                _("A team check takes at most %(count)d people.") % {"count": competence_forms.TEAM_MAX_ROWS},
+                ngettext(
+                    "A team check takes at most %(num)d person.",
+                    "A team check takes at most %(num)d people.",
+                    competence_forms.TEAM_MAX_ROWS,
+                )
+                % {"num": competence_forms.TEAM_MAX_ROWS},
                 content_type="text/plain",
             )
         row = competence_forms.team_row_form(index=index, people=active_people(self.body))

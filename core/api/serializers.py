@@ -244,7 +244,7 @@ class SectorField(serializers.Field):
 class SectorListField(serializers.ListField):
     """Sectors in a request body, each `{"scheme", "code"}`, resolved in one query; duplicates dropped."""
 
-    default_error_messages = {"unknown": _("Unknown sector(s): {values}.")}
+    default_error_messages = {"unknown": _("Not in the sector list: {values}.")}
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs["child"] = SectorField()

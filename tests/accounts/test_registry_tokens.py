@@ -264,7 +264,7 @@ def test_revoking_in_the_admin_asks_for_confirmation(world, login):
     asked = client.post(changelist, chosen)
     token.refresh_from_db()
     assert asked.status_code == 200
-    assert "Revoke 1 token(s)?" in asked.content.decode()
+    assert "Revoke 1 token?" in asked.content.decode()
     assert token.revoked is False
 
     unconfirmed = client.post(changelist, {**chosen, "apply": "1"})

@@ -42,7 +42,7 @@ def test_a_multipart_form_names_a_sector_as_scheme_code(world):
 @pytest.mark.parametrize(
     ("given", "message"),
     [
-        ([{"scheme": "ghg", "code": "99"}], "Unknown sector(s): ghg:99."),
+        ([{"scheme": "ghg", "code": "99"}], "Not in the sector list: ghg:99."),
         ([{"scheme": "xyz", "code": "1"}], None),
         ([3], None),
         ({"scheme": "ghg", "code": "1"}, "Send a list."),
