@@ -5,7 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_DEBUG=${DJANGO_DEBUG:-1}
-mkdir -p var/broker/queue var/broker/processed var/media
+# the emails the platform sends (notifications, reminders, sign-up links) are written to var/mail/, one file
+# each, instead of scrolling the console past the demo logins
+export EMAIL_BACKEND=${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}
+export EMAIL_FILE_PATH=${EMAIL_FILE_PATH:-var/mail}
+mkdir -p var/broker/queue var/broker/processed var/media var/mail
 PY=.venv/bin/python
 $PY manage.py migrate --noinput -v0
 logins=$($PY manage.py seed_demo)
@@ -28,5 +32,6 @@ echo
 echo "$logins"
 echo
 echo "Portal  http://127.0.0.1:8000/   Admin  http://127.0.0.1:8000/admin/   API  http://127.0.0.1:8000/api/v1/docs/"
+echo "Emails the platform sends are written to var/mail/"
 echo
 wait $server
