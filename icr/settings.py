@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "impartiality",
     "complaints",
     "neutrality",
+    "clients",
     # on top of everything: demo data for ./run.sh
     "demo",
 ]
