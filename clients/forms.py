@@ -78,7 +78,15 @@ class ClientSearchForm(forms.Form):
         self.fields["country"].widget.attrs["class"] = "form-select"
 
 
-class ClientForm(forms.ModelForm):
+class ServiceModelForm(forms.ModelForm):
+    """A form whose fields come from the model; the record's rules (its constraints, uniqueness, periods) are
+    the service's, whose errors land on the form's fields. The form never writes or checks the instance."""
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class ClientForm(ServiceModelForm):
     """A client's record (create or edit); the service checks it again."""
 
     sectors = forms.ModelMultipleChoiceField(
@@ -93,13 +101,14 @@ class ClientForm(forms.ModelForm):
         fields = CLIENT_FIELDS
         widgets = {"address": forms.Textarea(attrs={"rows": 3}), "notes": forms.Textarea(attrs={"rows": 3})}
 
-    def service_fields(self) -> dict[str, Any]:
+    def service_fields(self) -> tuple[dict[str, Any], list[Sector]]:
+        """The client's fields and its sectors, as `client_create` / `client_update` take them."""
         data = dict(self.cleaned_data)
-        data["sectors"] = list(data.get("sectors") or [])
-        return data
+        sectors = list(data.pop("sectors", None) or [])
+        return data, sectors
 
 
-class SiteForm(forms.ModelForm):
+class SiteForm(ServiceModelForm):
     class Meta:
         model = Site
         fields = SITE_FIELDS
@@ -109,7 +118,7 @@ class SiteForm(forms.ModelForm):
         }
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(ServiceModelForm):
     """An ICR project: the proponent and a consultant client are chosen among the body's clients, the scope
     among the GHG sectors."""
 

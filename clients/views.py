@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -79,7 +79,7 @@ class ClientListView(ManageNavMixin, PortalMixin, FilteredListMixin, ListView):
     def get_queryset(self) -> QuerySet[Client]:
         queryset = (
             Client.objects.for_body(self.body)  # type: ignore[arg-type]
-            .prefetch_related("sites")
+            .annotate(site_count=Count("sites"))
             .order_by("legal_name", "id")
         )
         return self.filtered(queryset)
@@ -134,7 +134,8 @@ class ClientCreateView(PortalMixin, ServiceFormMixin, FormView):
         return context
 
     def perform(self, form: client_forms.ClientForm) -> Client:
-        return client_create(body=self.body, actor=self.request.user, **form.service_fields())
+        fields, sectors = form.service_fields()
+        return client_create(body=self.body, actor=self.request.user, fields=fields, sectors=sectors)
 
     def get_success_message(self, result: Client) -> str:
         return _("%(name)s is added to the clients.") % {"name": result}
@@ -151,7 +152,7 @@ class ClientEditView(ObjectMixin, ServiceFormMixin, FormView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
-        kwargs["instance"] = Client.objects.get(pk=self.object.pk)  # a copy: a refused form leaves the record
+        kwargs["instance"] = self.object
         return kwargs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -162,7 +163,8 @@ class ClientEditView(ObjectMixin, ServiceFormMixin, FormView):
         return context
 
     def perform(self, form: client_forms.ClientForm) -> Client:
-        return client_update(client=self.object, actor=self.request.user, **form.service_fields())
+        fields, sectors = form.service_fields()
+        return client_update(client=self.object, actor=self.request.user, fields=fields, sectors=sectors)
 
     def get_success_message(self, result: Client) -> str:
         return _("The client's details are saved.")
@@ -191,7 +193,7 @@ class SiteCreateView(ObjectMixin, ServiceFormMixin, FormView):
         return context
 
     def perform(self, form: client_forms.SiteForm) -> Site:
-        return site_create(client=self.object, actor=self.request.user, **form.cleaned_data)
+        return site_create(client=self.object, actor=self.request.user, fields=dict(form.cleaned_data))
 
     def get_success_url(self, result: Any = None) -> str:
         return reverse("clients:detail", args=[self.object.pk])
@@ -209,7 +211,7 @@ class SiteEditView(ObjectMixin, ServiceFormMixin, FormView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
-        kwargs["instance"] = Site.objects.get(pk=self.object.pk)
+        kwargs["instance"] = self.object
         return kwargs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -220,7 +222,7 @@ class SiteEditView(ObjectMixin, ServiceFormMixin, FormView):
         return context
 
     def perform(self, form: client_forms.SiteForm) -> Site:
-        return site_update(site=self.object, actor=self.request.user, **form.cleaned_data)
+        return site_update(site=self.object, actor=self.request.user, fields=dict(form.cleaned_data))
 
     def get_success_url(self, result: Any = None) -> str:
         return reverse("clients:detail", args=[self.object.client_id])
@@ -277,7 +279,7 @@ class ProjectCreateView(ProjectFormMixin, PortalMixin, ServiceFormMixin, FormVie
         return context
 
     def perform(self, form: client_forms.ProjectForm) -> Project:
-        return project_create(body=self.body, actor=self.request.user, **form.cleaned_data)
+        return project_create(body=self.body, actor=self.request.user, fields=dict(form.cleaned_data))
 
     def get_success_url(self, result: Any = None) -> str:
         return reverse("clients:project-detail", args=[result.pk])
@@ -292,7 +294,7 @@ class ProjectEditView(ProjectFormMixin, ObjectMixin, ServiceFormMixin, FormView)
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
-        kwargs["instance"] = Project.objects.get(pk=self.object.pk)
+        kwargs["instance"] = self.object
         return kwargs
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -303,7 +305,7 @@ class ProjectEditView(ProjectFormMixin, ObjectMixin, ServiceFormMixin, FormView)
         return context
 
     def perform(self, form: client_forms.ProjectForm) -> Project:
-        return project_update(project=self.object, actor=self.request.user, **form.cleaned_data)
+        return project_update(project=self.object, actor=self.request.user, fields=dict(form.cleaned_data))
 
     def get_success_url(self, result: Any = None) -> str:
         return reverse("clients:project-detail", args=[self.object.pk])

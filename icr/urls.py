@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("documents.api.urls")),
     path("", include("reminders.api.urls")),
     path("", include("competence.api.urls")),
+    path("", include("clients.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
@@ -37,6 +38,7 @@ urlpatterns = [
     path("notifications/", include("reminders.urls")),
     path("bodies/", include("bodies.urls")),
     path("people/", include("competence.urls")),
+    path("clients/", include("clients.urls")),
     path("", include("core.urls")),
 ]
 
