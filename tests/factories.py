@@ -177,3 +177,50 @@ class CompetenceRecordFactory(factory.django.DjangoModelFactory):
     evaluated_on = date(2025, 1, 1)
     valid_until = date(2027, 12, 31)
     status = "approved"
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    """A certified organisation, client of a body."""
+
+    class Meta:
+        model = "clients.Client"
+        skip_postgeneration_save = True
+
+    body = factory.SubFactory(BodyFactory)
+    legal_name = factory.Sequence(lambda n: f"Geothermal Power {n} hf.")
+    short_name = factory.Sequence(lambda n: f"GP{n}")
+    country = "IS"
+    registration_number = factory.Sequence(lambda n: f"{n:06d}-0000")
+    contact_name = factory.Faker("name")
+    contact_email = factory.Sequence(lambda n: f"contact{n}@client.example")
+    kind = "organisation"
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    """A site of a client (in the client's body)."""
+
+    class Meta:
+        model = "clients.Site"
+
+    client = factory.SubFactory(ClientFactory)
+    body = factory.LazyAttribute(lambda o: o.client.body)
+    name = factory.Sequence(lambda n: f"Plant {n}")
+    country = "IS"
+    activities = "Electricity generation"
+    effective_personnel = 25
+    is_central_function = False
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """An ICR project (GHG sectoral scope 1) whose proponent is a client of the same body."""
+
+    class Meta:
+        model = "clients.Project"
+
+    body = factory.SubFactory(BodyFactory)
+    proponent = factory.SubFactory(ClientFactory, body=factory.SelfAttribute("..body"), kind="proponent")
+    registry_number = factory.Sequence(lambda n: f"ICR-{n:05d}")
+    name = factory.Sequence(lambda n: f"Geothermal expansion {n}")
+    methodology = "ICR-M-001"
+    sector = factory.LazyFunction(lambda: sector("ghg", "1"))
+    country = "IS"

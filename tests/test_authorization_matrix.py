@@ -28,7 +28,10 @@ from tests.factories import (
     AccreditationBodyFactory,
     AccreditationFactory,
     BodyFactory,
+    ClientFactory,
     CompetenceRecordFactory,
+    ProjectFactory,
+    SiteFactory,
 )
 
 ROLES = ("anonymous", "member_a", "admin_a", "member_b", "admin_b", "staff")
@@ -190,6 +193,21 @@ POLICY: dict[str, Rule] = {
     "competence:import-template": Rule(portal_admin_only()),
     "competence:import-preview": Rule(portal_object_of_a(member_a=403), args="import_batch"),
     "competence:import-apply": Rule(portal_object_of_a(member_a=403, admin_a=405), args="import_batch"),
+    # --- clients portal: every member reads; the body's client managers keep ---
+    "clients:list": Rule(portal()),
+    "clients:create": Rule(portal_admin_only()),
+    "clients:detail": Rule(portal_object_of_a(), args="client"),
+    "clients:edit": Rule(portal_object_of_a(member_a=403), args="client"),
+    "clients:site-create": Rule(portal_object_of_a(member_a=403), args="client"),
+    "clients:site-edit": Rule(portal_object_of_a(member_a=403), args="client_site_record"),
+    "clients:projects": Rule(portal()),
+    "clients:project-create": Rule(portal_admin_only()),
+    "clients:project-detail": Rule(portal_object_of_a(), args="project"),
+    "clients:project-edit": Rule(portal_object_of_a(member_a=403), args="project"),
+    "clients:import": Rule(portal_admin_only()),
+    "clients:import-template": Rule(portal_admin_only()),
+    "clients:import-preview": Rule(portal_object_of_a(member_a=403), args="client_import_batch"),
+    "clients:import-apply": Rule(portal_object_of_a(member_a=403, admin_a=405), args="client_import_batch"),
     # --- API ---
     "api-v1:root": Rule(public()),
     "api-v1:schema": Rule(public()),
@@ -256,6 +274,13 @@ POLICY: dict[str, Rule] = {
     "api-v1:competence-import-detail": Rule(api_object_of_a(member_a=GONE), args="import_batch",
                                             note="imports are the competence managers' business"),
     "api-v1:competence-import-apply": Rule(post_only(405, anonymous=401), args="import_batch"),
+    # --- API: clients, sites and projects (every active member of the body reads them) ---
+    "api-v1:client-list": Rule(api()),
+    "api-v1:client-detail": Rule(api_object_of_a(), args="client"),
+    "api-v1:client-sites": Rule(api_object_of_a(), args="client"),
+    "api-v1:client-site-detail": Rule(api_object_of_a(), kwargs_from="client_site"),
+    "api-v1:project-list": Rule(api()),
+    "api-v1:project-detail": Rule(api_object_of_a(), args="project"),
 }
 # fmt: on
 
@@ -366,7 +391,32 @@ def objects(world) -> dict[str, Any]:
 OBJECT_BUILDERS: dict[str, Any] = {
     "certified_accreditation": lambda world: _certified_accreditation(world),
     "accreditation_body": lambda world: AccreditationBodyFactory(),
+    "client_site_record": lambda world: SiteFactory(client=ClientFactory(body=world.a.body)),
+    "client_import_batch": lambda world: _client_import_batch(world),
+    "client": lambda world: ClientFactory(body=world.a.body),
+    "client_site": lambda world: _client_site(world),
+    "project": lambda world: ProjectFactory(body=world.a.body),
 }
+
+
+def _client_site(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """A site of a client of body A, as the URL's keyword arguments."""
+    site = SiteFactory(client=ClientFactory(body=world.a.body))
+    return {"client_id": site.client_id, "id": site.pk}
+
+
+def _client_import_batch(world) -> Any:  # type: ignore[no-untyped-def]
+    """A previewed client import of body A."""
+    from clients.importing import client_import_preview
+
+    return client_import_preview(
+        body=world.a.body,
+        actor=world.a.admin,
+        upload=SimpleUploadedFile(
+            "clients.csv",
+            b"legal_name,country,contact_name,contact_email\nHekla hf.,IS,Sigrun,sigrun@hekla.example\n",
+        ),
+    ).batch
 
 
 def _certified_accreditation(world) -> Any:  # type: ignore[no-untyped-def]
