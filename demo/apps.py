@@ -10,4 +10,4 @@ class DemoConfig(AppConfig):
 
     def ready(self) -> None:
         # Each capability's part of the demo data, declared with the demo registry.
-        from .contributors import bodies, competence, reminders  # noqa: F401
+        from .contributors import bodies, clients, competence, reminders  # noqa: F401

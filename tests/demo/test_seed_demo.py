@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from bodies.models import Accreditation, Body, Membership
+from clients.models import Client, Project, Site
 from competence.models import CompetenceRecord, PeriodicEvaluation, WitnessedAudit
 from core.models import AuditEvent
 from demo import registry
@@ -23,6 +24,9 @@ def _counts() -> dict[str, int]:
         "memberships": Membership.objects.count(),
         "accreditations": Accreditation.objects.count(),
         "competences": CompetenceRecord.objects.count(),
+        "clients": Client.objects.count(),
+        "sites": Site.objects.count(),
+        "projects": Project.objects.count(),
         "witnessed": WitnessedAudit.objects.count(),
         "evaluations": PeriodicEvaluation.objects.count(),
         "deadlines": Deadline.objects.count(),
@@ -32,7 +36,7 @@ def _counts() -> dict[str, int]:
 
 
 def test_the_capabilities_contribute_their_parts_in_order() -> None:
-    assert [c.key for c in registry.all_contributors()] == ["bodies", "competence", "reminders"]
+    assert [c.key for c in registry.all_contributors()] == ["bodies", "competence", "clients", "reminders"]
 
 
 def test_two_different_contributors_may_not_claim_one_key() -> None:
@@ -63,6 +67,19 @@ def test_seed_demo_loads_every_part_once_and_prints_the_logins(django_capture_on
     assert WitnessedAudit.objects.count() == 1
     assert PeriodicEvaluation.objects.count() == 2
     assert Notification.objects.exists()
+    # the clients part: Icelandic and Baltic clients of the two approved bodies, the geothermal company with
+    # three sites (one the central function), and ICR projects with their periods
+    assert Client.objects.filter(body__short_name="Nordic CV").count() == 4
+    assert Client.objects.filter(body__short_name="Baltic MSC").count() == 2
+    geothermal = Client.objects.get(legal_name="Reykjanes Geothermal Power hf.")
+    assert geothermal.sites.count() == 3
+    assert list(geothermal.sites.filter(is_central_function=True).values_list("name", flat=True)) == [
+        "Head office, Reykjavík"
+    ]
+    projects = Project.objects.filter(body__short_name="Nordic CV")
+    assert projects.count() == 3
+    assert all(p.sector.scheme == "ghg" and p.crediting_period_start for p in projects)
+    assert projects.filter(consultant_client__legal_name="Kolefnisráðgjöf ehf.").count() == 1
     assert User.objects.get(email="registry@icr.example").check_password("demo-password-2026")
     text = out.getvalue()
     assert "Demo data loaded." in text
