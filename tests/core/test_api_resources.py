@@ -31,6 +31,8 @@ EXPECTED = [
     "deadlines",
     "people",
     "competence",
+    "clients",
+    "projects",
 ]
 
 
@@ -67,6 +69,8 @@ def test_every_resource_is_named_for_people():
         "deadlines": "Deadlines",
         "people": "People",
         "competence": "Competence records",
+        "clients": "Clients",
+        "projects": "Projects",
     }
 
 
