@@ -405,6 +405,7 @@ SPECTACULAR_SETTINGS = {
         "TrainingKindEnum": "competence.models.TrainingEntry.Kind",
         "WitnessedAuditOutcomeEnum": "competence.models.WitnessedAudit.Outcome",
         "PeriodicEvaluationOutcomeEnum": "competence.models.PeriodicEvaluation.Outcome",
+        "ClientKindEnum": "clients.models.ClientKind",
     },
 }
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)

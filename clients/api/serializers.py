@@ -67,12 +67,6 @@ class ClientCreateInput(ClientUpdateInput):
         help_text="the body the client is of; a body's token may leave it out",
     )
 
-    def validate(self, attrs: dict) -> dict:  # type: ignore[type-arg]
-        arguments = super().validate(attrs)
-        if arguments.get("sectors") is None:
-            arguments["sectors"] = []
-        return arguments
-
 
 # --- sites --------------------------------------------------------------------------------------------------
 

@@ -277,3 +277,18 @@ def test_lists_keep_constant_query_counts(world):
     assert_flat_queries(
         api, url("client-sites", client.pk), lambda n: [SiteFactory(client=client) for _ in range(n)]
     )
+
+
+def test_the_schema_describes_the_clients_endpoints(anon):
+    schema = anon.get(url("schema"), {"format": "json"}).json()
+    paths = schema["paths"]
+    assert set(paths["/api/v1/clients/"]) == {"get", "post"}
+    assert set(paths["/api/v1/clients/{id}/"]) == {"get", "patch"}
+    assert set(paths["/api/v1/clients/{client_id}/sites/"]) == {"get", "post"}
+    assert set(paths["/api/v1/clients/{client_id}/sites/{id}/"]) == {"get", "patch", "delete"}
+    assert set(paths["/api/v1/projects/"]) == {"get", "post"}
+    assert set(paths["/api/v1/projects/{id}/"]) == {"get", "patch"}
+    components = schema["components"]["schemas"]
+    assert components["PaginatedClientOutputList"]["required"] == ["clients", "pagination"]
+    assert components["PaginatedProjectOutputList"]["required"] == ["projects", "pagination"]
+    assert components["ClientKindEnum"]["enum"] == ["organisation", "proponent", "both"]
