@@ -78,6 +78,15 @@ class ClientSearchForm(forms.Form):
         self.fields["country"].widget.attrs["class"] = "form-select"
 
 
+class ProjectSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name or registry number"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "class": "form-control", "autocomplete": "off"}),
+    )
+
+
 class ServiceModelForm(forms.ModelForm):
     """A form whose fields come from the model; the record's rules (its constraints, uniqueness, periods) are
     the service's, whose errors land on the form's fields. The form never writes or checks the instance."""

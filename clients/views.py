@@ -39,6 +39,7 @@ from .importing import (
 )
 from .models import Client, Project, Site
 from .permissions import MANAGE_CLIENTS, can_manage_clients
+from .selectors import client_search, project_list, project_search
 from .services import client_create, client_update, project_create, project_update, site_create, site_update
 
 #: rows of an import file shown on its preview page (every row with an error is always shown)
@@ -86,13 +87,7 @@ class ClientListView(ManageNavMixin, PortalMixin, FilteredListMixin, ListView):
 
     def filter_queryset(self, queryset: QuerySet[Any], list_filter: Any) -> QuerySet[Any]:
         data = list_filter.cleaned_data
-        text = data["q"].strip()
-        if text:
-            queryset = queryset.filter(
-                Q(legal_name__icontains=text)
-                | Q(short_name__icontains=text)
-                | Q(registration_number__icontains=text)
-            )
+        queryset = client_search(queryset, data["q"])
         if data["country"]:
             queryset = queryset.filter(country=data["country"])
         if data["kind"]:
@@ -231,19 +226,20 @@ class SiteEditView(ObjectMixin, ServiceFormMixin, FormView):
 # --- projects -----------------------------------------------------------------------------------------------
 
 
-class ProjectListView(ManageNavMixin, PortalMixin, ListView):
-    """The active body's ICR projects with their proponent, scope and crediting period."""
+class ProjectListView(ManageNavMixin, PortalMixin, FilteredListMixin, ListView):
+    """The active body's ICR projects with their proponent, scope and crediting period; searched by name or
+    registry number."""
 
     template_name = "clients/project_list.html"
     context_object_name = "projects"
     paginate_by = 50
+    filter_class = client_forms.ProjectSearchForm
 
     def get_queryset(self) -> QuerySet[Project]:
-        return (
-            Project.objects.for_body(self.body)  # type: ignore[arg-type]
-            .select_related("sector", "proponent", "consultant_client")
-            .order_by("name", "id")
-        )
+        return self.filtered(project_list().filter(body=self.body))
+
+    def filter_queryset(self, queryset: QuerySet[Any], list_filter: Any) -> QuerySet[Any]:
+        return project_search(queryset, list_filter.cleaned_data["q"])
 
 
 class ProjectDetailView(ManageNavMixin, ObjectMixin, DetailView):

@@ -349,3 +349,22 @@ def test_another_body_s_client_site_and_project_are_404_and_nothing_changes(logi
 def test_the_navbar_links_to_the_clients(login, world):
     text = login(world.a.member).get(reverse("core:dashboard")).content.decode()
     assert f'href="{reverse("clients:list")}"' in text
+
+
+def test_the_project_list_is_searched_by_name_or_registry_number(login, world):
+    carbfix = ProjectFactory(body=world.a.body, name="Carbfix storage", registry_number="ICR-00017")
+    forest = ProjectFactory(body=world.a.body, name="Vidzeme afforestation", registry_number="ICR-00042")
+    ProjectFactory(body=world.b.body, name="Carbfix elsewhere")
+    client = login(world.a.member)
+
+    def listed(**params: str) -> list[Project]:
+        response = client.get(reverse("clients:projects"), params)
+        assert response.status_code == 200
+        return list(response.context["projects"])
+
+    assert listed(q="carbfix") == [carbfix]
+    assert listed(q="00042") == [forest]
+    assert listed() == [carbfix, forest]
+    too_long = client.get(reverse("clients:projects"), {"q": "x" * 101})
+    assert too_long.status_code == 400
+    assert list(too_long.context["projects"]) == []
