@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 REGISTRY_STAFF_GROUP = "Registry staff"
-PLATFORM_APPS = ("accounts", "core", "reference", "bodies", "competence", "documents", "reminders")
+PLATFORM_APPS = ("accounts", "core", "reference", "bodies", "competence", "documents", "reminders", "clients")
 
 
 def ensure_registry_staff_group(**kwargs: Any) -> None:

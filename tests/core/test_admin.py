@@ -20,6 +20,9 @@ READ_ONLY_MODELS = sorted(
         "accounts.apitoken",
         "bodies.accreditation",
         "bodies.membership",
+        "clients.client",
+        "clients.project",
+        "clients.site",
         "competence.competencerecord",
         ImportBatch._meta.label_lower,  # the imports engine's batch, kept in competence's back office
         "competence.periodicevaluation",

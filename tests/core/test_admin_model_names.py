@@ -41,6 +41,7 @@ PLATFORM_APPS = {
     "impartiality",
     "complaints",
     "neutrality",
+    "clients",
 }
 
 
