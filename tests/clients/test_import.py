@@ -3,9 +3,13 @@ and applying all rows or none."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import Workbook
 
 from clients.importing import COLUMNS, client_import_apply, client_import_preview
 from clients.models import Client, Site
@@ -151,3 +155,25 @@ def test_the_template_is_a_csv_with_the_columns(login, world):
         body=world.a.body, actor=world.a.admin, upload=SimpleUploadedFile("t.csv", response.content)
     )
     assert preview.valid, [row.errors for row in preview.rows]
+
+
+def test_an_xlsx_file_imports_the_same_way(world):
+    # given the good rows as a spreadsheet
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(list(COLUMNS))
+    for line in GOOD_LINES:
+        sheet.append(next(csv.reader([line])))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = SimpleUploadedFile("clients.xlsx", buffer.getvalue())
+    # when previewed and applied
+    preview = client_import_preview(body=world.a.body, actor=world.a.admin, upload=upload)
+    assert preview.valid, [row.errors for row in preview.rows]
+    client_import_apply(batch=preview.batch, actor=world.a.admin)
+    # then
+    assert sorted(Client.objects.filter(body=world.a.body).values_list("legal_name", flat=True)) == [
+        "Baltic Timber OÜ",
+        "Hekla Geothermal hf.",
+    ]
+    assert Site.objects.filter(body=world.a.body).count() == 2
