@@ -368,3 +368,15 @@ def test_the_project_list_is_searched_by_name_or_registry_number(login, world):
     too_long = client.get(reverse("clients:projects"), {"q": "x" * 101})
     assert too_long.status_code == 400
     assert list(too_long.context["projects"]) == []
+
+
+def test_a_client_s_page_costs_a_constant_number_of_queries(login, world):
+    hekla = ClientFactory(body=world.a.body)
+    client = login(world.a.member)
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            SiteFactory(client=hekla)
+            ProjectFactory(body=world.a.body, proponent=hekla)
+
+    assert_flat_queries(client, reverse("clients:detail", args=[hekla.pk]), grow)
