@@ -21,6 +21,7 @@ BODY_ADMIN_GRANTS = {
     "manage_api_tokens",
     "view_audit_trail",
     "manage_competence",
+    "manage_clients",
 }
 
 
@@ -36,6 +37,7 @@ def test_the_whole_table_is_the_kernel_entries_and_what_each_capability_granted(
             "view_audit_trail",
             "manage_accreditations",
             "manage_competence",
+            "manage_clients",
         )
     }
     assert roles.member_permissions() == ("view_body",)
@@ -44,6 +46,7 @@ def test_the_whole_table_is_the_kernel_entries_and_what_each_capability_granted(
 def test_each_capability_declares_its_own_permissions() -> None:
     assert [(p.codename, p.app) for p in roles.declared_permissions()] == [
         ("manage_accreditations", "bodies"),
+        ("manage_clients", "clients"),
         ("manage_competence", "competence"),
     ]
 
