@@ -3,6 +3,7 @@ shown after the person's name."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import declare_audit_actions, declare_audit_record
@@ -21,6 +22,12 @@ declare_audit_actions(
     }
 )
 
-declare_audit_record("clients.client", choices={"kind": ClientKind.choices})
-declare_audit_record("clients.site")
-declare_audit_record("clients.project")
+declare_audit_record(
+    "clients.client",
+    url=lambda client: reverse("clients:detail", args=[client.pk]),
+    choices={"kind": ClientKind.choices},
+)
+declare_audit_record("clients.site", url=lambda site: reverse("clients:detail", args=[site.client_id]))
+declare_audit_record(
+    "clients.project", url=lambda project: reverse("clients:project-detail", args=[project.pk])
+)

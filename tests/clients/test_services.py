@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from clients.models import Client, Project, Site
 from clients.services import (
@@ -280,3 +281,16 @@ def test_a_member_cannot_change_a_project(world):
         project_update(project=project, actor=world.a.member, fields={"name": "After"})
     project.refresh_from_db()
     assert project.name == "Before"
+
+
+def test_the_audit_trail_names_the_client_and_links_to_its_page(world, client):
+    # given a client added by body A's administrator
+    added = client_create(body=world.a.body, actor=world.a.admin, fields=client_fields())
+
+    # when the administrator reads the body's audit trail
+    client.force_login(world.a.admin)
+    page = client.get(reverse("core:audit-trail")).content.decode()
+
+    # then the event reads as a sentence and links to the client's page
+    assert "added the client" in page
+    assert f'href="{reverse("clients:detail", args=[added.pk])}"' in page
