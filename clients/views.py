@@ -8,9 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
@@ -23,10 +21,9 @@ from core.portal import (
     PortalMixin,
     ServiceActionMixin,
     ServiceFormMixin,
-    is_htmx,
 )
 from imports.models import ImportBatch
-from imports.selectors import import_preview_context
+from imports.views import ImportPreviewMixin
 
 from . import forms as client_forms
 from .importing import (
@@ -337,37 +334,14 @@ class ImportView(PortalMixin, ServiceFormMixin, FormView):
         return reverse("clients:import-preview", args=[result.batch.pk])
 
 
-class ImportPreviewView(ObjectMixin, DetailView):
+class ImportPreviewView(ImportPreviewMixin, ObjectMixin, DetailView):
     """Every row of an uploaded file with its errors; "Apply" only when all is well (applying checks again)."""
 
-    model = ImportBatch
     required_perm = MANAGE_CLIENTS
     template_name = "clients/import_preview.html"
-    context_object_name = "batch"
-
-    def scoped_queryset(self) -> QuerySet[ImportBatch]:
-        return ImportBatch.objects.filter(kind=CLIENT_IMPORT).select_related("body", "created_by")
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if is_htmx(request):  # the progress poll
-            if self.object.status == ImportBatch.Status.PARSING:
-                response = render(request, "imports/partials/_progress.html", {"batch": self.object})
-            else:
-                response = HttpResponse(status=204)
-                response["HX-Refresh"] = "true"
-        else:
-            response = super().get(request, *args, **kwargs)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        batch = self.object
-        context["columns"] = COLUMNS
-        if batch.status in (ImportBatch.Status.APPLIED, ImportBatch.Status.PARSING):
-            return context
-        context.update(import_preview_context(batch=batch, columns=COLUMNS, ok_rows_shown=PREVIEW_ROWS))
-        return context
+    import_kind = CLIENT_IMPORT
+    columns = COLUMNS
+    preview_rows = PREVIEW_ROWS
 
 
 class ImportApplyView(ServiceActionMixin, ObjectMixin, View):

@@ -6,16 +6,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView
 
-from core.portal import PortalMixin, ServiceActionMixin, ServiceFormMixin, is_htmx
+from core.portal import PortalMixin, ServiceActionMixin, ServiceFormMixin
 from imports.models import ImportBatch
-from imports.selectors import import_preview_context
+from imports.views import ImportPreviewMixin
 
 from .. import forms as competence_forms
 from ..exports import CSV_CONTENT_TYPE, table_csv
@@ -74,38 +72,14 @@ class ImportView(SectionMixin, PortalMixin, ServiceFormMixin, FormView):
         return reverse("competence:import-preview", args=[result.batch.pk])
 
 
-class ImportPreviewView(BodyObjectMixin, DetailView):
-    """Every row of an uploaded file with its errors, as it was read; "Apply" only when all is well (applying
-    checks again). While a large file is read in the background the page shows its progress, polled by htmx."""
+class ImportPreviewView(ImportPreviewMixin, BodyObjectMixin, DetailView):
+    """Every row of an uploaded file with its errors; "Apply" only when all is well (applying checks again)."""
 
-    model = ImportBatch
     required_perm = "manage_competence"
     template_name = "competence/import_preview.html"
-    context_object_name = "batch"
-
-    def scoped_queryset(self) -> QuerySet[ImportBatch]:
-        return ImportBatch.objects.filter(kind=COMPETENCE_IMPORT).select_related("body", "created_by")
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if is_htmx(request):  # the progress poll
-            if self.object.status == ImportBatch.Status.PARSING:
-                response = render(request, "imports/partials/_progress.html", {"batch": self.object})
-            else:
-                response = HttpResponse(status=204)
-                response["HX-Refresh"] = "true"  # read: show the whole preview
-        else:
-            response = super().get(request, *args, **kwargs)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        batch = self.object
-        context["columns"] = COLUMNS
-        if batch.status in (ImportBatch.Status.APPLIED, ImportBatch.Status.PARSING):
-            return context
-        context.update(import_preview_context(batch=batch, columns=COLUMNS, ok_rows_shown=PREVIEW_ROWS))
-        return context
+    import_kind = COMPETENCE_IMPORT
+    columns = COLUMNS
+    preview_rows = PREVIEW_ROWS
 
 
 class ImportApplyView(ServiceActionMixin, BodyObjectMixin, View):
