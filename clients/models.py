@@ -4,11 +4,15 @@ bodies, and neither sees the other's record."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core.models import TenantModel
+from core.transitions import Transition, Transitions
 
 
 class ClientKind(models.TextChoices):
@@ -165,3 +169,109 @@ class Project(TenantModel):
         if self.consultant_client_id:
             return str(self.consultant_client)
         return self.consultant_name
+
+
+class ClientUserStatus(models.TextChoices):
+    """Where a client user's access stands (outside `ClientUser` so its Meta can build the constraint)."""
+
+    INVITED = "invited", _("Invited")
+    ACTIVE = "active", _("Active")
+    REVOKED = "revoked", _("Revoked")
+
+
+class ClientUser(TenantModel):
+    """A person at a client who reads the client's records in the client view (`clientview:`), invited by the
+    body's client managers by email. Only a SHA-256 hash of the invitation link's token is kept; the link works
+    once, until `CLIENT_INVITATION_MAX_AGE_DAYS` after it was sent (re-sending makes a new one and kills the
+    old). Accepting ties the invitation to an account (`user`); revoking ends the access at once."""
+
+    Status = ClientUserStatus
+
+    TRANSITIONS = Transitions(
+        refused=_("An access that is %(current_lower)s cannot become %(target_lower)s."),
+        reason_field="status_reason",
+        changed_at_field="status_changed_at",
+        actions={
+            "accept": Transition(
+                source=(ClientUserStatus.INVITED,),
+                target=ClientUserStatus.ACTIVE,
+                event="clients.client_user.accepted",
+                refused=_("This invitation is no longer open (it is %(current_lower)s)."),
+            ),
+            "resend": Transition(
+                source=(ClientUserStatus.INVITED,),
+                target=ClientUserStatus.INVITED,
+                event="clients.client_user.reinvited",
+                refused=_("Only an open invitation can be sent again (this access is %(current_lower)s)."),
+            ),
+            "revoke": Transition(
+                source=(ClientUserStatus.INVITED, ClientUserStatus.ACTIVE),
+                target=ClientUserStatus.REVOKED,
+                event="clients.client_user.revoked",
+                refused=_("This access is already revoked."),
+            ),
+        },
+    )
+
+    body = models.ForeignKey("bodies.Body", on_delete=models.CASCADE, related_name="client_users")
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="users", verbose_name=_("client")
+    )
+    email = models.EmailField(_("email"))
+    full_name = models.CharField(_("name"), max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="client_accesses",
+        verbose_name=_("account"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ClientUserStatus.choices, default=ClientUserStatus.INVITED
+    )
+    status_reason = models.TextField(_("reason"), blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    invited_at = models.DateTimeField(_("invited"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["client", "full_name", "id"]
+        verbose_name = _("client user")
+        verbose_name_plural = _("client users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ClientUserStatus.values), name="client_user_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["client", "email"],
+                condition=models.Q(status__in=["invited", "active"]),
+                name="client_user_one_open_per_email",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="active") | models.Q(user__isnull=False),
+                name="client_user_active_has_account",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["client", "full_name", "id"], name="client_user_client_name"),
+            models.Index(fields=["user", "status"], name="client_user_user_status"),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(name)s (%(client)s)") % {"name": self.full_name, "client": self.client}
+
+    @property
+    def expires_at(self) -> datetime:
+        """The last moment the current invitation link works."""
+        return self.invited_at + timedelta(days=settings.CLIENT_INVITATION_MAX_AGE_DAYS)
