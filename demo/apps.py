@@ -10,4 +10,11 @@ class DemoConfig(AppConfig):
 
     def ready(self) -> None:
         # Each capability's part of the demo data, declared with the demo registry.
-        from .contributors import bodies, clients, competence, reminders  # noqa: F401
+        from .contributors import (  # noqa: F401
+            bodies,
+            clients,
+            competence,
+            impartiality,
+            impartiality_register,
+            reminders,
+        )

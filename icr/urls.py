@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("reminders.api.urls")),
     path("", include("competence.api.urls")),
     path("", include("clients.api.urls")),
+    path("", include("impartiality.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
@@ -39,6 +40,7 @@ urlpatterns = [
     path("bodies/", include("bodies.urls")),
     path("people/", include("competence.urls")),
     path("clients/", include("clients.urls")),
+    path("impartiality/", include("impartiality.urls")),
     path("", include("core.urls")),
 ]
 

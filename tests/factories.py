@@ -224,3 +224,9 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     methodology = "ICR-M-001"
     sector = factory.LazyFunction(lambda: sector("ghg", "1"))
     country = "IS"
+
+
+# --- impartiality: declarations, reviews and conflicts (H2) ---
+
+
+# --- impartiality: risk registers and committee (H3) ---

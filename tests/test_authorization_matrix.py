@@ -281,6 +281,8 @@ POLICY: dict[str, Rule] = {
     "api-v1:client-site-detail": Rule(api_object_of_a(), kwargs_from="client_site"),
     "api-v1:project-list": Rule(api()),
     "api-v1:project-detail": Rule(api_object_of_a(), args="project"),
+    # --- impartiality: declarations, reviews and conflicts (H2) ---
+    # --- impartiality: risk registers and committee (H3) ---
 }
 # fmt: on
 
@@ -396,6 +398,8 @@ OBJECT_BUILDERS: dict[str, Any] = {
     "client": lambda world: ClientFactory(body=world.a.body),
     "client_site": lambda world: _client_site(world),
     "project": lambda world: ProjectFactory(body=world.a.body),
+    # --- impartiality: declarations, reviews and conflicts (H2) ---
+    # --- impartiality: risk registers and committee (H3) ---
 }
 
 

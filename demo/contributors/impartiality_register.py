@@ -1,0 +1,1 @@
+"""The demo's impartiality register (one overdue risk) and committee meetings (H3)."""

@@ -1,1 +1,0 @@
-"""Declarations of interest, reviews and the impartiality risk register (a later issue builds them here)."""
