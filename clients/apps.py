@@ -8,4 +8,4 @@ class ClientsConfig(AppConfig):
 
     def ready(self) -> None:
         # Declares this capability's role grants with the kernel and how its audit events read.
-        from . import audit_actions, roles  # noqa: F401
+        from . import audit_actions, landing, notices, roles  # noqa: F401

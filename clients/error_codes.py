@@ -20,3 +20,17 @@ class ClientsErrorCode(ErrorCode):
     CLIENT_OF_OTHER_BODY = "client_of_other_body"
     #: a project names its consultant as a client or as a name, not both
     TWO_CONSULTANTS = "two_consultants"
+    #: the client already has an open invitation or an active user with this email address
+    DUPLICATE_CLIENT_USER = "duplicate_client_user"
+    #: the invitation link is not known (mistyped, or replaced by a newer invitation)
+    INVITATION_UNKNOWN = "invitation_unknown"
+    #: the invitation link is past its last valid moment
+    INVITATION_EXPIRED = "invitation_expired"
+    #: the invitation was already accepted (a link works once)
+    INVITATION_USED = "invitation_used"
+    #: the body revoked the access this invitation offered
+    INVITATION_REVOKED = "invitation_revoked"
+    #: the invitation is for another email address than the account accepting it
+    INVITATION_OTHER_ACCOUNT = "invitation_other_account"
+    #: an account with the invited email address exists: log in to accept
+    INVITATION_ACCOUNT_EXISTS = "invitation_account_exists"

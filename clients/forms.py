@@ -173,3 +173,32 @@ class ClientImportUploadForm(forms.Form):
         if isinstance(upload, UploadedFile):  # the one upload check; the engine checks again
             upload_clean(upload, SPREADSHEET_UPLOAD, field="file")
         return upload
+
+
+# --- client users -------------------------------------------------------------------------------------------
+
+
+class ClientUserInviteForm(forms.Form):
+    """A person at the client, invited to the client view by email."""
+
+    full_name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("Email"))
+
+
+class ClientUserRevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, widget=forms.TextInput)
+
+
+class InvitationAccountForm(forms.Form):
+    """A person without an account, accepting an invitation: their name and a password (the email is the
+    invited address)."""
+
+    full_name = forms.CharField(label=_("Your name"), max_length=200)
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+    password_again = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password_again") and data["password"] != data["password_again"]:
+            self.add_error("password_again", _("The two passwords differ."))
+        return data

@@ -180,7 +180,7 @@ class ClientUserStatus(models.TextChoices):
 
 
 class ClientUser(TenantModel):
-    """A person at a client who reads the client's records in the client view (`clientview:`), invited by the
+    """A person at a client who reads the client's records in the client view (`clients:client-view`), invited by the
     body's client managers by email. Only a SHA-256 hash of the invitation link's token is kept; the link works
     once, until `CLIENT_INVITATION_MAX_AGE_DAYS` after it was sent (re-sending makes a new one and kills the
     old). Accepting ties the invitation to an account (`user`); revoking ends the access at once."""

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from .models import Client, Project, Site
+from core.permissions import Principal
+
+from .models import Client, ClientUser, Project, Site
+from .permissions import client_ids_for_user
 
 
 def client_list() -> QuerySet[Client]:
@@ -40,3 +43,33 @@ def project_search(queryset: QuerySet[Project], q: str) -> QuerySet[Project]:
     return queryset.filter(
         Q(name__icontains=q) | Q(registry_number__icontains=q) | Q(registry_project_id__icontains=q)
     )
+
+
+def client_user_list() -> QuerySet[ClientUser]:
+    """A body's client users (every status) with their account and who invited them, by name."""
+    return ClientUser.objects.select_related("user", "invited_by", "client").order_by("full_name", "id")
+
+
+# --- the client view: what a client user reads (always through `client_ids_for_user`) ----------------------
+
+
+def client_view_clients(user: Principal) -> QuerySet[Client]:
+    """The clients `user` reads as a client user (usually one), with their sectors, by name; nothing for a
+    revoked or not yet accepted access."""
+    return (
+        Client.objects.filter(pk__in=client_ids_for_user(user))
+        .select_related("body")
+        .prefetch_related("sectors")
+        .order_by("legal_name", "id")
+    )
+
+
+def client_view_sites(user: Principal, client: Client) -> QuerySet[Site]:
+    """The sites of `client` as its client user reads them (none unless `user` reads that client)."""
+    return site_list().filter(client=client, client_id__in=client_ids_for_user(user))
+
+
+def client_view_projects(user: Principal, client: Client | None = None) -> QuerySet[Project]:
+    """The projects whose proponent is a client `user` reads (of `client` only, when given)."""
+    projects = project_list().filter(proponent_id__in=client_ids_for_user(user))
+    return projects.filter(proponent=client) if client is not None else projects

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
@@ -20,6 +21,7 @@ from core.portal import (
     FilteredListMixin,
     PortalMixin,
     ServiceActionMixin,
+    ServiceActionView,
     ServiceFormMixin,
 )
 from imports.models import ImportBatch
@@ -34,10 +36,20 @@ from .importing import (
     client_import_apply,
     client_import_preview,
 )
-from .models import Client, Project, Site
+from .models import Client, ClientUser, Project, Site
 from .permissions import MANAGE_CLIENTS, can_manage_clients
-from .selectors import client_search, project_list, project_search
-from .services import client_create, client_update, project_create, project_update, site_create, site_update
+from .selectors import client_search, client_user_list, project_list, project_search
+from .services import (
+    client_create,
+    client_update,
+    client_user_invite,
+    client_user_resend,
+    client_user_revoke,
+    project_create,
+    project_update,
+    site_create,
+    site_update,
+)
 
 #: rows of an import file shown on its preview page (every row with an error is always shown)
 PREVIEW_ROWS = 500
@@ -381,3 +393,90 @@ class ImportTemplateView(PortalMixin, View):
         response = HttpResponse(body, content_type=CSV_CONTENT_TYPE)
         response["Content-Disposition"] = 'attachment; filename="clients-import-template.csv"'
         return response
+
+
+# --- client users (body side): who at a client reads its records in the client view ------------------------
+
+
+class ClientUsersView(ManageNavMixin, ObjectMixin, DetailView):
+    """A client's users: invited, active and revoked, with their dates; the client managers invite, re-send
+    and revoke here."""
+
+    model = Client
+    template_name = "clients/client_users.html"
+    context_object_name = "client"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["client_users"] = client_user_list().filter(client=self.object)
+        context["invite_form"] = client_forms.ClientUserInviteForm()
+        context["revoke_form"] = client_forms.ClientUserRevokeForm()
+        context["now"] = timezone.now()
+        return context
+
+
+class ClientUserInviteView(ObjectMixin, ServiceFormMixin, FormView):
+    """Invite a person at the client (name, email): they get a one-time link by email."""
+
+    model = Client
+    required_perm = MANAGE_CLIENTS
+    form_class = client_forms.ClientUserInviteForm
+    template_name = "clients/form.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Invite a person at %(name)s") % {"name": self.object}
+        context["client"] = self.object
+        context["cancel_url"] = reverse("clients:users", args=[self.object.pk])
+        return context
+
+    def perform(self, form: client_forms.ClientUserInviteForm) -> ClientUser:
+        return client_user_invite(
+            client=self.object,
+            actor=self.request.user,
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+        )
+
+    def get_success_message(self, result: ClientUser) -> str:
+        return _("An invitation is on its way to %(email)s.") % {"email": result.email}
+
+    def get_success_url(self, result: Any = None) -> str:
+        return reverse("clients:users", args=[self.object.pk])
+
+
+class ClientUserActionView(ServiceActionView):
+    model = ClientUser
+    required_perm = MANAGE_CLIENTS
+
+    def scoped_queryset(self) -> QuerySet[ClientUser]:
+        return ClientUser.objects.select_related("client", "body")
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("clients:users", args=[result.client_id])
+
+
+class ClientUserResendView(ClientUserActionView):
+    """POST: a new invitation link (the old one stops working)."""
+
+    def act(self, record: ClientUser, form: Any) -> ClientUser:
+        return client_user_resend(client_user=record, actor=self.request.user)
+
+    def get_success_message(self, result: ClientUser) -> str:
+        return _("A new invitation is on its way to %(email)s; the previous link no longer works.") % {
+            "email": result.email
+        }
+
+
+class ClientUserRevokeView(ClientUserActionView):
+    """POST (reason optional): the person's access ends at once."""
+
+    form_class = client_forms.ClientUserRevokeForm
+
+    def act(self, record: ClientUser, form: Any) -> ClientUser:
+        return client_user_revoke(
+            client_user=record, actor=self.request.user, reason=form.cleaned_data["reason"]
+        )
+
+    def get_success_message(self, result: ClientUser) -> str:
+        return _("%(name)s no longer has access to the client view.") % {"name": result.full_name}

@@ -30,6 +30,7 @@ from django.views import View
 
 from core.errors import TransitionNotAllowed, ValidationError
 from core.forms import add_service_errors
+from core.landing import landing_for
 from core.permissions import has_body_perm
 from core.tenancy import get_visible_or_404
 
@@ -37,7 +38,8 @@ from core.tenancy import get_visible_or_404
 class PortalMixin(LoginRequiredMixin):
     """A logged-in person working for their active body (`self.body`, `self.membership`).
 
-    People with no active membership are sent to apply; registry staff without one go to the back office.
+    People with no active membership go where a capability declares (`core.landing`), else to apply;
+    registry staff without one go to the back office.
     `required_perm` (a Body object permission codename) is checked against the active body.
     """
 
@@ -53,7 +55,8 @@ class PortalMixin(LoginRequiredMixin):
         if self.needs_body and self.body is None:
             if request.user.is_staff:
                 return redirect("admin:index")
-            return redirect("bodies:apply")
+            # a capability may have a place for them (`core.landing`: a client user's client view)
+            return redirect(landing_for(request.user) or "bodies:apply")
         # another body's record answers 404 before a permission or method check could answer 403/405
         self.check_object_access()
         if not self.has_permission():

@@ -411,6 +411,8 @@ SPECTACULAR_SETTINGS = {
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
 #: how long a sign-up's email confirmation link works, in seconds (a new one can always be asked for)
 EMAIL_CONFIRMATION_MAX_AGE = env_int("EMAIL_CONFIRMATION_MAX_AGE", 3 * 24 * 3600)
+#: how many days a client user's invitation link works (re-sending makes a new link)
+CLIENT_INVITATION_MAX_AGE_DAYS = env_int("CLIENT_INVITATION_MAX_AGE_DAYS", 14)
 
 # the API's own documentation (the OpenAPI description): authentication, scopes, lists, errors, rate limits
 API_DESCRIPTION = f"""Versioned REST API of the ICR conformity-assessment platform. `GET /api/v1/` links to every
@@ -504,3 +506,14 @@ REMINDER_SWEEP_BATCH = env_int("REMINDER_SWEEP_BATCH", 2000)
 COMPETENCE_REMINDER_OFFSETS = env_int_list("COMPETENCE_REMINDER_OFFSETS", "-60,-30,0")
 UNDERTAKING_GRACE_DAYS = env_int("UNDERTAKING_GRACE_DAYS", 14)
 UNDERTAKING_REMINDER_OFFSETS = env_int_list("UNDERTAKING_REMINDER_OFFSETS", "0,7,30")
+DECLARATION_RENEWAL_MONTHS = env_int("DECLARATION_RENEWAL_MONTHS", 12)
+DECLARATION_REMINDER_OFFSETS = env_int_list("DECLARATION_REMINDER_OFFSETS", "-30,0,7")
+DECLARATION_REVIEW_REMINDER_DAYS = env_int("DECLARATION_REVIEW_REMINDER_DAYS", 5)
+#: a person who gave consultancy or advice (or internal audit) to a client does not audit it for this many years
+#: after it ended: the audit may start on the day that many years after the end (the conflict service)
+COOLING_OFF_YEARS = env_int("COOLING_OFF_YEARS", 2)
+#: an impartiality risk is reviewed at least this often: its next review is at most this many months away
+RISK_REVIEW_MAX_MONTHS = env_int("RISK_REVIEW_MAX_MONTHS", 12)
+#: days relative to a risk's next review (before, on the day, overdue) and to a committee action's due date
+RISK_REVIEW_REMINDER_OFFSETS = env_int_list("RISK_REVIEW_REMINDER_OFFSETS", "-30,0,1")
+COMMITTEE_ACTION_REMINDER_OFFSETS = env_int_list("COMMITTEE_ACTION_REMINDER_OFFSETS", "-7,0,1")

@@ -147,3 +147,15 @@ def auditor_a(world) -> Membership:  # type: ignore[no-untyped-def]
         roles=[Role.AUDITOR],
         undertaking_signed_on=today() - timedelta(days=400),
     )
+
+
+@pytest.fixture
+def client_user(world):  # type: ignore[no-untyped-def]
+    """An active client user of a client of body A (the `client_a` role of the authorization matrix)."""
+    from clients.models import ClientUser
+
+    from .factories import ClientUserFactory, UserFactory
+
+    user = UserFactory(email="client.a@client.example", full_name="Client A Person")
+    client_user: ClientUser = ClientUserFactory(client__body=world.a.body, user=user)
+    return client_user

@@ -29,12 +29,14 @@ from tests.factories import (
     AccreditationFactory,
     BodyFactory,
     ClientFactory,
+    ClientUserFactory,
     CompetenceRecordFactory,
     ProjectFactory,
     SiteFactory,
+    UserFactory,
 )
 
-ROLES = ("anonymous", "member_a", "admin_a", "member_b", "admin_b", "staff")
+ROLES = ("anonymous", "member_a", "admin_a", "member_b", "admin_b", "staff", "client_a")
 
 # shorthands for expected GET statuses
 LOGIN = 302  # redirected to the login page
@@ -52,7 +54,8 @@ def public() -> dict[str, int]:
 def portal(
     member_a: int = 200, admin_a: int = 200, member_b: int = 200, admin_b: int = 200
 ) -> dict[str, int]:
-    """A page of the active body: login needed; registry staff without a body are sent to the back office."""
+    """A page of the active body: login needed; registry staff without a body are sent to the back office, a
+    client user (no body) to the client view (`core.landing`)."""
     return {
         "anonymous": LOGIN,
         "member_a": member_a,
@@ -60,6 +63,7 @@ def portal(
         "member_b": member_b,
         "admin_b": admin_b,
         "staff": 302,
+        "client_a": 302,
     }
 
 
@@ -79,13 +83,14 @@ def api(anonymous: int = 401, **roles: int) -> dict[str, int]:
         "member_b": 200,
         "admin_b": 200,
         "staff": 200,
+        "client_a": 200,  # a client user has no body: every list is empty
     }
     base.update(roles)
     return base
 
 
 def api_object_of_a(**roles: int) -> dict[str, int]:
-    return api(member_b=GONE, admin_b=GONE, **roles)
+    return api(**{"member_b": GONE, "admin_b": GONE, "client_a": GONE, **roles})
 
 
 def post_only(logged_in: int = 405, anonymous: int | None = None) -> dict[str, int]:
@@ -113,7 +118,8 @@ class Rule:
 # fmt: off
 POLICY: dict[str, Rule] = {
     # --- public pages ---
-    "core:home": Rule({**public(), "member_a": 302, "admin_a": 302, "member_b": 302, "admin_b": 302, "staff": 302},
+    "core:home": Rule({**public(), "member_a": 302, "admin_a": 302, "member_b": 302, "admin_b": 302, "staff": 302,
+                       "client_a": 302},
                       note="logged-in people go to their dashboard"),
     "bodies:directory": Rule(public()),
     "bodies:directory-detail": Rule(public(), args="body"),
@@ -162,9 +168,10 @@ POLICY: dict[str, Rule] = {
     "bodies:accreditation-certificate": Rule(portal_object_of_a(), args="certified_accreditation",
                                              note="the body's people read its accreditations' evidence"),
     "bodies:accreditation-decide": Rule(portal_object_of_a(member_a=403, admin_a=405), args="accreditation"),
-    "documents:download": Rule({**portal_object_of_a(), "anonymous": GONE, "staff": 200}, args="document",
+    "documents:download": Rule({**portal_object_of_a(), "anonymous": GONE, "staff": 200, "client_a": GONE},
+                               args="document",
                                note="a competence record is not a public kind"),
-    "documents:status": Rule({**portal_object_of_a(), "staff": 200}, args="document"),
+    "documents:status": Rule({**portal_object_of_a(), "staff": 200, "client_a": GONE}, args="document"),
     # --- people and competence (portal) ---
     "competence:people": Rule(portal()),
     "competence:person-add": Rule(portal_admin_only()),
@@ -265,7 +272,8 @@ POLICY: dict[str, Rule] = {
     "api-v1:competence-record-evidence-download": Rule(
         api_object_of_a(member_a=403), kwargs_from="evidence_download"
     ),
-    "api-v1:competence-matrix": Rule(api(staff=400), note="staff must name the body"),
+    "api-v1:competence-matrix": Rule(api(staff=400, client_a=400),
+                                     note="staff must name the body; a client user has none"),
     "api-v1:people-records-policy": Rule(api_object_of_a(), args="body",
                                          note="every member reads it; the body's administrators change it"),
     "api-v1:competence-check-person": Rule(post_only(405, anonymous=401)),
@@ -281,6 +289,24 @@ POLICY: dict[str, Rule] = {
     "api-v1:client-site-detail": Rule(api_object_of_a(), kwargs_from="client_site"),
     "api-v1:project-list": Rule(api()),
     "api-v1:project-detail": Rule(api_object_of_a(), args="project"),
+    # --- clients: client users and the client view (H1) ---
+    "clients:users": Rule(portal_object_of_a(), args="client", note="every member reads who has the client view"),
+    "clients:user-invite": Rule(portal_object_of_a(member_a=403), args="client"),
+    "clients:user-resend": Rule(portal_object_of_a(member_a=403, admin_a=405), args="client_user_invited"),
+    "clients:user-revoke": Rule(portal_object_of_a(member_a=403, admin_a=405), args="client_user_invited"),
+    "clients:client-view": Rule({**every(302), "client_a": 200},
+                                note="a client user's clients; body people go to their dashboard"),
+    "clients:client-view-client": Rule({**every(GONE), "anonymous": LOGIN, "client_a": 200}, args="client",
+                                       note="only the client's own active users: the body's people have the portal"),
+    "clients:client-view-sites": Rule({**every(GONE), "anonymous": LOGIN, "client_a": 200}, args="client"),
+    "clients:client-view-projects": Rule({**every(GONE), "anonymous": LOGIN, "client_a": 200}, args="client"),
+    "clients:client-view-project": Rule({**every(GONE), "anonymous": LOGIN, "client_a": 200},
+                                        args="client_view_project"),
+    "clients:invitation": Rule(every(GONE), kwargs={"token": "not-a-token"},
+                               note="an unknown link says so (404); no account needed to open one"),
+    "api-v1:client-users": Rule(api_object_of_a(), args="client"),
+    "api-v1:client-user-resend": Rule(post_only(405, anonymous=401), args="client_user_invited"),
+    "api-v1:client-user-revoke": Rule(post_only(405, anonymous=401), args="client_user_invited"),
     # --- impartiality: declarations, reviews and conflicts (H2) ---
     # --- impartiality: risk registers and committee (H3) ---
 }
@@ -395,12 +421,44 @@ OBJECT_BUILDERS: dict[str, Any] = {
     "accreditation_body": lambda world: AccreditationBodyFactory(),
     "client_site_record": lambda world: SiteFactory(client=ClientFactory(body=world.a.body)),
     "client_import_batch": lambda world: _client_import_batch(world),
-    "client": lambda world: ClientFactory(body=world.a.body),
+    "client": lambda world: _client_of_client_a(world),
     "client_site": lambda world: _client_site(world),
     "project": lambda world: ProjectFactory(body=world.a.body),
+    # --- clients: client users and the client view (H1) ---
+    "client_user_invited": lambda world: _client_user_invited(world),
+    "client_view_project": lambda world: ProjectFactory(
+        body=world.a.body, proponent=_client_of_client_a(world)
+    ),
     # --- impartiality: declarations, reviews and conflicts (H2) ---
     # --- impartiality: risk registers and committee (H3) ---
 }
+
+
+CLIENT_A_EMAIL = "client.a@client.example"
+
+
+def _client_of_client_a(world) -> Any:  # type: ignore[no-untyped-def]
+    """The client of body A whose active client user is the `client_a` role (made once per test)."""
+    from clients.models import ClientUser
+
+    found = ClientUser.objects.filter(user__email=CLIENT_A_EMAIL).select_related("client").first()
+    if found is None:
+        found = ClientUserFactory(
+            client__body=world.a.body, user=UserFactory(email=CLIENT_A_EMAIL, full_name="Client A Person")
+        )
+    return found.client
+
+
+def _client_user_invited(world) -> Any:  # type: ignore[no-untyped-def]
+    """An open invitation to the client view of a client of body A."""
+    return ClientUserFactory(
+        client=_client_of_client_a(world),
+        user=None,
+        email="invited@client.example",
+        status="invited",
+        accepted_at=None,
+        token_hash="0" * 64,
+    )
 
 
 def _client_site(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -433,7 +491,10 @@ def _certified_accreditation(world) -> Any:  # type: ignore[no-untyped-def]
 
 
 def _users(world) -> dict[str, Any]:
+    from accounts.models import User
+
     return {
+        "client_a": User.objects.filter(email=CLIENT_A_EMAIL).first(),
         "anonymous": None,
         "member_a": world.a.member,
         "admin_a": world.a.admin,

@@ -7,7 +7,7 @@ from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from bodies.models.tenants import Body
-from clients.models import Client, ClientKind, Project, Site
+from clients.models import Client, ClientKind, ClientUser, Project, Site
 from clients.services import CLIENT_FIELDS, PROJECT_FIELDS, SITE_FIELDS
 from core.api.m2m import M2MSectorRefsField
 from core.api.serializers import (
@@ -146,3 +146,44 @@ class ProjectCreateInput(ProjectUpdateInput):
         pk_field=serializers.UUIDField(),
         help_text="the body the project is of; a body's token may leave it out",
     )
+
+
+# --- client users -------------------------------------------------------------------------------------------
+
+
+class ClientUserOutput(serializers.ModelSerializer):
+    """A person at a client with access to its client view (never the invitation's token or its hash)."""
+
+    client = serializers.PrimaryKeyRelatedField(read_only=True, pk_field=serializers.UUIDField())
+    user = serializers.PrimaryKeyRelatedField(read_only=True)
+    invited_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    expires_at = serializers.DateTimeField(
+        read_only=True, help_text="the invitation link's last valid moment"
+    )
+
+    class Meta:
+        model = ClientUser
+        fields = [
+            "id",
+            "client",
+            "email",
+            "full_name",
+            "status",
+            "status_reason",
+            "user",
+            "invited_at",
+            "invited_by",
+            "expires_at",
+            "accepted_at",
+            "revoked_at",
+        ]
+        read_only_fields = fields
+
+
+class ClientUserInviteInput(serializers.Serializer):
+    full_name = serializers.CharField(max_length=200)
+    email = serializers.EmailField()
+
+
+class ClientUserRevokeInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")

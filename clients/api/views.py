@@ -18,11 +18,14 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clients.models import Client, Project, Site
-from clients.selectors import client_list, project_list, site_list
+from clients.models import Client, ClientUser, Project, Site
+from clients.selectors import client_list, client_user_list, project_list, site_list
 from clients.services import (
     client_create,
     client_update,
+    client_user_invite,
+    client_user_resend,
+    client_user_revoke,
     project_create,
     project_update,
     site_create,
@@ -38,6 +41,9 @@ from .serializers import (
     ClientCreateInput,
     ClientOutput,
     ClientUpdateInput,
+    ClientUserInviteInput,
+    ClientUserOutput,
+    ClientUserRevokeInput,
     ProjectCreateInput,
     ProjectOutput,
     ProjectUpdateInput,
@@ -206,4 +212,60 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
         summary="Change an ICR project",
         tags=PROJECTS,
         description=WRITE,
+    )
+
+
+# --- client users: people at a client who read its records in the client view --------------------------------
+
+
+@nested_list_schema(
+    "The client's users",
+    tags=CLIENTS,
+    description="Invited, active and revoked, by name; every active member of the client's body reads them. "
+    "Client users themselves read nothing here.",
+)
+class ClientUserNestedViewSet(ClientSiteMixin, viewsets.GenericViewSet):
+    queryset = ClientUser.objects.all()
+    serializer_class = ClientUserOutput
+    envelope_key = "client_users"
+
+    def base_queryset(self) -> QuerySet[ClientUser]:
+        return client_user_list()
+
+    create = create_action(
+        client_user_invite,
+        input=ClientUserInviteInput,
+        output=ClientUserOutput,
+        summary="Invite a person at a client",
+        tags=CLIENTS,
+        description=f"{WRITE} The person gets an email with a one-time link to the client view, valid for "
+        "`CLIENT_INVITATION_MAX_AGE_DAYS`; one open invitation or access per email address and client.",
+    )
+
+
+class ClientUserViewSet(TenantViewSet):
+    """Actions on one client user (`client-users/{id}/...`)."""
+
+    queryset = ClientUser.objects.all()
+    serializer_class = ClientUserOutput
+    resource = "clients"
+    envelope_key = "client_users"
+
+    def base_queryset(self) -> QuerySet[ClientUser]:
+        return client_user_list()
+
+    resend = transition_action(
+        client_user_resend,
+        output=ClientUserOutput,
+        summary="Send a new invitation link",
+        tags=CLIENTS,
+        description=f"{WRITE} Only an open invitation; the previous link stops working.",
+    )
+    revoke = transition_action(
+        client_user_revoke,
+        input=ClientUserRevokeInput,
+        output=ClientUserOutput,
+        summary="Revoke a client user's access",
+        tags=CLIENTS,
+        description=f"{WRITE} The access (or the open invitation) ends at once; the reason is optional.",
     )
