@@ -279,6 +279,58 @@ class RelationshipFactory(factory.django.DjangoModelFactory):
     description = "Advised on the GHG inventory"
 
 
+# declarations (H2a)
+
+
+def _attested_at() -> object:
+    from datetime import UTC, datetime
+
+    return datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+
+
+class DeclarationFactory(factory.django.DjangoModelFactory):
+    """A person's annual declaration of interest, submitted (attested) on 1 March 2026, current for 12 months.
+
+    `status="draft"` gives an open draft (no attestation); `status="reviewed"` needs `review_outcome` and
+    `reviewed_by` (another person). Per engagement: `kind="engagement", client=...` (or `project=`)."""
+
+    class Meta:
+        model = "impartiality.Declaration"
+        skip_postgeneration_save = True
+
+    membership = factory.SubFactory(MembershipFactory)
+    body = factory.LazyAttribute(lambda o: o.membership.body)
+    declarant = factory.LazyAttribute(lambda o: o.membership.user)
+    kind = "annual"
+    version = 1
+    status = "submitted"
+    attested_at = factory.LazyAttribute(lambda o: None if o.status == "draft" else _attested_at())
+    submitted_at = factory.LazyAttribute(lambda o: o.attested_at)
+    submitted_on = factory.LazyAttribute(lambda o: None if o.status == "draft" else date(2026, 3, 1))
+    valid_until = factory.LazyAttribute(
+        lambda o: date(2027, 3, 1) if o.kind == "annual" and o.status != "draft" else None
+    )
+
+
+class RelationshipFactory(factory.django.DjangoModelFactory):
+    """A relationship on a declaration: consultancy for a client of the declaration's body, 2023-2024."""
+
+    class Meta:
+        model = "impartiality.Relationship"
+
+    declaration = factory.SubFactory(DeclarationFactory, status="draft")
+    body = factory.LazyAttribute(lambda o: o.declaration.body)
+    kind = "consultancy"
+    counterparty_kind = "client"
+    client = factory.LazyAttribute(
+        lambda o: None if o.counterparty_name else ClientFactory(body=o.declaration.body)
+    )
+    counterparty_name = ""
+    started_on = date(2023, 1, 1)
+    ended_on = date(2024, 12, 31)
+    description = "Advised on the GHG inventory"
+
+
 # --- impartiality: risk registers and committee (H3) ---
 
 

@@ -1,5 +1,21 @@
 """Impartiality reads, shaped for constant query counts. Other capabilities import from here."""
 
 # --- declarations, reviews and conflicts (H2) ---
+# declarations (H2a)
+from .declarations import (  # noqa: F401 (re-exported)
+    ANNUAL_STATE_CHOICES,
+    EXPIRING_WITHIN_DAYS,
+    AnnualDeclarationState,
+    annual_declaration_state,
+    annual_declaration_states,
+    body_declarations,
+    declaration_detail,
+    declaration_versions,
+    declarations_readable,
+    person_declarations,
+    person_latest_declarations,
+    review_queue,
+)
+
 
 # --- risk registers and committee (H3) ---

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -30,8 +31,16 @@ from core.transitions import (
     transition_claim,
 )
 from documents.models import Document
+from impartiality.models import Declaration
 from imports.models import ImportBatch
-from tests.factories import AccreditationFactory, BodyFactory, CompetenceRecordFactory, StaffFactory
+from tests.factories import (
+    AccreditationFactory,
+    BodyFactory,
+    CompetenceRecordFactory,
+    DeclarationFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 
 def _body(status: str) -> Body:
@@ -73,6 +82,17 @@ def _import_batch(status: str) -> ImportBatch:
     )
 
 
+def _declaration(status: str) -> Declaration:
+    # attested, and with an outcome by someone else, so every target status meets the check constraints
+    return DeclarationFactory(
+        status=status,
+        attested_at=timezone.now(),
+        submitted_on=date(2026, 3, 1),
+        review_outcome="no_conflict",
+        reviewed_by=UserFactory(),
+    )
+
+
 #: how to make a record of each model with a life cycle in a given status; a new life cycle needs a line here
 MAKERS: dict[type[models.Model], Callable[[str], models.Model]] = {
     Body: _body,
@@ -80,6 +100,7 @@ MAKERS: dict[type[models.Model], Callable[[str], models.Model]] = {
     CompetenceRecord: _competence,
     Document: _document,
     ImportBatch: _import_batch,
+    Declaration: _declaration,
 }
 
 
