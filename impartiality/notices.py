@@ -81,5 +81,76 @@ register(
     )
 )
 
+# conflicts (H2b)
+
+
+def _overridden_person_and_admins(notice: Notice) -> list[Any]:
+    """The person whose conflict was overridden, then the body's administrators (each once)."""
+    people = [notice.subject.membership.user]
+    for admin in body_administrators(notice):
+        if admin not in people:
+            people.append(admin)
+    return [person for person in people if person.is_active]
+
+
+register(
+    NoticeKind(
+        key="impartiality.conflict.overridden",
+        title=_("A conflict of interest of %(person)s was overridden"),
+        message=_(
+            '%(actor)s overrode the conflict "%(rule)s" of %(person)s with %(party)s from %(starts_on)s to '
+            "%(ends_on)s in %(body)s. Justification: %(reason)s"
+        ),
+        audience=_overridden_person_and_admins,
+        url=page_url("impartiality:conflict-overrides"),
+        label=_("Conflict of interest overridden"),
+    )
+)
 
 # --- risk registers and committee (H3) ---
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+
+
+def _action_owner(notice: Notice) -> list[Any]:
+    return [notice.subject.owner.user]
+
+
+def _meeting_page(action: Any) -> str:
+    try:
+        return reverse("impartiality:meeting-detail", args=[action.meeting_id])
+    except NoReverseMatch:
+        return "/"
+
+
+def _action_values(action: Any) -> dict[str, Any]:
+    from django.utils.formats import date_format
+
+    return {
+        "action": action.description[:120],
+        "due": date_format(action.due_on),
+        "person": action.owner.user.full_name or action.owner.user.email,
+    }
+
+
+register(
+    NoticeKind(
+        key="impartiality.action.assigned",
+        title=_("The impartiality committee gave you an action, due %(due)s"),
+        message=_("The impartiality committee of %(body)s gave you an action, due %(due)s: %(action)s"),
+        audience=_action_owner,
+        url=_meeting_page,
+        values=_action_values,
+        label=_("Committee action assigned"),
+    )
+)
+register(
+    NoticeKind(
+        key="impartiality.action.completed",
+        title=_("A committee action of %(person)s is done"),
+        message=_("The impartiality committee's action in %(body)s is done: %(action)s"),
+        audience=body_administrators,
+        url=_meeting_page,
+        values=_action_values,
+        label=_("Committee action done"),
+    )
+)

@@ -279,59 +279,80 @@ class RelationshipFactory(factory.django.DjangoModelFactory):
     description = "Advised on the GHG inventory"
 
 
-# declarations (H2a)
+# conflicts (H2b)
 
 
-def _attested_at() -> object:
-    from datetime import UTC, datetime
-
-    return datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
-
-
-class DeclarationFactory(factory.django.DjangoModelFactory):
-    """A person's annual declaration of interest, submitted (attested) on 1 March 2026, current for 12 months.
-
-    `status="draft"` gives an open draft (no attestation); `status="reviewed"` needs `review_outcome` and
-    `reviewed_by` (another person). Per engagement: `kind="engagement", client=...` (or `project=`)."""
+class ConflictOverrideFactory(factory.django.DjangoModelFactory):
+    """An override of a financial-interest conflict of a person of a body with one of its clients, for 2026,
+    made by another person (pass `overridden_by`, e.g. the body's administrator)."""
 
     class Meta:
-        model = "impartiality.Declaration"
-        skip_postgeneration_save = True
+        model = "impartiality.ConflictOverride"
 
     membership = factory.SubFactory(MembershipFactory)
     body = factory.LazyAttribute(lambda o: o.membership.body)
-    declarant = factory.LazyAttribute(lambda o: o.membership.user)
-    kind = "annual"
-    version = 1
-    status = "submitted"
-    attested_at = factory.LazyAttribute(lambda o: None if o.status == "draft" else _attested_at())
-    submitted_at = factory.LazyAttribute(lambda o: o.attested_at)
-    submitted_on = factory.LazyAttribute(lambda o: None if o.status == "draft" else date(2026, 3, 1))
-    valid_until = factory.LazyAttribute(
-        lambda o: date(2027, 3, 1) if o.kind == "annual" and o.status != "draft" else None
-    )
-
-
-class RelationshipFactory(factory.django.DjangoModelFactory):
-    """A relationship on a declaration: consultancy for a client of the declaration's body, 2023-2024."""
-
-    class Meta:
-        model = "impartiality.Relationship"
-
-    declaration = factory.SubFactory(DeclarationFactory, status="draft")
-    body = factory.LazyAttribute(lambda o: o.declaration.body)
-    kind = "consultancy"
-    counterparty_kind = "client"
-    client = factory.LazyAttribute(
-        lambda o: None if o.counterparty_name else ClientFactory(body=o.declaration.body)
-    )
-    counterparty_name = ""
-    started_on = date(2023, 1, 1)
-    ended_on = date(2024, 12, 31)
-    description = "Advised on the GHG inventory"
+    client = factory.LazyAttribute(lambda o: ClientFactory(body=o.membership.body))
+    project = None
+    rule = "financial_interest"
+    starts_on = date(2026, 1, 1)
+    ends_on = date(2026, 12, 31)
+    justification = "The shares are held in a blind trust managed independently."
+    overridden_by = factory.SubFactory(UserFactory)
 
 
 # --- impartiality: risk registers and committee (H3) ---
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    """An open impartiality risk in a body's register (self-interest, 3 × 4 = 12, medium), owned by a member
+    of the body, next reviewed in 90 days."""
+
+    class Meta:
+        model = "impartiality.Risk"
+
+    owner = factory.SubFactory(MembershipFactory)
+    body = factory.LazyAttribute(lambda o: o.owner.body)
+    title = factory.Sequence(lambda n: f"Fee dependence on one client {n}")
+    source_kind = "relationship"
+    source = "A large share of the body's fees comes from one client"
+    threat = "self_interest"
+    likelihood = 3
+    impact = 4
+    mitigation = "Fees reviewed by the committee; decisions by someone outside the team"
+    next_review_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=90))
+    status = "open"
+
+
+class CommitteeMeetingFactory(factory.django.DjangoModelFactory):
+    """A meeting of a body's impartiality committee 10 days ago (attendees: pass `attendees=[memberships]`)."""
+
+    class Meta:
+        model = "impartiality.CommitteeMeeting"
+        skip_postgeneration_save = True
+
+    body = factory.SubFactory(BodyFactory)
+    held_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
+    conclusions = "The register is up to date; no new threat."
+    recorded_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def attendees(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if create and extracted:
+            self.attendees.set(extracted)
+
+
+class CommitteeActionFactory(factory.django.DjangoModelFactory):
+    """An open action of a committee meeting, owned by a member of the meeting's body, due in 30 days."""
+
+    class Meta:
+        model = "impartiality.CommitteeAction"
+
+    meeting = factory.SubFactory(CommitteeMeetingFactory)
+    body = factory.LazyAttribute(lambda o: o.meeting.body)
+    owner = factory.SubFactory(MembershipFactory, body=factory.SelfAttribute("..meeting.body"))
+    description = factory.Sequence(lambda n: f"Rotate the lead auditor of the geothermal client {n}")
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    status = "open"
 
 
 # --- clients: client users (H1) ---

@@ -17,5 +17,14 @@ from .declarations import (  # noqa: F401 (re-exported)
     review_queue,
 )
 
-
 # --- risk registers and committee (H3) ---
+from .register import (  # noqa: F401 (re-exported)
+    action_list,
+    committee_members,
+    meeting_detail,
+    meeting_list,
+    overdue_condition,
+    registry_risk_list,
+    risk_filter,
+    risk_list,
+)

@@ -17,5 +17,38 @@ from .declarations import (  # noqa: F401 (re-exported)
     relationship_update,
 )
 
+# conflicts (H2b)
+# isort: split
+from .conflicts import (  # noqa: F401 (re-exported)
+    ABSOLUTE,
+    SEVERITY,
+    Conflict,
+    ConflictReport,
+    ConflictRule,
+    ConflictSeverity,
+    conflict_check,
+    conflict_override,
+    impartiality_policy_get,
+    impartiality_policy_set,
+)
 
 # --- risk registers and committee (H3) ---
+from .register import (  # noqa: F401 (re-exported)
+    COMMITTEE_ACTION_DUE,
+    RISK_FIELDS,
+    RISK_REVIEW_DUE,
+    RiskLevel,
+    action_complete,
+    can_complete_action,
+    meeting_record,
+    register_today,
+    registry_risk_create,
+    review_date_limit,
+    risk_close,
+    risk_create,
+    risk_is_overdue,
+    risk_level,
+    risk_reopen,
+    risk_review,
+    risk_update,
+)

@@ -31,7 +31,7 @@ from core.transitions import (
     transition_claim,
 )
 from documents.models import Document
-from impartiality.models import Declaration
+from impartiality.models import CommitteeAction, Declaration
 from imports.models import ImportBatch
 from tests.factories import (
     AccreditationFactory,
@@ -93,6 +93,12 @@ def _declaration(status: str) -> Declaration:
     )
 
 
+def _committee_action(status: str) -> CommitteeAction:
+    from tests.factories import CommitteeActionFactory
+
+    return CommitteeActionFactory(status=status)  # type: ignore[no-any-return]
+
+
 #: how to make a record of each model with a life cycle in a given status; a new life cycle needs a line here
 MAKERS: dict[type[models.Model], Callable[[str], models.Model]] = {
     Body: _body,
@@ -101,6 +107,7 @@ MAKERS: dict[type[models.Model], Callable[[str], models.Model]] = {
     Document: _document,
     ImportBatch: _import_batch,
     Declaration: _declaration,
+    CommitteeAction: _committee_action,
 }
 
 
