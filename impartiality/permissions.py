@@ -18,7 +18,7 @@ from core.errors import PermissionDenied
 from core.permissions import Principal, body_ids_with_perm, has_body_perm, is_signed_in, require_body_perm
 
 if TYPE_CHECKING:
-    from bodies.models.tenants import Body
+    from bodies.models.tenants import Body, Membership
 
     from .models import Declaration
 
@@ -65,6 +65,91 @@ def declarations_readable_by(
     if reviewed is None:
         return Q()
     return Q(**{declarant_field: actor.pk}) | Q(**{f"{body_field}__in": reviewed})
+
+
+# conflicts (H2b)
+# The conflict check is for planners: holders of `review_declarations` or `manage_impartiality` in the body
+# (administrators, committee members; registry staff hold every body permission) check anyone of the body; an
+# active member checks themselves. Who overrides is the body's `ImpartialityPolicy` (a role; no row: body
+# administrators): an active member of the body holding that role, never for a conflict of their own, never
+# registry staff (an override is the body's own decision). The body's administrators (`manage_body`) choose
+# that role: committee members hold `manage_impartiality` and must not be able to give themselves the power.
+
+
+def can_plan_conflicts(actor: Principal, body: Body) -> bool:
+    """May check anyone of the body and read every override of the body."""
+    return has_body_perm(actor, body, REVIEW_DECLARATIONS) or has_body_perm(actor, body, MANAGE_IMPARTIALITY)
+
+
+def _is_active_self(actor: Principal, membership: Membership) -> bool:
+    from bodies.models.tenants import Membership
+
+    return (
+        is_signed_in(actor)
+        and membership.user_id == actor.pk
+        and membership.status == Membership.Status.ACTIVE
+    )
+
+
+def can_check_conflicts(actor: Principal, membership: Membership) -> bool:
+    """Planners check anyone of their body; an active member checks themselves."""
+    return can_plan_conflicts(actor, membership.body) or _is_active_self(actor, membership)
+
+
+def require_check_conflicts(actor: Principal, membership: Membership) -> None:
+    if not can_check_conflicts(actor, membership):
+        raise PermissionDenied(_("You may check conflicts of interest only for yourself."))
+
+
+def conflict_overrides_readable_by(actor: Principal) -> Q:
+    """Overrides a person reads, as a filter: their own, and every override of the bodies they plan for."""
+    if not is_signed_in(actor):
+        return Q(pk__in=[])
+    review = body_ids_with_perm(actor, REVIEW_DECLARATIONS)
+    manage = body_ids_with_perm(actor, MANAGE_IMPARTIALITY)
+    if review is None or manage is None:
+        return Q()
+    return Q(membership__user_id=actor.pk) | Q(body_id__in=review) | Q(body_id__in=manage)
+
+
+def override_role_of(body: Body) -> str:
+    """The role that may override a conflict in the body (its policy's, or body administrator by default)."""
+    from bodies.models.tenants import Role
+
+    from .models import ImpartialityPolicy
+
+    role = ImpartialityPolicy.objects.filter(body_id=body.pk).values_list("override_role", flat=True).first()
+    return role or Role.BODY_ADMIN
+
+
+def can_override_conflicts(actor: Principal, body: Body) -> bool:
+    """An active member of the body holding the role its impartiality policy names (whose conflict it is, is
+    the service's other check)."""
+    if not is_signed_in(actor):
+        return False
+    from bodies.models.tenants import Membership
+
+    membership = Membership.objects.active().filter(body_id=body.pk, user_id=actor.pk).first()
+    return membership is not None and override_role_of(body) in (membership.roles or ())
+
+
+def require_override_conflicts(actor: Principal, body: Body) -> None:
+    from .error_codes import ImpartialityErrorCode
+
+    if not can_override_conflicts(actor, body):
+        raise PermissionDenied(
+            _("Only a person holding the role the body's impartiality policy names may override a conflict."),
+            code=ImpartialityErrorCode.OVERRIDE_NOT_ALLOWED,
+        )
+
+
+def can_change_impartiality_policy(actor: Principal, body: Body) -> bool:
+    """The body's administrators (`manage_body`) and registry staff."""
+    return has_body_perm(actor, body, "manage_body")
+
+
+def require_change_impartiality_policy(actor: Principal, body: Body) -> None:
+    require_body_perm(actor, body, "manage_body")
 
 
 # --- risk registers and committee (H3) ---
