@@ -10,11 +10,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
-from core.permissions import Principal, has_body_perm, require_body_perm
+from core.permissions import Principal, has_body_perm, is_signed_in, require_body_perm
 
 from .models import ClientUser
 
@@ -34,12 +34,12 @@ def require_manage_clients(actor: Principal, body: Body) -> None:
     require_body_perm(actor, body, MANAGE_CLIENTS)
 
 
-def client_ids_for_user(user: Principal) -> QuerySet[ClientUser]:
+def client_ids_for_user(user: Principal) -> QuerySet[ClientUser, Any]:
     """The ids of the clients `user` reads as a client user (a subquery: `filter(client_id__in=...)`): only
     accepted, not revoked accesses of an active account. Anonymous people and bearer tokens: none."""
-    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+    if not is_signed_in(user) or not user.is_active:
         return ClientUser.objects.none().values("client_id")
-    return ClientUser.objects.filter(user_id=user.pk, status=ClientUser.Status.ACTIVE).values("client_id")
+    return ClientUser.objects.filter(user=user, status=ClientUser.Status.ACTIVE).values("client_id")
 
 
 def can_view_as_client(user: Principal, client: Client) -> bool:

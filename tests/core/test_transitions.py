@@ -18,6 +18,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from bodies.models import Accreditation, Body, Membership
+from clients.models import ClientUser
 from competence.models import CompetenceRecord
 from core.errors import TransitionNotAllowed, ValidationError, error_code
 from core.models import AuditEvent
@@ -108,7 +109,14 @@ MAKERS: dict[type[models.Model], Callable[[str], models.Model]] = {
     ImportBatch: _import_batch,
     Declaration: _declaration,
     CommitteeAction: _committee_action,
+    ClientUser: lambda status: _client_user(status),
 }
+
+
+def _client_user(status: str) -> Any:
+    from tests.factories import ClientUserFactory
+
+    return ClientUserFactory(status=status)  # an account in every status, so "active" meets its constraint
 
 
 def _cases() -> list[Any]:
