@@ -245,6 +245,10 @@ class ClientUser(TenantModel):
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
+    #: the invitation link's token just made, in memory only (never stored): the invite service's caller may
+    #: follow the link itself (the demo data); everyone else gets it by email
+    sent_token: str = ""
+
     class Meta:
         ordering = ["client", "full_name", "id"]
         verbose_name = _("client user")

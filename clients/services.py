@@ -457,6 +457,7 @@ def client_user_invite(*, client: Client, actor: Actor, email: str, full_name: s
             after=snapshot(client_user, ["client", "email", "full_name", "status"]),
         )
         transaction.on_commit(partial(_send_invitation, client_user, token, language), robust=True)
+    client_user.sent_token = token  # in memory only, for the caller that must follow the link (the demo data)
     return client_user
 
 

@@ -15,7 +15,7 @@ from clients import services as clients
 from clients.models import Client
 from reference.models import Sector
 
-from ..registry import Contributor, DemoContext, register
+from ..registry import Contributor, DemoContext, demo_user, register
 
 NORDIC = ("Nordic Carbon Verification ehf.", "admin@nordic-verification.example")
 BALTIC = ("Baltic Management Systems Certification OÜ", "admin@baltic-certification.example")
@@ -259,6 +259,27 @@ def load(context: DemoContext) -> None:
             "crediting_period_end": date(today.year + 9, 12, 31),
         },
     )
+    _client_users(made)
 
 
-register(Contributor(key="clients", order=30, load=load))
+#: a person at a client with access to its client view (active), and one invited who has not answered yet
+CLIENT_USER = ("bryndis@reykjanes-power.example", "Bryndís Ólafsdóttir", "Reykjanes Geothermal Power hf.")
+PENDING_INVITATION = ("johann@austfirdir-aluminium.example", "Jóhann Guðmundsson", "Austfirðir Aluminium hf.")
+
+
+def _client_users(made: dict[str, Client]) -> None:
+    nordic_admin = User.objects.get(email=NORDIC[1])
+    email, name, client_name = CLIENT_USER
+    invitation = clients.client_user_invite(
+        client=made[client_name], actor=nordic_admin, email=email, full_name=name
+    )
+    clients.client_user_accept(token=invitation.sent_token, user=demo_user(email, name))
+    email, name, client_name = PENDING_INVITATION
+    clients.client_user_invite(client=made[client_name], actor=nordic_admin, email=email, full_name=name)
+
+
+def logins() -> list[tuple[str, str]]:
+    return [(CLIENT_USER[0], f"client user of {CLIENT_USER[2]} (the client view, no body)")]
+
+
+register(Contributor(key="clients", order=30, load=load, logins=logins))

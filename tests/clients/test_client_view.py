@@ -317,3 +317,30 @@ def test_expired_revoked_and_unknown_links_say_so(world, django_capture_on_commi
     assert unknown.status_code == 404
     assert "not valid" in unknown.content.decode()
     assert not User.objects.filter(email="sigrun@hekla.example").exists()
+
+
+def test_the_demo_has_a_client_user_and_a_pending_invitation(django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=out)
+    active = ClientUser.objects.get(status="active")
+    assert (active.email, active.client.legal_name) == (
+        "bryndis@reykjanes-power.example",
+        "Reykjanes Geothermal Power hf.",
+    )
+    pending = ClientUser.objects.get(status="invited")
+    assert pending.client.legal_name == "Austfirðir Aluminium hf."
+    assert "bryndis@reykjanes-power.example" in out.getvalue()
+    browser = WebClient()
+    response = browser.post(
+        reverse("accounts:login"),
+        {"username": "bryndis@reykjanes-power.example", "password": "demo-password-2026"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("clients:client-view")
+    projects = browser.get(reverse("clients:client-view-projects", args=[active.client_id])).content.decode()
+    assert "Svartsengi CO2 capture and mineral storage" in projects
