@@ -308,6 +308,13 @@ POLICY: dict[str, Rule] = {
     "api-v1:client-user-resend": Rule(post_only(405, anonymous=401), args="client_user_invited"),
     "api-v1:client-user-revoke": Rule(post_only(405, anonymous=401), args="client_user_invited"),
     # --- impartiality: declarations, reviews and conflicts (H2) ---
+    # conflicts (H2b)
+    "impartiality:conflict-check": Rule(portal(), note="planners check anyone of the body, a member themselves"),
+    "impartiality:conflict-overrides": Rule(portal(), note="planners read all, a member their own"),
+    "impartiality:conflict-override-create": Rule(
+        {**portal(member_a=403, admin_a=405, member_b=403, admin_b=405)},
+        note="POST only, for the role the body's impartiality policy names (body administrators by default)"),
+    "impartiality:policy": Rule(portal_admin_only(), note="the body's administrators (manage_body)"),
     # --- impartiality: risk registers and committee (H3) ---
 }
 # fmt: on

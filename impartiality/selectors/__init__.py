@@ -17,6 +17,10 @@ from .declarations import (  # noqa: F401 (re-exported)
     review_queue,
 )
 
+# conflicts (H2b)
+# isort: split
+from .conflicts import conflict_override_list, conflict_overrides_readable  # noqa: F401 (re-exported)
+
 # --- risk registers and committee (H3) ---
 from .register import (  # noqa: F401 (re-exported)
     action_list,
