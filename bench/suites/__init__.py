@@ -5,7 +5,8 @@
   PostgreSQL's planning and execution time of the list's query;
 - `pdf`: a document rendered through the document service against WeasyPrint laying out the same HTML;
 - `matrix`: the competence matrix page against a bare one-query table;
-- `sweep`: the reminder sweep over a million deadlines.
+- `sweep`: the reminder sweep over a million deadlines;
+- `clients`: the client list (API and portal page) with 10,000 clients over 50 bodies against hand-built views.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterator
 
+from .clients import bench_clients
 from .growth import bench_growth
 from .lists import bench_lists
 from .pdf import bench_pdf
@@ -24,6 +26,7 @@ SUITES: dict[str, Callable[[argparse.Namespace], Iterator[str]]] = {
     "matrix": bench_matrix,
     "sweep": bench_sweep,
     "growth": bench_growth,
+    "clients": bench_clients,
 }
 #: suites that commit what they write: the sweep (its batches commit as in production; it deletes its rows
 #: itself) and the growth (VACUUMed, as production's tables are; the throw-away database goes with it). They run

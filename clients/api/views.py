@@ -78,7 +78,8 @@ class ClientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantView
     filterset_class = ClientFilter
 
     def base_queryset(self) -> QuerySet[Client]:
-        return client_list()
+        # the page's sectors are attached below from the through table alone (no prefetch of whole rows)
+        return client_list().prefetch_related(None)
 
     def paginate_queryset(self, queryset: QuerySet[Client]) -> list[Client] | None:
         page = super().paginate_queryset(queryset)
