@@ -308,6 +308,31 @@ POLICY: dict[str, Rule] = {
     "api-v1:client-user-resend": Rule(post_only(405, anonymous=401), args="client_user_invited"),
     "api-v1:client-user-revoke": Rule(post_only(405, anonymous=401), args="client_user_invited"),
     # --- impartiality: declarations, reviews and conflicts (H2) ---
+    # declarations (H2a): confidential — the declarant, the body's reviewers (review_declarations: body
+    # administrators and committee) and registry staff; other members and other bodies get 404
+    "impartiality:declarations-mine": Rule(portal()),
+    "impartiality:declaration-start": Rule(portal()),
+    "impartiality:declaration-review-queue": Rule(portal_admin_only()),
+    "impartiality:declaration-list": Rule(portal_admin_only()),
+    "impartiality:declaration-detail": Rule(portal_object_of_a(), args="declaration",
+                                            note="member_a is the declarant, admin_a a reviewer"),
+    "impartiality:declaration-relationship-add": Rule(portal_object_of_a(member_a=405, admin_a=405),
+                                                      args="declaration"),
+    "impartiality:declaration-relationship-remove": Rule(portal_object_of_a(member_a=405, admin_a=405),
+                                                         args="declaration_relationship"),
+    "impartiality:declaration-submit": Rule(portal_object_of_a(member_a=405, admin_a=405), args="declaration"),
+    "impartiality:declaration-correct": Rule(portal_object_of_a(member_a=405, admin_a=405), args="declaration"),
+    "impartiality:declaration-pdf": Rule(portal_object_of_a(member_a=405, admin_a=405), args="declaration"),
+    "impartiality:declaration-review": Rule(portal_object_of_a(member_a=403), args="declaration",
+                                            note="the declarant holds no review_declarations"),
+    "api-v1:declaration-list": Rule(api()),
+    "api-v1:declaration-detail": Rule(api_object_of_a(), args="declaration"),
+    "api-v1:declaration-submit": Rule(post_only(405, anonymous=401), args="declaration"),
+    "api-v1:declaration-correct": Rule(post_only(405, anonymous=401), args="declaration"),
+    "api-v1:declaration-review": Rule(post_only(405, anonymous=401), args="declaration"),
+    "api-v1:declaration-pdf": Rule(post_only(405, anonymous=401), args="declaration"),
+    "api-v1:declaration-relationships": Rule(api_object_of_a(), args="declaration"),
+    "api-v1:declaration-relationship-detail": Rule(api_object_of_a(), kwargs_from="declaration_relationship_kwargs"),
     # conflicts (H2b)
     "impartiality:conflict-check": Rule(portal(), note="planners check anyone of the body, a member themselves"),
     "impartiality:conflict-overrides": Rule(portal(), note="planners read all, a member their own"),
@@ -315,7 +340,31 @@ POLICY: dict[str, Rule] = {
         {**portal(member_a=403, admin_a=405, member_b=403, admin_b=405)},
         note="POST only, for the role the body's impartiality policy names (body administrators by default)"),
     "impartiality:policy": Rule(portal_admin_only(), note="the body's administrators (manage_body)"),
+    "api-v1:conflict-check": Rule(post_only(405, anonymous=401)),
+    "api-v1:conflict-override-list": Rule(api(), note="planners all of their bodies', a member their own"),
+    "api-v1:conflict-override-detail": Rule(api_object_of_a(member_a=GONE), args="conflict_override",
+                                            note="another person's override: planners only"),
+    "api-v1:impartiality-policy": Rule(api_object_of_a(), args="body",
+                                       note="every member reads it; the body's administrators change it"),
     # --- impartiality: risk registers and committee (H3) ---
+    # every member reads the register and the committee (not confidential like declarations); the keepers
+    # (manage_impartiality: body administrators and committee members) change them; an action's owner marks it done
+    "impartiality:risk-list": Rule(portal()),
+    "impartiality:risk-create": Rule(portal_admin_only()),
+    "impartiality:register-pack": Rule(portal(member_a=403, admin_a=405, member_b=403, admin_b=405),
+                                       note="POST only; the PDF is for the register's keepers"),
+    "impartiality:risk-detail": Rule(portal_object_of_a(), args="risk"),
+    "impartiality:risk-edit": Rule(portal_object_of_a(member_a=403), args="risk"),
+    "impartiality:risk-review": Rule(portal_object_of_a(member_a=403), args="risk"),
+    "impartiality:risk-close": Rule(portal_object_of_a(member_a=403, admin_a=405), args="risk"),
+    "impartiality:risk-reopen": Rule(portal_object_of_a(member_a=403, admin_a=405), args="risk"),
+    "impartiality:committee": Rule(portal()),
+    "impartiality:meeting-create": Rule(portal_admin_only()),
+    "impartiality:meeting-action-row": Rule(portal(member_a=403, admin_a=400, member_b=403, admin_b=400),
+                                            note="without the form's row count the next row cannot be numbered"),
+    "impartiality:meeting-detail": Rule(portal_object_of_a(), args="committee_meeting"),
+    "impartiality:action-complete": Rule(portal_object_of_a(member_a=403, admin_a=405), args="committee_action",
+                                         note="the action's owner (not member_a here) or a keeper"),
 }
 # fmt: on
 
@@ -437,7 +486,19 @@ OBJECT_BUILDERS: dict[str, Any] = {
         body=world.a.body, proponent=_client_of_client_a(world)
     ),
     # --- impartiality: declarations, reviews and conflicts (H2) ---
+    # declarations (H2a)
+    "declaration": lambda world: _declaration_of_member_a(world),
+    "declaration_relationship": lambda world: _declaration_of_member_a(world).relationships.get(),
+    "declaration_relationship_kwargs": lambda world: {
+        "declaration_id": _declaration_of_member_a(world).pk,
+        "id": _declaration_of_member_a(world).relationships.get().pk,
+    },
+    # conflicts (H2b)
+    "conflict_override": lambda world: _conflict_override(world),
     # --- impartiality: risk registers and committee (H3) ---
+    "risk": lambda world: _impartiality_record(world, "risk"),
+    "committee_meeting": lambda world: _impartiality_record(world, "meeting"),
+    "committee_action": lambda world: _impartiality_record(world, "action"),
 }
 
 
@@ -495,6 +556,25 @@ def _certified_accreditation(world) -> Any:  # type: ignore[no-untyped-def]
     accreditation = AccreditationFactory(body=world.a.body)
     accreditation.certificate.save("certificate.pdf", ContentFile(b"%PDF-1.7 certificate"))
     return accreditation
+
+
+def _declaration_of_member_a(world) -> Any:  # type: ignore[no-untyped-def]
+    """Member A's submitted annual declaration in body A, with one relationship (made once per test)."""
+    from impartiality.models import Declaration
+    from tests.factories import DeclarationFactory, RelationshipFactory
+
+    found = Declaration.objects.filter(declarant=world.a.member).first()
+    if found is None:
+        found = DeclarationFactory(membership=Membership.objects.get(user=world.a.member, body=world.a.body))
+        RelationshipFactory(declaration=found)
+    return found
+
+
+def _conflict_override(world) -> Any:  # type: ignore[no-untyped-def]
+    """An override (by Admin A) of a conflict of another person of body A (not member A's own)."""
+    from tests.factories import ConflictOverrideFactory, MembershipFactory
+
+    return ConflictOverrideFactory(membership=MembershipFactory(body=world.a.body), overridden_by=world.a.admin)
 
 
 def _users(world) -> dict[str, Any]:
@@ -629,3 +709,20 @@ def test_other_tenant_cannot_change_body_a_through_any_post(world, objects, clie
 
 def test_body_factory_builds_an_approved_body(db):
     assert BodyFactory().status == Body.Status.APPROVED
+
+
+def _impartiality_record(world, kind: str) -> Any:  # type: ignore[no-untyped-def]
+    """A risk of body A's register (owned by another member), a committee meeting, or an action of one (owned by
+    another member, so member_a may not mark it done)."""
+    from tests.factories import (
+        CommitteeActionFactory,
+        CommitteeMeetingFactory,
+        MembershipFactory,
+        RiskFactory,
+    )
+
+    if kind == "risk":
+        return RiskFactory(owner=MembershipFactory(body=world.a.body))
+    if kind == "meeting":
+        return CommitteeMeetingFactory(body=world.a.body)
+    return CommitteeActionFactory(meeting__body=world.a.body)

@@ -11,6 +11,7 @@ from .declarations import (  # noqa: F401 (re-exported)
     declaration_correct,
     declaration_review,
     declaration_start,
+    declaration_start_in_body,
     declaration_submit,
     relationship_add,
     relationship_remove,
@@ -51,4 +52,5 @@ from .register import (  # noqa: F401 (re-exported)
     risk_reopen,
     risk_review,
     risk_update,
+    risk_validate,
 )

@@ -211,6 +211,13 @@ def _validate(risk: AnyRisk, *, body: Body | None, changed: set[str], today: dat
         raise ValidationError(errors)
 
 
+def risk_validate(risk: AnyRisk, *, changed: Iterable[str] = RISK_FIELDS) -> None:
+    """The risk's rules on an unsaved instance (a back-office form checks them before saving through
+    `risk_create` / `risk_update`); the next review is checked when it is in `changed`."""
+    body = _body_of(risk) if isinstance(risk, Risk) and risk.body_id else None
+    _validate(risk, body=body, changed=set(changed), today=register_today(body))
+
+
 def _entity(risk: AnyRisk) -> str:
     return "risk" if isinstance(risk, Risk) else "registry_risk"
 
@@ -258,10 +265,9 @@ def registry_risk_create(*, actor: Actor, fields: Mapping[str, Any]) -> Registry
 
 
 def _locked(risk: AnyRisk) -> AnyRisk:
-    rows = type(risk)._default_manager.select_for_update(of=("self",))
     if isinstance(risk, Risk):
-        rows = rows.select_related("body")
-    return rows.get(pk=risk.pk)  # type: ignore[no-any-return]
+        return Risk.objects.select_for_update(of=("self",)).select_related("body").get(pk=risk.pk)
+    return RegistryRisk.objects.select_for_update(of=("self",)).get(pk=risk.pk)
 
 
 def _refuse_closed(risk: AnyRisk) -> None:
@@ -556,16 +562,14 @@ def meeting_record(
     return meeting
 
 
-def can_complete_action(actor: Any, action: CommitteeAction) -> bool:
-    """The action's owner, or a keeper of the body's register."""
-    owner_user_id = action.owner.user_id
-    return bool(
-        getattr(actor, "is_authenticated", False)
-        and (
-            (actor.pk == owner_user_id and action.owner.status == Membership.Status.ACTIVE)
-            or can_manage_impartiality(actor, action.body)
-        )
-    )
+def can_complete_action(actor: Any, action: CommitteeAction, *, keeper: bool | None = None) -> bool:
+    """The action's owner (while a member), or a keeper of the body's register (`keeper`: already known, for a
+    page asking about many actions of one body)."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    if actor.pk == action.owner.user_id and action.owner.status == Membership.Status.ACTIVE:
+        return True
+    return keeper if keeper is not None else can_manage_impartiality(actor, action.body)
 
 
 def action_complete(*, action: CommitteeAction, actor: Actor, note: str = "") -> CommitteeAction:
