@@ -1,15 +1,32 @@
 """Impartiality API v1 routes (included under /api/v1/, namespace "api-v1")."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 router = SimpleRouter(trailing_slash=True)
 # --- declarations, reviews and conflicts (H2) ---
+# declarations (H2a)
+from .declarations import DeclarationRelationshipViewSet, DeclarationViewSet  # noqa: E402
+
+router.register("declarations", DeclarationViewSet, basename="declaration")
 
 # --- risk registers and committee (H3) ---
 
 urlpatterns = [
     # --- declarations, reviews and conflicts (H2) ---
+    # declarations (H2a)
+    path(
+        "declarations/<uuid:declaration_id>/relationships/",
+        DeclarationRelationshipViewSet.as_view({"get": "list", "post": "create"}),
+        name="declaration-relationships",
+    ),
+    path(
+        "declarations/<uuid:declaration_id>/relationships/<uuid:id>/",
+        DeclarationRelationshipViewSet.as_view(
+            {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+        ),
+        name="declaration-relationship-detail",
+    ),
     # --- risk registers and committee (H3) ---
     *router.urls,
 ]

@@ -359,7 +359,7 @@ def declaration_submit(*, declaration: Declaration, actor: Actor, attest: bool =
         _require_declarant(row, actor)
 
     def effects(row: Declaration, _previous_status: str) -> None:
-        if row.previous_id:
+        if row.previous is not None:
             previous = transition(row.previous, action="supersede", actor=actor)
             deadline_close(kind=DECLARATION_REVIEW, subject=previous)
             deadline_close(kind=DECLARATION_RENEWAL, subject=previous)
@@ -434,3 +434,18 @@ def declaration_review(
         effects=[effects],
         record_after=["review_outcome", "reviewed_by"],
     )
+
+
+def declaration_start_in_body(
+    *, body: Any, actor: Actor, kind: str, client: Any = None, project: Any = None
+) -> Declaration:
+    """`declaration_start` for the actor's own active membership of `body` (the API and the portal name the
+    body, not the membership); refused when the actor is not an active member of it."""
+    membership = Membership.objects.active().filter(body_id=body.pk, user_id=actor.pk).first()
+    if membership is None:
+        raise PermissionDenied(
+            _("Only an active member of the body declares their interests there."),
+            code=ImpartialityErrorCode.MEMBERSHIP_NOT_ACTIVE,
+        )
+    membership.body = body
+    return declaration_start(membership=membership, actor=actor, kind=kind, client=client, project=project)
