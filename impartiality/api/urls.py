@@ -9,6 +9,10 @@ router = SimpleRouter(trailing_slash=True)
 from .declarations import DeclarationRelationshipViewSet, DeclarationViewSet  # noqa: E402
 
 router.register("declarations", DeclarationViewSet, basename="declaration")
+# conflicts (H2b)
+from .conflicts import ConflictCheckView, ConflictOverrideViewSet, ImpartialityPolicyView  # noqa: E402
+
+router.register("conflict-overrides", ConflictOverrideViewSet, basename="conflict-override")
 
 # --- risk registers and committee (H3) ---
 
@@ -26,6 +30,13 @@ urlpatterns = [
             {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
         ),
         name="declaration-relationship-detail",
+    ),
+    # conflicts (H2b)
+    path("conflict-checks/", ConflictCheckView.as_view(), name="conflict-check"),
+    path(
+        "bodies/<uuid:body_id>/impartiality-policy/",
+        ImpartialityPolicyView.as_view(),
+        name="impartiality-policy",
     ),
     # --- risk registers and committee (H3) ---
     *router.urls,
