@@ -53,6 +53,73 @@ class DeclarationAdmin(_H2aStaffReadOnlyAdmin):
     inlines = (RelationshipInline,)
 
 
+# conflicts (H2b)
+from django.contrib import admin as _h2b_admin  # noqa: E402
+from django.http import HttpRequest as _H2bHttpRequest  # noqa: E402
+from django.utils.translation import gettext_lazy as _h2b_lazy  # noqa: E402
+
+from core.admin import StaffReadOnlyAdmin as _H2bStaffReadOnlyAdmin  # noqa: E402
+from core.admin_labels import choices_column as _h2b_choices_column  # noqa: E402
+
+from .models.declarations import ConflictOverride as _ConflictOverride  # noqa: E402
+from .models.declarations import ImpartialityPolicy as _ImpartialityPolicy  # noqa: E402
+from .services.conflicts import ConflictRule as _ConflictRule  # noqa: E402
+
+
+class _RuleFilter(_h2b_admin.SimpleListFilter):
+    title = _h2b_lazy("conflict")
+    parameter_name = "rule"
+
+    def lookups(self, request: _H2bHttpRequest, model_admin: object) -> list[tuple[str, object]]:
+        return list(_ConflictRule.choices)
+
+    def queryset(self, request: _H2bHttpRequest, queryset: object) -> object:
+        value = self.value()
+        return queryset.filter(rule=value) if value else queryset  # type: ignore[attr-defined]
+
+
+@_h2b_admin.register(_ConflictOverride)
+class ConflictOverrideAdmin(_H2bStaffReadOnlyAdmin):
+    """Every body's overrides of conflicts of interest, with who overrode, when and why (read-only: a body's
+    override role records them through the conflict service)."""
+
+    rule_label = _h2b_choices_column("rule", _h2b_lazy("conflict"), _ConflictRule.choices)
+    list_display = (
+        "membership",
+        "body",
+        "rule_label",
+        "client",
+        "project",
+        "starts_on",
+        "ends_on",
+        "overridden_by",
+    )
+    list_filter = (("body", _h2b_admin.RelatedOnlyFieldListFilter), _RuleFilter, "starts_on")
+    search_fields = (
+        "membership__user__full_name",
+        "membership__user__email",
+        "body__legal_name",
+        "justification",
+    )
+    list_select_related = (
+        "membership__user",
+        "membership__body",
+        "body",
+        "client",
+        "project",
+        "overridden_by",
+    )
+
+
+@_h2b_admin.register(_ImpartialityPolicy)
+class ImpartialityPolicyAdmin(_H2bStaffReadOnlyAdmin):
+    """Which role of each body may override a conflict (bodies without a row keep body administrators)."""
+
+    list_display = ("body", "override_role", "updated_at")
+    list_select_related = ("body",)
+    search_fields = ("body__legal_name",)
+
+
 # --- risk registers and committee (H3) ---
 from typing import Any as _Any  # noqa: E402
 

@@ -270,3 +270,32 @@ def test_an_unknown_role_is_refused(world):
     assert error_code(caught.value) == "invalid_choice"
     assert set(caught.value.message_dict) == {"override_role"}
     assert not ImpartialityPolicy.objects.exists()
+
+
+# --- the back office ----------------------------------------------------------------------------------------
+
+
+def test_registry_staff_read_every_bodys_overrides_and_policies(world, person, hekla, client):
+    from django.urls import reverse
+
+    from tests.factories import ConflictOverrideFactory
+
+    made = ConflictOverrideFactory(membership=person, client=hekla, overridden_by=world.a.admin)
+    b_made = ConflictOverrideFactory(membership=MembershipFactory(body=world.b.body), overridden_by=world.b.admin)
+    impartiality_policy_set(body=world.a.body, actor=world.a.admin, override_role=Role.IMPARTIALITY_COMMITTEE)
+    client.force_login(world.staff)
+    page = client.get(reverse("admin:impartiality_conflictoverride_changelist"))
+    assert page.status_code == 200
+    assert {o.pk for o in page.context["cl"].result_list} == {made.pk, b_made.pk}
+    assert "Financial interest" in page.content.decode()
+    assert client.get(reverse("admin:impartiality_conflictoverride_changelist"), {"rule": "family"}).context[
+        "cl"
+    ].result_count == 0
+    assert client.get(reverse("admin:impartiality_conflictoverride_change", args=[made.pk])).status_code == 200
+    assert client.get(reverse("admin:impartiality_conflictoverride_add")).status_code == 403
+    assert client.post(reverse("admin:impartiality_conflictoverride_delete", args=[made.pk])).status_code == 403
+    assert client.get(reverse("admin:impartiality_impartialitypolicy_changelist")).status_code == 200
+    assert ConflictOverride.objects.count() == 2
+    # the body's own people never reach the back office
+    client.force_login(world.a.admin)
+    assert client.get(reverse("admin:impartiality_conflictoverride_changelist")).status_code == 302
