@@ -365,6 +365,16 @@ POLICY: dict[str, Rule] = {
     "impartiality:meeting-detail": Rule(portal_object_of_a(), args="committee_meeting"),
     "impartiality:action-complete": Rule(portal_object_of_a(member_a=403, admin_a=405), args="committee_action",
                                          note="the action's owner (not member_a here) or a keeper"),
+    "api-v1:risk-list": Rule(api()),
+    "api-v1:risk-detail": Rule(api_object_of_a(), args="risk"),
+    "api-v1:risk-review": Rule(post_only(405, anonymous=401), args="risk"),
+    "api-v1:risk-close": Rule(post_only(405, anonymous=401), args="risk"),
+    "api-v1:risk-reopen": Rule(post_only(405, anonymous=401), args="risk"),
+    "api-v1:committee-meeting-list": Rule(api()),
+    "api-v1:committee-meeting-detail": Rule(api_object_of_a(), args="committee_meeting"),
+    "api-v1:committee-action-list": Rule(api()),
+    "api-v1:committee-action-detail": Rule(api_object_of_a(), args="committee_action"),
+    "api-v1:committee-action-complete": Rule(post_only(405, anonymous=401), args="committee_action"),
 }
 # fmt: on
 

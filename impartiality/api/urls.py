@@ -15,6 +15,11 @@ from .conflicts import ConflictCheckView, ConflictOverrideViewSet, ImpartialityP
 router.register("conflict-overrides", ConflictOverrideViewSet, basename="conflict-override")
 
 # --- risk registers and committee (H3) ---
+from .register import CommitteeActionViewSet, CommitteeMeetingViewSet, RiskViewSet  # noqa: E402
+
+router.register("impartiality-risks", RiskViewSet, basename="risk")
+router.register("committee-meetings", CommitteeMeetingViewSet, basename="committee-meeting")
+router.register("committee-actions", CommitteeActionViewSet, basename="committee-action")
 
 urlpatterns = [
     # --- declarations, reviews and conflicts (H2) ---
