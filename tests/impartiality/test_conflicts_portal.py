@@ -91,7 +91,7 @@ def test_the_administrator_checks_a_member_and_sees_every_conflict_with_its_deta
 def test_the_answer_is_swapped_in_place_for_htmx(world, login, person, hekla):
     response = login(world.a.admin).get(check_url(person, hekla), headers={"HX-Request": "true"})
     assert response.status_code == 200
-    assert [t.name for t in response.templates][0] == "impartiality/conflicts/partials/_check_result.html"
+    assert next(t.name for t in response.templates) == "impartiality/conflicts/partials/_check_result.html"
     assert response["Vary"].count("HX-Request") == 1
 
 
