@@ -4,9 +4,11 @@ and committee (read-only), and the registry's own register (kept by staff)."""
 # --- declarations, reviews and conflicts (H2) ---
 # declarations (H2a)
 from django.contrib import admin as _h2a_admin
+from django.http import HttpRequest as _H2aHttpRequest
 
 from core.admin import StaffReadOnlyAdmin as _H2aStaffReadOnlyAdmin
 from core.admin import StaffReadOnlyInline as _H2aStaffReadOnlyInline
+from core.permissions import is_registry_staff as _h2a_is_registry_staff
 
 from .models.declarations import Declaration as _Declaration
 from .models.declarations import Relationship as _Relationship
@@ -14,6 +16,11 @@ from .models.declarations import Relationship as _Relationship
 
 class RelationshipInline(_H2aStaffReadOnlyInline):
     model = _Relationship
+
+    def has_view_permission(self, request: _H2aHttpRequest, obj: object = None) -> bool:
+        # registry staff read every body's declarations, relationships included (the rule of the page above)
+        return _h2a_is_registry_staff(request.user)
+
     fields = (
         "kind",
         "counterparty_kind",

@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bodies.models.tenants import Body
-from clients.models import Client, Project
+from clients.selectors import client_list, project_list
 from core.api.schema import errors, nested_list_schema
 from core.api.serializers import ServiceFieldsInput, VisibleRelatedField
 from core.api.views import NestedViewSetMixin, TenantViewSet, create_action, request_token, transition_action
@@ -66,14 +66,14 @@ class PersonRefOutput(serializers.Serializer):
 
 class CounterpartyClientOutput(serializers.ModelSerializer):
     class Meta:
-        model = Client
+        model = client_list().model
         fields = ["id", "legal_name"]
         read_only_fields = fields
 
 
 class CounterpartyProjectOutput(serializers.ModelSerializer):
     class Meta:
-        model = Project
+        model = project_list().model
         fields = ["id", "name", "registry_number"]
         read_only_fields = fields
 
@@ -152,14 +152,14 @@ class DeclarationStartInput(serializers.Serializer):
     )
     kind = serializers.ChoiceField(choices=DeclarationKind.choices)
     client = VisibleRelatedField(
-        queryset=Client.objects.all(),
+        queryset=client_list(),
         pk_field=serializers.UUIDField(),
         required=False,
         allow_null=True,
         help_text="per engagement: the client (of the same body)",
     )
     project = VisibleRelatedField(
-        queryset=Project.objects.all(),
+        queryset=project_list(),
         pk_field=serializers.UUIDField(),
         required=False,
         allow_null=True,
@@ -174,10 +174,10 @@ class RelationshipInput(ServiceFieldsInput):
     kind = serializers.ChoiceField(choices=RelationshipKind.choices)
     counterparty_kind = serializers.ChoiceField(choices=CounterpartyKind.choices)
     client = VisibleRelatedField(
-        queryset=Client.objects.all(), pk_field=serializers.UUIDField(), required=False, allow_null=True
+        queryset=client_list(), pk_field=serializers.UUIDField(), required=False, allow_null=True
     )
     project = VisibleRelatedField(
-        queryset=Project.objects.all(), pk_field=serializers.UUIDField(), required=False, allow_null=True
+        queryset=project_list(), pk_field=serializers.UUIDField(), required=False, allow_null=True
     )
     counterparty_name = serializers.CharField(required=False, allow_blank=True)
     started_on = serializers.DateField()

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bodies.models.tenants import Body, Membership
-from clients.models import Client, Project
+from clients.selectors import client_list, project_list
 
 from ..models import CounterpartyKind, DeclarationKind, DeclarationStatus, RelationshipKind, ReviewOutcome
 
@@ -16,19 +16,19 @@ _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _clients(body: Body) -> Any:
-    return Client.objects.for_body(body).order_by("legal_name", "id")
+    return client_list().for_body(body).order_by("legal_name", "id")
 
 
 def _projects(body: Body) -> Any:
-    return Project.objects.for_body(body).order_by("name", "id")
+    return project_list().for_body(body).order_by("name", "id")
 
 
 class DeclarationStartForm(forms.Form):
     """Which declaration to start: annual, or for one engagement with a client or a project of the body."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=DeclarationKind.choices)
-    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none(), required=False)
-    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none(), required=False)
+    client = forms.ModelChoiceField(label=_("Client"), queryset=client_list().none(), required=False)
+    project = forms.ModelChoiceField(label=_("Project"), queryset=project_list().none(), required=False)
 
     def __init__(self, *args: Any, body: Body, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -43,10 +43,10 @@ class RelationshipForm(forms.Form):
     kind = forms.ChoiceField(label=_("Relationship"), choices=RelationshipKind.choices)
     counterparty_kind = forms.ChoiceField(label=_("Counterparty"), choices=CounterpartyKind.choices)
     client = forms.ModelChoiceField(
-        label=_("Client of the body"), queryset=Client.objects.none(), required=False
+        label=_("Client of the body"), queryset=client_list().none(), required=False
     )
     project = forms.ModelChoiceField(
-        label=_("Project of the body"), queryset=Project.objects.none(), required=False
+        label=_("Project of the body"), queryset=project_list().none(), required=False
     )
     counterparty_name = forms.CharField(
         label=_("Or its name"),
