@@ -158,3 +158,10 @@ def test_the_schema_describes_the_client_users_endpoints(anon):
     assert set(paths["/api/v1/client-users/{id}/revoke/"]) - {"parameters"} == {"post"}
     components = schema["components"]["schemas"]
     assert components["PaginatedClientUserOutputList"]["required"] == ["clientUsers", "pagination"]
+
+
+def test_the_client_users_list_is_strict_about_its_parameters(world):
+    client = ClientFactory(body=world.a.body)
+    response = signed_in(world.a.admin).get(url("client-users", client.pk), {"status": "active"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "unknown_filter"
