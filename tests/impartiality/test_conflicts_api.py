@@ -292,3 +292,14 @@ def test_the_schema_describes_the_conflict_endpoints(anon):
     assert {"rule", "ruleLabel", "severity", "absolute", "overridden", "override", "detailsHidden"} <= set(
         conflict
     )
+
+
+def test_a_project_check_names_the_project_and_reads_its_proponents_relationships(world, person, hekla):
+    project = ProjectFactory(body=world.a.body, proponent=hekla, consultant_name="GreenPath Consulting")
+    declare(person, hekla, "family")
+    data = {"person": str(person.pk), "project": str(project.pk), "startsOn": START, "endsOn": END}
+    body = signed_in(world.a.admin).post(url("conflict-check"), data, format="json").json()
+    assert (body["client"], body["project"]) == (None, str(project.pk))
+    assert [c["rule"] for c in body["conflicts"]] == ["engagement_declaration_missing", "family"]
+    assert body["conflicts"][1]["severity"] == "mitigate"
+    assert (body["barred"], body["needsMitigation"], body["clear"]) == (True, True, False)

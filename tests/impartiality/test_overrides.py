@@ -281,21 +281,72 @@ def test_registry_staff_read_every_bodys_overrides_and_policies(world, person, h
     from tests.factories import ConflictOverrideFactory
 
     made = ConflictOverrideFactory(membership=person, client=hekla, overridden_by=world.a.admin)
-    b_made = ConflictOverrideFactory(membership=MembershipFactory(body=world.b.body), overridden_by=world.b.admin)
+    b_made = ConflictOverrideFactory(
+        membership=MembershipFactory(body=world.b.body), overridden_by=world.b.admin
+    )
     impartiality_policy_set(body=world.a.body, actor=world.a.admin, override_role=Role.IMPARTIALITY_COMMITTEE)
     client.force_login(world.staff)
     page = client.get(reverse("admin:impartiality_conflictoverride_changelist"))
     assert page.status_code == 200
     assert {o.pk for o in page.context["cl"].result_list} == {made.pk, b_made.pk}
     assert "Financial interest" in page.content.decode()
-    assert client.get(reverse("admin:impartiality_conflictoverride_changelist"), {"rule": "family"}).context[
-        "cl"
-    ].result_count == 0
-    assert client.get(reverse("admin:impartiality_conflictoverride_change", args=[made.pk])).status_code == 200
+    assert (
+        client.get(reverse("admin:impartiality_conflictoverride_changelist"), {"rule": "family"})
+        .context["cl"]
+        .result_count
+        == 0
+    )
+    assert (
+        client.get(reverse("admin:impartiality_conflictoverride_change", args=[made.pk])).status_code == 200
+    )
     assert client.get(reverse("admin:impartiality_conflictoverride_add")).status_code == 403
-    assert client.post(reverse("admin:impartiality_conflictoverride_delete", args=[made.pk])).status_code == 403
+    assert (
+        client.post(reverse("admin:impartiality_conflictoverride_delete", args=[made.pk])).status_code == 403
+    )
     assert client.get(reverse("admin:impartiality_impartialitypolicy_changelist")).status_code == 200
     assert ConflictOverride.objects.count() == 2
     # the body's own people never reach the back office
     client.force_login(world.a.admin)
     assert client.get(reverse("admin:impartiality_conflictoverride_changelist")).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_administrators_overriding_the_same_conflict_at_once_record_one():
+    import threading
+
+    from django.db import connection
+
+    from tests.factories import BodyFactory
+
+    # given a person with a financial interest in a client, and two administrators of the body
+    body = BodyFactory()
+    first, second = UserFactory(), UserFactory()
+    MembershipFactory(user=first, body=body, roles=[Role.BODY_ADMIN])
+    MembershipFactory(user=second, body=body, roles=[Role.BODY_ADMIN])
+    person = MembershipFactory(body=body, roles=[Role.AUDITOR])
+    client = ClientFactory(body=body)
+    declare(person, client, "financial_interest")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def attempt(actor: Any) -> None:
+        try:
+            barrier.wait(timeout=10)
+            override(actor, Membership.objects.get(pk=person.pk), client)
+            outcomes.append("recorded")
+        except ValidationError as exc:
+            outcomes.append(error_code(exc))
+        finally:
+            connection.close()
+
+    # when both override at once
+    threads = [threading.Thread(target=attempt, args=(actor,)) for actor in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    # then one override is recorded and the other is told it is already covered
+    assert sorted(outcomes) == ["conflict_already_overridden", "recorded"]
+    assert ConflictOverride.objects.count() == 1
+    assert AuditEvent.objects.filter(action="impartiality.conflict.overridden").count() == 1
