@@ -317,3 +317,27 @@ def test_a_meeting_page_keeps_a_constant_number_of_queries(world, client, chair)
             CommitteeActionFactory(meeting=meeting, owner=attendee)
 
     assert_flat_queries(client, reverse("impartiality:meeting-detail", args=[meeting.pk]), grow)
+
+
+# --- words, not codes --------------------------------------------------------------------------------------------
+
+REGISTER_CODES = ("self_interest", "self_review", "relationship", "medium", "impartiality.risk")
+
+
+def test_the_pages_show_labels_not_codes(world, client):
+    from tests.core.test_labels_on_pages import visible_text
+
+    risk = RiskFactory(owner=member_a(world), threat="self_review", source_kind="relationship")
+    action = CommitteeActionFactory(meeting__body=world.a.body, owner=member_a(world), status="done")
+    action.meeting.risks_reviewed.add(risk)
+    client.force_login(world.a.admin)
+    for url in (
+        reverse("impartiality:risk-list"),
+        reverse("impartiality:risk-detail", args=[risk.pk]),
+        reverse("impartiality:committee"),
+        reverse("impartiality:meeting-detail", args=[action.meeting_id]),
+    ):
+        text = visible_text(client.get(url).content.decode())
+        found = [code for code in REGISTER_CODES if f" {code} " in f" {text} ".replace("\n", " ")]
+        assert found == [], (url, found)
+    assert "Self-review" in visible_text(client.get(reverse("impartiality:risk-list")).content.decode())
