@@ -406,6 +406,11 @@ SPECTACULAR_SETTINGS = {
         "WitnessedAuditOutcomeEnum": "competence.models.WitnessedAudit.Outcome",
         "PeriodicEvaluationOutcomeEnum": "competence.models.PeriodicEvaluation.Outcome",
         "ClientKindEnum": "clients.models.ClientKind",
+        "DeclarationKindEnum": "impartiality.models.DeclarationKind",
+        "DeclarationStatusEnum": "impartiality.models.DeclarationStatus",
+        "ReviewOutcomeEnum": "impartiality.models.ReviewOutcome",
+        "RelationshipKindEnum": "impartiality.models.RelationshipKind",
+        "CounterpartyKindEnum": "impartiality.models.CounterpartyKind",
     },
 }
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)

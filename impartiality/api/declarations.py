@@ -58,7 +58,7 @@ OWN = "Only the declarant, signed in (a token never drafts or attests)."
 # --- serializers ------------------------------------------------------------------------------------------------
 
 
-class PersonRefOutput(serializers.Serializer):
+class DeclarantRefOutput(serializers.Serializer):
     id = serializers.UUIDField()
     full_name = serializers.CharField()
     email = serializers.EmailField()
@@ -108,13 +108,13 @@ class DeclarationOutput(serializers.ModelSerializer):
     person = serializers.PrimaryKeyRelatedField(
         source="membership", read_only=True, pk_field=serializers.UUIDField(), help_text="the membership"
     )
-    declarant = PersonRefOutput(read_only=True)
+    declarant = DeclarantRefOutput(read_only=True)
     client = CounterpartyClientOutput(read_only=True, allow_null=True)
     project = CounterpartyProjectOutput(read_only=True, allow_null=True)
     previous = serializers.PrimaryKeyRelatedField(
         read_only=True, pk_field=serializers.UUIDField(), help_text="the version this one corrects"
     )
-    reviewed_by = PersonRefOutput(read_only=True, allow_null=True)
+    reviewed_by = DeclarantRefOutput(read_only=True, allow_null=True)
     relationships = RelationshipOutput(many=True, read_only=True)
 
     class Meta:

@@ -446,3 +446,10 @@ def test_schema_and_token_scope(anon):
         "pagination",
     ]
     assert "declarations" in TOKEN_RESOURCES
+    # the choice sets are named once (no enum collision warning)
+    assert {
+        "DeclarationKindEnum",
+        "DeclarationStatusEnum",
+        "ReviewOutcomeEnum",
+        "RelationshipKindEnum",
+    } <= set(schema["components"]["schemas"])

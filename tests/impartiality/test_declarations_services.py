@@ -616,3 +616,19 @@ def test_two_reviews_at_once_one_wins():
     assert sorted(outcomes) == ["refused", "reviewed"]
     assert AuditEvent.objects.filter(action="impartiality.declaration.reviewed").count() == 1
     assert audit_verify_chain(str(body.pk)).ok
+
+
+def test_the_declarant_is_never_told_to_review_their_own(world):
+    # given a committee member and the administrator's own draft
+    committee = UserFactory()
+    MembershipFactory(user=committee, body=world.a.body, roles=[Role.IMPARTIALITY_COMMITTEE])
+    membership = _membership(world.a.admin, world.a.body)
+    declaration = declaration_start(membership=membership, actor=world.a.admin, kind="annual")
+
+    # when the administrator submits it
+    declaration_submit(declaration=declaration, actor=world.a.admin, attest=True)
+
+    # then only the other reviewer is told
+    assert list(
+        Notification.objects.filter(kind="impartiality.declaration.submitted").values_list("user", flat=True)
+    ) == [committee.pk]
