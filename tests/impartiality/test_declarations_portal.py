@@ -332,3 +332,20 @@ def test_pdf_request_from_the_portal(login, world):
 
     assert response.status_code == 200
     assert response.templates[0].name == "documents/partials/_status.html"
+
+
+def test_start_form_errors_change_nothing(login, world):
+    client = login(world.a.member)
+
+    page = client.get(reverse("impartiality:declaration-start"), {"kind": "engagement"})
+    refused = client.post(reverse("impartiality:declaration-start"), {"kind": "engagement"})
+
+    assert page.status_code == 200
+    assert page.context["form"].initial["kind"] == "engagement"
+    assert refused.status_code == 200
+    assert "Name the client or the project of the engagement." in refused.content.decode()
+    assert not Declaration.objects.exists()
+    client.post(reverse("impartiality:declaration-start"), {"kind": "annual"})
+    again = client.post(reverse("impartiality:declaration-start"), {"kind": "annual"})
+    assert "You already have a draft of this declaration" in again.content.decode()
+    assert Declaration.objects.count() == 1
