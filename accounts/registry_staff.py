@@ -9,7 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 REGISTRY_STAFF_GROUP = "Registry staff"
-PLATFORM_APPS = ("accounts", "core", "reference", "bodies", "competence", "documents", "reminders", "clients")
+PLATFORM_APPS = (
+    "accounts",
+    "core",
+    "reference",
+    "bodies",
+    "competence",
+    "documents",
+    "reminders",
+    "clients",
+    "impartiality",
+)
 
 
 def ensure_registry_staff_group(**kwargs: Any) -> None:

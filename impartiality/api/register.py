@@ -6,7 +6,7 @@ Each view parses its input, calls one service or selector and serializes the res
 services'. Tenancy comes from `TenantViewSet`: another body's risk, meeting or action answers 404. Every active
 member of a body reads its register and committee (it is not confidential like declarations); its keepers
 (`manage_impartiality`: administrators and committee members) write; an action's owner marks it done too.
-Token scope resource: `impartiality-register`.
+Token scope resource: `impartiality_register`.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ from ..services.register import (
 
 REGISTER = ["impartiality register"]
 COMMITTEE = ["impartiality committee"]
-RESOURCE = "impartiality-register"
+RESOURCE = "impartiality_register"
 WRITE = "Needs the body's `manage_impartiality` permission (its administrators and committee members)."
 
 

@@ -189,10 +189,18 @@ def test_the_schema_states_exactly_the_session_only_operations(anon):
         for method, operation in operations.items()
         if operation.get("security") == [{"cookieAuth": []}]
     )
+    # (a declaration of interest is drafted, attested and reviewed by a named person, never by a token)
     assert session_only == [
+        "DELETE /api/v1/declarations/{declaration_id}/relationships/{id}/",
         "GET /api/v1/notifications/",
         "GET /api/v1/tokens/",
+        "PATCH /api/v1/declarations/{declaration_id}/relationships/{id}/",
         "POST /api/v1/bodies/",
+        "POST /api/v1/declarations/",
+        "POST /api/v1/declarations/{declaration_id}/relationships/",
+        "POST /api/v1/declarations/{id}/correct/",
+        "POST /api/v1/declarations/{id}/review/",
+        "POST /api/v1/declarations/{id}/submit/",
         "POST /api/v1/notifications/read-all/",
         "POST /api/v1/notifications/{id}/read/",
         "POST /api/v1/tokens/",

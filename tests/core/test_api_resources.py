@@ -33,6 +33,9 @@ EXPECTED = [
     "competence",
     "clients",
     "projects",
+    "declarations",
+    "conflicts",
+    "impartiality_register",
 ]
 
 
@@ -71,6 +74,9 @@ def test_every_resource_is_named_for_people():
         "competence": "Competence records",
         "clients": "Clients",
         "projects": "Projects",
+        "declarations": "Declarations of interest",
+        "conflicts": "Conflicts of interest",
+        "impartiality_register": "Impartiality register and committee",
     }
 
 

@@ -19,6 +19,7 @@ from bodies.models import Accreditation, Body, BodyStatusChange
 from bodies.models.approval import AccreditationVerification
 from core import registry_home
 from core.registry_home import Chart, Queue, QueueState, Series
+from impartiality.models import RegistryRisk
 from reminders.services import deadline_close, deadline_upsert
 from tests.factories import AccreditationFactory, BodyFactory, StaffFactory, UserFactory
 from tests.helpers import count_queries
@@ -95,6 +96,7 @@ def test_the_apps_declare_their_queues_and_charts_in_home_order() -> None:
         "bodies.accreditations_expiring",
         "reminders.overdue_deadlines",
         "bodies.suspended",
+        "impartiality.registry_risks",
     ]
     assert charts == ["bodies.applications_and_decisions"]
 
@@ -258,6 +260,17 @@ def test_every_queue_and_row_link_opens_its_page(client, world) -> None:  # type
     pending = _pending(world.a.body, certificate_number="PENDING-1")
     expiring = _verified(world.b.body, certificate_number="EXPIRING-1", valid_to=_today() + timedelta(days=9))
     _overdue(world.a.body, days=3)
+    RegistryRisk.objects.create(
+        title="Fees from bodies the registry oversees",
+        source_kind="activity",
+        source="Approval fees",
+        threat="self_interest",
+        likelihood=2,
+        impact=3,
+        mitigation="Fees fixed by schedule",
+        next_review_on=_today() - timedelta(days=1),
+        owner=world.staff,
+    )
     _staff_client(client, world)
     # when / then: the admin answers each filter with its list (an unknown filter would redirect with ?e=1)
     for queue in registry_home.queues():

@@ -22,7 +22,11 @@ BODY_ADMIN_GRANTS = {
     "view_audit_trail",
     "manage_competence",
     "manage_clients",
+    "review_declarations",
+    "manage_impartiality",
 }
+#: an impartiality committee member reviews declarations and keeps the register and the committee
+COMMITTEE_GRANTS = {"view_body", "review_declarations", "manage_impartiality"}
 
 
 def test_the_whole_table_is_the_kernel_entries_and_what_each_capability_granted() -> None:
@@ -37,8 +41,11 @@ def test_the_whole_table_is_the_kernel_entries_and_what_each_capability_granted(
             "view_audit_trail",
             "manage_accreditations",
             "manage_competence",
+            "review_declarations",
+            "manage_impartiality",
             "manage_clients",
-        )
+        ),
+        Role.IMPARTIALITY_COMMITTEE: ("review_declarations", "manage_impartiality"),
     }
     assert roles.member_permissions() == ("view_body",)
 
@@ -48,6 +55,8 @@ def test_each_capability_declares_its_own_permissions() -> None:
         ("manage_accreditations", "bodies"),
         ("manage_clients", "clients"),
         ("manage_competence", "competence"),
+        ("manage_impartiality", "impartiality"),
+        ("review_declarations", "impartiality"),
     ]
 
 
@@ -102,7 +111,9 @@ def test_every_role_carries_the_same_grants_as_before(role: Role) -> None:
     # when
     membership = MembershipFactory(user=user, body=body, roles=[role])
     # then
-    expected = BODY_ADMIN_GRANTS if role == Role.BODY_ADMIN else {"view_body"}
+    expected = {Role.BODY_ADMIN: BODY_ADMIN_GRANTS, Role.IMPARTIALITY_COMMITTEE: COMMITTEE_GRANTS}.get(
+        role, {"view_body"}
+    )
     assert set(get_perms(user, body)) == expected
     assert set(get_perms(user, BodyFactory())) == set()
 

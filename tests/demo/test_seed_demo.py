@@ -36,7 +36,14 @@ def _counts() -> dict[str, int]:
 
 
 def test_the_capabilities_contribute_their_parts_in_order() -> None:
-    assert [c.key for c in registry.all_contributors()] == ["bodies", "competence", "clients", "reminders"]
+    assert [c.key for c in registry.all_contributors()] == [
+        "bodies",
+        "competence",
+        "clients",
+        "impartiality",
+        "impartiality_register",
+        "reminders",
+    ]
 
 
 def test_two_different_contributors_may_not_claim_one_key() -> None:

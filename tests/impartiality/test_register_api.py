@@ -203,8 +203,8 @@ def test_another_member_cannot_mark_an_action_done(world):
 
 def test_token_scopes(world):
     RiskFactory(owner=member_a(world))
-    _, read = make_token(body=world.a.body, creator=world.a.admin, scopes={"impartiality-register": "read"})
-    _, write = make_token(body=world.a.body, creator=world.a.admin, scopes={"impartiality-register": "write"})
+    _, read = make_token(body=world.a.body, creator=world.a.admin, scopes={"impartiality_register": "read"})
+    _, write = make_token(body=world.a.body, creator=world.a.admin, scopes={"impartiality_register": "write"})
     _, other = make_token(body=world.a.body, creator=world.a.admin, scopes={"clients": "read"})
     assert bearer(read).get(url("risk-list")).status_code == 200
     assert bearer(other).get(url("risk-list")).status_code == 403
