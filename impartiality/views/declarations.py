@@ -190,6 +190,8 @@ class RelationshipAddView(DeclarationObjectMixin, View):
                 messages.error(request, exc.message)
                 return redirect("impartiality:declaration-detail", pk=declaration.pk)
         if is_htmx(request):
+            if added:  # read again: the record found before the add holds its relationships as they were
+                declaration = declaration_detail(Declaration.objects.filter(pk=declaration.pk)).get()
             context = _relationships_context(request, declaration, None if added else form)
             return render(request, "impartiality/declarations/partials/_relationships.html", context)
         if added:

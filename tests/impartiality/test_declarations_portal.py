@@ -97,7 +97,9 @@ def test_start_a_draft_then_fill_it_in_place_and_submit(login, world):
     )
     assert added.status_code == 200
     assert added.templates[0].name == "impartiality/declarations/partials/_relationships.html"
-    assert "Hellisheidi Power hf." in added.content.decode()
+    rows = added.content.decode().split('id="relationship-rows"')[1].split("</tbody>")[0]
+    assert "Hellisheidi Power hf." in rows  # the new row itself, not only the form's choice of clients
+    assert "No relationship declared." not in rows
     relationship = Relationship.objects.get()
 
     # and a bad one shows its errors in the same place, nothing added
