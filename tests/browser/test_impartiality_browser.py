@@ -57,7 +57,9 @@ def test_submit_review_then_the_conflict_check_shows_the_cooling_off(page, live_
     form.locator("#id_description").fill("Advised Hekla on its GHG inventory")
     with page.expect_response(lambda response: response.request.headers.get("hx-request") == "true"):
         form.get_by_role("button", name="Add the relationship").click()
-    # the declaration's page lists it (read again: the in-place answer is the declarations pages' business)
+    # the relationships section is swapped in place with the new row, and it is still there after a reload
+    expect(page.locator("#relationship-rows")).to_contain_text("Hekla Geothermal hf.")
+    expect(page.locator("#relationship-rows")).not_to_contain_text("No relationship declared.")
     page.reload()
     expect(page.locator("#relationship-rows")).to_contain_text("Hekla Geothermal hf.")
     page.locator("#submit-form input[type=checkbox]").check()
