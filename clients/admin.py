@@ -1,4 +1,4 @@
-"""Registry staff see every body's clients (with their sites) and projects, with filters (read-only: bodies
+"""Registry staff see every body's clients (with their sites and client users) and projects, with filters (read-only: bodies
 keep their own through the portal and the API)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from django.contrib import admin
 
 from core.admin import StaffReadOnlyAdmin, StaffReadOnlyInline
 
-from .models import Client, Project, Site
+from .models import Client, ClientUser, Project, Site
 
 
 class SiteInline(StaffReadOnlyInline):
@@ -45,3 +45,35 @@ class ProjectAdmin(StaffReadOnlyAdmin):
     )
     list_select_related = ("body", "proponent", "sector")
     date_hierarchy = "crediting_period_start"
+
+
+@admin.register(ClientUser)
+class ClientUserAdmin(StaffReadOnlyAdmin):
+    """The people at clients whom bodies invited to the client view (the invitation link's hash stays out)."""
+
+    list_display = (
+        "full_name",
+        "email",
+        "client",
+        "body",
+        "status",
+        "invited_at",
+        "accepted_at",
+        "revoked_at",
+    )
+    list_filter = ("status", ("body", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("full_name", "email", "client__legal_name", "body__legal_name")
+    list_select_related = ("client", "body")
+    fields = (
+        "full_name",
+        "email",
+        "client",
+        "body",
+        "user",
+        "status",
+        "status_reason",
+        "invited_by",
+        "invited_at",
+        "accepted_at",
+        "revoked_at",
+    )

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from clients.models import Client
-from tests.factories import ClientFactory, ProjectFactory, SiteFactory
+from clients.models import Client, ClientUser
+from tests.factories import ClientFactory, ClientUserFactory, ProjectFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +43,17 @@ def test_staff_see_projects_and_body_people_do_not_get_in(login, world):
     html = login(world.staff).get(reverse("admin:clients_project_changelist")).content.decode()
     assert project.name in html
     assert login(world.a.admin).get(reverse("admin:clients_project_changelist")).status_code == 302
+
+
+def test_staff_read_every_bodys_client_users_without_the_link_hash(login, world):
+    ours = ClientUserFactory(client=ClientFactory(body=world.a.body), full_name="Bryndís at Alpha")
+    theirs = ClientUserFactory(client=ClientFactory(body=world.b.body), full_name="Bjørn at Beta")
+    ClientUser.objects.filter(pk=ours.pk).update(token_hash="f" * 64)
+    staff = login(world.staff)
+    listing = staff.get(reverse("admin:clients_clientuser_changelist")).content.decode()
+    assert ours.full_name in listing and theirs.full_name in listing
+    page = staff.get(reverse("admin:clients_clientuser_change", args=[ours.pk])).content.decode()
+    assert ours.email in page and "f" * 64 not in page
+    # read-only, and a body's administrator never gets in
+    assert staff.get(reverse("admin:clients_clientuser_add")).status_code == 403
+    assert login(world.a.admin).get(reverse("admin:clients_clientuser_changelist")).status_code == 302

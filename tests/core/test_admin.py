@@ -21,6 +21,7 @@ READ_ONLY_MODELS = sorted(
         "bodies.accreditation",
         "bodies.membership",
         "clients.client",
+        "clients.clientuser",
         "clients.project",
         "clients.site",
         "competence.competencerecord",
