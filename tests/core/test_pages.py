@@ -107,6 +107,41 @@ def test_navbar_shows_admin_links_to_body_admins_only(login, world):
     assert reverse("bodies:tokens") not in member_html
 
 
+def test_navbar_offers_the_impartiality_pages_each_person_may_use(login, world):
+    # given a member who sits on the impartiality committee, and one who does not
+    from bodies.models import Membership, Role
+
+    committee = MembershipFactory(body=world.a.body, roles=[Role.AUDITOR, Role.IMPARTIALITY_COMMITTEE]).user
+    # when
+    pages = {
+        who: login(user).get(reverse("core:dashboard")).content.decode()
+        for who, user in (("admin", world.a.admin), ("member", world.a.member), ("committee", committee))
+    }
+    # then everyone has their declarations, the conflict check and the register
+    for html in pages.values():
+        for name in ("declarations-mine", "conflict-check", "risk-list", "committee"):
+            assert reverse(f"impartiality:{name}") in html
+    # the review queue and the body's declarations for the roles that review; the override policy for admins
+    queue, everything = (
+        reverse("impartiality:declaration-review-queue"),
+        reverse("impartiality:declaration-list"),
+    )
+    assert queue in pages["admin"] and queue in pages["committee"] and queue not in pages["member"]
+    assert everything in pages["committee"] and everything not in pages["member"]
+    policy = reverse("impartiality:policy")
+    assert policy in pages["admin"] and policy not in pages["committee"] and policy not in pages["member"]
+    # and each link the committee member is offered opens for them
+    for name in (
+        "declaration-review-queue",
+        "declaration-list",
+        "risk-list",
+        "committee",
+        "conflict-overrides",
+    ):
+        assert login(committee).get(reverse(f"impartiality:{name}")).status_code == 200, name
+    assert Membership.objects.filter(user=committee).count() == 1
+
+
 PORTAL_PAGES = [
     "core:dashboard",
     "bodies:profile",
