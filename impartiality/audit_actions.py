@@ -1,16 +1,23 @@
-"""The impartiality capability's audit_actions declarations (see docs/DEVELOPING.md)."""
+"""How the impartiality capability's audit events read in the history (`core.audit`): the sentence of each
+action, shown after the person's name (declarations and their relationships, conflict overrides and the
+impartiality policy, the bodies' and the registry's risk registers, committee meetings and actions), and each
+kind of record the trail names, with its page (the portal's, or the back office's for the registry's own risks)
+and the labels of recorded values its fields do not know."""
 
 from __future__ import annotations
 
-# --- declarations, reviews and conflicts (H2) ---
-# declarations (H2a)
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from bodies.models.tenants import Role
 from core.audit import declare_audit_actions, declare_audit_record
+
+from .models import CommitteeActionStatus, RiskSource, RiskStatus, RiskThreat
+from .services.conflicts import ConflictRule
 
 declare_audit_actions(
     {
+        # declarations
         "impartiality.declaration.started": _("started a declaration of interest"),
         "impartiality.declaration.correction_started": _("started a correction of a declaration of interest"),
         "impartiality.declaration.submitted": _("attested and submitted the declaration of interest"),
@@ -19,63 +26,10 @@ declare_audit_actions(
         "impartiality.relationship.added": _("added a relationship to the declaration of interest"),
         "impartiality.relationship.updated": _("changed a relationship of the declaration of interest"),
         "impartiality.relationship.removed": _("removed a relationship from the declaration of interest"),
-    }
-)
-
-
-def _declaration_url(declaration_id: object) -> str:
-    try:
-        return reverse("impartiality:declaration-detail", args=[declaration_id])
-    except NoReverseMatch:
-        return ""
-
-
-declare_audit_record("impartiality.declaration", url=lambda declaration: _declaration_url(declaration.pk))
-declare_audit_record(
-    "impartiality.relationship", url=lambda relationship: _declaration_url(relationship.declaration_id)
-)
-
-# conflicts (H2b)
-from bodies.models.tenants import Role  # noqa: E402
-
-from .services.conflicts import ConflictRule  # noqa: E402
-
-declare_audit_actions(
-    {
+        # conflicts
         "impartiality.conflict.overridden": _("overrode a conflict of interest"),
         "impartiality.policy.changed": _("changed who may override a conflict of interest"),
-    }
-)
-
-
-def _conflict_page(name: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""
-
-
-declare_audit_record(
-    "impartiality.conflictoverride",
-    url=lambda override: _conflict_page("impartiality:conflict-overrides"),
-    choices={"rule": ConflictRule.choices},
-)
-declare_audit_record(
-    "impartiality.impartialitypolicy",
-    url=lambda policy: _conflict_page("impartiality:policy"),
-    choices={"override_role": Role.choices},
-)
-
-# --- risk registers and committee (H3) ---
-from django.urls import NoReverseMatch, reverse  # noqa: E402, F811
-from django.utils.translation import gettext_lazy as _  # noqa: E402
-
-from core.audit import declare_audit_actions, declare_audit_record  # noqa: E402
-
-from .models.register import CommitteeActionStatus, RiskSource, RiskStatus, RiskThreat  # noqa: E402
-
-declare_audit_actions(
-    {
+        # risk registers and committee
         "impartiality.risk.created": _("added the impartiality risk"),
         "impartiality.risk.updated": _("changed the impartiality risk"),
         "impartiality.risk.reviewed": _("reviewed the impartiality risk"),
@@ -92,32 +46,51 @@ declare_audit_actions(
     }
 )
 
+
+def _page(name: str, *args: object) -> str:
+    """The page's URL, or nothing when it is not routed."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
 _RISK_CHOICES = {
     "source_kind": RiskSource.choices,
     "threat": RiskThreat.choices,
     "status": RiskStatus.choices,
 }
 
+# declarations
+declare_audit_record(
+    "impartiality.declaration",
+    url=lambda declaration: _page("impartiality:declaration-detail", declaration.pk),
+)
+declare_audit_record(
+    "impartiality.relationship",
+    url=lambda relationship: _page("impartiality:declaration-detail", relationship.declaration_id),
+)
 
-def _page(name: str, pk: object) -> str:
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return ""
+# conflicts
+declare_audit_record(
+    "impartiality.conflictoverride",
+    url=lambda override: _page("impartiality:conflict-overrides"),
+    choices={"rule": ConflictRule.choices},
+)
+declare_audit_record(
+    "impartiality.impartialitypolicy",
+    url=lambda policy: _page("impartiality:policy"),
+    choices={"override_role": Role.choices},
+)
 
-
-def _admin_page(name: str, pk: object) -> str:
-    try:
-        return reverse(f"admin:impartiality_{name}_change", args=[pk])
-    except NoReverseMatch:
-        return ""
-
-
+# risk registers and committee
 declare_audit_record(
     "impartiality.risk", url=lambda risk: _page("impartiality:risk-detail", risk.pk), choices=_RISK_CHOICES
 )
 declare_audit_record(
-    "impartiality.registryrisk", url=lambda risk: _admin_page("registryrisk", risk.pk), choices=_RISK_CHOICES
+    "impartiality.registryrisk",
+    url=lambda risk: _page("admin:impartiality_registryrisk_change", risk.pk),
+    choices=_RISK_CHOICES,
 )
 declare_audit_record(
     "impartiality.committeemeeting", url=lambda meeting: _page("impartiality:meeting-detail", meeting.pk)

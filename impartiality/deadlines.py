@@ -1,9 +1,13 @@
-"""The impartiality capability's deadlines declarations (see docs/DEVELOPING.md)."""
+"""Deadline kinds of the impartiality capability (`reminders.registry`): an annual declaration of interest
+coming to its last day (the declarant is reminded, and once it is overdue the body's administrators too), a
+submitted declaration waiting for review (the body's reviewers, never the declarant), a risk of a body's register
+due for review (its owner and the body's administrators) and a committee action coming due (its owner, and once
+it is overdue the body's administrators). Each kind's recipients cost a constant few queries for a whole batch.
+"""
 
 from __future__ import annotations
 
-# --- declarations, reviews and conflicts (H2) ---
-# declarations (H2a)
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -11,6 +15,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
+from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -21,9 +26,11 @@ from reminders.models import Deadline
 from reminders.recipients import body_admins_of, days_to_due
 from reminders.registry import DeadlineKind, page_url, register
 
-from .models import Declaration
+from .models import CommitteeAction, Declaration, Risk
 from .permissions import REVIEW_DECLARATIONS, declarations_readable_by
-from .services import DECLARATION_RENEWAL, DECLARATION_REVIEW
+from .services import COMMITTEE_ACTION_DUE, DECLARATION_RENEWAL, DECLARATION_REVIEW, RISK_REVIEW_DUE
+
+# declarations
 
 
 def _declarations_of(deadlines: list[Deadline]) -> dict[str, Declaration]:
@@ -123,10 +130,6 @@ def declaration_deadlines_readable_by(user: Any) -> Q:
     return Q(subject_id__in=readable)
 
 
-def _url(viewname: str) -> Callable[[Deadline], str]:
-    return page_url(viewname, with_subject=True)
-
-
 register(
     DeadlineKind(
         code=DECLARATION_RENEWAL,
@@ -134,7 +137,7 @@ register(
         offsets=lambda: settings.DECLARATION_REMINDER_OFFSETS,
         recipients=_renewal_recipients,
         message=_renewal_message,
-        url=_url("impartiality:declaration-detail"),
+        url=page_url("impartiality:declaration-detail", with_subject=True),
         readable_by=declaration_deadlines_readable_by,
     )
 )
@@ -145,52 +148,32 @@ register(
         offsets=lambda: (0,),
         recipients=_reviewer_recipients,
         message=_review_message,
-        url=_url("impartiality:declaration-review"),
+        url=page_url("impartiality:declaration-review", with_subject=True),
         readable_by=declaration_deadlines_readable_by,
     )
 )
 
-# --- risk registers and committee (H3) ---
-from collections import defaultdict as _defaultdict  # noqa: E402
-from typing import Any as _Any  # noqa: E402
-from uuid import UUID as _UUID  # noqa: E402
-
-from django.conf import settings as _settings  # noqa: E402
-from django.urls import NoReverseMatch as _NoReverseMatch  # noqa: E402
-from django.urls import reverse as _reverse  # noqa: E402
-from django.utils import formats as _formats  # noqa: E402
-from django.utils.translation import gettext as _gettext  # noqa: E402
-from django.utils.translation import gettext_lazy as _gettext_lazy  # noqa: E402
-from django.utils.translation import ngettext as _ngettext  # noqa: E402
-
-from reminders.models import Deadline as _Deadline  # noqa: E402
-from reminders.recipients import body_admins_of as _body_admins_of  # noqa: E402
-from reminders.recipients import days_to_due as _days_to_due  # noqa: E402
-from reminders.registry import DeadlineKind as _DeadlineKind  # noqa: E402
-from reminders.registry import page_url as _page_url  # noqa: E402
-from reminders.registry import register as _register  # noqa: E402
-
-from .models.register import CommitteeAction as _CommitteeAction  # noqa: E402
-from .models.register import Risk as _Risk  # noqa: E402
-from .services.register import COMMITTEE_ACTION_DUE, RISK_REVIEW_DUE  # noqa: E402
+# risk register and committee
 
 
-def _owners_and_admins(model: type, *, admins_only_when_overdue: bool) -> _Any:
+def _owners_and_admins(
+    model: type[Risk] | type[CommitteeAction], *, admins_only_when_overdue: bool
+) -> Callable[[list[Deadline]], dict[UUID, list[Any]]]:
     """The subject's owner (a membership's person, while active) first, then the body's administrators (for an
     action, only once it is overdue): two queries for a whole batch."""
 
-    def recipients(deadlines: list[_Deadline]) -> dict[_UUID, list[_Any]]:
-        admins = _body_admins_of(deadlines)
+    def recipients(deadlines: list[Deadline]) -> dict[UUID, list[Any]]:
+        admins = body_admins_of(deadlines)
         subjects = model.objects.filter(pk__in=[d.subject_id for d in deadlines]).select_related(
             "owner__user"
         )
-        owners: dict[str, _Any] = _defaultdict(lambda: None)
+        owners: dict[str, Any] = defaultdict(lambda: None)
         for subject in subjects:
             if subject.owner.status == subject.owner.Status.ACTIVE and subject.owner.user.is_active:
                 owners[str(subject.pk)] = subject.owner.user
-        result: dict[_UUID, list[_Any]] = {}
+        result: dict[UUID, list[Any]] = {}
         for deadline in deadlines:
-            overdue = _days_to_due(deadline) < 0
+            overdue = days_to_due(deadline) < 0
             chosen = list(admins.get(deadline.id, [])) if overdue or not admins_only_when_overdue else []
             owner = owners[str(deadline.subject_id)]
             if owner is not None and owner not in chosen:
@@ -201,81 +184,78 @@ def _owners_and_admins(model: type, *, admins_only_when_overdue: bool) -> _Any:
     return recipients
 
 
-def _values(deadline: _Deadline) -> dict[str, _Any]:
-    subject = deadline.subject
+def _values(deadline: Deadline) -> dict[str, Any]:
     return {
-        "name": str(subject) if subject is not None else _gettext("(no longer on record)"),
-        "due": _formats.date_format(deadline.due_on, "DATE_FORMAT"),
-        "days": abs(_days_to_due(deadline)),
+        "name": _name(deadline),
+        "due": formats.date_format(deadline.due_on, "DATE_FORMAT"),
+        "days": abs(days_to_due(deadline)),
     }
 
 
-def _risk_review_message(deadline: _Deadline, offset: int) -> tuple[str, str]:
+def _risk_review_message(deadline: Deadline, offset: int) -> tuple[str, str]:
     values = _values(deadline)
-    days = _days_to_due(deadline)
+    days = days_to_due(deadline)
     if days > 0:
-        title = _ngettext(
+        title = ngettext(
             "Impartiality risk to review in %(days)s day: %(name)s",
             "Impartiality risk to review in %(days)s days: %(name)s",
             days,
         )
-        text = _gettext("The impartiality risk %(name)s is due for review on %(due)s.")
+        text = _("The impartiality risk %(name)s is due for review on %(due)s.")
     elif days == 0:
-        title = _gettext("Impartiality risk to review today: %(name)s")
-        text = _gettext("The impartiality risk %(name)s is due for review today (%(due)s).")
+        title = _("Impartiality risk to review today: %(name)s")
+        text = _("The impartiality risk %(name)s is due for review today (%(due)s).")
     else:
-        title = _gettext("Impartiality risk review overdue: %(name)s")
-        text = _gettext(
+        title = _("Impartiality risk review overdue: %(name)s")
+        text = _(
             "The impartiality risk %(name)s was due for review on %(due)s. Review it and set its next review."
         )
     return title % values, text % values
 
 
-def _action_message(deadline: _Deadline, offset: int) -> tuple[str, str]:
+def _action_message(deadline: Deadline, offset: int) -> tuple[str, str]:
     values = _values(deadline)
-    days = _days_to_due(deadline)
+    days = days_to_due(deadline)
     if days > 0:
-        title = _ngettext(
+        title = ngettext(
             "Committee action due in %(days)s day: %(name)s",
             "Committee action due in %(days)s days: %(name)s",
             days,
         )
-        text = _gettext("The impartiality committee's action %(name)s is due on %(due)s.")
+        text = _("The impartiality committee's action %(name)s is due on %(due)s.")
     elif days == 0:
-        title = _gettext("Committee action due today: %(name)s")
-        text = _gettext("The impartiality committee's action %(name)s is due today (%(due)s).")
+        title = _("Committee action due today: %(name)s")
+        text = _("The impartiality committee's action %(name)s is due today (%(due)s).")
     else:
-        title = _gettext("Committee action overdue: %(name)s")
-        text = _gettext(
-            "The impartiality committee's action %(name)s was due on %(due)s and is not marked done."
-        )
+        title = _("Committee action overdue: %(name)s")
+        text = _("The impartiality committee's action %(name)s was due on %(due)s and is not marked done.")
     return title % values, text % values
 
 
-def _action_page(deadline: _Deadline) -> str:
+def _action_page(deadline: Deadline) -> str:
     action = deadline.subject
     try:
-        return _reverse("impartiality:meeting-detail", args=[action.meeting_id]) if action else "/"
-    except _NoReverseMatch:
+        return reverse("impartiality:meeting-detail", args=[action.meeting_id]) if action else "/"
+    except NoReverseMatch:
         return "/"
 
 
-_register(
-    _DeadlineKind(
+register(
+    DeadlineKind(
         code=RISK_REVIEW_DUE,
-        label=_gettext_lazy("Impartiality risk review"),
-        offsets=lambda: _settings.RISK_REVIEW_REMINDER_OFFSETS,
-        recipients=_owners_and_admins(_Risk, admins_only_when_overdue=False),
+        label=gettext_lazy("Impartiality risk review"),
+        offsets=lambda: settings.RISK_REVIEW_REMINDER_OFFSETS,
+        recipients=_owners_and_admins(Risk, admins_only_when_overdue=False),
         message=_risk_review_message,
-        url=_page_url("impartiality:risk-detail", with_subject=True),
+        url=page_url("impartiality:risk-detail", with_subject=True),
     )
 )
-_register(
-    _DeadlineKind(
+register(
+    DeadlineKind(
         code=COMMITTEE_ACTION_DUE,
-        label=_gettext_lazy("Committee action due"),
-        offsets=lambda: _settings.COMMITTEE_ACTION_REMINDER_OFFSETS,
-        recipients=_owners_and_admins(_CommitteeAction, admins_only_when_overdue=True),
+        label=gettext_lazy("Committee action due"),
+        offsets=lambda: settings.COMMITTEE_ACTION_REMINDER_OFFSETS,
+        recipients=_owners_and_admins(CommitteeAction, admins_only_when_overdue=True),
         message=_action_message,
         url=_action_page,
     )

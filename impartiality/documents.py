@@ -1,9 +1,10 @@
-"""The impartiality capability's documents declarations (see docs/DEVELOPING.md)."""
+"""Document kinds of the impartiality capability (`documents.registry`): a person's signed declaration of
+interest (read by the declarant, the body's reviewers and registry staff, like the declaration itself), and a
+body's impartiality register with its committee's minutes (read by the register's keepers, `manage_impartiality`).
+Both are rendered by the documents engine from a context built in a constant few queries."""
 
 from __future__ import annotations
 
-# --- declarations, reviews and conflicts (H2) ---
-# declarations (H2a)
 from typing import Any
 
 from django.db.models import CharField, Q
@@ -11,11 +12,22 @@ from django.db.models.functions import Cast
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from bodies.models.tenants import Body
+from core.permissions import body_ids_with_perm, is_signed_in
 from documents.models import Document
 from documents.registry import DocumentKind, register
 
 from .models import Declaration, Relationship
-from .permissions import can_read_declaration, declarations_readable_by
+from .permissions import (
+    MANAGE_IMPARTIALITY,
+    can_manage_impartiality,
+    can_read_declaration,
+    declarations_readable_by,
+)
+from .selectors import committee_members, meeting_detail, risk_list
+from .services import register_today, risk_is_overdue
+
+# declarations
 
 DECLARATION_PDF = "impartiality.declaration"
 
@@ -66,34 +78,16 @@ register(
     )
 )
 
-# --- risk registers and committee (H3) ---
-from typing import Any as _Any  # noqa: E402
-
-from django.db.models import Q as _Q  # noqa: E402
-from django.utils.text import slugify as _slugify  # noqa: E402
-from django.utils.translation import gettext_lazy as _lazy  # noqa: E402
-
-from bodies.models.tenants import Body as _Body  # noqa: E402
-from core.permissions import body_ids_with_perm as _body_ids_with_perm  # noqa: E402
-from core.permissions import is_signed_in as _is_signed_in  # noqa: E402
-from documents.models import Document as _Document  # noqa: E402
-from documents.registry import DocumentKind as _DocumentKind  # noqa: E402
-from documents.registry import register as _register_document  # noqa: E402
-
-from .permissions import MANAGE_IMPARTIALITY as _MANAGE  # noqa: E402
-from .permissions import can_manage_impartiality as _can_manage  # noqa: E402
+# risk register and committee
 
 REGISTER_PACK = "impartiality.register_pack"
 
 
-def register_pack_context(document: _Document) -> dict[str, _Any]:
+def register_pack_context(document: Document) -> dict[str, Any]:
     """The body's impartiality register (every risk, open first, with rating, owner, mitigation, last and next
     review) and its committee's minutes (every meeting with attendees, risks reviewed, conclusions and actions):
     a constant few queries, whatever the register's size."""
-    from .selectors.register import committee_members, meeting_detail, risk_list
-    from .services.register import register_today, risk_is_overdue
-
-    body = _Body.objects.get(pk=document.subject_id)
+    body = Body.objects.get(pk=document.subject_id)
     today = register_today(body)
     risks = list(risk_list().filter(body=body).order_by("-status", "next_review_on", "title", "id"))
     for risk in risks:
@@ -108,28 +102,28 @@ def register_pack_context(document: _Document) -> dict[str, _Any]:
     }
 
 
-def register_pack_readable_by(user: _Any) -> _Q:
+def register_pack_readable_by(user: Any) -> Q:
     """The keepers of each body's register (`manage_impartiality`; registry staff every body's)."""
-    if not _is_signed_in(user):
-        return _Q(pk__in=[])
-    body_ids = _body_ids_with_perm(user, _MANAGE)
-    return _Q() if body_ids is None else _Q(body_id__in=body_ids)
+    if not is_signed_in(user):
+        return Q(pk__in=[])
+    body_ids = body_ids_with_perm(user, MANAGE_IMPARTIALITY)
+    return Q() if body_ids is None else Q(body_id__in=body_ids)
 
 
-def _register_pack_filename(document: _Document) -> str:
-    body = _Body.objects.get(pk=document.subject_id)
-    return f"impartiality-register-{_slugify(body.short_name or body.legal_name)}-{document.number}.pdf"
+def _register_pack_filename(document: Document) -> str:
+    body = Body.objects.get(pk=document.subject_id)
+    return f"impartiality-register-{slugify(body.short_name or body.legal_name)}-{document.number}.pdf"
 
 
-_register_document(
-    _DocumentKind(
+register(
+    DocumentKind(
         code=REGISTER_PACK,
-        label=_lazy("Impartiality register and committee minutes"),
+        label=_("Impartiality register and committee minutes"),
         template_name="pdf/impartiality/register_pack.html",
         subject_model="bodies.Body",
         body_of=lambda body: body,
         context=register_pack_context,
-        can_request=_can_manage,
+        can_request=can_manage_impartiality,
         readable_by=register_pack_readable_by,
         filename=_register_pack_filename,
         public=False,

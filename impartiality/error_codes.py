@@ -1,4 +1,5 @@
-"""Stable error codes of the impartiality app (returned by the API in `code`)."""
+"""Stable error codes of the impartiality app (returned by the API in `code`): declarations and their reviews,
+conflicts and their overrides, the risk registers and the impartiality committee."""
 
 from __future__ import annotations
 
@@ -6,10 +7,9 @@ from core.error_codes import ErrorCode
 
 
 class ImpartialityErrorCode(ErrorCode):
-    # --- declarations, reviews and conflicts (H2) ---
+    # declarations and their reviews
     #: a declarant cannot review their own declaration
     SELF_REVIEW = "self_review"
-    # declarations (H2a)
     #: only the person themselves drafts, changes, submits and corrects their declaration
     NOT_DECLARANT = "not_declarant"
     #: the person already has an open draft of this kind (and counterparty)
@@ -32,7 +32,8 @@ class ImpartialityErrorCode(ErrorCode):
     NOT_LATEST_VERSION = "not_latest_version"
     #: the membership is not active
     MEMBERSHIP_NOT_ACTIVE = "membership_not_active"
-    # conflicts (H2b)
+
+    # conflicts and overrides
     #: a conflict check or override names a client or a project, not both
     TWO_COUNTERPARTIES = "two_counterparties"
     #: the planned period ends before it starts
@@ -50,7 +51,7 @@ class ImpartialityErrorCode(ErrorCode):
     #: an override needs a written justification
     JUSTIFICATION_REQUIRED = "justification_required"
 
-    # --- risk registers and committee (H3) ---
+    # risk registers and the committee
     #: a risk's next review is more than a year away (a setting)
     REVIEW_DATE_TOO_FAR = "review_date_too_far"
     #: a risk's next review is dated before today (or before the day it was reviewed)

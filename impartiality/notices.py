@@ -1,11 +1,15 @@
-"""The impartiality capability's notices declarations (see docs/DEVELOPING.md)."""
+"""Who is told what about impartiality (`reminders.notices`): the body's reviewers when a person submits a
+declaration of interest (never the declarant), the declarant when it is reviewed, the body's administrators when
+a review finds a barring conflict; the person and the body's administrators when a conflict of theirs is
+overridden; a committee action's owner when the committee gives them the action, and the body's administrators
+when it is done."""
 
 from __future__ import annotations
 
-# --- declarations, reviews and conflicts (H2) ---
-# declarations (H2a)
 from typing import Any
 
+from django.urls import NoReverseMatch, reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from bodies.models.tenants import Membership
@@ -14,6 +18,8 @@ from reminders.notices import Notice, NoticeKind, page_url, register
 from reminders.recipients import body_administrators
 
 from .permissions import REVIEW_DECLARATIONS
+
+# declarations
 
 
 def declaration_reviewers(notice: Notice) -> list[Any]:
@@ -81,7 +87,7 @@ register(
     )
 )
 
-# conflicts (H2b)
+# conflicts
 
 
 def _overridden_person_and_admins(notice: Notice) -> list[Any]:
@@ -107,8 +113,7 @@ register(
     )
 )
 
-# --- risk registers and committee (H3) ---
-from django.urls import NoReverseMatch, reverse  # noqa: E402
+# committee actions
 
 
 def _action_owner(notice: Notice) -> list[Any]:
@@ -123,8 +128,6 @@ def _meeting_page(action: Any) -> str:
 
 
 def _action_values(action: Any) -> dict[str, Any]:
-    from django.utils.formats import date_format
-
     return {
         "action": action.description[:120],
         "due": date_format(action.due_on),

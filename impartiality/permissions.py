@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from core.errors import PermissionDenied
 from core.permissions import Principal, body_ids_with_perm, has_body_perm, is_signed_in, require_body_perm
 
+from .error_codes import ImpartialityErrorCode
+
 if TYPE_CHECKING:
     from bodies.models.tenants import Body, Membership
 
@@ -25,8 +27,7 @@ if TYPE_CHECKING:
 REVIEW_DECLARATIONS = "review_declarations"
 MANAGE_IMPARTIALITY = "manage_impartiality"
 
-# --- declarations, reviews and conflicts (H2) ---
-# declarations (H2a)
+# declarations
 # Confidentiality of declarations, written once: a declaration and every detail of it (its relationships, the
 # review's measures and notes) is read by the declarant, by the holders of `review_declarations` in its body
 # (reviewers, body administrators; registry staff hold every body permission) and by the body's bearer tokens
@@ -67,7 +68,7 @@ def declarations_readable_by(
     return Q(**{declarant_field: actor.pk}) | Q(**{f"{body_field}__in": reviewed})
 
 
-# conflicts (H2b)
+# conflicts
 # The conflict check is for planners: holders of `review_declarations` or `manage_impartiality` in the body
 # (administrators, committee members; registry staff hold every body permission) check anyone of the body; an
 # active member checks themselves. Who overrides is the body's `ImpartialityPolicy` (a role; no row: body
@@ -125,17 +126,15 @@ def override_role_of(body: Body) -> str:
 def can_override_conflicts(actor: Principal, body: Body) -> bool:
     """An active member of the body holding the role its impartiality policy names (whose conflict it is, is
     the service's other check)."""
-    if not is_signed_in(actor):
-        return False
     from bodies.models.tenants import Membership
 
+    if not is_signed_in(actor):
+        return False
     membership = Membership.objects.active().filter(body_id=body.pk, user_id=actor.pk).first()
     return membership is not None and override_role_of(body) in (membership.roles or ())
 
 
 def require_override_conflicts(actor: Principal, body: Body) -> None:
-    from .error_codes import ImpartialityErrorCode
-
     if not can_override_conflicts(actor, body):
         raise PermissionDenied(
             _("Only a person holding the role the body's impartiality policy names may override a conflict."),
@@ -152,7 +151,7 @@ def require_change_impartiality_policy(actor: Principal, body: Body) -> None:
     require_body_perm(actor, body, "manage_body")
 
 
-# --- risk registers and committee (H3) ---
+# risk register and committee
 
 
 def can_manage_impartiality(actor: Principal, body: Body) -> bool:

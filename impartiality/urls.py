@@ -1,14 +1,13 @@
+"""Impartiality portal routes (included under /impartiality/, namespace "impartiality")."""
+
 from django.urls import path
 
-from .views import conflicts as conflict_views  # conflicts (H2b)
-from .views import declarations  # declarations (H2a)
-from .views import register as register_views
+from .views import conflicts, declarations, register
 
 app_name = "impartiality"
 
 urlpatterns = [
-    # --- declarations, reviews and conflicts (H2) ---
-    # declarations (H2a)
+    # declarations and their reviews
     path("declarations/", declarations.MyDeclarationsView.as_view(), name="declarations-mine"),
     path("declarations/start/", declarations.DeclarationStartView.as_view(), name="declaration-start"),
     path("declarations/review/", declarations.ReviewQueueView.as_view(), name="declaration-review-queue"),
@@ -40,37 +39,35 @@ urlpatterns = [
         name="declaration-review",
     ),
     path("declarations/<uuid:pk>/pdf/", declarations.DeclarationPdfView.as_view(), name="declaration-pdf"),
-    # conflicts (H2b)
-    path("conflicts/check/", conflict_views.ConflictCheckView.as_view(), name="conflict-check"),
-    path(
-        "conflicts/overrides/", conflict_views.ConflictOverrideListView.as_view(), name="conflict-overrides"
-    ),
+    # conflicts and overrides
+    path("conflicts/check/", conflicts.ConflictCheckView.as_view(), name="conflict-check"),
+    path("conflicts/overrides/", conflicts.ConflictOverrideListView.as_view(), name="conflict-overrides"),
     path(
         "conflicts/overrides/new/",
-        conflict_views.ConflictOverrideCreateView.as_view(),
+        conflicts.ConflictOverrideCreateView.as_view(),
         name="conflict-override-create",
     ),
-    path("policy/", conflict_views.ImpartialityPolicyView.as_view(), name="policy"),
-    # --- risk registers and committee (H3) ---
-    path("register/", register_views.RiskListView.as_view(), name="risk-list"),
-    path("register/add/", register_views.RiskCreateView.as_view(), name="risk-create"),
-    path("register/pack/", register_views.RegisterPackView.as_view(), name="register-pack"),
-    path("register/<uuid:pk>/", register_views.RiskDetailView.as_view(), name="risk-detail"),
-    path("register/<uuid:pk>/edit/", register_views.RiskEditView.as_view(), name="risk-edit"),
-    path("register/<uuid:pk>/review/", register_views.RiskReviewView.as_view(), name="risk-review"),
-    path("register/<uuid:pk>/close/", register_views.RiskCloseView.as_view(), name="risk-close"),
-    path("register/<uuid:pk>/reopen/", register_views.RiskReopenView.as_view(), name="risk-reopen"),
-    path("committee/", register_views.CommitteeView.as_view(), name="committee"),
-    path("committee/meetings/add/", register_views.MeetingCreateView.as_view(), name="meeting-create"),
+    path("policy/", conflicts.ImpartialityPolicyView.as_view(), name="policy"),
+    # the body's risk register and its impartiality committee
+    path("register/", register.RiskListView.as_view(), name="risk-list"),
+    path("register/add/", register.RiskCreateView.as_view(), name="risk-create"),
+    path("register/pack/", register.RegisterPackView.as_view(), name="register-pack"),
+    path("register/<uuid:pk>/", register.RiskDetailView.as_view(), name="risk-detail"),
+    path("register/<uuid:pk>/edit/", register.RiskEditView.as_view(), name="risk-edit"),
+    path("register/<uuid:pk>/review/", register.RiskReviewView.as_view(), name="risk-review"),
+    path("register/<uuid:pk>/close/", register.RiskCloseView.as_view(), name="risk-close"),
+    path("register/<uuid:pk>/reopen/", register.RiskReopenView.as_view(), name="risk-reopen"),
+    path("committee/", register.CommitteeView.as_view(), name="committee"),
+    path("committee/meetings/add/", register.MeetingCreateView.as_view(), name="meeting-create"),
     path(
         "committee/meetings/action-row/",
-        register_views.MeetingActionRowView.as_view(),
+        register.MeetingActionRowView.as_view(),
         name="meeting-action-row",
     ),
-    path("committee/meetings/<uuid:pk>/", register_views.MeetingDetailView.as_view(), name="meeting-detail"),
+    path("committee/meetings/<uuid:pk>/", register.MeetingDetailView.as_view(), name="meeting-detail"),
     path(
         "committee/actions/<uuid:pk>/complete/",
-        register_views.ActionCompleteView.as_view(),
+        register.ActionCompleteView.as_view(),
         name="action-complete",
     ),
 ]

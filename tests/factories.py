@@ -226,8 +226,8 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     country = "IS"
 
 
-# --- impartiality: declarations, reviews and conflicts (H2) ---
-# declarations (H2a)
+# --- impartiality: declarations, reviews and conflicts ---
+# declarations
 
 
 def _attested_at() -> object:
@@ -279,7 +279,7 @@ class RelationshipFactory(factory.django.DjangoModelFactory):
     description = "Advised on the GHG inventory"
 
 
-# conflicts (H2b)
+# conflicts
 
 
 class ConflictOverrideFactory(factory.django.DjangoModelFactory):
@@ -300,7 +300,7 @@ class ConflictOverrideFactory(factory.django.DjangoModelFactory):
     overridden_by = factory.SubFactory(UserFactory)
 
 
-# --- impartiality: risk registers and committee (H3) ---
+# --- impartiality: risk registers and committee ---
 
 
 class RiskFactory(factory.django.DjangoModelFactory):

@@ -307,8 +307,8 @@ POLICY: dict[str, Rule] = {
     "api-v1:client-users": Rule(api_object_of_a(), args="client"),
     "api-v1:client-user-resend": Rule(post_only(405, anonymous=401), args="client_user_invited"),
     "api-v1:client-user-revoke": Rule(post_only(405, anonymous=401), args="client_user_invited"),
-    # --- impartiality: declarations, reviews and conflicts (H2) ---
-    # declarations (H2a): confidential — the declarant, the body's reviewers (review_declarations: body
+    # --- impartiality: declarations, reviews and conflicts ---
+    # declarations: confidential — the declarant, the body's reviewers (review_declarations: body
     # administrators and committee) and registry staff; other members and other bodies get 404
     "impartiality:declarations-mine": Rule(portal()),
     "impartiality:declaration-start": Rule(portal()),
@@ -333,7 +333,7 @@ POLICY: dict[str, Rule] = {
     "api-v1:declaration-pdf": Rule(post_only(405, anonymous=401), args="declaration"),
     "api-v1:declaration-relationships": Rule(api_object_of_a(), args="declaration"),
     "api-v1:declaration-relationship-detail": Rule(api_object_of_a(), kwargs_from="declaration_relationship_kwargs"),
-    # conflicts (H2b)
+    # conflicts
     "impartiality:conflict-check": Rule(portal(), note="planners check anyone of the body, a member themselves"),
     "impartiality:conflict-overrides": Rule(portal(), note="planners read all, a member their own"),
     "impartiality:conflict-override-create": Rule(
@@ -346,7 +346,7 @@ POLICY: dict[str, Rule] = {
                                             note="another person's override: planners only"),
     "api-v1:impartiality-policy": Rule(api_object_of_a(), args="body",
                                        note="every member reads it; the body's administrators change it"),
-    # --- impartiality: risk registers and committee (H3) ---
+    # --- impartiality: risk registers and committee ---
     # every member reads the register and the committee (not confidential like declarations); the keepers
     # (manage_impartiality: body administrators and committee members) change them; an action's owner marks it done
     "impartiality:risk-list": Rule(portal()),
@@ -495,17 +495,17 @@ OBJECT_BUILDERS: dict[str, Any] = {
     "client_view_project": lambda world: ProjectFactory(
         body=world.a.body, proponent=_client_of_client_a(world)
     ),
-    # --- impartiality: declarations, reviews and conflicts (H2) ---
-    # declarations (H2a)
+    # --- impartiality: declarations, reviews and conflicts ---
+    # declarations
     "declaration": lambda world: _declaration_of_member_a(world),
     "declaration_relationship": lambda world: _declaration_of_member_a(world).relationships.get(),
     "declaration_relationship_kwargs": lambda world: {
         "declaration_id": _declaration_of_member_a(world).pk,
         "id": _declaration_of_member_a(world).relationships.get().pk,
     },
-    # conflicts (H2b)
+    # conflicts
     "conflict_override": lambda world: _conflict_override(world),
-    # --- impartiality: risk registers and committee (H3) ---
+    # --- impartiality: risk registers and committee ---
     "risk": lambda world: _impartiality_record(world, "risk"),
     "committee_meeting": lambda world: _impartiality_record(world, "meeting"),
     "committee_action": lambda world: _impartiality_record(world, "action"),

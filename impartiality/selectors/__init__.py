@@ -1,7 +1,10 @@
-"""Impartiality reads, shaped for constant query counts. Other capabilities import from here."""
+"""Impartiality reads, shaped for constant query counts (declarations and their reviews, conflict overrides, the
+risk registers, the committee). Other capabilities import from here (`impartiality.selectors`)."""
 
-# --- declarations, reviews and conflicts (H2) ---
-# declarations (H2a)
+# conflict overrides
+from .conflicts import conflict_override_list, conflict_overrides_readable  # noqa: F401 (re-exported)
+
+# declarations and their reviews
 from .declarations import (  # noqa: F401 (re-exported)
     ANNUAL_STATE_CHOICES,
     EXPIRING_WITHIN_DAYS,
@@ -17,11 +20,7 @@ from .declarations import (  # noqa: F401 (re-exported)
     review_queue,
 )
 
-# conflicts (H2b)
-# isort: split
-from .conflicts import conflict_override_list, conflict_overrides_readable  # noqa: F401 (re-exported)
-
-# --- risk registers and committee (H3) ---
+# risk registers and the committee
 from .register import (  # noqa: F401 (re-exported)
     action_list,
     committee_members,

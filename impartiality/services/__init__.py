@@ -1,8 +1,21 @@
 """Impartiality services: every write and every rule (declarations, reviews, the conflict service, overrides,
 the risk registers, the committee). Other capabilities import from here (`impartiality.services`)."""
 
-# --- declarations, reviews and conflicts (H2) ---
-# declarations (H2a)
+# conflicts and overrides
+from .conflicts import (  # noqa: F401 (re-exported)
+    ABSOLUTE,
+    SEVERITY,
+    Conflict,
+    ConflictReport,
+    ConflictRule,
+    ConflictSeverity,
+    conflict_check,
+    conflict_override,
+    impartiality_policy_get,
+    impartiality_policy_set,
+)
+
+# declarations and their reviews
 from .declarations import (  # noqa: F401 (re-exported)
     DECLARATION_RENEWAL,
     DECLARATION_REVIEW,
@@ -18,22 +31,7 @@ from .declarations import (  # noqa: F401 (re-exported)
     relationship_update,
 )
 
-# conflicts (H2b)
-# isort: split
-from .conflicts import (  # noqa: F401 (re-exported)
-    ABSOLUTE,
-    SEVERITY,
-    Conflict,
-    ConflictReport,
-    ConflictRule,
-    ConflictSeverity,
-    conflict_check,
-    conflict_override,
-    impartiality_policy_get,
-    impartiality_policy_set,
-)
-
-# --- risk registers and committee (H3) ---
+# risk registers and the committee
 from .register import (  # noqa: F401 (re-exported)
     COMMITTEE_ACTION_DUE,
     RISK_FIELDS,
