@@ -355,7 +355,7 @@ class CommitteeActionFactory(factory.django.DjangoModelFactory):
     status = "open"
 
 
-# --- clients: client users (H1) ---
+# --- clients: client users ---
 
 
 class ClientUserFactory(factory.django.DjangoModelFactory):

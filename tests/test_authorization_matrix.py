@@ -289,7 +289,7 @@ POLICY: dict[str, Rule] = {
     "api-v1:client-site-detail": Rule(api_object_of_a(), kwargs_from="client_site"),
     "api-v1:project-list": Rule(api()),
     "api-v1:project-detail": Rule(api_object_of_a(), args="project"),
-    # --- clients: client users and the client view (H1) ---
+    # --- clients: client users and the client view ---
     "clients:users": Rule(portal_object_of_a(), args="client", note="every member reads who has the client view"),
     "clients:user-invite": Rule(portal_object_of_a(member_a=403), args="client"),
     "clients:user-resend": Rule(portal_object_of_a(member_a=403, admin_a=405), args="client_user_invited"),
@@ -490,7 +490,7 @@ OBJECT_BUILDERS: dict[str, Any] = {
     "client": lambda world: _client_of_client_a(world),
     "client_site": lambda world: _client_site(world),
     "project": lambda world: ProjectFactory(body=world.a.body),
-    # --- clients: client users and the client view (H1) ---
+    # --- clients: client users and the client view ---
     "client_user_invited": lambda world: _client_user_invited(world),
     "client_view_project": lambda world: ProjectFactory(
         body=world.a.body, proponent=_client_of_client_a(world)
@@ -584,7 +584,9 @@ def _conflict_override(world) -> Any:  # type: ignore[no-untyped-def]
     """An override (by Admin A) of a conflict of another person of body A (not member A's own)."""
     from tests.factories import ConflictOverrideFactory, MembershipFactory
 
-    return ConflictOverrideFactory(membership=MembershipFactory(body=world.a.body), overridden_by=world.a.admin)
+    return ConflictOverrideFactory(
+        membership=MembershipFactory(body=world.a.body), overridden_by=world.a.admin
+    )
 
 
 def _users(world) -> dict[str, Any]:

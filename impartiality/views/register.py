@@ -392,7 +392,8 @@ class MeetingDetailView(KeeperMixin, ObjectMixin, DetailView):
         context["completable"] = {
             action.pk
             for action in self.object.actions.all()
-            if action.status == CommitteeAction.Status.OPEN and can_complete_action(user, action, keeper=keeper)
+            if action.status == CommitteeAction.Status.OPEN
+            and can_complete_action(user, action, keeper=keeper)
         }
         context["complete_form"] = register_forms.ActionCompleteForm()
         return context
