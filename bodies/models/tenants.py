@@ -11,7 +11,7 @@ import uuid
 import zoneinfo
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -179,6 +179,13 @@ MEMBER_PERMISSIONS: tuple[str, ...] = ("view_body",)
 class MembershipQuerySet(TenantQuerySet["Membership"]):
     def active(self) -> MembershipQuerySet:
         return self.filter(status=Membership.Status.ACTIVE)
+
+    def with_role(self, role: str) -> MembershipQuerySet:
+        """Memberships whose roles include `role`, in SQL on every database: JSON containment where the
+        database has it (PostgreSQL), else the quoted code in the JSON text (SQLite, the demo's database)."""
+        if connections[self.db].features.supports_json_field_contains:
+            return self.filter(roles__contains=[role])
+        return self.filter(roles__icontains=f'"{role}"')
 
 
 class MembershipStatus(models.TextChoices):

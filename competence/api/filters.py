@@ -25,7 +25,7 @@ class PersonFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def with_role(self, queryset: QuerySet[Membership], name: str, value: str) -> QuerySet[Membership]:
-        return queryset.filter(roles__contains=[value])
+        return queryset.with_role(value)  # type: ignore[attr-defined]
 
     def search(self, queryset: QuerySet[Membership], name: str, value: str) -> QuerySet[Membership]:
         value = value.strip()

@@ -71,7 +71,8 @@ def committee_members(body: Body) -> QuerySet[Membership]:
     """The body's impartiality committee: its active people holding the committee role, by name."""
     return (
         Membership.objects.active()
-        .filter(body_id=body.pk, user__is_active=True, roles__contains=[Role.IMPARTIALITY_COMMITTEE])
+        .with_role(Role.IMPARTIALITY_COMMITTEE)
+        .filter(body_id=body.pk, user__is_active=True)
         .select_related("user")
         .order_by("user__full_name", "user__email")
     )

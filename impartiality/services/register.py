@@ -399,7 +399,8 @@ def committee_member_ids(body: Body) -> set[Any]:
     """The ids of the memberships on the body's impartiality committee (active people with the role)."""
     return set(
         Membership.objects.active()
-        .filter(body_id=body.pk, user__is_active=True, roles__contains=[Role.IMPARTIALITY_COMMITTEE])
+        .with_role(Role.IMPARTIALITY_COMMITTEE)
+        .filter(body_id=body.pk, user__is_active=True)
         .values_list("pk", flat=True)
     )
 
