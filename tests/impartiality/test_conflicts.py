@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from bodies.models import Membership, Role
 from core.errors import ValidationError, error_code
@@ -24,25 +23,11 @@ from tests.factories import (
     UserFactory,
 )
 
+pytestmark = pytest.mark.usefixtures("english")
+
 #: inside the factories' annual declaration (submitted 1 March 2026, current until 1 March 2027)
 START = date(2026, 6, 1)
 END = date(2026, 6, 5)
-
-
-@pytest.fixture(autouse=True)
-def _english():  # type: ignore[no-untyped-def]
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def person(world) -> Membership:  # type: ignore[no-untyped-def]
-    return Membership.objects.get(user=world.a.member, body=world.a.body)
-
-
-@pytest.fixture
-def hekla(world):  # type: ignore[no-untyped-def]
-    return ClientFactory(body=world.a.body, legal_name="Hekla Geothermal hf.")
 
 
 def _reviewed(**fields: Any) -> dict[str, Any]:

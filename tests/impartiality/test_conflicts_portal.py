@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from bodies.models import Membership, Role
 from core.models import AuditEvent
@@ -25,24 +24,10 @@ from tests.factories import (
 )
 from tests.helpers import assert_flat_queries
 
+pytestmark = pytest.mark.usefixtures("english")
+
 START = date(2026, 6, 1)
 END = date(2026, 6, 5)
-
-
-@pytest.fixture(autouse=True)
-def _english():  # type: ignore[no-untyped-def]
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def person(world) -> Membership:  # type: ignore[no-untyped-def]
-    return Membership.objects.get(user=world.a.member, body=world.a.body)
-
-
-@pytest.fixture
-def hekla(world):  # type: ignore[no-untyped-def]
-    return ClientFactory(body=world.a.body, legal_name="Hekla Geothermal hf.")
 
 
 def declare(person: Membership, client: Any, kind: str, ended: date | None = None, **more: Any) -> Any:

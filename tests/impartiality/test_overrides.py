@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.utils import translation
 
 from bodies.models import Membership, Role
 from core.errors import PermissionDenied, ValidationError, error_code
@@ -28,24 +27,10 @@ from tests.factories import (
     UserFactory,
 )
 
+pytestmark = pytest.mark.usefixtures("english")
+
 START = date(2026, 6, 1)
 END = date(2026, 6, 5)
-
-
-@pytest.fixture(autouse=True)
-def _english():  # type: ignore[no-untyped-def]
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def person(world) -> Membership:  # type: ignore[no-untyped-def]
-    return Membership.objects.get(user=world.a.member, body=world.a.body)
-
-
-@pytest.fixture
-def hekla(world):  # type: ignore[no-untyped-def]
-    return ClientFactory(body=world.a.body, legal_name="Hekla Geothermal hf.")
 
 
 def declare(person: Membership, client: Any, *kinds: str) -> None:
