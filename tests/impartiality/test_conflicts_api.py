@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.utils import translation
 
 from bodies.models import Membership, Role
 from core.models import AuditEvent
@@ -27,20 +26,7 @@ START = "2026-06-01"
 END = "2026-06-05"
 
 
-@pytest.fixture(autouse=True)
-def _english():  # type: ignore[no-untyped-def]
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def person(world) -> Membership:  # type: ignore[no-untyped-def]
-    return Membership.objects.get(user=world.a.member, body=world.a.body)
-
-
-@pytest.fixture
-def hekla(world):  # type: ignore[no-untyped-def]
-    return ClientFactory(body=world.a.body, legal_name="Hekla Geothermal hf.")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def declare(person: Membership, client: Any, kind: str, ended: date | None = None) -> Any:
