@@ -49,6 +49,17 @@ def test_a_client_user_logs_in_and_lands_on_the_client_view(world, client_user):
         assert followed.redirect_chain[-1][0] == reverse("clients:client-view"), name
 
 
+def test_a_client_user_switches_the_client_view_to_icelandic(world, client_user):
+    browser = web(client_user.user)
+    page = browser.get(reverse("clients:client-view")).content.decode()
+    assert 'id="icr-language"' in page and reverse("core:set-language") in page
+    switched = browser.post(
+        reverse("core:set-language"), {"language": "is", "next": reverse("clients:client-view")}, follow=True
+    )
+    assert switched.redirect_chain[-1][0] == reverse("clients:client-view")
+    assert '<html lang="is">' in switched.content.decode()
+
+
 def test_a_person_without_a_body_or_a_client_still_goes_to_apply(world):
     stranger = UserFactory()
     response = web(stranger).get(reverse("core:dashboard"))
