@@ -17,6 +17,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.utils import timezone
 
 from accounts.models import User
 from bodies.models import Body, Membership
@@ -48,7 +49,22 @@ def _backdate(declaration: Declaration, submitted_on: date) -> Declaration:
         if declaration.kind == Declaration.Kind.ANNUAL
         else None
     )
-    Declaration.objects.filter(pk=declaration.pk).update(submitted_on=submitted_on, valid_until=valid_until)
+    declaration.refresh_from_db()  # the caller's object may predate its review
+    # the times move with the day: attested and submitted on it, reviewed the next day (never in the future)
+    shift = (
+        timedelta(days=(submitted_on - declaration.submitted_on).days) if declaration.submitted_on else None
+    )
+    times: dict[str, Any] = {}
+    if shift is not None and declaration.submitted_at is not None:
+        times = {
+            "attested_at": declaration.attested_at + shift,
+            "submitted_at": declaration.submitted_at + shift,
+        }
+        if declaration.reviewed_at is not None:
+            times["reviewed_at"] = min(declaration.reviewed_at + shift + timedelta(days=1), timezone.now())
+    Declaration.objects.filter(pk=declaration.pk).update(
+        submitted_on=submitted_on, valid_until=valid_until, **times
+    )
     declaration.refresh_from_db()
     if valid_until is not None and declaration.status != DeclarationStatus.SUPERSEDED:
         deadline_upsert(

@@ -183,7 +183,7 @@ REGISTRY_RISKS: list[tuple[str, str, str, str, int, int, str, int]] = [
         2,
         4,
         "Fees fixed by published schedule, not by decision; approvals decided by two staff members.",
-        6,
+        -1,  # its yearly review is a month late: the registry home's queue shows it
     ),
     (
         "Former body staff now working at the registry",
@@ -313,7 +313,7 @@ def _load_registry() -> None:
     today = impartiality.register_today(None)
     staff = User.objects.get(email=STAFF)
     for title, source_kind, source, threat, likelihood, impact, mitigation, months in REGISTRY_RISKS:
-        impartiality.registry_risk_create(
+        risk = impartiality.registry_risk_create(
             actor=staff,
             fields={
                 "title": title,
@@ -324,9 +324,16 @@ def _load_registry() -> None:
                 "impact": impact,
                 "mitigation": mitigation,
                 "owner": staff,
-                "next_review_on": today + relativedelta(months=months),
+                "next_review_on": today + relativedelta(months=max(months, 1)),
             },
         )
+        if months < 0:
+            # the services refuse a review date in the past: the demo backdates the last review (thirteen months
+            # ago) and the next one (a year after it), so one registry risk is overdue
+            last = today - relativedelta(years=1, months=-months)
+            type(risk).objects.filter(pk=risk.pk).update(
+                last_reviewed_on=last, next_review_on=last + relativedelta(years=1)
+            )
 
 
 def load(context: DemoContext) -> None:

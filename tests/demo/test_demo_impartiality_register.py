@@ -1,6 +1,6 @@
 """The demo's impartiality registers and committees: every approved demo body has a register of six risks across
 the four threats with exactly one overdue, and two committee meetings with attendees, risks reviewed,
-conclusions and actions (one done, one open); the registry's own register has three risks."""
+conclusions and actions (one done, one open); the registry's own register has three risks, one overdue."""
 
 from __future__ import annotations
 
@@ -54,3 +54,10 @@ def test_the_demo_registers_and_committees(django_capture_on_commit_callbacks) -
         assert statuses == ["done", "open"]
 
     assert RegistryRisk.objects.count() == 3
+    # one of the registry's own risks is past its review date, so the registry home's queue shows it
+    from core import registry_home
+
+    queue = registry_home.HOME.get("impartiality.registry_risks")
+    state = queue.state(today=registry_home.registry_today(), limit=registry_home.ROWS)
+    assert state.count == 1
+    assert [row.label for row in state.rows] == ["Registry fees paid by the bodies it approves"]
