@@ -19,6 +19,7 @@ PLATFORM_APPS = (
     "reminders",
     "clients",
     "impartiality",
+    "audits",
 )
 
 

@@ -26,6 +26,7 @@ api_v1 = [
     path("", include("competence.api.urls")),
     path("", include("clients.api.urls")),
     path("", include("impartiality.api.urls")),
+    path("", include("audits.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
@@ -41,6 +42,7 @@ urlpatterns = [
     path("people/", include("competence.urls")),
     path("clients/", include("clients.urls")),
     path("impartiality/", include("impartiality.urls")),
+    path("engagements/", include("audits.urls")),
     path("", include("core.urls")),
 ]
 

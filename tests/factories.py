@@ -372,3 +372,9 @@ class ClientUserFactory(factory.django.DjangoModelFactory):
     status = "active"
     invited_at = factory.LazyFunction(timezone.now)
     accepted_at = factory.LazyFunction(timezone.now)
+
+
+# --- engagements, teams and gates (H9) ---
+
+
+# --- findings and corrective actions (H10) ---

@@ -375,6 +375,8 @@ POLICY: dict[str, Rule] = {
     "api-v1:committee-action-list": Rule(api()),
     "api-v1:committee-action-detail": Rule(api_object_of_a(), args="committee_action"),
     "api-v1:committee-action-complete": Rule(post_only(405, anonymous=401), args="committee_action"),
+    # --- engagements, teams and gates (H9) ---
+    # --- findings and corrective actions (H10) ---
 }
 # fmt: on
 
@@ -509,6 +511,8 @@ OBJECT_BUILDERS: dict[str, Any] = {
     "risk": lambda world: _impartiality_record(world, "risk"),
     "committee_meeting": lambda world: _impartiality_record(world, "meeting"),
     "committee_action": lambda world: _impartiality_record(world, "action"),
+    # --- engagements, teams and gates (H9) ---
+    # --- findings and corrective actions (H10) ---
 }
 
 

@@ -43,6 +43,34 @@ def _sync_grants(membership: Membership) -> None:
             remove_perm(f"bodies.{codename}", membership.user, membership.body)
 
 
+def membership_grants_resync(using: str = "default", **kwargs: object) -> int:
+    """post_migrate: every membership's grants follow the role table as it now stands, so a permission a
+    capability newly grants to a role reaches the people who already hold the role. Reads every grant of the
+    managed permissions once and touches only the memberships whose grants differ; returns how many."""
+    from collections import defaultdict
+
+    from ..models.tenants import BodyUserObjectPermission
+
+    managed = managed_permissions()
+    held: dict[tuple[object, object], set[str]] = defaultdict(set)
+    grants = BodyUserObjectPermission.objects.using(using).filter(permission__codename__in=managed)
+    for user_id, body_id, codename in grants.values_list(
+        "user_id", "content_object_id", "permission__codename"
+    ):
+        held[(user_id, body_id)].add(codename)
+    changed = 0
+    for membership in Membership.objects.using(using).select_related("user", "body"):
+        wanted = (
+            permissions_for_roles(membership.roles)
+            if membership.status == Membership.Status.ACTIVE
+            else set()
+        )
+        if held.get((membership.user_id, membership.body_id), set()) != (wanted & managed):
+            _sync_grants(membership)
+            changed += 1
+    return changed
+
+
 def membership_add(*, body: Body, user: User, roles: list[str], actor: Actor) -> Membership:
     require_manage_members(actor, body)
     _validate_roles(roles)

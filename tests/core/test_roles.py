@@ -24,9 +24,13 @@ BODY_ADMIN_GRANTS = {
     "manage_clients",
     "review_declarations",
     "manage_impartiality",
+    "manage_engagements",
+    "view_all_engagements",
 }
 #: an impartiality committee member reviews declarations and keeps the register and the committee
 COMMITTEE_GRANTS = {"view_body", "review_declarations", "manage_impartiality"}
+#: independent reviewers and decision makers read every engagement of the body
+READS_ENGAGEMENTS = {"view_body", "view_all_engagements"}
 
 
 def test_the_whole_table_is_the_kernel_entries_and_what_each_capability_granted() -> None:
@@ -41,10 +45,14 @@ def test_the_whole_table_is_the_kernel_entries_and_what_each_capability_granted(
             "view_audit_trail",
             "manage_accreditations",
             "manage_competence",
+            "manage_engagements",
+            "view_all_engagements",
             "review_declarations",
             "manage_impartiality",
             "manage_clients",
         ),
+        Role.INDEPENDENT_REVIEWER: ("view_all_engagements",),
+        Role.DECISION_MAKER: ("view_all_engagements",),
         Role.IMPARTIALITY_COMMITTEE: ("review_declarations", "manage_impartiality"),
     }
     assert roles.member_permissions() == ("view_body",)
@@ -55,8 +63,10 @@ def test_each_capability_declares_its_own_permissions() -> None:
         ("manage_accreditations", "bodies"),
         ("manage_clients", "clients"),
         ("manage_competence", "competence"),
+        ("manage_engagements", "audits"),
         ("manage_impartiality", "impartiality"),
         ("review_declarations", "impartiality"),
+        ("view_all_engagements", "audits"),
     ]
 
 
@@ -111,9 +121,12 @@ def test_every_role_carries_the_same_grants_as_before(role: Role) -> None:
     # when
     membership = MembershipFactory(user=user, body=body, roles=[role])
     # then
-    expected = {Role.BODY_ADMIN: BODY_ADMIN_GRANTS, Role.IMPARTIALITY_COMMITTEE: COMMITTEE_GRANTS}.get(
-        role, {"view_body"}
-    )
+    expected = {
+        Role.BODY_ADMIN: BODY_ADMIN_GRANTS,
+        Role.IMPARTIALITY_COMMITTEE: COMMITTEE_GRANTS,
+        Role.INDEPENDENT_REVIEWER: READS_ENGAGEMENTS,
+        Role.DECISION_MAKER: READS_ENGAGEMENTS,
+    }.get(role, {"view_body"})
     assert set(get_perms(user, body)) == expected
     assert set(get_perms(user, BodyFactory())) == set()
 
@@ -140,3 +153,23 @@ def test_the_sync_leaves_permissions_it_does_not_own_alone() -> None:
     _sync_grants(membership)
     # then the role grants follow and the other permission stays
     assert set(get_perms(user, body)) == {"view_body", "change_body"}
+
+
+@pytest.mark.django_db
+def test_after_a_migrate_the_people_holding_a_role_get_what_it_now_grants() -> None:
+    # given an administrator whose grants predate a permission the role table now gives administrators
+    from guardian.shortcuts import remove_perm
+
+    from bodies.services.memberships import membership_grants_resync
+
+    body = BodyFactory()
+    user = UserFactory()
+    MembershipFactory(user=user, body=body, roles=[Role.BODY_ADMIN])
+    remove_perm("bodies.review_declarations", user, body)
+    assert "review_declarations" not in get_perms(user, body)
+    # when the post-migrate resync runs
+    changed = membership_grants_resync()
+    # then the administrator holds it, and running it again touches nobody
+    assert changed == 1
+    assert set(get_perms(user, body)) == BODY_ADMIN_GRANTS
+    assert membership_grants_resync() == 0

@@ -1,1 +1,0 @@
-"""Engagements: audits, GHG validations and verifications (a later issue builds them here)."""
