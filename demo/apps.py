@@ -11,6 +11,8 @@ class DemoConfig(AppConfig):
     def ready(self) -> None:
         # Each capability's part of the demo data, declared with the demo registry.
         from .contributors import (  # noqa: F401
+            audits,
+            audits_findings,
             bodies,
             clients,
             competence,

@@ -1,0 +1,1 @@
+"""The demo's findings in every state, client responses, and a FAR carried over (H10)."""
