@@ -377,4 +377,52 @@ class ClientUserFactory(factory.django.DjangoModelFactory):
 # --- engagements, teams and gates (H9) ---
 
 
+class EngagementFactory(factory.django.DjangoModelFactory):
+    """A draft GHG verification (ISO 14064-3, sectoral scope 1, reasonable assurance, 5 %) of a project whose
+    proponent is the client, planned 30–32 days from today, in the project's body.
+
+    Management-system kinds: pass `kind="stage_1"`, `project=None`, `client=...`, `activity=`, `standard=`,
+    `sector=` (see `ms_engagement_kwargs`)."""
+
+    class Meta:
+        model = "audits.Engagement"
+        skip_postgeneration_save = True
+
+    body = factory.SubFactory(BodyFactory)
+    reference = factory.Sequence(lambda n: f"ENG-2026-{n:04d}")
+    kind = "verification"
+    project = factory.SubFactory(ProjectFactory, body=factory.SelfAttribute("..body"))
+    client = factory.LazyAttribute(
+        lambda o: o.project.proponent if o.project is not None else ClientFactory(body=o.body)
+    )
+    activity = factory.LazyFunction(lambda: Activity.objects.get(code="verification"))
+    standard = factory.LazyFunction(lambda: Standard.objects.get(code="iso-14064-3"))
+    sector = factory.LazyFunction(lambda: sector("ghg", "1"))
+    scope = "GHG emission reductions of the project, first monitoring period"
+    planned_start = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    planned_end = factory.LazyAttribute(lambda o: o.planned_start + timedelta(days=2))
+    level_of_assurance = factory.LazyAttribute(lambda o: "reasonable" if o.kind in ASSURANCE_KINDS else "")
+    materiality_percent = factory.LazyAttribute(lambda o: 5 if o.kind in ASSURANCE_KINDS else None)
+    status = "draft"
+    created_by = factory.SubFactory(UserFactory)
+
+
+#: the kinds giving an opinion on reported quantities (level of assurance and materiality)
+ASSURANCE_KINDS = ("verification", "validation_verification")
+
+
+class TeamMemberFactory(factory.django.DjangoModelFactory):
+    """A person on an engagement's team (an auditor of the engagement's body, by default)."""
+
+    class Meta:
+        model = "audits.TeamMember"
+
+    engagement = factory.SubFactory(EngagementFactory)
+    body = factory.LazyAttribute(lambda o: o.engagement.body)
+    membership = factory.SubFactory(MembershipFactory, body=factory.SelfAttribute("..engagement.body"))
+    role = Role.AUDITOR
+    declaration = None
+    added_by = factory.SubFactory(UserFactory)
+
+
 # --- findings and corrective actions (H10) ---
