@@ -522,3 +522,17 @@ RISK_REVIEW_MAX_MONTHS = env_int("RISK_REVIEW_MAX_MONTHS", 12)
 #: days relative to a risk's next review (before, on the day, overdue) and to a committee action's due date
 RISK_REVIEW_REMINDER_OFFSETS = env_int_list("RISK_REVIEW_REMINDER_OFFSETS", "-30,0,1")
 COMMITTEE_ACTION_REMINDER_OFFSETS = env_int_list("COMMITTEE_ACTION_REMINDER_OFFSETS", "-7,0,1")
+#: a finding needing a response is due this many days after the audit's last day (actual end, else planned end)
+#: an engagement's materiality (GHG verification) when the planner gives none, in per cent
+MATERIALITY_DEFAULT_PERCENT = env_int("MATERIALITY_DEFAULT_PERCENT", 5)
+#: one body verifies the same project at most this many times in a row unless the registry records an exemption
+VERIFICATION_ROTATION_LIMIT = env_int("VERIFICATION_ROTATION_LIMIT", 3)
+#: team members without a cleared per-engagement declaration are reminded this many days before the planned start
+ENGAGEMENT_DECLARATION_REMINDER_DAYS = env_int("ENGAGEMENT_DECLARATION_REMINDER_DAYS", 14)
+#: the lead auditor is reminded when the report is not drafted this many days after the last audit day
+REPORT_DRAFT_REMINDER_DAYS = env_int("REPORT_DRAFT_REMINDER_DAYS", 14)
+FINDING_RESPONSE_DAYS = env_int("FINDING_RESPONSE_DAYS", 30)
+#: days relative to a finding's response due date (before, on the day, overdue)
+FINDING_RESPONSE_REMINDER_OFFSETS = env_int_list("FINDING_RESPONSE_REMINDER_OFFSETS", "-7,0,1")
+#: days an accepted response waits for the verification of effectiveness before the lead auditor is reminded
+FINDING_VERIFICATION_REMINDER_DAYS = env_int("FINDING_VERIFICATION_REMINDER_DAYS", 60)
