@@ -6,6 +6,7 @@ from django.db.models import Prefetch, QuerySet
 
 from reference.models import Sector
 
+from .eligibility import EligibilityReason, EligibilityResult, body_check_eligibility  # noqa: F401 (public)
 from .models import Accreditation, Body, Membership
 
 

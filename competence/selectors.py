@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from bodies.models.tenants import Body, Membership
 from reference.models import Sector, Standard
 
+from .checks import Gap, TeamMember, TeamResult, person_check_competence, team_check_coverage  # noqa: F401 (public)
 from .models import CompetenceRecord
 from .permissions import competence_records_of_body_for
 
