@@ -5,3 +5,129 @@ from __future__ import annotations
 # --- engagements, teams and gates (H9) ---
 
 # --- findings and corrective actions (H10) ---
+# A finding's response coming due (before, on the day, overdue: the client's users and the lead auditor) and an
+# accepted response waiting for the verification of effectiveness (the lead auditor). Three queries per batch.
+
+from collections import defaultdict as _f_defaultdict  # noqa: E402
+from typing import Any as _FAny  # noqa: E402
+from uuid import UUID as _FUUID  # noqa: E402
+
+from django.apps import apps as _f_apps  # noqa: E402
+from django.conf import settings as _f_settings  # noqa: E402
+from django.utils import formats as _f_formats  # noqa: E402
+from django.utils.translation import gettext as _f_  # noqa: E402
+from django.utils.translation import gettext_lazy as _f_lazy  # noqa: E402
+from django.utils.translation import ngettext as _f_ngettext  # noqa: E402
+
+from reminders.models import Deadline as _FDeadline  # noqa: E402
+from reminders.recipients import days_to_due as _f_days_to_due  # noqa: E402
+from reminders.registry import DeadlineKind as _FDeadlineKind  # noqa: E402
+from reminders.registry import page_url as _f_page_url  # noqa: E402
+from reminders.registry import register as _f_register  # noqa: E402
+
+
+def _findings_of(deadlines: list[_FDeadline]) -> dict[str, _FAny]:
+    finding = _f_apps.get_model("audits", "Finding")
+    rows = finding.objects.filter(pk__in=[d.subject_id for d in deadlines]).select_related("engagement")
+    return {str(row.pk): row for row in rows}
+
+
+def _lead_auditors(engagement_ids: set[_FAny]) -> dict[_FAny, list[_FAny]]:
+    team_member = _f_apps.get_model("audits", "TeamMember")
+    leads: dict[_FAny, list[_FAny]] = _f_defaultdict(list)
+    rows = team_member.objects.filter(
+        engagement_id__in=engagement_ids, role="lead_auditor", membership__status="active"
+    ).select_related("membership__user")
+    for row in rows:
+        leads[row.engagement_id].append(row.membership.user)
+    return leads
+
+
+def _finding_recipients(*, client_users: bool) -> _FAny:
+    def recipients(deadlines: list[_FDeadline]) -> dict[_FUUID, list[_FAny]]:
+        findings = _findings_of(deadlines)
+        leads = _lead_auditors({f.engagement_id for f in findings.values()})
+        clients: dict[_FAny, list[_FAny]] = _f_defaultdict(list)
+        if client_users:
+            client_user = _f_apps.get_model("clients", "ClientUser")
+            rows = client_user.objects.filter(
+                client_id__in={f.engagement.client_id for f in findings.values()},
+                status="active",
+                user__isnull=False,
+            ).select_related("user")
+            for row in rows:
+                clients[row.client_id].append(row.user)
+        result: dict[_FUUID, list[_FAny]] = {}
+        for deadline in deadlines:
+            finding = findings.get(str(deadline.subject_id))
+            if finding is None:
+                result[deadline.id] = []
+                continue
+            people = [*clients.get(finding.engagement.client_id, []), *leads.get(finding.engagement_id, [])]
+            result[deadline.id] = [person for person in people if person.is_active]
+        return result
+
+    return recipients
+
+
+def _finding_values(deadline: _FDeadline) -> dict[str, _FAny]:
+    finding = deadline.subject
+    return {
+        "number": finding.number if finding else "",
+        "engagement": finding.engagement.reference if finding else "",
+        "due": _f_formats.date_format(deadline.due_on),
+        "days": abs(_f_days_to_due(deadline)),
+    }
+
+
+def _response_due_message(deadline: _FDeadline, offset: int) -> tuple[str, str]:
+    values = _finding_values(deadline)
+    days = _f_days_to_due(deadline)
+    if days > 0:
+        title = _f_ngettext(
+            "Response to finding %(number)s of %(engagement)s due in %(days)s day",
+            "Response to finding %(number)s of %(engagement)s due in %(days)s days",
+            days,
+        )
+        text = _f_("The response to finding %(number)s of %(engagement)s is due on %(due)s.")
+    elif days == 0:
+        title = _f_("Response to finding %(number)s of %(engagement)s due today")
+        text = _f_("The response to finding %(number)s of %(engagement)s is due today (%(due)s).")
+    else:
+        title = _f_("Response to finding %(number)s of %(engagement)s overdue")
+        text = _f_(
+            "The response to finding %(number)s of %(engagement)s was due on %(due)s and has not come."
+        )
+    return title % values, text % values
+
+
+def _verification_message(deadline: _FDeadline, offset: int) -> tuple[str, str]:
+    values = _finding_values(deadline)
+    title = _f_("Finding %(number)s of %(engagement)s waits for verification")
+    text = _f_(
+        "The response to finding %(number)s of %(engagement)s was accepted; verify the corrective action's "
+        "effectiveness."
+    )
+    return title % values, text % values
+
+
+_f_register(
+    _FDeadlineKind(
+        code="audits.finding_response_due",
+        label=_f_lazy("Response to a finding due"),
+        offsets=lambda: _f_settings.FINDING_RESPONSE_REMINDER_OFFSETS,
+        recipients=_finding_recipients(client_users=True),
+        message=_response_due_message,
+        url=_f_page_url("audits:finding-open", with_subject=True),
+    )
+)
+_f_register(
+    _FDeadlineKind(
+        code="audits.finding_verification_due",
+        label=_f_lazy("Finding waiting for verification"),
+        offsets=lambda: (0,),
+        recipients=_finding_recipients(client_users=False),
+        message=_verification_message,
+        url=_f_page_url("audits:finding-detail", with_subject=True),
+    )
+)

@@ -14,10 +14,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from core.permissions import Principal, has_body_perm, require_body_perm
+from django.utils.translation import gettext as _
+
+from core.permissions import Principal, has_body_perm, is_signed_in, require_body_perm
 
 if TYPE_CHECKING:
     from bodies.models.tenants import Body
+
+    from .models import Engagement, Finding
 
 MANAGE_ENGAGEMENTS = "manage_engagements"
 VIEW_ALL_ENGAGEMENTS = "view_all_engagements"
@@ -34,3 +38,56 @@ def require_manage_engagements(actor: Principal, body: Body) -> None:
 # --- engagements, teams and gates (H9) ---
 
 # --- findings and corrective actions (H10) ---
+# The team (TeamMember rows of active memberships; registry staff are never on a team) raises, changes, judges,
+# verifies and closes findings; the client's users answer them in the client view; a holder of
+# manage_engagements may record on the client's behalf a response received otherwise (marked so).
+
+
+def team_roles_of(actor: Principal, engagement: Engagement) -> set[str]:
+    """The roles `actor` holds on `engagement`'s team (empty when not on it)."""
+    from bodies.models.tenants import Membership
+
+    from .models import TeamMember
+
+    if not is_signed_in(actor):
+        return set()
+    return set(
+        TeamMember.objects.filter(
+            engagement_id=engagement.pk,
+            membership__user_id=actor.pk,
+            membership__status=Membership.Status.ACTIVE,
+        ).values_list("role", flat=True)
+    )
+
+
+def is_on_team(actor: Principal, engagement: Engagement) -> bool:
+    return bool(team_roles_of(actor, engagement))
+
+
+def require_on_team(actor: Principal, engagement: Engagement) -> None:
+    from core.errors import PermissionDenied
+
+    from .error_codes import AuditsErrorCode
+
+    if not is_on_team(actor, engagement):
+        raise PermissionDenied(
+            _("Only a member of the engagement's team may do this."), code=AuditsErrorCode.NOT_ON_TEAM
+        )
+
+
+def is_client_user_of(user: Principal, engagement: Engagement) -> bool:
+    """Whether `user` reads `engagement`'s client in the client view (the one access rule of client users)."""
+    from clients.permissions import client_ids_for_user
+
+    return client_ids_for_user(user).filter(client_id=engagement.client_id).exists()
+
+
+def can_respond_to_finding(actor: Principal, finding: Finding) -> bool:
+    """The client's users answer its findings; a planner may record a response the client sent otherwise."""
+    engagement = finding.engagement
+    return is_client_user_of(actor, engagement) or can_manage_engagements(actor, engagement.body)
+
+
+def can_work_on_findings(actor: Principal, engagement: Engagement) -> bool:
+    """Raise, change, judge, verify and close findings: the engagement's team."""
+    return is_on_team(actor, engagement)

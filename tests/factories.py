@@ -426,3 +426,22 @@ class TeamMemberFactory(factory.django.DjangoModelFactory):
 
 
 # --- findings and corrective actions (H10) ---
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    """An open CL (GHG) on an engagement in progress, raised by its engagement's creator, due in 30 days."""
+
+    class Meta:
+        model = "audits.Finding"
+
+    engagement = factory.SubFactory(EngagementFactory, status="in_progress")
+    body = factory.LazyAttribute(lambda o: o.engagement.body)
+    number = factory.Sequence(lambda n: n + 1)
+    kind = "cl"
+    clause = "ISO 14064-3 6.1.4"
+    statement = factory.Sequence(lambda n: f"The monitoring report does not explain the emission factor {n}.")
+    evidence = "Monitoring report v2, table 4"
+    internal_note = "Check again with the calibration certificates"
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    status = "open"
+    raised_by = factory.LazyAttribute(lambda o: o.engagement.created_by)
