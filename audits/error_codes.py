@@ -31,3 +31,35 @@ class AuditsErrorCode(ErrorCode):
     VERIFICATION_NOTE_REQUIRED = "verification_note_required"
 
     # audit time and sampling (H8)
+    #: IAF MD 5 publishes no audit-time table for GHG validation or verification: the time is entered by hand
+    GHG_NO_TIME_TABLE = "ghg_no_time_table"
+    #: no audit-time table for this scheme (or none valid on the day): the time is entered by hand
+    NO_TIME_TABLE = "no_time_table"
+    #: the complexity is not one of the table's columns
+    COMPLEXITY_INVALID = "complexity_invalid"
+    #: an EMS of special complexity has no column: the time is entered by hand with a justification
+    TIME_ENTERED_BY_HAND = "time_entered_by_hand"
+    #: time entered by hand needs a written justification
+    TIME_JUSTIFICATION_REQUIRED = "time_justification_required"
+    #: time may be entered by hand only where no table applies (GHG, special complexity, no table)
+    ENTERED_TIME_NOT_ALLOWED = "entered_time_not_allowed"
+    #: audit time is counted in half days
+    DAYS_NOT_HALF_DAYS = "days_not_half_days"
+    #: the effective personnel is not a whole number of at least 1
+    EFFECTIVE_PERSONNEL_INVALID = "effective_personnel_invalid"
+    #: every reduction or increase of audit time needs a written reason
+    ADJUSTMENT_REASON_REQUIRED = "adjustment_reason_required"
+    #: an adjustment's percentage is not above 0 (and, for a reduction, below 100)
+    ADJUSTMENT_PERCENT_INVALID = "adjustment_percent_invalid"
+    #: the reductions together exceed 30 % of the table's time (IAF MD 5)
+    REDUCTION_TOO_LARGE = "reduction_too_large"
+    #: less than 80 % of the audit time on site
+    ON_SITE_TOO_LOW = "on_site_too_low"
+    #: the reduction for an integrated system exceeds 20 % (IAF MD 11)
+    INTEGRATION_REDUCTION_TOO_LARGE = "integration_reduction_too_large"
+    #: an integrated calculation needs two or more standards' times of the same stage, each standard once
+    INTEGRATED_PARTS_INVALID = "integrated_parts_invalid"
+    #: the number of sites is not a whole number of at least 0
+    SITE_COUNT_INVALID = "site_count_invalid"
+    #: the time of a sampled site is reduced by more than 50 % (IAF MD 1)
+    SITE_REDUCTION_TOO_LARGE = "site_reduction_too_large"

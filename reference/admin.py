@@ -1,6 +1,18 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import AccreditationBody, AccreditationBodyMla, Activity, Sector, Standard
+from core.admin import StaffReadOnlyAdmin, StaffReadOnlyInline
+from core.admin_labels import choices_column
+
+from .models import (
+    AccreditationBody,
+    AccreditationBodyMla,
+    Activity,
+    AuditTimeBand,
+    AuditTimeTable,
+    Sector,
+    Standard,
+)
 
 
 @admin.register(Activity)
@@ -53,3 +65,26 @@ class AccreditationBodyAdmin(admin.ModelAdmin):
             )
             or "—"
         )
+
+
+class AuditTimeBandInline(StaffReadOnlyInline):
+    model = AuditTimeBand
+    fields = ("complexity_label", "min_personnel", "max_personnel", "days", "disputed", "disputed_note")
+    ordering = ("complexity", "min_personnel")
+
+    complexity_label = choices_column("complexity", _("complexity"))
+
+
+@admin.register(AuditTimeTable)
+class AuditTimeTableAdmin(StaffReadOnlyAdmin):
+    """The published audit-time tables (IAF MD 5), read only: they ship as data with a migration and are
+    tested against the published figures; a new version is a new table with its own "valid from"."""
+
+    scope_to_tenants = False
+    list_display = ("scheme_label", "source", "version", "valid_from")
+    list_filter = ("scheme", "version")
+    fields = ("scheme_label", "source", "version", "valid_from", "note")
+    readonly_fields = fields
+    inlines = (AuditTimeBandInline,)
+
+    scheme_label = choices_column("scheme", _("scheme"))

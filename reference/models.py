@@ -180,3 +180,124 @@ class AccreditationBodyMla(models.Model):
 
     def covers(self, day: date) -> bool:
         return self.since <= day and (self.until is None or day <= self.until)
+
+
+class AuditTimeScheme(models.TextChoices):
+    """The management-system schemes IAF MD 5 publishes an audit-time table for."""
+
+    QMS = "qms", _("Quality management systems")
+    EMS = "ems", _("Environmental management systems")
+    OHSMS = "ohsms", _("Occupational health and safety management systems")
+
+
+class AuditTimeComplexity(models.TextChoices):
+    """The complexity categories of IAF MD 5's EMS and OHSMS tables (a QMS table has none: the band's
+    complexity is blank). An EMS of special complexity has no column: its time is entered by hand."""
+
+    HIGH = "high", _("High complexity")
+    MEDIUM = "medium", _("Medium complexity")
+    LOW = "low", _("Low complexity")
+    LIMITED = "limited", _("Limited complexity")
+    SPECIAL = "special", _("Special complexity")
+
+
+#: the complexity columns each scheme's table has ("" for the QMS table's single column)
+AUDIT_TIME_COLUMNS: dict[str, tuple[str, ...]] = {
+    AuditTimeScheme.QMS: ("",),
+    AuditTimeScheme.EMS: (
+        AuditTimeComplexity.HIGH,
+        AuditTimeComplexity.MEDIUM,
+        AuditTimeComplexity.LOW,
+        AuditTimeComplexity.LIMITED,
+    ),
+    AuditTimeScheme.OHSMS: (AuditTimeComplexity.HIGH, AuditTimeComplexity.MEDIUM, AuditTimeComplexity.LOW),
+}
+
+
+class AuditTimeTable(models.Model):
+    """One version of a published audit-time table (IAF MD 5) for one scheme: the bands of effective personnel
+    and the initial audit time (stage 1 + stage 2) in auditor days (`AuditTimeBand`). A new version is a new
+    row with its own `valid_from`, beside the old one; the calculator (`audits.audit_time`) reads the table
+    valid on the day it is asked about. Shipped from reference/data/iaf_md5_*.csv by a data migration."""
+
+    scheme = models.CharField(_("scheme"), max_length=10, choices=AuditTimeScheme.choices)
+    source = models.CharField(_("source"), max_length=40)
+    version = models.CharField(_("version"), max_length=40)
+    valid_from = models.DateField(_("valid from"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["scheme", "-valid_from"]
+        verbose_name = _("audit time table")
+        verbose_name_plural = _("audit time tables")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "valid_from"], name="audit_time_table_scheme_valid_from"
+            ),
+            models.UniqueConstraint(
+                fields=["scheme", "source", "version"], name="audit_time_table_scheme_version"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scheme__in=AuditTimeScheme.values), name="audit_time_table_scheme_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.version}): {self.get_scheme_display()}"
+
+
+class AuditTimeBand(models.Model):
+    """One row of an audit-time table: effective personnel from `min_personnel` to `max_personnel` (both
+    included) in one complexity column → `days` of initial audit time. A figure the sources disagree on is
+    `disputed`, with a note saying what is in doubt, until checked against the official document."""
+
+    table = models.ForeignKey(
+        AuditTimeTable, on_delete=models.CASCADE, related_name="bands", verbose_name=_("table")
+    )
+    complexity = models.CharField(
+        _("complexity"),
+        max_length=10,
+        blank=True,
+        choices=[(value, label) for value, label in AuditTimeComplexity.choices if value != "special"],
+        help_text=_("empty for a table without complexity categories (quality management systems)"),
+    )
+    min_personnel = models.PositiveIntegerField(_("effective personnel from"))
+    max_personnel = models.PositiveIntegerField(_("effective personnel to"))
+    days = models.DecimalField(_("audit days"), max_digits=5, decimal_places=1)
+    disputed = models.BooleanField(_("disputed"), default=False)
+    disputed_note = models.TextField(_("why it is disputed"), blank=True)
+
+    class Meta:
+        ordering = ["table", "complexity", "min_personnel"]
+        verbose_name = _("audit time band")
+        verbose_name_plural = _("audit time bands")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["table", "complexity", "min_personnel"], name="audit_time_band_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_personnel__gte=1)
+                & models.Q(max_personnel__gte=models.F("min_personnel")),
+                name="audit_time_band_personnel_range",
+            ),
+            models.CheckConstraint(condition=models.Q(days__gt=0), name="audit_time_band_days_positive"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    complexity__in=[
+                        "",
+                        *(value for value in AuditTimeComplexity.values if value != "special"),
+                    ]
+                ),
+                name="audit_time_band_complexity_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(disputed=False) | ~models.Q(disputed_note=""),
+                name="audit_time_band_disputed_says_why",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        people = f"{self.min_personnel:,}–{self.max_personnel:,}"
+        if self.complexity:
+            return f"{self.get_complexity_display()}, {people}: {self.days}"
+        return f"{people}: {self.days}"

@@ -48,6 +48,7 @@ def _load_reference_data() -> None:
         "0002_load_reference_data",
         "0004_load_accreditation_bodies",
         "0006_load_icelandic_names",
+        "0008_load_audit_time_tables",
     ):
         importlib.import_module(f"reference.migrations.{name}").load(apps, None)
 
