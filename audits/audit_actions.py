@@ -3,6 +3,54 @@
 from __future__ import annotations
 
 # --- engagements, teams and gates (H9) ---
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _h9
+
+from core.audit import declare_audit_actions as _declare_h9
+from core.audit import declare_audit_record
+
+from .models import AssuranceLevel, AuditMode, EngagementKind, EngagementStatus
+
+
+def _engagement_url(engagement: object) -> str:
+    try:
+        return reverse("audits:engagement-detail", args=[engagement.pk])  # type: ignore[attr-defined]
+    except NoReverseMatch:
+        return "/"
+
+
+_declare_h9(
+    {
+        "audits.engagement.created": _h9("recorded the engagement"),
+        "audits.engagement.updated": _h9("changed the engagement"),
+        "audits.engagement.audit_time_set": _h9("set the engagement's audit time"),
+        "audits.engagement.planned": _h9("planned the engagement"),
+        "audits.engagement.team_proposed": _h9("proposed the engagement's team"),
+        "audits.engagement.team_confirmed": _h9("confirmed the engagement's team"),
+        "audits.engagement.team_reopened": _h9("reopened the engagement's team"),
+        "audits.engagement.started": _h9("started the engagement's fieldwork"),
+        "audits.engagement.report_drafted": _h9("drafted the engagement's report"),
+        "audits.engagement.sent_to_review": _h9("sent the engagement to independent review"),
+        "audits.engagement.review_completed": _h9("completed the independent review"),
+        "audits.engagement.decided": _h9("recorded the decision on the engagement"),
+        "audits.engagement.closed": _h9("closed the engagement"),
+        "audits.engagement.cancelled": _h9("cancelled the engagement"),
+        "audits.team_member.added": _h9("put a person on the engagement's team"),
+        "audits.team_member.removed": _h9("took a person off the engagement's team"),
+        "audits.rotation_exemption.recorded": _h9("recorded a rotation exemption"),
+    }
+)
+declare_audit_record(
+    "audits.engagement",
+    url=_engagement_url,
+    choices={
+        "kind": EngagementKind.choices,
+        "status": EngagementStatus.choices,
+        "mode": AuditMode.choices,
+        "level_of_assurance": AssuranceLevel.choices,
+    },
+)
+
 
 # --- findings and corrective actions (H10) ---
 from django.urls import NoReverseMatch as _FindingNoReverseMatch  # noqa: E402

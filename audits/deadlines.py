@@ -2,7 +2,162 @@
 
 from __future__ import annotations
 
+from typing import Any
+from uuid import UUID
+
+from django.apps import apps
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bodies.models.tenants import Role
+from reminders.models import Deadline
+from reminders.recipients import body_admins_of
+from reminders.registry import DeadlineKind, page_url, register
+
+from .models import EngagementStatus, TeamMember
+
+#: the statuses in which the team is not yet confirmed (a missing declaration still matters)
+TEAM_OPEN_STATUSES = (EngagementStatus.DRAFT, EngagementStatus.PLANNED, EngagementStatus.TEAM_PROPOSED)
+
 # --- engagements, teams and gates (H9) ---
+
+
+def _members_of(deadlines: list[Deadline]) -> dict[str, TeamMember]:
+    rows = TeamMember.objects.filter(pk__in=[d.subject_id for d in deadlines]).select_related(
+        "membership__user", "engagement__client"
+    )
+    return {str(row.pk): row for row in rows}
+
+
+def _cleared(members: list[TeamMember]) -> set[Any]:
+    """The team members holding a reviewed, not barring per-engagement declaration for their engagement's
+    client or project (one query)."""
+    declaration_model = apps.get_model("impartiality", "Declaration")
+    rows = (
+        declaration_model.objects.filter(
+            membership_id__in={m.membership_id for m in members}, kind="engagement", status="reviewed"
+        )
+        .exclude(review_outcome="barring")
+        .values_list("membership_id", "client_id", "project_id")
+    )
+    found = set(rows)
+    cleared: set[Any] = set()
+    for member in members:
+        engagement = member.engagement
+        if engagement.project_id is not None:
+            hit = any(m == member.membership_id and p == engagement.project_id for m, _c, p in found)
+        else:
+            hit = any(
+                m == member.membership_id and c == engagement.client_id and p is None for m, c, p in found
+            )
+        if hit:
+            cleared.add(member.pk)
+    return cleared
+
+
+def _declaration_recipients(deadlines: list[Deadline]) -> dict[UUID, list[Any]]:
+    """The team member and the body's planners (administrators), while the member has no cleared declaration
+    and the team is not confirmed: three queries for a batch."""
+    admins = body_admins_of(deadlines)
+    members = _members_of(deadlines)
+    cleared = _cleared(list(members.values()))
+    result: dict[UUID, list[Any]] = {}
+    for deadline in deadlines:
+        member = members.get(str(deadline.subject_id))
+        if member is None or member.pk in cleared or member.engagement.status not in TEAM_OPEN_STATUSES:
+            result[deadline.id] = []
+            continue
+        chosen = [member.membership.user] if member.membership.user.is_active else []
+        chosen.extend(admin for admin in admins.get(deadline.id, []) if admin not in chosen)
+        result[deadline.id] = chosen
+    return result
+
+
+def _declaration_message(deadline: Deadline, offset: int) -> tuple[str, str]:
+    member = deadline.subject
+    values = {
+        "person": member.membership.user.full_name if member else _("(no longer on record)"),
+        "reference": member.engagement.reference if member else "",
+        "client": member.engagement.client.legal_name if member else "",
+        "start": formats.date_format(deadline.due_on, "DATE_FORMAT"),
+    }
+    title = _("Declaration of interest missing for %(reference)s") % values
+    text = (
+        _(
+            "%(person)s has no reviewed declaration of interest for %(client)s, and %(reference)s starts on "
+            "%(start)s. The team cannot be confirmed without it."
+        )
+        % values
+    )
+    return title, text
+
+
+def _member_url(deadline: Deadline) -> str:
+    member = deadline.subject
+    try:
+        return reverse("audits:engagement-detail", args=[member.engagement_id]) if member else "/"
+    except NoReverseMatch:
+        return "/"
+
+
+register(
+    DeadlineKind(
+        code="audits.engagement_declaration",
+        label=gettext_lazy("Per-engagement declaration of interest missing"),
+        offsets=lambda: (-settings.ENGAGEMENT_DECLARATION_REMINDER_DAYS,),
+        recipients=_declaration_recipients,
+        message=_declaration_message,
+        url=_member_url,
+    )
+)
+
+
+def _report_recipients(deadlines: list[Deadline]) -> dict[UUID, list[Any]]:
+    """The engagement's lead auditor, while the report is not drafted: two queries for a batch."""
+    leads = TeamMember.objects.filter(
+        engagement_id__in=[d.subject_id for d in deadlines], role=Role.LEAD_AUDITOR
+    ).select_related("membership__user", "engagement")
+    by_engagement = {str(lead.engagement_id): lead for lead in leads}
+    result: dict[UUID, list[Any]] = {}
+    for deadline in deadlines:
+        lead = by_engagement.get(str(deadline.subject_id))
+        if (
+            lead is None
+            or lead.engagement.status != EngagementStatus.IN_PROGRESS
+            or not lead.membership.user.is_active
+        ):
+            result[deadline.id] = []
+        else:
+            result[deadline.id] = [lead.membership.user]
+    return result
+
+
+def _report_message(deadline: Deadline, offset: int) -> tuple[str, str]:
+    engagement = deadline.subject
+    values = {
+        "reference": engagement.reference if engagement else _("(no longer on record)"),
+        "last_day": formats.date_format(deadline.due_on, "DATE_FORMAT"),
+        "days": settings.REPORT_DRAFT_REMINDER_DAYS,
+    }
+    title = _("The report of %(reference)s is not drafted") % values
+    text = _("The last audit day of %(reference)s was %(last_day)s. Draft the report.") % values
+    return title, text
+
+
+register(
+    DeadlineKind(
+        code="audits.report_draft",
+        label=gettext_lazy("Report not drafted"),
+        offsets=lambda: (settings.REPORT_DRAFT_REMINDER_DAYS,),
+        recipients=_report_recipients,
+        message=_report_message,
+        url=page_url("audits:engagement-detail", with_subject=True),
+    )
+)
+
 
 # --- findings and corrective actions (H10) ---
 # A finding's response coming due (before, on the day, overdue: the client's users and the lead auditor) and an

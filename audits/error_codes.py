@@ -9,6 +9,44 @@ class AuditsErrorCode(ErrorCode):
     # --- engagements, teams and gates (H9) ---
     #: the body is not eligible for the engagement (approval, agreement, accreditation)
     BODY_NOT_ELIGIBLE = "body_not_eligible"
+    #: a validation or verification needs a project (its proponent is the client)
+    PROJECT_REQUIRED = "project_required"
+    #: the project is not of the engagement's body, or its proponent is not the client
+    PROJECT_INVALID = "project_invalid"
+    #: the client is not a client of the engagement's body
+    CLIENT_INVALID = "client_invalid"
+    #: a field that does not apply to the engagement's kind was given
+    FIELD_NOT_FOR_KIND = "field_not_for_kind"
+    #: a verification needs its level of assurance
+    ASSURANCE_REQUIRED = "assurance_required"
+    #: a verification needs its monitoring period, inside the project's
+    MONITORING_PERIOD_INVALID = "monitoring_period_invalid"
+    #: a stage 2 follows a stage 1 of the same client
+    PREVIOUS_STAGE_INVALID = "previous_stage_invalid"
+    #: a site that is not the client's
+    SITE_NOT_OF_CLIENT = "site_not_of_client"
+    #: the planned end is before the planned start
+    PLANNED_ORDER = "planned_order"
+    #: the team can change only before it is confirmed
+    TEAM_LOCKED = "team_locked"
+    #: the person is not an active member of the engagement's body
+    NOT_A_MEMBER = "not_a_member"
+    #: the person is already on the team
+    ALREADY_ON_TEAM = "already_on_team"
+    #: the team already has a lead auditor
+    SECOND_LEAD_AUDITOR = "second_lead_auditor"
+    #: proposing a team needs a lead auditor on it
+    NO_LEAD_AUDITOR = "no_lead_auditor"
+    #: a team member fails a gate (competence, conflict, declaration, rotation or separation)
+    TEAM_GATE_FAILED = "team_gate_failed"
+    #: only the engagement's lead auditor may do this
+    NOT_LEAD_AUDITOR = "not_lead_auditor"
+    #: the independent reviewer must hold the reviewer role and not be on the team
+    REVIEWER_INVALID = "reviewer_invalid"
+    #: audit time needs days (in half days) and a written justification
+    AUDIT_TIME_INVALID = "audit_time_invalid"
+    #: a rotation exemption's validity ends in the past, or its project is not the body's
+    EXEMPTION_INVALID = "exemption_invalid"
 
     # --- findings and corrective actions (H10) ---
     #: a finding's kind is not in the vocabulary of the engagement's family

@@ -2,7 +2,79 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from bodies.models.tenants import Membership
+from reminders.notices import Notice, NoticeKind, page_url, register
+
 # --- engagements, teams and gates (H9) ---
+
+
+def _team(notice: Notice) -> list[Any]:
+    """The engagement's team (one query)."""
+    return [
+        member.membership.user
+        for member in notice.subject.team.select_related("membership__user").order_by("role", "id")
+        if member.membership.status == Membership.Status.ACTIVE
+    ]
+
+
+def _reviewer(notice: Notice) -> list[Any]:
+    reviewer = notice.subject.reviewer
+    return [reviewer.user] if reviewer is not None and reviewer.status == Membership.Status.ACTIVE else []
+
+
+def _engagement_values(engagement: Any) -> dict[str, Any]:
+    return {
+        "reference": engagement.reference,
+        "kind": engagement.get_kind_display().lower(),
+        "client": engagement.client.legal_name,
+        "start": date_format(engagement.planned_start, "DATE_FORMAT"),
+    }
+
+
+register(
+    NoticeKind(
+        key="audits.engagement.team_confirmed",
+        title=_("You are on the confirmed team of %(reference)s"),
+        message=_(
+            "The team of %(reference)s (%(kind)s for %(client)s, starting %(start)s) in %(body)s is confirmed, "
+            "and you are on it."
+        ),
+        audience=_team,
+        url=page_url("audits:engagement-detail", with_subject=True),
+        values=_engagement_values,
+        label=_("Engagement team confirmed"),
+    )
+)
+register(
+    NoticeKind(
+        key="audits.engagement.cancelled",
+        title=_("%(reference)s is cancelled"),
+        message=_("%(reference)s (%(kind)s for %(client)s, starting %(start)s) in %(body)s is cancelled."),
+        audience=_team,
+        url=page_url("audits:engagement-detail", with_subject=True),
+        values=_engagement_values,
+        label=_("Engagement cancelled"),
+    )
+)
+register(
+    NoticeKind(
+        key="audits.engagement.sent_to_review",
+        title=_("%(reference)s is waiting for your independent review"),
+        message=_(
+            "The report of %(reference)s (%(kind)s for %(client)s) in %(body)s is ready for your review."
+        ),
+        audience=_reviewer,
+        url=page_url("audits:engagement-detail", with_subject=True),
+        values=_engagement_values,
+        label=_("Engagement sent to independent review"),
+    )
+)
+
 
 # --- findings and corrective actions (H10) ---
 from typing import Any as _FindingAny  # noqa: E402

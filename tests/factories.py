@@ -403,12 +403,19 @@ class EngagementFactory(factory.django.DjangoModelFactory):
     planned_end = factory.LazyAttribute(lambda o: o.planned_start + timedelta(days=2))
     level_of_assurance = factory.LazyAttribute(lambda o: "reasonable" if o.kind in ASSURANCE_KINDS else "")
     materiality_percent = factory.LazyAttribute(lambda o: 5 if o.kind in ASSURANCE_KINDS else None)
+    monitoring_period_start = factory.LazyAttribute(
+        lambda o: date(2025, 1, 1) if o.kind in GHG_KINDS else None
+    )
+    monitoring_period_end = factory.LazyAttribute(
+        lambda o: date(2025, 12, 31) if o.kind in GHG_KINDS else None
+    )
     status = "draft"
     created_by = factory.SubFactory(UserFactory)
 
 
 #: the kinds giving an opinion on reported quantities (level of assurance and materiality)
 ASSURANCE_KINDS = ("verification", "validation_verification")
+GHG_KINDS = ("validation", "verification", "validation_verification")
 
 
 class TeamMemberFactory(factory.django.DjangoModelFactory):

@@ -2,6 +2,36 @@
 Other capabilities import from here (`audits.services`)."""
 
 # --- engagements, teams and gates (H9) ---
+from .engagements import (  # noqa: F401 (re-exported)
+    DECLARATION_DUE,
+    ENGAGEMENT_FIELDS,
+    ENGAGEMENT_UPDATE_FIELDS,
+    REPORT_DUE,
+    engagement_cancel,
+    engagement_confirm_team,
+    engagement_create,
+    engagement_draft_report,
+    engagement_plan,
+    engagement_propose_team,
+    engagement_reopen_team,
+    engagement_send_to_review,
+    engagement_set_audit_time,
+    engagement_start,
+    engagement_update,
+    rotation_exemption_record,
+    team_member_add,
+    team_member_remove,
+)
+from .gates import (  # noqa: F401 (re-exported)
+    Candidate,
+    GateFailure,
+    GateReport,
+    eligibility_failures,
+    same_body_validated,
+    team_candidates,
+    team_gates,
+    verifications_in_a_row,
+)
 
 # --- findings and corrective actions (H10) ---
 # isort: split
