@@ -17,6 +17,7 @@ from django.db import connection, models
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from audits.models import Engagement
 from bodies.models import Accreditation, Body, Membership
 from clients.models import ClientUser
 from competence.models import CompetenceRecord
@@ -110,7 +111,14 @@ MAKERS: dict[type[models.Model], Callable[[str], models.Model]] = {
     Declaration: _declaration,
     CommitteeAction: _committee_action,
     ClientUser: lambda status: _client_user(status),
+    Engagement: lambda status: _engagement(status),
 }
+
+
+def _engagement(status: str) -> Any:
+    from tests.factories import EngagementFactory
+
+    return EngagementFactory(status=status)
 
 
 def _client_user(status: str) -> Any:
