@@ -751,9 +751,12 @@ def integrated_time(
     most 20 % for integration (after their own reductions, compounding with them)."""
     parts = tuple(parts)
     schemes = [part.scheme for part in parts]
+    table_schemes = [
+        scheme for scheme in schemes if scheme != OTHER
+    ]  # standards without a table may be several
     if (
         len(parts) < 2
-        or len(set(schemes)) != len(schemes)
+        or len(set(table_schemes)) != len(table_schemes)
         or len({part.stage for part in parts}) != 1
         or GHG in schemes
     ):
@@ -914,7 +917,9 @@ def _check_on_site(value: Decimal | int | str) -> Decimal:
             AuditsErrorCode.ON_SITE_TOO_LOW,
         )
     if percent > HUNDRED:
-        raise field_error("on_site_percent", _("At most 100 %."), CoreErrorCode.INVALID)
+        raise field_error(
+            "on_site_percent", _("At most %(limit)s %%.") % {"limit": _number(HUNDRED)}, CoreErrorCode.INVALID
+        )
     return percent
 
 

@@ -31,6 +31,7 @@ from .audit_time import (
     TimeStage,
     _check_adjustments,
     _check_stage,
+    _count,
     _days,
     _decimal,
     _number,
@@ -98,9 +99,9 @@ class Sample:
     def justification(self) -> list[str]:
         values = {
             "stage": TimeStage(self.stage).label,
-            "sites": self.sites,
-            "sample": self.sampled_sites,
-            "total": self.total_sites,
+            "sites": _count(self.sites),
+            "sample": _count(self.sampled_sites),
+            "total": _count(self.total_sites),
         }
         if self.sampling_allowed:
             numerator, denominator = SAMPLE_SHARE[self.stage]
@@ -216,7 +217,8 @@ def sampled_site_time(*, days: Decimal | int | str, reduction: Adjustment | None
         if reduction.percent > MAX_SITE_REDUCTION_PERCENT:
             raise field_error(
                 "reduction",
-                _("The time of a sampled site may be reduced by at most 50 %."),
+                _("The time of a sampled site may be reduced by at most %(limit)s %%.")
+                % {"limit": _number(MAX_SITE_REDUCTION_PERCENT)},
                 AuditsErrorCode.SITE_REDUCTION_TOO_LARGE,
             )
     return SiteTime(full_days=full, reduction=reduction)

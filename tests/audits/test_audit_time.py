@@ -618,3 +618,49 @@ def test_the_stored_form_of_an_audit_time():
     }
     assert isinstance(from_dict(result.as_dict()), AuditTime)
     assert isinstance(from_dict(integrated_time(parts=parts()).as_dict()), IntegratedTime)
+
+
+def test_the_figures_are_written_as_the_language_writes_them():
+    # given the calculation above
+    result = audit_time(
+        scheme="ems",
+        stage="surveillance",
+        effective_personnel=1_200,
+        complexity="medium",
+        on=ON,
+        adjustments=[reduction("20", "Low-risk activities"), increase("5", "Two shifts")],
+    )
+
+    # when its words are read in Icelandic, then the figures are grouped and the decimals written the Icelandic way
+    with translation.override("is"):
+        text = result.justification_text()
+    assert "1.176–1.550" in text
+    assert "13,44" in text
+    assert "4,48" in text
+    assert "7. desember 2026" not in text  # the table's day, not today's
+    assert "1. janúar 2019" in text
+
+
+def test_several_standards_without_a_table_may_be_integrated():
+    # given ISO 9001 from the table and two standards without one (energy, information security), entered
+    qms = parts()[0]
+    energy = entered_time(scheme=OTHER, stage="initial", days=3, justification="ISO 50001: two plants")
+    security = entered_time(
+        scheme=OTHER, stage="initial", days="2.5", justification="ISO/IEC 27001: one office"
+    )
+
+    # then they add up, and the words name every part before the sum
+    result = integrated_time(
+        parts=[qms, energy, security], reduction=reduction("10", "One management review")
+    )
+    assert (result.sum_days, result.exact_days, result.days) == (
+        Decimal("12.5"),
+        Decimal("11.25"),
+        Decimal("11.5"),
+    )
+    with translation.override("en"):
+        lines = result.justification()
+    assert lines[0].startswith("Integrated management system (IAF MD 11)")
+    assert "Sum of the standards' times (before rounding): 7 + 3 + 2.5 = 12.5 days." in lines
+    assert "Reduction for integration of 10 % (at most 20 %): One management review" in lines
+    assert "After the reduction for integration: 11.25 days." in lines
