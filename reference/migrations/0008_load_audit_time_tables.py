@@ -12,11 +12,12 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 SOURCE = "IAF MD 5"
 VERSION = "Issue 4, 2019"
-# the start of the issue's year: replace it by the document's own application date once checked against it
-VALID_FROM = date(2019, 1, 1)
+# the document's application date (IAF MD 5:2019, Issue 4, Version 2 issued 11 November 2019)
+VALID_FROM = date(2020, 5, 7)
 NOTE = (
-    "Initial audit time (stage 1 + stage 2) in auditor days by effective personnel. Above the last band the "
-    "table says to follow its progression. Valid from the start of 2019, the year of the issue."
+    "IAF MD 5:2019 Issue 4 (Version 2 issued 11 November 2019), application date 7 May 2020. Initial audit time "
+    "(stage 1 + stage 2) in auditor days by effective personnel. Above the last band the table says to follow "
+    "its progression."
 )
 TABLES = [("qms", "iaf_md5_qms.csv"), ("ems", "iaf_md5_ems.csv"), ("ohsms", "iaf_md5_ohsms.csv")]
 

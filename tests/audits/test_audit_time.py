@@ -533,7 +533,7 @@ def test_the_justification_says_every_step():
         lines = result.justification()
     assert lines == [
         "Surveillance audit, Environmental management systems.",
-        "IAF MD 5 (Issue 4, 2019), table for Environmental management systems, valid from 1 Jan 2019.",
+        "IAF MD 5 (Issue 4, 2019), table for Environmental management systems, valid from 7 May 2020.",
         "Effective personnel 1,200, Medium complexity: the band 1,176–1,550 gives 16 days of initial audit time "
         "(stage 1 and stage 2).",
         "Reduction of 20 %: Low-risk activities",
@@ -590,7 +590,7 @@ def test_the_stored_form_of_an_audit_time():
             "effective_personnel": 100,
             "source": "IAF MD 5",
             "version": "Issue 4, 2019",
-            "valid_from": "2019-01-01",
+            "valid_from": "2020-05-07",
             "band": {
                 "min_personnel": 86,
                 "max_personnel": 125,
@@ -638,7 +638,7 @@ def test_the_figures_are_written_as_the_language_writes_them():
     assert "13,44" in text
     assert "4,48" in text
     assert "7. desember 2026" not in text  # the table's day, not today's
-    assert "1. janúar 2019" in text
+    assert "7. maí 2020" in text
 
 
 def test_several_standards_without_a_table_may_be_integrated():
