@@ -35,6 +35,7 @@ from core.types import Actor
 from reminders.notices import notify
 from reminders.services import deadline_close, deadline_upsert
 
+from ..audit_time import AuditTime, IntegratedTime
 from ..error_codes import AuditsErrorCode
 from ..models import (
     ASSURANCE_KINDS,
@@ -48,6 +49,7 @@ from ..models import (
     TeamMember,
 )
 from ..permissions import MANAGE_ENGAGEMENTS, require_manage_engagements
+from ..sampling import Sample
 from .gates import GateFailure, member_failures, require_eligible, team_gates
 
 S = EngagementStatus
@@ -376,30 +378,44 @@ def engagement_set_audit_time(
     *,
     engagement: Engagement,
     actor: Actor,
-    days: Any,
-    justification: str,
-    calculation: dict[str, Any] | None = None,
+    calculation: AuditTime | IntegratedTime | None = None,
+    sample: Sample | None = None,
+    days: Any = None,
+    justification: str = "",
 ) -> Engagement:
-    """Stores the audit time the planner accepts: person-days (in half days) and the written justification,
-    with the calculation (`as_dict()` of the audit-time calculator) when one applies."""
+    """Stores the audit time the planner accepts: the calculator's result (`audits.audit_time`: its days, its
+    `as_dict()` and its justification, to which the planner may add words), or — where no table applies — the
+    person-days (in half days) and a written justification entered by hand; with the multi-site sample used
+    (`audits.sampling`), if any."""
     require_manage_engagements(actor, engagement.body)
     errors: dict[str, Any] = {}
-    try:
-        value = Decimal(str(days))
-    except (InvalidOperation, TypeError):
-        value = None
-    if value is None or value <= 0 or (value * 2) % 1 != 0:
-        errors["audit_days"] = coded(
-            _("Enter the audit time in person-days, in half days (e.g. 2.5)."),
-            AuditsErrorCode.AUDIT_TIME_INVALID,
-        )
-    justification = (justification or "").strip()
-    if not justification:
+    stored: dict[str, Any] = {}
+    words = (justification or "").strip()
+    value: Decimal | None
+    if calculation is not None:
+        value = calculation.days
+        stored["time"] = calculation.as_dict()
+        words = "\n".join(part for part in (calculation.justification_text(), words) if part)
+    else:
+        try:
+            value = Decimal(str(days))
+        except (InvalidOperation, TypeError):
+            value = None
+        if value is None or value <= 0 or (value * 2) % 1 != 0:
+            errors["audit_days"] = coded(
+                _("Enter the audit time in person-days, in half days (e.g. 2.5)."),
+                AuditsErrorCode.AUDIT_TIME_INVALID,
+            )
+    if sample is not None:
+        stored["sample"] = sample.as_dict()
+        words = "\n".join(part for part in (words, sample.justification_text()) if part)
+    if not words:
         errors["audit_time_justification"] = coded(
             _("Explain how the audit time was reached."), AuditsErrorCode.AUDIT_TIME_INVALID
         )
     if errors:
         raise ValidationError(errors)
+    justification = words
     with transaction.atomic():
         locked = (
             Engagement.objects.select_for_update(of=("self",)).select_related("body").get(pk=engagement.pk)
@@ -413,7 +429,7 @@ def engagement_set_audit_time(
         fields = ["audit_days", "audit_time", "audit_time_justification"]
         before = snapshot(locked, fields)
         locked.audit_days = value
-        locked.audit_time = dict(calculation or {})
+        locked.audit_time = stored
         locked.audit_time_justification = justification
         locked.save(update_fields=[*fields, "updated_at"])
         audit_changes(
