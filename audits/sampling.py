@@ -29,12 +29,12 @@ from .audit_time import (
     Adjustment,
     AdjustmentKind,
     TimeStage,
-    _check_adjustments,
-    _check_stage,
-    _count,
-    _days,
-    _decimal,
-    _number,
+    check_adjustments,
+    check_stage,
+    count_text,
+    days_text,
+    decimal_value,
+    number_text,
     round_half_day,
 )
 from .error_codes import AuditsErrorCode
@@ -99,27 +99,27 @@ class Sample:
     def justification(self) -> list[str]:
         values = {
             "stage": TimeStage(self.stage).label,
-            "sites": _count(self.sites),
-            "sample": _count(self.sampled_sites),
-            "total": _count(self.total_sites),
+            "sites": count_text(self.sites),
+            "sample": count_text(self.sampled_sites),
+            "total": count_text(self.total_sites),
         }
         if self.sampling_allowed:
             numerator, denominator = SAMPLE_SHARE[self.stage]
             share = Decimal(numerator) / Decimal(denominator)
             exact = share * Decimal(self.sites).sqrt()
-            rule = "√x" if share == 1 else f"{_number(share)} × √x"
+            rule = "√x" if share == 1 else f"{number_text(share)} × √x"
             line = _(
                 "%(stage)s: %(sites)s sites besides the central function (x). Sample (IAF MD 1): %(rule)s = "
                 "%(exact)s, rounded up: %(sample)s sites, plus the central function, audited every time: "
                 "%(total)s sites in all."
-            ) % {**values, "rule": rule, "exact": _number(exact)}
+            ) % {**values, "rule": rule, "exact": number_text(exact)}
         elif self.stage == TimeStage.SURVEILLANCE:
             exact = Decimal(self.sites) * Decimal("0.3")
             line = _(
                 "%(stage)s: %(sites)s sites besides the central function. Sampling is not allowed, so at least "
                 "30 %% of the sites are audited each year: %(exact)s, rounded up: %(sample)s sites, plus the "
                 "central function: %(total)s sites in all."
-            ) % {**values, "exact": _number(exact)}
+            ) % {**values, "exact": number_text(exact)}
         else:
             line = (
                 _(
@@ -137,7 +137,7 @@ class Sample:
 def sample_size(*, sites: int, stage: str, sampling_allowed: bool = True) -> Sample:
     """The sample of a multi-site client's audit (IAF MD 1); `sites` counts the sites other than the central
     function."""
-    stage = _check_stage(stage)
+    stage = check_stage(stage)
     if isinstance(sites, bool) or not isinstance(sites, int) or sites < 0:
         raise field_error(
             "sites",
@@ -188,37 +188,37 @@ class SiteTime:
 
     def justification(self) -> list[str]:
         if self.reduction is None:
-            return [_("Time of the site: %(days)s days, not reduced.") % {"days": _days(self.days)}]
+            return [_("Time of the site: %(days)s days, not reduced.") % {"days": days_text(self.days)}]
         return [
             _(
                 "Time of the site: %(full)s days, reduced by %(percent)s %% (at most 50 %%): %(reason)s. "
                 "Rounded to the nearest half day: %(days)s days."
             )
             % {
-                "full": _days(self.full_days),
-                "percent": _number(self.reduction.percent),
+                "full": days_text(self.full_days),
+                "percent": number_text(self.reduction.percent),
                 "reason": self.reduction.reason,
-                "days": _days(self.days),
+                "days": days_text(self.days),
             }
         ]
 
 
 def sampled_site_time(*, days: Decimal | int | str, reduction: Adjustment | None = None) -> SiteTime:
     """A sampled site's time, reduced by at most 50 % (IAF MD 1), the reduction with its written reason."""
-    full = _decimal(days, "days", AuditsErrorCode.DAYS_NOT_HALF_DAYS)
+    full = decimal_value(days, "days", AuditsErrorCode.DAYS_NOT_HALF_DAYS)
     if full <= 0:
         raise field_error(
             "days", _("Give the site's audit time in days."), AuditsErrorCode.DAYS_NOT_HALF_DAYS
         )
     if reduction is not None:
-        (reduction,) = _check_adjustments((reduction,), field="reduction")
+        (reduction,) = check_adjustments((reduction,), field="reduction")
         if reduction.kind != AdjustmentKind.REDUCTION:
             raise field_error("reduction", _("Only a reduction applies here."), CoreErrorCode.INVALID_CHOICE)
         if reduction.percent > MAX_SITE_REDUCTION_PERCENT:
             raise field_error(
                 "reduction",
                 _("The time of a sampled site may be reduced by at most %(limit)s %%.")
-                % {"limit": _number(MAX_SITE_REDUCTION_PERCENT)},
+                % {"limit": number_text(MAX_SITE_REDUCTION_PERCENT)},
                 AuditsErrorCode.SITE_REDUCTION_TOO_LARGE,
             )
     return SiteTime(full_days=full, reduction=reduction)
