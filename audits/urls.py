@@ -1,8 +1,53 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import client_view as findings_client_view
+from .views import findings as findings_views
 
 app_name = "audits"
 
 urlpatterns = [
     # --- engagements, teams and gates (H9) ---
     # --- findings and corrective actions (H10) ---
+    path("<uuid:pk>/findings/", findings_views.EngagementFindingsView.as_view(), name="engagement-findings"),
+    path(
+        "<uuid:pk>/findings/carry-forward/",
+        findings_views.CarryForwardView.as_view(),
+        name="findings-carry-forward",
+    ),
+    path("findings/<uuid:pk>/", findings_views.FindingDetailView.as_view(), name="finding-detail"),
+    path("findings/<uuid:pk>/open/", findings_views.FindingOpenView.as_view(), name="finding-open"),
+    path("findings/<uuid:pk>/edit/", findings_views.FindingEditView.as_view(), name="finding-edit"),
+    path(
+        "findings/<uuid:pk>/evidence/",
+        findings_views.FindingEvidenceAddView.as_view(),
+        name="finding-evidence-add",
+    ),
+    path(
+        "findings/<uuid:pk>/files/<uuid:file_id>/",
+        findings_views.FindingFileView.as_view(),
+        name="finding-file",
+    ),
+    path("findings/<uuid:pk>/accept/", findings_views.FindingAcceptView.as_view(), name="finding-accept"),
+    path("findings/<uuid:pk>/reject/", findings_views.FindingRejectView.as_view(), name="finding-reject"),
+    path("findings/<uuid:pk>/verify/", findings_views.FindingVerifyView.as_view(), name="finding-verify"),
+    path("findings/<uuid:pk>/close/", findings_views.FindingCloseView.as_view(), name="finding-close"),
+    # the client view (client users of the engagement's client only)
+    path(
+        "client/<uuid:pk>/",
+        findings_client_view.ClientEngagementsView.as_view(),
+        name="client-engagements",
+    ),
+    path(
+        "client/engagements/<uuid:pk>/",
+        findings_client_view.ClientEngagementView.as_view(),
+        name="client-engagement",
+    ),
+    path(
+        "client/findings/<uuid:pk>/", findings_client_view.ClientFindingView.as_view(), name="client-finding"
+    ),
+    path(
+        "client/findings/<uuid:finding_id>/files/<uuid:pk>/",
+        findings_client_view.ClientFindingFileView.as_view(),
+        name="client-finding-file",
+    ),
 ]

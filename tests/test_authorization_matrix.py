@@ -377,6 +377,26 @@ POLICY: dict[str, Rule] = {
     "api-v1:committee-action-complete": Rule(post_only(405, anonymous=401), args="committee_action"),
     # --- engagements, teams and gates (H9) ---
     # --- findings and corrective actions (H10) ---
+    # the team (member A, lead auditor) works on findings; readers of every engagement (admin A) read them; the
+    # client's users read and answer them only in the client view (body people: 404 there)
+    "audits:engagement-findings": Rule(portal_object_of_a(), args="finding_engagement"),
+    "audits:findings-carry-forward": Rule(portal_object_of_a(member_a=405, admin_a=405), args="finding_engagement",
+                                          note="POST only; the team or a planner"),
+    "audits:finding-detail": Rule(portal_object_of_a(), args="finding"),
+    "audits:finding-edit": Rule(portal_object_of_a(admin_a=403), args="finding", note="the team only"),
+    "audits:finding-evidence-add": Rule(portal_object_of_a(member_a=405, admin_a=403), args="finding"),
+    "audits:finding-accept": Rule(portal_object_of_a(member_a=405, admin_a=403), args="finding"),
+    "audits:finding-reject": Rule(portal_object_of_a(member_a=405, admin_a=403), args="finding"),
+    "audits:finding-verify": Rule(portal_object_of_a(member_a=405, admin_a=403), args="finding"),
+    "audits:finding-close": Rule(portal_object_of_a(member_a=405, admin_a=403), args="finding"),
+    "audits:finding-file": Rule(portal_object_of_a(), kwargs_from="finding_file_kwargs"),
+    "audits:finding-open": Rule({**every(302), "member_b": GONE, "admin_b": GONE},
+                                args="finding", note="a reminder's link: the client view or the portal, else 404"),
+    "audits:client-engagements": Rule({**every(GONE), "anonymous": LOGIN, "client_a": 200}, args="client"),
+    "audits:client-engagement": Rule({**every(GONE), "anonymous": LOGIN, "client_a": 200}, args="finding_engagement"),
+    "audits:client-finding": Rule({**every(GONE), "anonymous": LOGIN, "client_a": 200}, args="finding"),
+    "audits:client-finding-file": Rule({**every(GONE), "anonymous": LOGIN, "client_a": 200},
+                                       kwargs_from="client_finding_file_kwargs"),
 }
 # fmt: on
 
@@ -513,7 +533,52 @@ OBJECT_BUILDERS: dict[str, Any] = {
     "committee_action": lambda world: _impartiality_record(world, "action"),
     # --- engagements, teams and gates (H9) ---
     # --- findings and corrective actions (H10) ---
+    "finding_engagement": lambda world: _finding_of_a(world).engagement,
+    "finding": lambda world: _finding_of_a(world),
+    "finding_file_kwargs": lambda world: {
+        "pk": _finding_of_a(world).pk,
+        "file_id": _finding_file_of_a(world).pk,
+    },
+    "client_finding_file_kwargs": lambda world: {
+        "finding_id": _finding_of_a(world).pk,
+        "pk": _finding_file_of_a(world).pk,
+    },
 }
+
+
+def _finding_of_a(world) -> Any:  # type: ignore[no-untyped-def]
+    """An open CL on an engagement in progress of body A for client_a's client, member A its lead auditor."""
+    from audits.models import Finding
+    from tests.factories import EngagementFactory, FindingFactory, TeamMemberFactory
+
+    found = Finding.objects.filter(clause="matrix 1.1").select_related("engagement").first()
+    if found is None:
+        client = _client_of_client_a(world)
+        engagement = EngagementFactory(
+            body=world.a.body, client=client, project__proponent=client, status="in_progress"
+        )
+        TeamMemberFactory(
+            engagement=engagement,
+            membership=Membership.objects.get(user=world.a.member, body=world.a.body),
+            role="lead_auditor",
+        )
+        found = FindingFactory(engagement=engagement, number=1, clause="matrix 1.1")
+    return found
+
+
+def _finding_file_of_a(world) -> Any:  # type: ignore[no-untyped-def]
+    """The team's evidence file on that finding."""
+    from audits.services import finding_evidence_add
+
+    finding = _finding_of_a(world)
+    existing = finding.files.first()
+    if existing is not None:
+        return existing
+    return finding_evidence_add(
+        finding=finding,
+        actor=world.a.member,
+        upload=SimpleUploadedFile("evidence.pdf", b"%PDF-1.7 evidence", content_type="application/pdf"),
+    )
 
 
 CLIENT_A_EMAIL = "client.a@client.example"
