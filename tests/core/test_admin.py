@@ -39,6 +39,7 @@ READ_ONLY_MODELS = sorted(
         "documents.document",
         "reminders.deadline",
         "reminders.notification",
+        "reference.audittimetable",
     ]
 )
 
