@@ -17,7 +17,7 @@ from django.db import connection, models
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from audits.models import Engagement
+from audits.models import Engagement, Finding
 from bodies.models import Accreditation, Body, Membership
 from clients.models import ClientUser
 from competence.models import CompetenceRecord
@@ -112,7 +112,17 @@ MAKERS: dict[type[models.Model], Callable[[str], models.Model]] = {
     CommitteeAction: _committee_action,
     ClientUser: lambda status: _client_user(status),
     Engagement: lambda status: _engagement(status),
+    Finding: lambda status: _finding(status),
 }
+
+
+def _finding(status: str) -> Any:
+    from tests.factories import FindingFactory, UserFactory
+
+    # a verified finding names who verified it (a check constraint): the walk's bare `verify` from accepted
+    # sets no verifier, so an accepted one has its verifier already
+    verifier = UserFactory() if status in ("accepted", "verified") else None
+    return FindingFactory(status=status, verified_by=verifier)
 
 
 def _engagement(status: str) -> Any:
