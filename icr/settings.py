@@ -411,6 +411,11 @@ SPECTACULAR_SETTINGS = {
         "ReviewOutcomeEnum": "impartiality.models.ReviewOutcome",
         "RelationshipKindEnum": "impartiality.models.RelationshipKind",
         "CounterpartyKindEnum": "impartiality.models.CounterpartyKind",
+        "EngagementKindEnum": "audits.models.EngagementKind",
+        "EngagementStatusEnum": "audits.models.EngagementStatus",
+        "AuditModeEnum": "audits.models.AuditMode",
+        "AssuranceLevelEnum": "audits.models.AssuranceLevel",
+        "EngagementTeamRoleEnum": "audits.models.engagements.TEAM_ROLES",
     },
 }
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)

@@ -1,15 +1,33 @@
 """Engagements API v1 routes (included under /api/v1/, namespace "api-v1")."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 from rest_framework.routers import SimpleRouter
+
+from .engagements import EngagementCandidatesView, EngagementTeamViewSet, EngagementViewSet
 
 router = SimpleRouter(trailing_slash=True)
 # --- engagements, teams and gates (H9) ---
+router.register("engagements", EngagementViewSet, basename="engagement")
 
 # --- findings and corrective actions (H10) ---
 
 urlpatterns = [
     # --- engagements, teams and gates (H9) ---
+    path(
+        "engagements/<uuid:engagement_id>/team/",
+        EngagementTeamViewSet.as_view({"get": "list", "post": "create"}),
+        name="engagement-team",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/team/<uuid:id>/",
+        EngagementTeamViewSet.as_view({"delete": "destroy"}),
+        name="engagement-team-member",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/candidates/",
+        EngagementCandidatesView.as_view({"get": "list"}),
+        name="engagement-candidates",
+    ),
     # --- findings and corrective actions (H10) ---
     *router.urls,
 ]

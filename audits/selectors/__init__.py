@@ -1,5 +1,13 @@
 """Engagement reads, shaped for constant query counts. Other capabilities import from here."""
 
 # --- engagements, teams and gates (H9) ---
+from .engagements import (  # noqa: F401 (re-exported)
+    engagement_detail,
+    engagement_filter,
+    engagement_list,
+    engagements_of_person,
+    lead_auditor_of,
+    team_list,
+)
 
 # --- findings and corrective actions (H10) ---

@@ -36,6 +36,7 @@ EXPECTED = [
     "declarations",
     "conflicts",
     "impartiality_register",
+    "engagements",
 ]
 
 
@@ -77,6 +78,7 @@ def test_every_resource_is_named_for_people():
         "declarations": "Declarations of interest",
         "conflicts": "Conflicts of interest",
         "impartiality_register": "Impartiality register and committee",
+        "engagements": "Engagements",
     }
 
 
