@@ -416,6 +416,9 @@ SPECTACULAR_SETTINGS = {
         "AuditModeEnum": "audits.models.AuditMode",
         "AssuranceLevelEnum": "audits.models.AssuranceLevel",
         "EngagementTeamRoleEnum": "audits.models.engagements.TEAM_ROLES",
+        "FindingKindEnum": "audits.models.FindingKind",
+        "FindingStatusEnum": "audits.models.FindingStatus",
+        "FindingResponseOutcomeEnum": "audits.models.FindingResponse.Outcome",
     },
 }
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)

@@ -397,6 +397,15 @@ POLICY: dict[str, Rule] = {
     "audits:client-finding": Rule({**every(GONE), "anonymous": LOGIN, "client_a": 200}, args="finding"),
     "audits:client-finding-file": Rule({**every(GONE), "anonymous": LOGIN, "client_a": 200},
                                        kwargs_from="client_finding_file_kwargs"),
+    "api-v1:finding-list": Rule(api(), note="a client user has no body: an empty list"),
+    "api-v1:finding-detail": Rule(api_object_of_a(), args="finding"),
+    "api-v1:finding-file": Rule(api_object_of_a(), kwargs_from="api_finding_file_kwargs"),
+    "api-v1:finding-responses": Rule(api_object_of_a(), args="finding"),
+    "api-v1:finding-accept": Rule(post_only(405, anonymous=401), args="finding"),
+    "api-v1:finding-reject": Rule(post_only(405, anonymous=401), args="finding"),
+    "api-v1:finding-verify": Rule(post_only(405, anonymous=401), args="finding"),
+    "api-v1:finding-close": Rule(post_only(405, anonymous=401), args="finding"),
+    "api-v1:finding-evidence": Rule(post_only(405, anonymous=401), args="finding"),
 }
 # fmt: on
 
@@ -543,6 +552,7 @@ OBJECT_BUILDERS: dict[str, Any] = {
         "finding_id": _finding_of_a(world).pk,
         "pk": _finding_file_of_a(world).pk,
     },
+    "api_finding_file_kwargs": lambda world: {"id": _finding_of_a(world).pk, "file_id": _finding_file_of_a(world).pk},
 }
 
 

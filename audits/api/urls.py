@@ -4,12 +4,14 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .engagements import EngagementCandidatesView, EngagementTeamViewSet, EngagementViewSet
+from .findings import FindingResponseViewSet, FindingViewSet
 
 router = SimpleRouter(trailing_slash=True)
 # --- engagements, teams and gates (H9) ---
 router.register("engagements", EngagementViewSet, basename="engagement")
 
 # --- findings and corrective actions (H10) ---
+router.register("findings", FindingViewSet, basename="finding")
 
 urlpatterns = [
     # --- engagements, teams and gates (H9) ---
@@ -29,5 +31,10 @@ urlpatterns = [
         name="engagement-candidates",
     ),
     # --- findings and corrective actions (H10) ---
+    path(
+        "findings/<uuid:finding_id>/responses/",
+        FindingResponseViewSet.as_view({"get": "list"}),
+        name="finding-responses",
+    ),
     *router.urls,
 ]

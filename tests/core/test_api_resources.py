@@ -37,6 +37,7 @@ EXPECTED = [
     "conflicts",
     "impartiality_register",
     "engagements",
+    "findings",
 ]
 
 
@@ -79,6 +80,7 @@ def test_every_resource_is_named_for_people():
         "conflicts": "Conflicts of interest",
         "impartiality_register": "Impartiality register and committee",
         "engagements": "Engagements",
+        "findings": "Findings and corrective actions",
     }
 
 
