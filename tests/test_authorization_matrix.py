@@ -376,6 +376,24 @@ POLICY: dict[str, Rule] = {
     "api-v1:committee-action-detail": Rule(api_object_of_a(), args="committee_action"),
     "api-v1:committee-action-complete": Rule(post_only(405, anonymous=401), args="committee_action"),
     # --- engagements, teams and gates (H9) ---
+    # planners and readers of every engagement (admin A) see all of body A's; member A only the one they are on
+    # (a per-object grant); client users have no body (empty lists, 404 on records); planners alone act
+    "api-v1:engagement-list": Rule(api()),
+    "api-v1:engagement-detail": Rule(api_object_of_a(), args="engagement", note="member_a is on its team"),
+    "api-v1:engagement-plan": Rule(post_only(405, anonymous=401), args="engagement"),
+    "api-v1:engagement-propose-team": Rule(post_only(405, anonymous=401), args="engagement"),
+    "api-v1:engagement-confirm-team": Rule(post_only(405, anonymous=401), args="engagement"),
+    "api-v1:engagement-reopen-team": Rule(post_only(405, anonymous=401), args="engagement"),
+    "api-v1:engagement-start": Rule(post_only(405, anonymous=401), args="engagement"),
+    "api-v1:engagement-draft-report": Rule(post_only(405, anonymous=401), args="engagement"),
+    "api-v1:engagement-send-to-review": Rule(post_only(405, anonymous=401), args="engagement"),
+    "api-v1:engagement-cancel": Rule(post_only(405, anonymous=401), args="engagement"),
+    "api-v1:engagement-audit-time": Rule(post_only(405, anonymous=401), args="engagement"),
+    "api-v1:engagement-team": Rule(api_object_of_a(), args="engagement"),
+    "api-v1:engagement-team-member": Rule(post_only(405, anonymous=401), kwargs_from="engagement_team_member_kwargs",
+                                          note="DELETE only"),
+    "api-v1:engagement-candidates": Rule(api_object_of_a(member_a=403, admin_a=400, staff=400), args="engagement",
+                                         note="planners only; without a role the request is incomplete"),
     # --- findings and corrective actions (H10) ---
     # the team (member A, lead auditor) works on findings; readers of every engagement (admin A) read them; the
     # client's users read and answer them only in the client view (body people: 404 there)
@@ -541,6 +559,11 @@ OBJECT_BUILDERS: dict[str, Any] = {
     "committee_meeting": lambda world: _impartiality_record(world, "meeting"),
     "committee_action": lambda world: _impartiality_record(world, "action"),
     # --- engagements, teams and gates (H9) ---
+    "engagement": lambda world: _engagement_of_a(world),
+    "engagement_team_member_kwargs": lambda world: {
+        "engagement_id": _engagement_of_a(world).pk,
+        "id": _engagement_of_a(world).team.get().pk,
+    },
     # --- findings and corrective actions (H10) ---
     "finding_engagement": lambda world: _finding_of_a(world).engagement,
     "finding": lambda world: _finding_of_a(world),
@@ -554,6 +577,24 @@ OBJECT_BUILDERS: dict[str, Any] = {
     },
     "api_finding_file_kwargs": lambda world: {"id": _finding_of_a(world).pk, "file_id": _finding_file_of_a(world).pk},
 }
+
+
+def _engagement_of_a(world) -> Any:  # type: ignore[no-untyped-def]
+    """A planned verification of body A with member A as its lead auditor (granted it, as the service does)."""
+    from audits.models import Engagement
+    from core.grants import object_grant
+    from tests.factories import EngagementFactory, TeamMemberFactory
+
+    found = Engagement.objects.filter(reference="ENG-MATRIX-1").first()
+    if found is None:
+        found = EngagementFactory(body=world.a.body, reference="ENG-MATRIX-1", status="planned")
+        TeamMemberFactory(
+            engagement=found,
+            membership=Membership.objects.get(user=world.a.member, body=world.a.body),
+            role="lead_auditor",
+        )
+        object_grant(obj=found, user=world.a.member, actor=world.a.admin)
+    return found
 
 
 def _finding_of_a(world) -> Any:  # type: ignore[no-untyped-def]
