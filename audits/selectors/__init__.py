@@ -11,3 +11,10 @@ from .engagements import (  # noqa: F401 (re-exported)
 )
 
 # --- findings and corrective actions (H10) ---
+# isort: split
+from .findings import (  # noqa: F401 (re-exported)
+    client_view_engagements,
+    client_view_findings,
+    engagement_findings,
+    findings_visible_to,
+)

@@ -40,6 +40,7 @@ READ_ONLY_MODELS = sorted(
         "reminders.deadline",
         "reminders.notification",
         "reference.audittimetable",
+        "audits.finding",
     ]
 )
 
