@@ -42,6 +42,7 @@ def test_the_capabilities_contribute_their_parts_in_order() -> None:
         "clients",
         "impartiality",
         "impartiality_register",
+        "audits_findings",
         "reminders",
     ]
 
