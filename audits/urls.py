@@ -1,12 +1,44 @@
 from django.urls import path
 
 from .views import client_view as findings_client_view
+from .views import engagements as engagement_views
 from .views import findings as findings_views
 
 app_name = "audits"
 
 urlpatterns = [
     # --- engagements, teams and gates (H9) ---
+    path("", engagement_views.EngagementListView.as_view(), name="engagement-list"),
+    path("new/", engagement_views.EngagementCreateView.as_view(), name="engagement-create"),
+    path("<uuid:pk>/", engagement_views.EngagementDetailView.as_view(), name="engagement-detail"),
+    path("<uuid:pk>/edit/", engagement_views.EngagementEditView.as_view(), name="engagement-edit"),
+    path("<uuid:pk>/team/", engagement_views.EngagementTeamView.as_view(), name="engagement-team"),
+    path(
+        "<uuid:pk>/team/<uuid:member>/remove/",
+        engagement_views.TeamMemberRemoveView.as_view(),
+        name="engagement-team-remove",
+    ),
+    path("<uuid:pk>/cancel/", engagement_views.EngagementCancelView.as_view(), name="engagement-cancel"),
+    path(
+        "<uuid:pk>/reopen-team/",
+        engagement_views.EngagementReopenTeamView.as_view(),
+        name="engagement-reopen-team",
+    ),
+    path(
+        "<uuid:pk>/send-to-review/",
+        engagement_views.EngagementSendToReviewView.as_view(),
+        name="engagement-send-to-review",
+    ),
+    path(
+        "<uuid:pk>/audit-time/",
+        engagement_views.EngagementAuditTimeView.as_view(),
+        name="engagement-audit-time",
+    ),
+    path(
+        "<uuid:pk>/do/<slug:action>/",
+        engagement_views.EngagementTransitionView.as_view(),
+        name="engagement-transition",
+    ),
     # --- findings and corrective actions (H10) ---
     path("<uuid:pk>/findings/", findings_views.EngagementFindingsView.as_view(), name="engagement-findings"),
     path(

@@ -378,6 +378,21 @@ POLICY: dict[str, Rule] = {
     # --- engagements, teams and gates (H9) ---
     # planners and readers of every engagement (admin A) see all of body A's; member A only the one they are on
     # (a per-object grant); client users have no body (empty lists, 404 on records); planners alone act
+    "audits:engagement-list": Rule(portal(), note="member_a sees only the engagements they are on"),
+    "audits:engagement-create": Rule(portal_admin_only()),
+    "audits:engagement-detail": Rule(portal_object_of_a(), args="engagement", note="member_a is on its team"),
+    "audits:engagement-edit": Rule(portal_object_of_a(member_a=403), args="engagement"),
+    "audits:engagement-team": Rule(portal_object_of_a(), args="engagement",
+                                   note="planners also see the candidates and add people"),
+    "audits:engagement-team-remove": Rule(portal_object_of_a(member_a=403, admin_a=405),
+                                          kwargs_from="engagement_team_member_portal_kwargs", note="POST only"),
+    "audits:engagement-cancel": Rule(portal_object_of_a(member_a=403), args="engagement"),
+    "audits:engagement-reopen-team": Rule(portal_object_of_a(member_a=403), args="engagement"),
+    "audits:engagement-send-to-review": Rule(portal_object_of_a(member_a=403), args="engagement"),
+    "audits:engagement-audit-time": Rule(portal_object_of_a(member_a=403), args="engagement"),
+    "audits:engagement-transition": Rule(portal_object_of_a(member_a=403, admin_a=405),
+                                         kwargs_from="engagement_plan_kwargs",
+                                         note="POST only; planning is for planners"),
     "api-v1:engagement-list": Rule(api()),
     "api-v1:engagement-detail": Rule(api_object_of_a(), args="engagement", note="member_a is on its team"),
     "api-v1:engagement-plan": Rule(post_only(405, anonymous=401), args="engagement"),
@@ -560,6 +575,11 @@ OBJECT_BUILDERS: dict[str, Any] = {
     "committee_action": lambda world: _impartiality_record(world, "action"),
     # --- engagements, teams and gates (H9) ---
     "engagement": lambda world: _engagement_of_a(world),
+    "engagement_team_member_portal_kwargs": lambda world: {
+        "pk": _engagement_of_a(world).pk,
+        "member": _engagement_of_a(world).team.get().pk,
+    },
+    "engagement_plan_kwargs": lambda world: {"pk": _engagement_of_a(world).pk, "action": "plan"},
     "engagement_team_member_kwargs": lambda world: {
         "engagement_id": _engagement_of_a(world).pk,
         "id": _engagement_of_a(world).team.get().pk,
