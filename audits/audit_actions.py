@@ -38,6 +38,7 @@ _declare_h9(
         "audits.team_member.added": _h9("put a person on the engagement's team"),
         "audits.team_member.removed": _h9("took a person off the engagement's team"),
         "audits.rotation_exemption.recorded": _h9("recorded a rotation exemption"),
+        "audits.rotation_exemption.updated": _h9("changed a rotation exemption"),
     }
 )
 declare_audit_record(

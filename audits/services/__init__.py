@@ -19,6 +19,7 @@ from .engagements import (  # noqa: F401 (re-exported)
     engagement_start,
     engagement_update,
     rotation_exemption_record,
+    rotation_exemption_update,
     team_member_add,
     team_member_remove,
 )

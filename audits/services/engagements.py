@@ -746,6 +746,31 @@ def rotation_exemption_record(
     return exemption
 
 
+def rotation_exemption_update(
+    *, actor: Actor, exemption: RotationExemption, reason: str, valid_until: date | None
+) -> RotationExemption:
+    """Registry staff change an exemption's reason or validity (an end in the past ends it)."""
+    require_registry_staff(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise field_error("reason", _("Give the reason for the exemption."), AuditsErrorCode.EXEMPTION_INVALID)
+    fields = ["reason", "valid_until"]
+    with transaction.atomic():
+        locked = RotationExemption.objects.select_for_update().select_related("body").get(pk=exemption.pk)
+        before = snapshot(locked, fields)
+        locked.reason, locked.valid_until = reason, valid_until
+        locked.save(update_fields=[*fields, "updated_at"])
+        audit_changes(
+            actor=actor,
+            action="audits.rotation_exemption.updated",
+            obj=locked,
+            body=locked.body,
+            before=before,
+            after=snapshot(locked, fields),
+        )
+    return locked
+
+
 def gate_failures_for(engagement: Engagement, members: Iterable[tuple[Membership, str]]) -> list[GateFailure]:
     """The gates of some people in some roles on the engagement (for pages explaining a refusal)."""
     return member_failures(engagement, list(members))

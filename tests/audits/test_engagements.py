@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from audits.audit_time import audit_time
@@ -442,3 +443,42 @@ def test_a_report_not_drafted_is_reminded_once_to_the_lead_auditor(setup, settin
     assert list(
         Notification.objects.filter(kind="audits.report_draft").values_list("user_id", flat=True)
     ) == [setup.lead.user_id]
+
+
+# --- the back office ------------------------------------------------------------------------------------------
+
+
+def test_staff_record_and_change_a_rotation_exemption_in_the_admin(setup, world):
+    from django.test import Client
+
+    from audits.models import RotationExemption
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(world.staff)
+    add = reverse("admin:audits_rotationexemption_add")
+    response = client.post(
+        add,
+        {"body": setup.body.pk, "project": setup.project.pk, "reason": "No other body", "valid_until": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    exemption = RotationExemption.objects.get()
+    assert exemption.granted_by == world.staff
+    assert AuditEvent.objects.filter(action="audits.rotation_exemption.recorded").count() == 1
+    change = reverse("admin:audits_rotationexemption_change", args=[exemption.pk])
+    response = client.post(change, {"reason": "Still none", "valid_until": "2030-01-01"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    exemption.refresh_from_db()
+    assert exemption.reason == "Still none" and exemption.valid_until == date(2030, 1, 1)
+
+
+def test_staff_read_every_bodys_engagements_in_the_admin(setup, world):
+    from django.test import Client
+
+    theirs = EngagementFactory(body=world.b.body)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(world.staff)
+    page = client.get(
+        reverse("admin:audits_engagement_changelist"), {"status__exact": "draft"}
+    ).content.decode()
+    assert setup.engagement.reference in page and theirs.reference in page
+    assert client.get(reverse("admin:audits_engagement_change", args=[theirs.pk])).status_code == 200

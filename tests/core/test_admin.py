@@ -41,6 +41,7 @@ READ_ONLY_MODELS = sorted(
         "reminders.notification",
         "reference.audittimetable",
         "audits.finding",
+        "audits.engagement",
     ]
 )
 
