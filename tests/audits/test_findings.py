@@ -438,3 +438,54 @@ def test_someone_off_the_team_cannot_carry_forward(team, world):
 
     with pytest.raises(PermissionDenied):
         findings_carry_forward(engagement=team.engagement, actor=outsider)
+
+
+# --- concurrency and boundaries -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_team_members_raising_at_once_get_different_numbers(world):
+    import threading
+
+    from django.db import connection
+
+    engagement = EngagementFactory(body=world.a.body, status="in_progress")
+    people = [TeamMemberFactory(engagement=engagement).membership.user for _ in range(2)]
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def raise_one(actor: Any) -> None:
+        try:
+            barrier.wait(timeout=10)
+            finding_raise(engagement=engagement, actor=actor, fields=CL)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=raise_one, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert sorted(Finding.objects.filter(engagement=engagement).values_list("number", flat=True)) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("actual_end", "due"),
+    [
+        (date(2026, 12, 30), date(2027, 1, 29)),
+        (date(2026, 12, 31), date(2027, 1, 30)),
+        (date(2027, 1, 1), date(2027, 1, 31)),
+    ],
+)
+def test_the_due_date_is_exactly_the_setting_after_the_last_day(team, actual_end, due):
+    team.engagement.actual_start = date(2026, 12, 1)
+    team.engagement.actual_end = actual_end
+    team.engagement.save()
+
+    finding = finding_raise(engagement=team.engagement, actor=team.lead, fields=CL)
+
+    assert finding.due_on == due
