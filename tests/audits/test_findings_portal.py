@@ -209,7 +209,9 @@ def test_an_accepted_response_waiting_for_verification_reminds_the_lead_auditor_
 def test_the_section_included_with_the_engagement_alone_loads_itself(case, rf):
     from django.template.loader import render_to_string
 
-    html = render_to_string("audits/findings/partials/_engagement_findings.html", {"engagement": case.engagement})
+    html = render_to_string(
+        "audits/findings/partials/_engagement_findings.html", {"engagement": case.engagement}
+    )
 
     assert f'hx-get="{url("audits:engagement-findings", case.engagement.pk)}"' in html
     assert 'id="findings"' not in html
