@@ -63,6 +63,11 @@ urlpatterns = [
     path("findings/<uuid:pk>/reject/", findings_views.FindingRejectView.as_view(), name="finding-reject"),
     path("findings/<uuid:pk>/verify/", findings_views.FindingVerifyView.as_view(), name="finding-verify"),
     path("findings/<uuid:pk>/close/", findings_views.FindingCloseView.as_view(), name="finding-close"),
+    path(
+        "findings/<uuid:pk>/record-response/",
+        findings_views.FindingRecordResponseView.as_view(),
+        name="finding-record-response",
+    ),
     # the client view (client users of the engagement's client only)
     path(
         "client/<uuid:pk>/",

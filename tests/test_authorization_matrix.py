@@ -422,6 +422,8 @@ POLICY: dict[str, Rule] = {
     "audits:finding-reject": Rule(portal_object_of_a(member_a=405, admin_a=403), args="finding"),
     "audits:finding-verify": Rule(portal_object_of_a(member_a=405, admin_a=403), args="finding"),
     "audits:finding-close": Rule(portal_object_of_a(member_a=405, admin_a=403), args="finding"),
+    "audits:finding-record-response": Rule(portal_object_of_a(member_a=403, admin_a=405), args="finding",
+                                           note="POST only; a planner records a response received by email"),
     "audits:finding-file": Rule(portal_object_of_a(), kwargs_from="finding_file_kwargs"),
     "audits:finding-open": Rule({**every(302), "member_b": GONE, "admin_b": GONE},
                                 args="finding", note="a reminder's link: the client view or the portal, else 404"),

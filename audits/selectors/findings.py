@@ -77,6 +77,19 @@ def findings_overdue(queryset: QuerySet[Finding], zone_name: str | None = None) 
     return queryset.filter(status="open", due_on__lt=today_in(zone_name))
 
 
+def client_user_ids(finding: Finding) -> set[Any]:
+    """The accounts reading the finding's client in the client view (a response by anyone else was recorded
+    on the client's behalf): one query."""
+    from django.apps import apps
+
+    client_user = apps.get_model("clients", "ClientUser")
+    return set(
+        client_user.objects.filter(client_id=finding.engagement.client_id, user__isnull=False).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
 # --- the client view ----------------------------------------------------------------------------------------
 
 

@@ -25,10 +25,11 @@ from core.portal import (
     form_add_service_errors,
 )
 
-from ..forms.findings import EvidenceForm, FindingForm, JudgeForm, VerifyForm
+from ..forms.findings import EvidenceForm, FindingForm, JudgeForm, ResponseForm, VerifyForm
 from ..models import RESPONSE_KINDS, Engagement, Finding, FindingStatus
-from ..permissions import can_work_on_findings, is_client_user_of
+from ..permissions import can_manage_engagements, can_work_on_findings, is_client_user_of
 from ..selectors.findings import (
+    client_user_ids,
     engagement_findings,
     finding_detail,
     findings_visible_to,
@@ -40,6 +41,7 @@ from ..services import (
     finding_raise,
     finding_response_accept,
     finding_response_reject,
+    finding_response_submit,
     finding_update,
     finding_verify,
     findings_carry_forward,
@@ -157,6 +159,11 @@ class FindingDetailView(FindingScopedMixin, DetailView):
                 or (finding.status == FindingStatus.OPEN and finding.kind not in RESPONSE_KINDS)
             ),
             judge_form=JudgeForm(),
+            can_record_response=finding.status == FindingStatus.OPEN
+            and finding.kind in RESPONSE_KINDS
+            and can_manage_engagements(self.request.user, finding.engagement.body),
+            response_form=ResponseForm(),
+            client_user_ids=client_user_ids(finding),
             verify_form=VerifyForm(),
             evidence_form=EvidenceForm(),
         )
@@ -253,6 +260,24 @@ class FindingEvidenceAddView(_FindingAction):
             upload=form.cleaned_data["file"],
             description=form.cleaned_data["description"],
         )
+
+
+class FindingRecordResponseView(FindingScopedMixin, ServiceActionView):
+    """A planner records a response the client sent otherwise (by email), marked as on the client's behalf."""
+
+    form_class = ResponseForm
+    success_message = gettext_lazy("The client's response was recorded on their behalf.")
+
+    def has_permission(self) -> bool:
+        return can_manage_engagements(self.request.user, self.get_object().engagement.body)
+
+    def act(self, record: Finding, form: Any) -> Any:
+        data = dict(form.cleaned_data)
+        files = data.pop("files") or []
+        return finding_response_submit(finding=record, actor=self.request.user, fields=data, files=files)
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("audits:finding-detail", args=[self.get_object().pk])
 
 
 class FindingFileView(FindingScopedMixin, View):

@@ -215,3 +215,16 @@ def test_the_section_included_with_the_engagement_alone_loads_itself(case, rf):
 
     assert f'hx-get="{url("audits:engagement-findings", case.engagement.pk)}"' in html
     assert 'id="findings"' not in html
+
+
+def test_a_planner_records_a_response_received_by_email_and_the_page_says_so(case, world, login):
+    finding = finding_raise(engagement=case.engagement, actor=world.a.member, fields=CL)
+
+    refused = login(world.a.member).post(url("audits:finding-record-response", finding.pk), RESPONSE)
+    recorded = login(world.a.admin).post(url("audits:finding-record-response", finding.pk), RESPONSE)
+    page = login(world.a.member).get(url("audits:finding-detail", finding.pk)).content.decode()
+
+    assert (refused.status_code, recorded.status_code) == (403, 302)
+    response = FindingResponse.objects.get()
+    assert (response.version, response.submitted_by) == (1, world.a.admin)
+    assert "recorded on the client" in page
