@@ -42,6 +42,7 @@ def test_the_capabilities_contribute_their_parts_in_order() -> None:
         "clients",
         "impartiality",
         "impartiality_register",
+        "audits",
         "audits_findings",
         "reminders",
     ]
@@ -78,14 +79,16 @@ def test_seed_demo_loads_every_part_once_and_prints_the_logins(django_capture_on
     # the clients part: Icelandic and Baltic clients of the two approved bodies, the geothermal company with
     # three sites (one the central function), and ICR projects with their periods
     assert Client.objects.filter(body__short_name="Nordic CV").count() == 4
-    assert Client.objects.filter(body__short_name="Baltic MSC").count() == 2
+    # two from the clients part, and the engagements part's multi-site client (its surveillance is sampled)
+    assert Client.objects.filter(body__short_name="Baltic MSC").count() == 3
     geothermal = Client.objects.get(legal_name="Reykjanes Geothermal Power hf.")
     assert geothermal.sites.count() == 3
     assert list(geothermal.sites.filter(is_central_function=True).values_list("name", flat=True)) == [
         "Head office, Reykjavík"
     ]
     projects = Project.objects.filter(body__short_name="Nordic CV")
-    assert projects.count() == 3
+    # three from the clients part, and the one the engagements part verifies (ICR-00063)
+    assert projects.count() == 4
     assert all(p.sector.scheme == "ghg" and p.crediting_period_start for p in projects)
     assert projects.filter(consultant_client__legal_name="Kolefnisráðgjöf ehf.").count() == 1
     assert User.objects.get(email="registry@icr.example").check_password("demo-password-2026")
