@@ -81,5 +81,6 @@ def test_the_demo_declares_interests_in_every_state(django_capture_on_commit_cal
     )
     # seven reviews here, and those of the engagements part's per-engagement declarations
     assert AuditEvent.objects.filter(action="impartiality.declaration.reviewed").count() == (
-        7 + Declaration.objects.filter(kind="engagement").exclude(project__registry_number="ICR-00017").count()
+        7
+        + Declaration.objects.filter(kind="engagement").exclude(project__registry_number="ICR-00017").count()
     )
