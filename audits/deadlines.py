@@ -169,6 +169,9 @@ from uuid import UUID as _FUUID  # noqa: E402
 
 from django.apps import apps as _f_apps  # noqa: E402
 from django.conf import settings as _f_settings  # noqa: E402
+from django.db.models import CharField as _FCharField  # noqa: E402
+from django.db.models import Q as _FQ  # noqa: E402
+from django.db.models.functions import Cast as _FCast  # noqa: E402
 from django.utils import formats as _f_formats  # noqa: E402
 from django.utils.translation import gettext as _f_  # noqa: E402
 from django.utils.translation import gettext_lazy as _f_lazy  # noqa: E402
@@ -179,6 +182,14 @@ from reminders.recipients import days_to_due as _f_days_to_due  # noqa: E402
 from reminders.registry import DeadlineKind as _FDeadlineKind  # noqa: E402
 from reminders.registry import page_url as _f_page_url  # noqa: E402
 from reminders.registry import register as _f_register  # noqa: E402
+
+
+def findings_deadlines_readable_by(user: _FAny) -> _FQ:
+    """A finding's deadlines are read by those who read the finding (its engagement's readers and team)."""
+    from .selectors.findings import findings_visible_to
+
+    readable = findings_visible_to(user).annotate(subject=_FCast("id", _FCharField())).values("subject")
+    return _FQ(subject_id__in=readable)
 
 
 def _findings_of(deadlines: list[_FDeadline]) -> dict[str, _FAny]:
@@ -274,6 +285,7 @@ _f_register(
         recipients=_finding_recipients(client_users=True),
         message=_response_due_message,
         url=_f_page_url("audits:finding-open", with_subject=True),
+        readable_by=findings_deadlines_readable_by,
     )
 )
 _f_register(
@@ -284,5 +296,6 @@ _f_register(
         recipients=_finding_recipients(client_users=False),
         message=_verification_message,
         url=_f_page_url("audits:finding-detail", with_subject=True),
+        readable_by=findings_deadlines_readable_by,
     )
 )

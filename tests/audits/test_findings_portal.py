@@ -228,3 +228,23 @@ def test_a_planner_records_a_response_received_by_email_and_the_page_says_so(cas
     response = FindingResponse.objects.get()
     assert (response.version, response.submitted_by) == (1, world.a.admin)
     assert "recorded on the client" in page
+
+
+def test_a_findings_deadlines_are_read_only_by_those_who_read_the_finding(case, world):
+    from reminders.models import Deadline
+    from tests.factories import MembershipFactory
+
+    finding = finding_raise(engagement=case.engagement, actor=world.a.member, fields=CL)
+    outsider = MembershipFactory(body=world.a.body).user
+
+    def seen_by(user: Any) -> list[str]:
+        return list(
+            Deadline.objects.visible_to(user)
+            .filter(subject_id=str(finding.pk))
+            .values_list("kind", flat=True)
+        )
+
+    assert seen_by(world.a.member) == ["audits.finding_response_due"]
+    assert seen_by(world.a.admin) == ["audits.finding_response_due"]
+    assert seen_by(outsider) == []
+    assert seen_by(world.b.admin) == []
