@@ -52,8 +52,15 @@ from ..permissions import can_manage_engagements, is_client_user_of, is_on_team,
 FINDING_EVIDENCE_UPLOAD = UploadPolicy(kinds=("pdf", "png", "jpeg", "xlsx"))
 #: the engagement's statuses in which findings are raised and the auditor's text changed
 FIELDWORK = (EngagementStatus.IN_PROGRESS, EngagementStatus.REPORT_DRAFTED)
-#: the statuses in which earlier findings may be carried into an engagement
-CARRY_INTO = (EngagementStatus.TEAM_CONFIRMED, EngagementStatus.IN_PROGRESS, EngagementStatus.REPORT_DRAFTED)
+#: the statuses in which earlier findings may be carried into an engagement (from its planning to its report)
+CARRY_INTO = (
+    EngagementStatus.DRAFT,
+    EngagementStatus.PLANNED,
+    EngagementStatus.TEAM_PROPOSED,
+    EngagementStatus.TEAM_CONFIRMED,
+    EngagementStatus.IN_PROGRESS,
+    EngagementStatus.REPORT_DRAFTED,
+)
 AUDITOR_FIELDS = ["kind", "clause", "statement", "evidence", "due_on"]
 TEAM_FIELDS = [*AUDITOR_FIELDS, "internal_note"]
 RESPONSE_FIELDS = ["root_cause", "correction", "corrective_action"]
@@ -487,7 +494,8 @@ def _previous_engagement(engagement: Engagement) -> Engagement | None:
 def findings_carry_forward(*, engagement: Engagement, actor: Actor) -> list[Finding]:
     """Copies into `engagement` what the previous one left: the open FARs of the previous verification of the same
     project, or the minor nonconformities with an accepted plan not yet verified of the previous audit of the same
-    client. Each earlier finding is carried once (`carried_from`); running it again adds nothing."""
+    client. The team or a planner, from the engagement's draft until its report goes to review. Each earlier
+    finding is carried once (`carried_from`); running it again adds nothing."""
     if not (is_on_team(actor, engagement) or can_manage_engagements(actor, engagement.body)):
         raise PermissionDenied(
             _("Only a member of the engagement's team may do this."), code=AuditsErrorCode.NOT_ON_TEAM
@@ -496,7 +504,7 @@ def findings_carry_forward(*, engagement: Engagement, actor: Actor) -> list[Find
         locked = _lock(engagement)
         if locked.status not in CARRY_INTO:
             raise TransitionNotAllowed(
-                _("Findings are carried into an engagement once its team is confirmed, before its review."),
+                _("Findings are carried into an engagement before its report goes to review."),
                 current=locked.status,
                 code=AuditsErrorCode.ENGAGEMENT_NOT_IN_FIELDWORK,
             )

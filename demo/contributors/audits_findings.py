@@ -6,7 +6,8 @@ engagement's lead auditor and the client's user:
 - the GHG engagement in fieldwork of a client with a client user (Reykjanes Geothermal Power, whose client view
   Bryndís reads) gets findings in every state: an open CL; a CAR whose first response was rejected and whose
   second was accepted, verified and closed; a CL whose response waits for the team; a CAR accepted and waiting
-  for verification; a CL verified; an open FAR; a FAR closed; and, when the same project had an earlier
+  for verification; a CL verified; an open FAR, carried over by the body's planner to the next verification of
+  the same project (the draft of the next period); a FAR closed; and, when the same project had an earlier
   verification in fieldwork, that verification's open FAR carried over;
 - a management-system audit in fieldwork gets a major and a minor nonconformity and an observation.
 
@@ -22,6 +23,7 @@ from django.db.models import Q
 from accounts.models import User
 from audits import services as audits
 from audits.models import GHG_KINDS, MANAGEMENT_SYSTEM_KINDS, Engagement, EngagementKind, TeamMember
+from bodies.models import Membership, Role
 from clients.models import ClientUser
 
 from ..registry import Contributor, DemoContext, register
@@ -180,6 +182,33 @@ def _ghg(engagement: Engagement, lead: User, client_user: User) -> None:
         "Data management plan, section 2.",
     )
     audits.finding_close(finding=closed_far, actor=lead)
+    _carry_to_next_verification(engagement)
+
+
+def _carry_to_next_verification(engagement: Engagement) -> None:
+    """The next verification of the same project (planned, not cancelled) takes the open FAR, carried by the
+    body's planner who prepares it."""
+    if engagement.project_id is None or engagement.kind not in VERIFICATIONS:
+        return
+    following = (
+        Engagement.objects.filter(
+            project_id=engagement.project_id,
+            kind__in=VERIFICATIONS,
+            planned_start__gt=engagement.planned_start,
+        )
+        .exclude(status__in=["cancelled", "under_review", "awaiting_decision", "decided", "closed"])
+        .order_by("planned_start")
+    )
+    planner = (
+        Membership.objects.active()
+        .with_role(Role.BODY_ADMIN)
+        .filter(body_id=engagement.body_id)
+        .select_related("user")
+        .first()
+    )
+    later = following.first()
+    if later is not None and planner is not None:
+        audits.findings_carry_forward(engagement=later, actor=planner.user)
 
 
 def _management_system(engagement: Engagement, lead: User) -> None:

@@ -489,3 +489,32 @@ def test_the_due_date_is_exactly_the_setting_after_the_last_day(team, actual_end
     finding = finding_raise(engagement=team.engagement, actor=team.lead, fields=CL)
 
     assert finding.due_on == due
+
+
+@pytest.mark.parametrize("status", ["draft", "planned", "report_drafted"])
+def test_a_planner_carries_forward_while_the_engagement_is_prepared_or_in_fieldwork(team, world, status):
+    earlier = EngagementFactory(
+        body=world.a.body,
+        project=team.engagement.project,
+        status="closed",
+        planned_start=date(2025, 12, 1),
+        planned_end=date(2025, 12, 2),
+    )
+    FindingFactory(engagement=earlier, number=1, kind="far")
+    team.engagement.status = status
+    team.engagement.save()
+
+    carried = findings_carry_forward(engagement=team.engagement, actor=world.a.admin)
+
+    assert [f.kind for f in carried] == ["far"]
+
+
+@pytest.mark.parametrize("status", ["under_review", "cancelled"])
+def test_nothing_is_carried_into_an_engagement_under_review_or_cancelled(team, world, status):
+    team.engagement.status = status
+    team.engagement.save()
+
+    with pytest.raises(TransitionNotAllowed) as caught:
+        findings_carry_forward(engagement=team.engagement, actor=world.a.admin)
+
+    assert caught.value.code == AuditsErrorCode.ENGAGEMENT_NOT_IN_FIELDWORK

@@ -36,6 +36,14 @@ def test_the_demo_findings_cover_every_state_and_a_carried_far(world):
     for engagement in (current, earlier):
         TeamMemberFactory(engagement=engagement, membership=lead, role=Role.LEAD_AUDITOR)
     ClientUserFactory(client=current.client)
+    following = EngagementFactory(
+        body=world.a.body,
+        project=current.project,
+        client=current.client,
+        status="draft",
+        planned_start=date(2027, 11, 1),
+        planned_end=date(2027, 11, 3),
+    )
 
     load(DemoContext(today=timezone.localdate()))
 
@@ -48,3 +56,8 @@ def test_the_demo_findings_cover_every_state_and_a_carried_far(world):
     assert (carried.kind, carried.carried_from.engagement) == ("far", earlier)
     assert FindingResponse.objects.filter(outcome="").count() == 1
     assert Finding.objects.filter(engagement=current).count() == 8
+    # both of the current verification's open FARs (its own and the one it carried) go to the next period
+    next_period = following.findings.order_by("number")
+    assert [(f.kind, f.carried_from.engagement, f.status) for f in next_period] == [
+        ("far", current, "open")
+    ] * 2
