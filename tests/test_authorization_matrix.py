@@ -441,6 +441,7 @@ POLICY: dict[str, Rule] = {
     "api-v1:finding-verify": Rule(post_only(405, anonymous=401), args="finding"),
     "api-v1:finding-close": Rule(post_only(405, anonymous=401), args="finding"),
     "api-v1:finding-evidence": Rule(post_only(405, anonymous=401), args="finding"),
+    "api-v1:finding-carry-forward": Rule(post_only(405, anonymous=401)),
 }
 # fmt: on
 

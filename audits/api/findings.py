@@ -22,6 +22,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from bodies.models.tenants import Body
 from core.api.schema import errors
@@ -41,6 +42,7 @@ from ..services import (
     finding_response_reject,
     finding_update,
     finding_verify,
+    findings_carry_forward,
 )
 from ..views.client_view import evidence_file_response
 
@@ -207,6 +209,14 @@ class FindingEvidenceInput(serializers.Serializer):
         return upload
 
 
+class CarryForwardInput(serializers.Serializer):
+    engagement = VisibleRelatedField(queryset=Engagement.objects.all(), pk_field=serializers.UUIDField())
+
+
+class CarriedOutput(serializers.Serializer):
+    findings = FindingOutput(many=True, read_only=True)
+
+
 def _evidence_add(*, finding: Finding, actor: Any, file: Any, description: str) -> Finding:
     finding_evidence_add(finding=finding, actor=actor, upload=file, description=description)
     return finding
@@ -315,6 +325,23 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
         tags=TAGS,
         description=f"{TEAM} Multipart; the file is judged by its content.",
     )
+
+    @extend_schema(
+        summary="Carry earlier findings into an engagement",
+        tags=TAGS,
+        request=CarryForwardInput,
+        responses={200: CarriedOutput, **errors(400, 401, 403, 409)},
+        description="The team or a planner (`manage_engagements`), from the engagement's draft until its report "
+        "goes to review (409 `engagement_not_in_fieldwork` otherwise): the open FARs of the previous verification "
+        "of the same project, or the accepted minor nonconformities of the client's previous audit, each once "
+        "(`carriedFrom`); asked again, nothing more.",
+    )
+    @action(detail=False, methods=["post"], url_path="carry-forward", url_name="carry-forward")
+    def carry_forward(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = CarryForwardInput(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        carried = findings_carry_forward(engagement=data.validated_data["engagement"], actor=request.user)
+        return Response(CarriedOutput({"findings": carried}).data)
 
     @extend_schema(
         summary="Download an evidence file",

@@ -275,6 +275,35 @@ def test_the_schema_describes_the_findings_endpoints(anon):
         "/api/v1/findings/{id}/evidence/": {"post"},
         "/api/v1/findings/{id}/files/{file_id}/": {"get"},
         "/api/v1/findings/{finding_id}/responses/": {"get"},
+        "/api/v1/findings/carry-forward/": {"post"},
     }
 
     assert {path: set(schema["paths"].get(path, {})) - {"parameters"} for path in paths} == paths
+
+
+def test_a_planner_carries_the_previous_verifications_open_far_once(case, world):
+    from datetime import date
+
+    case.engagement.planned_start, case.engagement.planned_end = date(2026, 12, 1), date(2026, 12, 3)
+    case.engagement.save()
+    earlier = EngagementFactory(
+        body=world.a.body,
+        project=case.engagement.project,
+        status="closed",
+        planned_start=date(2025, 12, 1),
+        planned_end=date(2025, 12, 2),
+    )
+    far = FindingFactory(engagement=earlier, number=1, kind="far")
+    client = signed_in(world.a.admin)
+
+    first = client.post(url("finding-carry-forward"), {"engagement": str(case.engagement.pk)}, format="json")
+    again = client.post(url("finding-carry-forward"), {"engagement": str(case.engagement.pk)}, format="json")
+    foreign = signed_in(world.b.admin).post(
+        url("finding-carry-forward"), {"engagement": str(case.engagement.pk)}, format="json"
+    )
+
+    assert [(f["number"], f["kind"], f["carriedFrom"]) for f in first.json()["findings"]] == [
+        (2, "far", str(far.pk))
+    ]
+    assert again.json() == {"findings": []}
+    assert foreign.status_code == 400  # another body's engagement is not a choice
