@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bodies.models.tenants import Body, Membership, Role
-from clients.models import Client, Project, Site
+from clients.selectors import client_list, project_list, site_list
 from reference.models import Activity, Sector, Standard
 
 from ..models import AssuranceLevel, AuditMode, Engagement, EngagementKind, EngagementStatus
@@ -41,7 +41,7 @@ class EngagementFilterForm(forms.Form):
     client = forms.ModelChoiceField(
         label=_("Client"),
         required=False,
-        queryset=Client.objects.none(),
+        queryset=client_list().none(),
         empty_label=_("Any client"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
@@ -57,7 +57,7 @@ class EngagementFilterForm(forms.Form):
 
     def __init__(self, *args: Any, body: Body, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = Client.objects.for_body(body).order_by("legal_name")  # type: ignore[attr-defined]
+        self.fields["client"].queryset = client_list().prefetch_related(None).for_body(body)  # type: ignore[attr-defined]
         self.fields["person"].queryset = (  # type: ignore[attr-defined]
             Membership.objects.filter(body=body).select_related("user").order_by("user__full_name")
         )
@@ -107,11 +107,9 @@ class EngagementForm(forms.ModelForm):
 
     def __init__(self, *args: Any, body: Body, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = Client.objects.for_body(body).order_by("legal_name")  # type: ignore[attr-defined]
-        self.fields["project"].queryset = Project.objects.for_body(body).order_by("registry_number")  # type: ignore[attr-defined]
-        self.fields["sites"].queryset = (  # type: ignore[attr-defined]
-            Site.objects.for_body(body).select_related("client").order_by("client__legal_name", "name")
-        )
+        self.fields["client"].queryset = client_list().prefetch_related(None).for_body(body)  # type: ignore[attr-defined]
+        self.fields["project"].queryset = project_list().for_body(body)  # type: ignore[attr-defined]
+        self.fields["sites"].queryset = site_list().for_body(body)  # type: ignore[attr-defined]
         self.fields["previous_stage"].queryset = Engagement.objects.for_body(body).filter(  # type: ignore[attr-defined]
             kind=EngagementKind.STAGE_1
         )
