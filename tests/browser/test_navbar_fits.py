@@ -29,6 +29,7 @@ def test_the_body_administrators_bar_fits_on_one_line(page, live_server, referen
         page.set_viewport_size({"width": width, "height": 600})
         page.goto(f"{live_server.url}/dashboard/")
         assert page.locator("#icr-impartiality").is_visible(), width
+        assert page.locator("#icr-body-menu").is_visible(), width
         measured = page.evaluate(FITS)
         assert measured["fits"], (language, width)
         assert measured["height"] < 80, (language, width, measured["height"])
