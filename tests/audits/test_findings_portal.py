@@ -248,3 +248,13 @@ def test_a_findings_deadlines_are_read_only_by_those_who_read_the_finding(case, 
     assert seen_by(world.a.admin) == ["audits.finding_response_due"]
     assert seen_by(outsider) == []
     assert seen_by(world.b.admin) == []
+
+
+def test_the_internal_note_is_shown_to_the_team_only(case, world, login):
+    finding = finding_raise(engagement=case.engagement, actor=world.a.member, fields=CL)
+
+    team = login(world.a.member).get(url("audits:finding-detail", finding.pk)).content.decode()
+    reader = login(world.a.admin).get(url("audits:finding-detail", finding.pk)).content.decode()
+
+    assert "TEAM-NOTE" in team
+    assert "TEAM-NOTE" not in reader and "No source." in reader
