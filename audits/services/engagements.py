@@ -753,7 +753,9 @@ def rotation_exemption_update(
     require_registry_staff(actor)
     reason = (reason or "").strip()
     if not reason:
-        raise field_error("reason", _("Give the reason for the exemption."), AuditsErrorCode.EXEMPTION_INVALID)
+        raise field_error(
+            "reason", _("Give the reason for the exemption."), AuditsErrorCode.EXEMPTION_INVALID
+        )
     fields = ["reason", "valid_until"]
     with transaction.atomic():
         locked = RotationExemption.objects.select_for_update().select_related("body").get(pk=exemption.pk)
