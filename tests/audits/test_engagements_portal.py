@@ -184,3 +184,30 @@ def test_another_bodys_engagement_and_one_not_on_are_404(setup, world):
     member = browser(setup.auditor.user)
     assert member.get(reverse("audits:engagement-detail", args=[setup.engagement.pk])).status_code == 404
     assert Engagement.objects.get(pk=theirs.pk).status == "draft"
+
+
+def test_editing_the_dates_of_a_confirmed_team_names_who_fails(setup):
+    from datetime import date
+
+    from audits.services import engagement_confirm_team
+
+    engagement = engagement_confirm_team(engagement=staffed(setup), actor=setup.admin)
+    before = (engagement.planned_start, engagement.planned_end)
+    response = browser(setup.admin).post(
+        reverse("audits:engagement-edit", args=[engagement.pk]),
+        {
+            "scope": engagement.scope,
+            "planned_start": date(2027, 12, 30).isoformat(),
+            "planned_end": date(2028, 1, 2).isoformat(),
+            "mode": engagement.mode,
+            "level_of_assurance": engagement.level_of_assurance,
+            "materiality_percent": engagement.materiality_percent,
+            "monitoring_period_start": engagement.monitoring_period_start.isoformat(),
+            "monitoring_period_end": engagement.monitoring_period_end.isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Lena Lead" in page and "Arni Auditor" in page
+    engagement.refresh_from_db()
+    assert (engagement.planned_start, engagement.planned_end) == before
