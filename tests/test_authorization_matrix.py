@@ -598,7 +598,10 @@ OBJECT_BUILDERS: dict[str, Any] = {
         "finding_id": _finding_of_a(world).pk,
         "pk": _finding_file_of_a(world).pk,
     },
-    "api_finding_file_kwargs": lambda world: {"id": _finding_of_a(world).pk, "file_id": _finding_file_of_a(world).pk},
+    "api_finding_file_kwargs": lambda world: {
+        "id": _finding_of_a(world).pk,
+        "file_id": _finding_file_of_a(world).pk,
+    },
 }
 
 

@@ -240,7 +240,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='engagement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['verification', 'validation_verification', 'validation']), _negated=True), ('project__isnull', False), _connector='OR'), name='engagement_ghg_has_project'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['validation', 'validation_verification', 'verification']), _negated=True), ('project__isnull', False), _connector='OR'), name='engagement_ghg_has_project'),
         ),
         migrations.AddConstraint(
             model_name='engagement',

@@ -268,7 +268,7 @@ class Engagement(TenantModel):
                 name="engagement_monitoring_order",
             ),
             models.CheckConstraint(
-                condition=~models.Q(kind__in=[k.value for k in PROJECT_KINDS])
+                condition=~models.Q(kind__in=sorted(k.value for k in PROJECT_KINDS))
                 | models.Q(project__isnull=False),
                 name="engagement_ghg_has_project",
             ),
