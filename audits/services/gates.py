@@ -25,7 +25,7 @@ from bodies.selectors import body_check_eligibility
 from competence.selectors import TeamMember as CompetenceMember
 from competence.selectors import team_check_coverage
 from core.errors import ValidationError, coded
-from impartiality.services import conflict_check
+from impartiality.services import conflict_check, conflict_check_many
 
 from ..error_codes import AuditsErrorCode
 from ..models import (
@@ -334,7 +334,8 @@ class Candidate:
 def team_candidates(*, engagement: Engagement, role: str) -> list[Candidate]:
     """Every active member of the body not on the team yet, with each reason they cannot be assigned in `role`
     (competence, conflict and declaration, separation), before anyone tries. The competence and separation
-    reads are a constant few queries for all candidates; the conflict service is asked once per person."""
+    reads, and the conflict service's for all of them at once, are a constant few queries whatever the number of
+    candidates."""
     on_team = set(engagement.team.values_list("membership_id", flat=True))
     people = list(
         Membership.objects.active()
@@ -362,6 +363,16 @@ def team_candidates(*, engagement: Engagement, role: str) -> list[Candidate]:
         for member, result in coverage.members:
             for gap in result.gaps:
                 reasons[by_user[member.person.pk]].append(gap.message)
+    reports = (
+        conflict_check_many(
+            memberships=people,
+            starts_on=engagement.planned_start,
+            ends_on=engagement.planned_end,
+            **_counterparty(engagement),
+        )
+        if people
+        else {}
+    )
     for membership in people:
         if (
             role == Role.LEAD_AUDITOR
@@ -371,13 +382,7 @@ def team_candidates(*, engagement: Engagement, role: str) -> list[Candidate]:
             reasons[membership.pk].append(
                 _("%(name)s is a technical expert and cannot lead the team.") % {"name": _name(membership)}
             )
-        report = conflict_check(
-            membership=membership,
-            starts_on=engagement.planned_start,
-            ends_on=engagement.planned_end,
-            **_counterparty(engagement),
-        )
-        reasons[membership.pk].extend(conflict.summary for conflict in report.bars)
+        reasons[membership.pk].extend(conflict.summary for conflict in reports[membership.pk].bars)
         if membership.user_id in separation:
             reasons[membership.pk].append(
                 _(

@@ -10,6 +10,7 @@ from .conflicts import (  # noqa: F401 (re-exported)
     ConflictRule,
     ConflictSeverity,
     conflict_check,
+    conflict_check_many,
     conflict_override,
     impartiality_policy_get,
     impartiality_policy_set,

@@ -19,6 +19,7 @@ engagement alike.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,7 +53,7 @@ from ..models import (
     ReviewOutcome,
 )
 from ..permissions import require_change_impartiality_policy, require_override_conflicts
-from ..selectors.declarations import EXPIRED, MISSING, annual_declaration_state
+from ..selectors.declarations import EXPIRED, MISSING, annual_declaration_states
 
 __all__ = [
     "ABSOLUTE",
@@ -273,17 +274,20 @@ def _party(client: Any, project: Any) -> _Party:
 
 
 def _load(
-    membership: Membership, client: Any, project: Any, starts_on: date, ends_on: date
-) -> tuple[Membership, Any, Any, list[Declaration], list[ConflictOverride]]:
-    """Everything the rules read, in a constant few queries whatever the number of declarations and
-    relationships: the person, the counterparty, the live declarations with their relationships, the
-    overrides covering the period."""
-    person = Membership.objects.select_related("user", "body").get(pk=membership.pk)
+    memberships: list[Membership], client: Any, project: Any, starts_on: date, ends_on: date
+) -> tuple[list[Membership], Any, dict[Any, list[Declaration]], dict[Any, list[ConflictOverride]]]:
+    """Everything the rules read for any number of people, in a constant few queries whatever the number of
+    people, declarations and relationships: the people, the project, the live declarations with their
+    relationships and the overrides covering the period, each grouped by person."""
+    ids = [membership.pk for membership in memberships]
+    found = {m.pk: m for m in Membership.objects.select_related("user", "body").filter(pk__in=ids)}
+    people = [found[pk] for pk in ids if pk in found]
     if project is not None:
         project = project_list().get(pk=project.pk)
-    declarations = list(
+    declarations: dict[Any, list[Declaration]] = defaultdict(list)
+    live = (
         Declaration.objects.live()
-        .filter(membership_id=person.pk, body_id=person.body_id)
+        .filter(membership_id__in=ids)
         .prefetch_related(
             Prefetch(
                 "relationships",
@@ -294,14 +298,19 @@ def _load(
         )
         .order_by("submitted_at", "id")
     )
+    for declaration in live:
+        declarations[declaration.membership_id].append(declaration)
     overrides = ConflictOverride.objects.filter(
-        membership_id=person.pk, starts_on__lte=starts_on, ends_on__gte=ends_on
+        membership_id__in=ids, starts_on__lte=starts_on, ends_on__gte=ends_on
     ).select_related("overridden_by")
     if project is not None:
         overrides = overrides.filter(project_id=project.pk)
     else:
-        overrides = overrides.filter(client_id=client.pk, project__isnull=True)  # type: ignore[union-attr]
-    return person, client, project, declarations, list(overrides.order_by("created_at", "id"))
+        overrides = overrides.filter(client_id=client.pk, project__isnull=True)
+    covering: dict[Any, list[ConflictOverride]] = defaultdict(list)
+    for override in overrides.order_by("created_at", "id"):
+        covering[override.membership_id].append(override)
+    return people, project, declarations, covering
 
 
 # --- words --------------------------------------------------------------------------------------------------
@@ -431,6 +440,7 @@ def _declaration_conflicts(
     client: Any,
     project: Any,
     starts_on: date,
+    annual: Any,
 ) -> list[tuple[str, str, Declaration | None, str]]:
     """(rule, message, declaration, measures) for the declarations' own state: the per-engagement declaration
     for this counterparty, reviews that bar or mitigate, the annual declaration on the first planned day."""
@@ -495,7 +505,6 @@ def _declaration_conflicts(
             ) % {**reviewed, "measures": declaration.review_measures}
             found.append((_R.DECLARATION_MITIGATED, message, declaration, declaration.review_measures))
 
-    annual = annual_declaration_state(membership, on=starts_on)
     latest = annual.declaration
     if annual.state == MISSING:
         message = (
@@ -540,12 +549,58 @@ def conflict_check(
     its consultant) from `starts_on` to `ends_on`, with the override covering each, if any. Reads only; the
     faces decide who may ask (`impartiality.permissions.can_check_conflicts`) and who reads the details
     (`can_read_declaration`). A constant few queries."""
-    _validate(membership=membership, client=client, project=project, starts_on=starts_on, ends_on=ends_on)
-    person_membership, client, project, declarations, overrides = _load(
-        membership, client, project, starts_on, ends_on
+    reports = conflict_check_many(
+        memberships=[membership], client=client, project=project, starts_on=starts_on, ends_on=ends_on
     )
-    person = person_membership.user.full_name or person_membership.user.email
+    return reports[membership.pk]
+
+
+def conflict_check_many(
+    *,
+    memberships: Iterable[Membership],
+    client: Any = None,
+    project: Any = None,
+    starts_on: date,
+    ends_on: date,
+) -> dict[Any, ConflictReport]:
+    """`conflict_check` for many people of one body at once (membership id → report), in the same constant few
+    queries whatever the number of people: what a team's candidates are checked with before anyone is
+    assigned."""
+    memberships = list(memberships)
+    for membership in memberships:
+        _validate(membership=membership, client=client, project=project, starts_on=starts_on, ends_on=ends_on)
+    people, project, declarations, overrides = _load(memberships, client, project, starts_on, ends_on)
     party = _party(client, project)
+    annual = annual_declaration_states(people, on=starts_on)
+    return {
+        membership.pk: _report(
+            membership,
+            party,
+            declarations.get(membership.pk, []),
+            overrides.get(membership.pk, []),
+            annual[membership.pk],
+            client,
+            project,
+            starts_on,
+            ends_on,
+        )
+        for membership in people
+    }
+
+
+def _report(
+    person_membership: Membership,
+    party: _Party,
+    declarations: list[Declaration],
+    overrides: list[ConflictOverride],
+    annual: Any,
+    client: Any,
+    project: Any,
+    starts_on: date,
+    ends_on: date,
+) -> ConflictReport:
+    """One person's conflicts, from what `_load` read."""
+    person = person_membership.user.full_name or person_membership.user.email
     by_rule: dict[str, ConflictOverride] = {}
     for override in overrides:
         by_rule.setdefault(override.rule, override)
@@ -569,7 +624,7 @@ def conflict_check(
             )
         )
     for rule, message, found, measures in _declaration_conflicts(
-        person_membership, person, party, declarations, client, project, starts_on
+        person_membership, person, party, declarations, client, project, starts_on, annual
     ):
         conflicts.append(
             Conflict(

@@ -23,6 +23,7 @@ from bodies.models import Accreditation, Role
 from core.errors import TransitionNotAllowed, ValidationError, error_code
 from tests.factories import (
     ConflictOverrideFactory,
+    DeclarationFactory,
     EngagementFactory,
     MembershipFactory,
     ProjectFactory,
@@ -393,6 +394,27 @@ def test_candidates_show_why_each_person_cannot_be_assigned(setup, world):
     assert member.blocked
     assert any("no competence as Auditor" in r for r in member.reasons), member.reasons
     assert any("Member A" in r and "declaration" in r.lower() for r in member.reasons), member.reasons
+
+
+def test_candidates_cost_the_same_queries_for_few_and_many_people(setup, world):
+    # given the candidates as the body stands (its members, the lead and the auditor)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cost() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            candidates = team_candidates(engagement=setup.engagement, role=Role.AUDITOR)
+        return len(captured.captured_queries), len(candidates)
+
+    few, few_people = cost()
+    # when eight more people join the body, each with a live declaration to read
+    for _index in range(8):
+        membership = MembershipFactory(body=world.a.body, roles=[Role.AUDITOR])
+        DeclarationFactory(membership=membership)
+    many, many_people = cost()
+    # then the same number of queries answers for all of them
+    assert many_people == few_people + 8
+    assert many == few
 
 
 # --- concurrency ----------------------------------------------------------------------------------------------
