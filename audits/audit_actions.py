@@ -1,17 +1,18 @@
-"""The audits capability's audit_actions declarations (see docs/DEVELOPING.md)."""
+"""How the audits capability's audit events read in the history (`core.audit`): the sentence of each action on
+engagements, their teams, rotation exemptions, findings and responses (shown after the person's name), and the
+portal page and the choice labels of each kind of record."""
 
 from __future__ import annotations
 
-# --- engagements, teams and gates (H9) ---
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _h9
+from django.utils.translation import gettext_lazy as _
 
-from core.audit import declare_audit_actions as _declare_h9
-from core.audit import declare_audit_record
+from core.audit import declare_audit_actions, declare_audit_record
 
 from .models import AssuranceLevel, AuditMode, EngagementKind, EngagementStatus
 
 
+# engagements and teams
 def _engagement_url(engagement: object) -> str:
     try:
         return reverse("audits:engagement-detail", args=[engagement.pk])  # type: ignore[attr-defined]
@@ -19,26 +20,26 @@ def _engagement_url(engagement: object) -> str:
         return "/"
 
 
-_declare_h9(
+declare_audit_actions(
     {
-        "audits.engagement.created": _h9("recorded the engagement"),
-        "audits.engagement.updated": _h9("changed the engagement"),
-        "audits.engagement.audit_time_set": _h9("set the engagement's audit time"),
-        "audits.engagement.planned": _h9("planned the engagement"),
-        "audits.engagement.team_proposed": _h9("proposed the engagement's team"),
-        "audits.engagement.team_confirmed": _h9("confirmed the engagement's team"),
-        "audits.engagement.team_reopened": _h9("reopened the engagement's team"),
-        "audits.engagement.started": _h9("started the engagement's fieldwork"),
-        "audits.engagement.report_drafted": _h9("drafted the engagement's report"),
-        "audits.engagement.sent_to_review": _h9("sent the engagement to independent review"),
-        "audits.engagement.review_completed": _h9("completed the independent review"),
-        "audits.engagement.decided": _h9("recorded the decision on the engagement"),
-        "audits.engagement.closed": _h9("closed the engagement"),
-        "audits.engagement.cancelled": _h9("cancelled the engagement"),
-        "audits.team_member.added": _h9("put a person on the engagement's team"),
-        "audits.team_member.removed": _h9("took a person off the engagement's team"),
-        "audits.rotation_exemption.recorded": _h9("recorded a rotation exemption"),
-        "audits.rotation_exemption.updated": _h9("changed a rotation exemption"),
+        "audits.engagement.created": _("recorded the engagement"),
+        "audits.engagement.updated": _("changed the engagement"),
+        "audits.engagement.audit_time_set": _("set the engagement's audit time"),
+        "audits.engagement.planned": _("planned the engagement"),
+        "audits.engagement.team_proposed": _("proposed the engagement's team"),
+        "audits.engagement.team_confirmed": _("confirmed the engagement's team"),
+        "audits.engagement.team_reopened": _("reopened the engagement's team"),
+        "audits.engagement.started": _("started the engagement's fieldwork"),
+        "audits.engagement.report_drafted": _("drafted the engagement's report"),
+        "audits.engagement.sent_to_review": _("sent the engagement to independent review"),
+        "audits.engagement.review_completed": _("completed the independent review"),
+        "audits.engagement.decided": _("recorded the decision on the engagement"),
+        "audits.engagement.closed": _("closed the engagement"),
+        "audits.engagement.cancelled": _("cancelled the engagement"),
+        "audits.team_member.added": _("put a person on the engagement's team"),
+        "audits.team_member.removed": _("took a person off the engagement's team"),
+        "audits.rotation_exemption.recorded": _("recorded a rotation exemption"),
+        "audits.rotation_exemption.updated": _("changed a rotation exemption"),
     }
 )
 declare_audit_record(
@@ -53,19 +54,11 @@ declare_audit_record(
 )
 
 
-# --- findings and corrective actions (H10) ---
-from django.urls import NoReverseMatch as _FindingNoReverseMatch  # noqa: E402
-from django.urls import reverse as _finding_reverse  # noqa: E402
-from django.utils.translation import gettext_lazy as _  # noqa: E402
-
-from core.audit import declare_audit_actions  # noqa: E402
-from core.audit import declare_audit_record as _declare_finding_record  # noqa: E402
-
-
+# findings
 def _finding_page(finding_id: object) -> str:
     try:
-        return _finding_reverse("audits:finding-detail", args=[finding_id])
-    except _FindingNoReverseMatch:
+        return reverse("audits:finding-detail", args=[finding_id])
+    except NoReverseMatch:
         return ""
 
 
@@ -85,6 +78,6 @@ declare_audit_actions(
         "audits.finding_response.rejected": _("rejected the response"),
     }
 )
-_declare_finding_record("audits.finding", url=lambda finding: _finding_page(finding.pk))
-_declare_finding_record("audits.findingresponse", url=lambda response: _finding_page(response.finding_id))
-_declare_finding_record("audits.findingevidence", url=lambda evidence: _finding_page(evidence.finding_id))
+declare_audit_record("audits.finding", url=lambda finding: _finding_page(finding.pk))
+declare_audit_record("audits.findingresponse", url=lambda response: _finding_page(response.finding_id))
+declare_audit_record("audits.findingevidence", url=lambda evidence: _finding_page(evidence.finding_id))

@@ -1,30 +1,37 @@
-"""The audits capability's deadlines declarations (see docs/DEVELOPING.md)."""
+"""Deadline kinds of the audits capability (`reminders.registry`): a team member's per-engagement declaration
+of interest missing before the team can be confirmed, the report not drafted after the last audit day, a
+finding's response coming due (before, on the day, overdue) and an accepted response waiting for the verification
+of effectiveness. Each kind names its recipients (computed in a few queries per batch), its message and its
+portal page."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 from uuid import UUID
 
 from django.apps import apps
 from django.conf import settings
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from bodies.models.tenants import Role
 from reminders.models import Deadline
-from reminders.recipients import body_admins_of
+from reminders.recipients import body_admins_of, days_to_due
 from reminders.registry import DeadlineKind, page_url, register
 
 from .models import EngagementStatus, TeamMember
+from .selectors.findings import findings_visible_to
 
 #: the statuses in which the team is not yet confirmed (a missing declaration still matters)
 TEAM_OPEN_STATUSES = (EngagementStatus.DRAFT, EngagementStatus.PLANNED, EngagementStatus.TEAM_PROPOSED)
 
-# --- engagements, teams and gates (H9) ---
 
-
+# engagements and teams
 def _members_of(deadlines: list[Deadline]) -> dict[str, TeamMember]:
     rows = TeamMember.objects.filter(pk__in=[d.subject_id for d in deadlines]).select_related(
         "membership__user", "engagement__client"
@@ -159,48 +166,25 @@ register(
 )
 
 
-# --- findings and corrective actions (H10) ---
-# A finding's response coming due (before, on the day, overdue: the client's users and the lead auditor) and an
-# accepted response waiting for the verification of effectiveness (the lead auditor). Three queries per batch.
-
-from collections import defaultdict as _f_defaultdict  # noqa: E402
-from typing import Any as _FAny  # noqa: E402
-from uuid import UUID as _FUUID  # noqa: E402
-
-from django.apps import apps as _f_apps  # noqa: E402
-from django.conf import settings as _f_settings  # noqa: E402
-from django.db.models import CharField as _FCharField  # noqa: E402
-from django.db.models import Q as _FQ  # noqa: E402
-from django.db.models.functions import Cast as _FCast  # noqa: E402
-from django.utils import formats as _f_formats  # noqa: E402
-from django.utils.translation import gettext as _f_  # noqa: E402
-from django.utils.translation import gettext_lazy as _f_lazy  # noqa: E402
-from django.utils.translation import ngettext as _f_ngettext  # noqa: E402
-
-from reminders.models import Deadline as _FDeadline  # noqa: E402
-from reminders.recipients import days_to_due as _f_days_to_due  # noqa: E402
-from reminders.registry import DeadlineKind as _FDeadlineKind  # noqa: E402
-from reminders.registry import page_url as _f_page_url  # noqa: E402
-from reminders.registry import register as _f_register  # noqa: E402
+# findings: a response coming due (the client's users and the lead auditor) and an accepted response waiting
+# for the verification of effectiveness (the lead auditor); three queries per batch
 
 
-def findings_deadlines_readable_by(user: _FAny) -> _FQ:
+def findings_deadlines_readable_by(user: Any) -> Q:
     """A finding's deadlines are read by those who read the finding (its engagement's readers and team)."""
-    from .selectors.findings import findings_visible_to
-
-    readable = findings_visible_to(user).annotate(subject=_FCast("id", _FCharField())).values("subject")
-    return _FQ(subject_id__in=readable)
+    readable = findings_visible_to(user).annotate(subject=Cast("id", CharField())).values("subject")
+    return Q(subject_id__in=readable)
 
 
-def _findings_of(deadlines: list[_FDeadline]) -> dict[str, _FAny]:
-    finding = _f_apps.get_model("audits", "Finding")
+def _findings_of(deadlines: list[Deadline]) -> dict[str, Any]:
+    finding = apps.get_model("audits", "Finding")
     rows = finding.objects.filter(pk__in=[d.subject_id for d in deadlines]).select_related("engagement")
     return {str(row.pk): row for row in rows}
 
 
-def _lead_auditors(engagement_ids: set[_FAny]) -> dict[_FAny, list[_FAny]]:
-    team_member = _f_apps.get_model("audits", "TeamMember")
-    leads: dict[_FAny, list[_FAny]] = _f_defaultdict(list)
+def _lead_auditors(engagement_ids: set[Any]) -> dict[Any, list[Any]]:
+    team_member = apps.get_model("audits", "TeamMember")
+    leads: dict[Any, list[Any]] = defaultdict(list)
     rows = team_member.objects.filter(
         engagement_id__in=engagement_ids, role="lead_auditor", membership__status="active"
     ).select_related("membership__user")
@@ -209,13 +193,13 @@ def _lead_auditors(engagement_ids: set[_FAny]) -> dict[_FAny, list[_FAny]]:
     return leads
 
 
-def _finding_recipients(*, client_users: bool) -> _FAny:
-    def recipients(deadlines: list[_FDeadline]) -> dict[_FUUID, list[_FAny]]:
+def _finding_recipients(*, client_users: bool) -> Any:
+    def recipients(deadlines: list[Deadline]) -> dict[UUID, list[Any]]:
         findings = _findings_of(deadlines)
         leads = _lead_auditors({f.engagement_id for f in findings.values()})
-        clients: dict[_FAny, list[_FAny]] = _f_defaultdict(list)
+        clients: dict[Any, list[Any]] = defaultdict(list)
         if client_users:
-            client_user = _f_apps.get_model("clients", "ClientUser")
+            client_user = apps.get_model("clients", "ClientUser")
             rows = client_user.objects.filter(
                 client_id__in={f.engagement.client_id for f in findings.values()},
                 status="active",
@@ -223,7 +207,7 @@ def _finding_recipients(*, client_users: bool) -> _FAny:
             ).select_related("user")
             for row in rows:
                 clients[row.client_id].append(row.user)
-        result: dict[_FUUID, list[_FAny]] = {}
+        result: dict[UUID, list[Any]] = {}
         for deadline in deadlines:
             finding = findings.get(str(deadline.subject_id))
             if finding is None:
@@ -236,66 +220,64 @@ def _finding_recipients(*, client_users: bool) -> _FAny:
     return recipients
 
 
-def _finding_values(deadline: _FDeadline) -> dict[str, _FAny]:
+def _finding_values(deadline: Deadline) -> dict[str, Any]:
     finding = deadline.subject
     return {
         "number": finding.number if finding else "",
         "engagement": finding.engagement.reference if finding else "",
-        "due": _f_formats.date_format(deadline.due_on),
-        "days": abs(_f_days_to_due(deadline)),
+        "due": formats.date_format(deadline.due_on),
+        "days": abs(days_to_due(deadline)),
     }
 
 
-def _response_due_message(deadline: _FDeadline, offset: int) -> tuple[str, str]:
+def _response_due_message(deadline: Deadline, offset: int) -> tuple[str, str]:
     values = _finding_values(deadline)
-    days = _f_days_to_due(deadline)
+    days = days_to_due(deadline)
     if days > 0:
-        title = _f_ngettext(
+        title = ngettext(
             "Response to finding %(number)s of %(engagement)s due in %(days)s day",
             "Response to finding %(number)s of %(engagement)s due in %(days)s days",
             days,
         )
-        text = _f_("The response to finding %(number)s of %(engagement)s is due on %(due)s.")
+        text = _("The response to finding %(number)s of %(engagement)s is due on %(due)s.")
     elif days == 0:
-        title = _f_("Response to finding %(number)s of %(engagement)s due today")
-        text = _f_("The response to finding %(number)s of %(engagement)s is due today (%(due)s).")
+        title = _("Response to finding %(number)s of %(engagement)s due today")
+        text = _("The response to finding %(number)s of %(engagement)s is due today (%(due)s).")
     else:
-        title = _f_("Response to finding %(number)s of %(engagement)s overdue")
-        text = _f_(
-            "The response to finding %(number)s of %(engagement)s was due on %(due)s and has not come."
-        )
+        title = _("Response to finding %(number)s of %(engagement)s overdue")
+        text = _("The response to finding %(number)s of %(engagement)s was due on %(due)s and has not come.")
     return title % values, text % values
 
 
-def _verification_message(deadline: _FDeadline, offset: int) -> tuple[str, str]:
+def _verification_message(deadline: Deadline, offset: int) -> tuple[str, str]:
     values = _finding_values(deadline)
-    title = _f_("Finding %(number)s of %(engagement)s waits for verification")
-    text = _f_(
+    title = _("Finding %(number)s of %(engagement)s waits for verification")
+    text = _(
         "The response to finding %(number)s of %(engagement)s was accepted; verify the corrective action's "
         "effectiveness."
     )
     return title % values, text % values
 
 
-_f_register(
-    _FDeadlineKind(
+register(
+    DeadlineKind(
         code="audits.finding_response_due",
-        label=_f_lazy("Response to a finding due"),
-        offsets=lambda: _f_settings.FINDING_RESPONSE_REMINDER_OFFSETS,
+        label=gettext_lazy("Response to a finding due"),
+        offsets=lambda: settings.FINDING_RESPONSE_REMINDER_OFFSETS,
         recipients=_finding_recipients(client_users=True),
         message=_response_due_message,
-        url=_f_page_url("audits:finding-open", with_subject=True),
+        url=page_url("audits:finding-open", with_subject=True),
         readable_by=findings_deadlines_readable_by,
     )
 )
-_f_register(
-    _FDeadlineKind(
+register(
+    DeadlineKind(
         code="audits.finding_verification_due",
-        label=_f_lazy("Finding waiting for verification"),
+        label=gettext_lazy("Finding waiting for verification"),
         offsets=lambda: (0,),
         recipients=_finding_recipients(client_users=False),
         message=_verification_message,
-        url=_f_page_url("audits:finding-detail", with_subject=True),
+        url=page_url("audits:finding-detail", with_subject=True),
         readable_by=findings_deadlines_readable_by,
     )
 )

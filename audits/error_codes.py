@@ -1,4 +1,6 @@
-"""Stable error codes of the audits app (returned by the API in `code`)."""
+"""Stable error codes of the audits capability, returned by the API in `code` and carried by its services' errors:
+engagements and their teams (eligibility, the team gates, the life cycle), findings and the client's responses, and
+audit time and multi-site sampling (the IAF MD 5, MD 11 and MD 1 rules)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from core.error_codes import ErrorCode
 
 
 class AuditsErrorCode(ErrorCode):
-    # --- engagements, teams and gates (H9) ---
+    # engagements and teams
     #: the body is not eligible for the engagement (approval, agreement, accreditation)
     BODY_NOT_ELIGIBLE = "body_not_eligible"
     #: a validation or verification needs a project (its proponent is the client)
@@ -48,7 +50,7 @@ class AuditsErrorCode(ErrorCode):
     #: a rotation exemption's validity ends in the past, or its project is not the body's
     EXEMPTION_INVALID = "exemption_invalid"
 
-    # --- findings and corrective actions (H10) ---
+    # findings
     #: a finding's kind is not in the vocabulary of the engagement's family
     FINDING_KIND_NOT_FOR_ENGAGEMENT = "finding_kind_not_for_engagement"
     #: only a member of the engagement's team may do this with its findings
@@ -68,7 +70,7 @@ class AuditsErrorCode(ErrorCode):
     #: the verification of effectiveness needs a note
     VERIFICATION_NOTE_REQUIRED = "verification_note_required"
 
-    # audit time and sampling (H8)
+    # audit time and sampling
     #: IAF MD 5 publishes no audit-time table for GHG validation or verification: the time is entered by hand
     GHG_NO_TIME_TABLE = "ghg_no_time_table"
     #: no audit-time table for this scheme (or none valid on the day): the time is entered by hand

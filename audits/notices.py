@@ -1,18 +1,21 @@
-"""The audits capability's notices declarations (see docs/DEVELOPING.md)."""
+"""Notices of the audits capability (`reminders.notices`): an engagement's team confirmed and the engagement
+cancelled (to its team), an engagement sent to independent review (to the reviewer), and a finding raised, answered,
+accepted or rejected (to the client's users, or to the lead auditor for an answer). Each kind names its audience,
+its message and its portal page."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from bodies.models.tenants import Membership
 from reminders.notices import Notice, NoticeKind, page_url, register
 
-# --- engagements, teams and gates (H9) ---
 
-
+# engagements
 def _team(notice: Notice) -> list[Any]:
     """The engagement's team (one query)."""
     return [
@@ -76,37 +79,26 @@ register(
 )
 
 
-# --- findings and corrective actions (H10) ---
-from typing import Any as _FindingAny  # noqa: E402
-
-from django.apps import apps as _finding_apps  # noqa: E402
-from django.utils.translation import gettext_lazy as _finding_lazy  # noqa: E402
-
-from reminders.notices import Notice as _FindingNotice  # noqa: E402
-from reminders.notices import NoticeKind as _FindingNoticeKind  # noqa: E402
-from reminders.notices import page_url as _finding_page_url  # noqa: E402
-from reminders.notices import register as _finding_register  # noqa: E402
-
-
-def finding_client_users(notice: _FindingNotice) -> list[_FindingAny]:
+# findings
+def finding_client_users(notice: Notice) -> list[Any]:
     """The active client users of the finding's engagement's client (who answer it in the client view)."""
-    client_user = _finding_apps.get_model("clients", "ClientUser")
+    client_user = apps.get_model("clients", "ClientUser")
     rows = client_user.objects.filter(
         client_id=notice.subject.engagement.client_id, status="active", user__isnull=False
     ).select_related("user")
     return [row.user for row in rows]
 
 
-def finding_lead_auditor(notice: _FindingNotice) -> list[_FindingAny]:
+def finding_lead_auditor(notice: Notice) -> list[Any]:
     """The lead auditor of the finding's engagement."""
-    team_member = _finding_apps.get_model("audits", "TeamMember")
+    team_member = apps.get_model("audits", "TeamMember")
     rows = team_member.objects.filter(
         engagement_id=notice.subject.engagement_id, role="lead_auditor", membership__status="active"
     ).select_related("membership__user")
     return [row.membership.user for row in rows]
 
 
-def _finding_values(finding: _FindingAny) -> dict[str, _FindingAny]:
+def _finding_values(finding: Any) -> dict[str, Any]:
     return {
         "number": finding.number,
         "kind": finding.get_kind_display(),
@@ -118,44 +110,44 @@ def _finding_values(finding: _FindingAny) -> dict[str, _FindingAny]:
 for _key, _title, _message, _audience, _url, _label in (
     (
         "audits.finding.raised",
-        _finding_lazy("Finding %(number)s of %(engagement)s needs your response"),
-        _finding_lazy("The audit team raised a %(kind)s. Your response is due on %(due_on)s."),
+        _("Finding %(number)s of %(engagement)s needs your response"),
+        _("The audit team raised a %(kind)s. Your response is due on %(due_on)s."),
         finding_client_users,
         "audits:client-finding",
-        _finding_lazy("A finding needs your response"),
+        _("A finding needs your response"),
     ),
     (
         "audits.finding.responded",
-        _finding_lazy("The client answered finding %(number)s of %(engagement)s"),
-        _finding_lazy("A response to the %(kind)s waits for the team's judgement."),
+        _("The client answered finding %(number)s of %(engagement)s"),
+        _("A response to the %(kind)s waits for the team's judgement."),
         finding_lead_auditor,
         "audits:finding-detail",
-        _finding_lazy("The client answered a finding"),
+        _("The client answered a finding"),
     ),
     (
         "audits.finding.accepted",
-        _finding_lazy("Your response to finding %(number)s of %(engagement)s was accepted"),
-        _finding_lazy("The audit team accepted your response to the %(kind)s."),
+        _("Your response to finding %(number)s of %(engagement)s was accepted"),
+        _("The audit team accepted your response to the %(kind)s."),
         finding_client_users,
         "audits:client-finding",
-        _finding_lazy("Response to a finding accepted"),
+        _("Response to a finding accepted"),
     ),
     (
         "audits.finding.rejected",
-        _finding_lazy("Your response to finding %(number)s of %(engagement)s was not accepted"),
-        _finding_lazy("The audit team asks for a new response to the %(kind)s."),
+        _("Your response to finding %(number)s of %(engagement)s was not accepted"),
+        _("The audit team asks for a new response to the %(kind)s."),
         finding_client_users,
         "audits:client-finding",
-        _finding_lazy("Response to a finding rejected"),
+        _("Response to a finding rejected"),
     ),
 ):
-    _finding_register(
-        _FindingNoticeKind(
+    register(
+        NoticeKind(
             key=_key,
             title=_title,
             message=_message,
             audience=_audience,
-            url=_finding_page_url(_url, with_subject=True),
+            url=page_url(_url, with_subject=True),
             values=_finding_values,
             label=_label,
         )

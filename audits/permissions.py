@@ -12,16 +12,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.utils.translation import gettext as _
 
+from bodies.models.tenants import Body, Membership
+from clients.permissions import client_ids_for_user
+from core.errors import PermissionDenied
 from core.permissions import Principal, has_body_perm, is_signed_in, require_body_perm
 
-if TYPE_CHECKING:
-    from bodies.models.tenants import Body
-
-    from .models import Engagement, Finding
+from .error_codes import AuditsErrorCode
+from .models import Engagement, Finding, TeamMember
 
 MANAGE_ENGAGEMENTS = "manage_engagements"
 VIEW_ALL_ENGAGEMENTS = "view_all_engagements"
@@ -35,20 +34,13 @@ def require_manage_engagements(actor: Principal, body: Body) -> None:
     require_body_perm(actor, body, MANAGE_ENGAGEMENTS)
 
 
-# --- engagements, teams and gates (H9) ---
-
-# --- findings and corrective actions (H10) ---
-# The team (TeamMember rows of active memberships; registry staff are never on a team) raises, changes, judges,
+# findings: the team (TeamMember rows of active memberships; registry staff are never on a team) raises, changes, judges,
 # verifies and closes findings; the client's users answer them in the client view; a holder of
 # manage_engagements may record on the client's behalf a response received otherwise (marked so).
 
 
 def team_roles_of(actor: Principal, engagement: Engagement) -> set[str]:
     """The roles `actor` holds on `engagement`'s team (empty when not on it)."""
-    from bodies.models.tenants import Membership
-
-    from .models import TeamMember
-
     if not is_signed_in(actor):
         return set()
     return set(
@@ -65,10 +57,6 @@ def is_on_team(actor: Principal, engagement: Engagement) -> bool:
 
 
 def require_on_team(actor: Principal, engagement: Engagement) -> None:
-    from core.errors import PermissionDenied
-
-    from .error_codes import AuditsErrorCode
-
     if not is_on_team(actor, engagement):
         raise PermissionDenied(
             _("Only a member of the engagement's team may do this."), code=AuditsErrorCode.NOT_ON_TEAM
@@ -77,8 +65,6 @@ def require_on_team(actor: Principal, engagement: Engagement) -> None:
 
 def is_client_user_of(user: Principal, engagement: Engagement) -> bool:
     """Whether `user` reads `engagement`'s client in the client view (the one access rule of client users)."""
-    from clients.permissions import client_ids_for_user
-
     return client_ids_for_user(user).filter(client_id=engagement.client_id).exists()
 
 

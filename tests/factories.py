@@ -374,7 +374,7 @@ class ClientUserFactory(factory.django.DjangoModelFactory):
     accepted_at = factory.LazyFunction(timezone.now)
 
 
-# --- engagements, teams and gates (H9) ---
+# --- audits: engagements and teams ---
 
 
 class EngagementFactory(factory.django.DjangoModelFactory):
@@ -432,7 +432,7 @@ class TeamMemberFactory(factory.django.DjangoModelFactory):
     added_by = factory.SubFactory(UserFactory)
 
 
-# --- findings and corrective actions (H10) ---
+# --- audits: findings ---
 
 
 class FindingFactory(factory.django.DjangoModelFactory):

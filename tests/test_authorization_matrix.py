@@ -375,7 +375,7 @@ POLICY: dict[str, Rule] = {
     "api-v1:committee-action-list": Rule(api()),
     "api-v1:committee-action-detail": Rule(api_object_of_a(), args="committee_action"),
     "api-v1:committee-action-complete": Rule(post_only(405, anonymous=401), args="committee_action"),
-    # --- engagements, teams and gates (H9) ---
+    # --- audits: engagements and teams ---
     # planners and readers of every engagement (admin A) see all of body A's; member A only the one they are on
     # (a per-object grant); client users have no body (empty lists, 404 on records); planners alone act
     "audits:engagement-list": Rule(portal(), note="member_a sees only the engagements they are on"),
@@ -409,7 +409,7 @@ POLICY: dict[str, Rule] = {
                                           note="DELETE only"),
     "api-v1:engagement-candidates": Rule(api_object_of_a(member_a=403, admin_a=400, staff=400), args="engagement",
                                          note="planners only; without a role the request is incomplete"),
-    # --- findings and corrective actions (H10) ---
+    # --- audits: findings ---
     # the team (member A, lead auditor) works on findings; readers of every engagement (admin A) read them; the
     # client's users read and answer them only in the client view (body people: 404 there)
     "audits:engagement-findings": Rule(portal_object_of_a(), args="finding_engagement"),
@@ -576,7 +576,7 @@ OBJECT_BUILDERS: dict[str, Any] = {
     "risk": lambda world: _impartiality_record(world, "risk"),
     "committee_meeting": lambda world: _impartiality_record(world, "meeting"),
     "committee_action": lambda world: _impartiality_record(world, "action"),
-    # --- engagements, teams and gates (H9) ---
+    # --- audits: engagements and teams ---
     "engagement": lambda world: _engagement_of_a(world),
     "engagement_team_member_portal_kwargs": lambda world: {
         "pk": _engagement_of_a(world).pk,
@@ -587,7 +587,7 @@ OBJECT_BUILDERS: dict[str, Any] = {
         "engagement_id": _engagement_of_a(world).pk,
         "id": _engagement_of_a(world).team.get().pk,
     },
-    # --- findings and corrective actions (H10) ---
+    # --- audits: findings ---
     "finding_engagement": lambda world: _finding_of_a(world).engagement,
     "finding": lambda world: _finding_of_a(world),
     "finding_file_kwargs": lambda world: {

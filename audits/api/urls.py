@@ -1,4 +1,5 @@
-"""Engagements API v1 routes (included under /api/v1/, namespace "api-v1")."""
+"""The audits capability's API v1 routes (included under /api/v1/, namespace "api-v1"): engagements, their team and
+the team's candidates, findings and a finding's responses."""
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter
@@ -7,14 +8,11 @@ from .engagements import EngagementCandidatesView, EngagementTeamViewSet, Engage
 from .findings import FindingResponseViewSet, FindingViewSet
 
 router = SimpleRouter(trailing_slash=True)
-# --- engagements, teams and gates (H9) ---
 router.register("engagements", EngagementViewSet, basename="engagement")
-
-# --- findings and corrective actions (H10) ---
 router.register("findings", FindingViewSet, basename="finding")
 
 urlpatterns = [
-    # --- engagements, teams and gates (H9) ---
+    # an engagement's team and its candidates
     path(
         "engagements/<uuid:engagement_id>/team/",
         EngagementTeamViewSet.as_view({"get": "list", "post": "create"}),
@@ -30,7 +28,7 @@ urlpatterns = [
         EngagementCandidatesView.as_view({"get": "list"}),
         name="engagement-candidates",
     ),
-    # --- findings and corrective actions (H10) ---
+    # a finding's responses
     path(
         "findings/<uuid:finding_id>/responses/",
         FindingResponseViewSet.as_view({"get": "list"}),

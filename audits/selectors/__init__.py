@@ -1,6 +1,7 @@
-"""Engagement reads, shaped for constant query counts. Other capabilities import from here."""
+"""The audits capability's reads, shaped for constant query counts: engagements, their teams and lead auditors,
+findings and what a client user sees of them in the client view. Other capabilities import from here
+(`audits.selectors`)."""
 
-# --- engagements, teams and gates (H9) ---
 from .engagements import (  # noqa: F401 (re-exported)
     engagement_detail,
     engagement_filter,
@@ -9,9 +10,6 @@ from .engagements import (  # noqa: F401 (re-exported)
     lead_auditor_of,
     team_list,
 )
-
-# --- findings and corrective actions (H10) ---
-# isort: split
 from .findings import (  # noqa: F401 (re-exported)
     client_view_engagements,
     client_view_findings,

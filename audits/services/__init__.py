@@ -1,7 +1,6 @@
 """Engagement services: every write and every rule (the life cycle and its gates, teams, findings and responses).
 Other capabilities import from here (`audits.services`)."""
 
-# --- engagements, teams and gates (H9) ---
 from .engagements import (  # noqa: F401 (re-exported)
     DECLARATION_DUE,
     ENGAGEMENT_FIELDS,
@@ -23,19 +22,6 @@ from .engagements import (  # noqa: F401 (re-exported)
     team_member_add,
     team_member_remove,
 )
-from .gates import (  # noqa: F401 (re-exported)
-    Candidate,
-    GateFailure,
-    GateReport,
-    eligibility_failures,
-    same_body_validated,
-    team_candidates,
-    team_gates,
-    verifications_in_a_row,
-)
-
-# --- findings and corrective actions (H10) ---
-# isort: split
 from .findings import (  # noqa: F401 (re-exported)
     FINDING_EVIDENCE_UPLOAD,
     finding_close,
@@ -49,4 +35,14 @@ from .findings import (  # noqa: F401 (re-exported)
     finding_verify,
     findings_carry_forward,
     response_due_on,
+)
+from .gates import (  # noqa: F401 (re-exported)
+    Candidate,
+    GateFailure,
+    GateReport,
+    eligibility_failures,
+    same_body_validated,
+    team_candidates,
+    team_gates,
+    verifications_in_a_row,
 )
