@@ -75,7 +75,7 @@ def build_setup(world: Any) -> Setup:
     an independent reviewer, and a draft verification planned in 30 days."""
     body = world.a.body
     AccreditationFactory(body=body)
-    project = ProjectFactory(body=body, registry_number="ICR-00042")
+    project = ProjectFactory(body=body, registry_number="ICR-T0042")
     lead = person(body, "Lena Lead", [Role.LEAD_AUDITOR])
     auditor = person(body, "Arni Auditor", [Role.AUDITOR])
     reviewer = person(body, "Rosa Reviewer", [Role.INDEPENDENT_REVIEWER])

@@ -196,7 +196,7 @@ def test_nobody_from_the_validating_team_verifies_the_project_even_in_another_bo
 
     # then the separation rule names the person
     assert messages(refused.value) == [
-        "Separation: Arni Auditor was on a team that validated the project ICR-00042 and may not verify it."
+        "Separation: Arni Auditor was on a team that validated the project ICR-T0042 and may not verify it."
     ]
     assert Engagement.objects.get(pk=engagement.pk).status == "team_proposed"
 
@@ -246,7 +246,7 @@ def test_rotation_a_fourth_verification_in_a_row_is_refused(setup):
     with pytest.raises(ValidationError) as refused:
         engagement_confirm_team(engagement=engagement, actor=setup.admin)
     assert messages(refused.value) == [
-        "Rotation: Body A has verified the project ICR-00042 3 times in a row; a body may verify "
+        "Rotation: Body A has verified the project ICR-T0042 3 times in a row; a body may verify "
         "the same project at most 3 times in a row unless the registry records an exemption."
     ]
     assert Engagement.objects.get(pk=engagement.pk).status == "team_proposed"
