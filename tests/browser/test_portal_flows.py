@@ -38,6 +38,8 @@ def test_log_in_with_email_and_see_the_dashboard(page, live_server, reference_da
     expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
     expect(page.locator("main")).to_contain_text("Geysir Verification ehf.")
     expect(page.locator("main")).to_contain_text("Approved")
+    # the administrator's own pages are in the Body menu
+    page.locator("#icr-body-menu").click()
     expect(page.get_by_role("link", name="Audit trail")).to_be_visible()
 
 
