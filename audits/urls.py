@@ -3,7 +3,7 @@ their evidence and the team's judgement; and the client view of a client's engag
 
 from django.urls import path
 
-from .views import client_view, engagements, findings
+from .views import client_view, engagements, findings, pdfs
 
 app_name = "audits"
 
@@ -40,6 +40,7 @@ urlpatterns = [
         engagements.EngagementTransitionView.as_view(),
         name="engagement-transition",
     ),
+    path("<uuid:pk>/pdf/<slug:document>/", pdfs.EngagementPdfView.as_view(), name="engagement-pdf"),
     # findings
     path("<uuid:pk>/findings/", findings.EngagementFindingsView.as_view(), name="engagement-findings"),
     path(

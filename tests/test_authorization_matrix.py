@@ -393,6 +393,8 @@ POLICY: dict[str, Rule] = {
     "audits:engagement-transition": Rule(portal_object_of_a(member_a=403, admin_a=405),
                                          kwargs_from="engagement_plan_kwargs",
                                          note="POST only; planning is for planners"),
+    "audits:engagement-pdf": Rule(portal_object_of_a(member_a=405, admin_a=405), kwargs_from="engagement_pdf_kwargs",
+                                  note="POST only; a planner or the lead auditor, from the status each PDF needs"),
     "api-v1:engagement-list": Rule(api()),
     "api-v1:engagement-detail": Rule(api_object_of_a(), args="engagement", note="member_a is on its team"),
     "api-v1:engagement-plan": Rule(post_only(405, anonymous=401), args="engagement"),
@@ -583,6 +585,7 @@ OBJECT_BUILDERS: dict[str, Any] = {
         "member": _engagement_of_a(world).team.get().pk,
     },
     "engagement_plan_kwargs": lambda world: {"pk": _engagement_of_a(world).pk, "action": "plan"},
+    "engagement_pdf_kwargs": lambda world: {"pk": _engagement_of_a(world).pk, "document": "report"},
     "engagement_team_member_kwargs": lambda world: {
         "engagement_id": _engagement_of_a(world).pk,
         "id": _engagement_of_a(world).team.get().pk,
