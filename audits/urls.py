@@ -3,13 +3,14 @@ their evidence and the team's judgement; and the client view of a client's engag
 
 from django.urls import path
 
-from .views import client_view, engagements, findings, pdfs
+from .views import calendar, client_view, engagements, findings, pdfs
 
 app_name = "audits"
 
 urlpatterns = [
     # engagements and teams
     path("", engagements.EngagementListView.as_view(), name="engagement-list"),
+    path("calendar/", calendar.EngagementCalendarView.as_view(), name="engagement-calendar"),
     path("new/", engagements.EngagementCreateView.as_view(), name="engagement-create"),
     path("<uuid:pk>/", engagements.EngagementDetailView.as_view(), name="engagement-detail"),
     path("<uuid:pk>/edit/", engagements.EngagementEditView.as_view(), name="engagement-edit"),

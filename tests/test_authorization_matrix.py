@@ -379,6 +379,7 @@ POLICY: dict[str, Rule] = {
     # planners and readers of every engagement (admin A) see all of body A's; member A only the one they are on
     # (a per-object grant); client users have no body (empty lists, 404 on records); planners alone act
     "audits:engagement-list": Rule(portal(), note="member_a sees only the engagements they are on"),
+    "audits:engagement-calendar": Rule(portal(), note="member_a sees only the engagements they are on"),
     "audits:engagement-create": Rule(portal_admin_only()),
     "audits:engagement-detail": Rule(portal_object_of_a(), args="engagement", note="member_a is on its team"),
     "audits:engagement-edit": Rule(portal_object_of_a(member_a=403), args="engagement"),

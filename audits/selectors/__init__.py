@@ -2,6 +2,7 @@
 findings and what a client user sees of them in the client view. Other capabilities import from here
 (`audits.selectors`)."""
 
+from .calendar import Clash, EngagementCalendar, engagement_calendar  # noqa: F401 (re-exported)
 from .engagements import (  # noqa: F401 (re-exported)
     engagement_detail,
     engagement_filter,
