@@ -261,3 +261,18 @@ def test_the_list_links_to_the_calendar_and_back(setup):
     assert f'href="{URL}"' in listing
     page = browser(setup.admin).get(URL).content.decode()
     assert f'href="{reverse("audits:engagement-list")}"' in page
+
+
+def test_an_htmx_navigation_gets_the_grid_alone(setup):
+    booked(setup, date(2026, 11, 3), date(2026, 11, 4))
+    response = browser(setup.admin).get(URL, {"view": "month", "month": "2026-11"}, HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in page and 'id="calendar-grid"' in page and 'value="2026-11"' in page
+    assert "HX-Request" in response["Vary"]
+
+
+def test_a_week_view_with_only_a_month_shows_the_week_of_its_first_day(setup):
+    page = browser(setup.admin).get(URL, {"view": "week", "month": "2026-12"}).content.decode()
+    assert page.count("data-day=") == 7
+    assert 'data-day="2026-11-30"' in page and 'data-day="2026-12-06"' in page
