@@ -399,6 +399,8 @@ POLICY: dict[str, Rule] = {
     "api-v1:engagement-list": Rule(api()),
     "api-v1:engagement-detail": Rule(api_object_of_a(), args="engagement", note="member_a is on its team"),
     "api-v1:engagement-plan": Rule(post_only(405, anonymous=401), args="engagement"),
+    "api-v1:engagement-plan-pdf": Rule(post_only(405, anonymous=401), args="engagement"),
+    "api-v1:engagement-report-pdf": Rule(post_only(405, anonymous=401), args="engagement"),
     "api-v1:engagement-propose-team": Rule(post_only(405, anonymous=401), args="engagement"),
     "api-v1:engagement-confirm-team": Rule(post_only(405, anonymous=401), args="engagement"),
     "api-v1:engagement-reopen-team": Rule(post_only(405, anonymous=401), args="engagement"),

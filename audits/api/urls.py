@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from .engagements import EngagementCandidatesView, EngagementTeamViewSet, EngagementViewSet
 from .findings import FindingResponseViewSet, FindingViewSet
+from .pdfs import EngagementPdfViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("engagements", EngagementViewSet, basename="engagement")
@@ -27,6 +28,17 @@ urlpatterns = [
         "engagements/<uuid:engagement_id>/candidates/",
         EngagementCandidatesView.as_view({"get": "list"}),
         name="engagement-candidates",
+    ),
+    # an engagement's audit plan and report as PDFs
+    path(
+        "engagements/<uuid:id>/plan-pdf/",
+        EngagementPdfViewSet.as_view({"post": "plan_pdf"}),
+        name="engagement-plan-pdf",
+    ),
+    path(
+        "engagements/<uuid:id>/report-pdf/",
+        EngagementPdfViewSet.as_view({"post": "report_pdf"}),
+        name="engagement-report-pdf",
     ),
     # a finding's responses
     path(

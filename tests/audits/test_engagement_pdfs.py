@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from audits.documents import AUDIT_PLAN_PDF, REPORT_PDF, plan_pdf_context, report_pdf_context
 from bodies.models import Membership, Role
@@ -22,6 +23,7 @@ from documents.registry import get_kind
 from documents.rendering import document_html
 from documents.services import document_render, document_request
 from tests.factories import EngagementFactory, FindingFactory, MembershipFactory, TeamMemberFactory
+from tests.helpers import signed_in, url
 
 
 def _engagement(world: Any, status: str, **kwargs: Any) -> Any:
@@ -198,3 +200,27 @@ def _text_boxes(box: Any) -> Any:
         yield box
     for child in getattr(box, "children", ()):
         yield from _text_boxes(child)
+
+
+def test_the_api_asks_for_the_plan_and_the_report(world):
+    engagement = _engagement(world, "report_drafted")
+    client = signed_in(world.a.member)  # the lead auditor
+
+    plan = client.post(url("engagement-plan-pdf", engagement.pk))
+    report = client.post(url("engagement-report-pdf", engagement.pk))
+
+    assert (plan.status_code, report.status_code) == (202, 202)
+    assert sorted(Document.objects.values_list("kind", flat=True)) == [AUDIT_PLAN_PDF, REPORT_PDF]
+
+
+def test_the_api_refuses_before_the_status_and_hides_across_bodies(world):
+    early = _engagement(world, "in_progress")
+    other = EngagementFactory(body=world.b.body, status="report_drafted")
+
+    refused = signed_in(world.a.admin).post(url("engagement-report-pdf", early.pk))
+    hidden = signed_in(world.a.admin).post(url("engagement-report-pdf", other.pk))
+    anonymous = APIClient().post(url("engagement-plan-pdf", early.pk))
+
+    assert (refused.status_code, hidden.status_code, anonymous.status_code) == (403, 404, 401)
+    assert refused.json()["code"] == "request_not_allowed"
+    assert Document.objects.count() == 0
