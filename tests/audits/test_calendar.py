@@ -276,3 +276,14 @@ def test_a_week_view_with_only_a_month_shows_the_week_of_its_first_day(setup):
     page = browser(setup.admin).get(URL, {"view": "week", "month": "2026-12"}).content.decode()
     assert page.count("data-day=") == 7
     assert 'data-day="2026-11-30"' in page and 'data-day="2026-12-06"' in page
+
+
+def test_the_calendar_renders_in_icelandic(setup):
+    first = booked(setup, date(2026, 12, 1), date(2026, 12, 4), people=(setup.auditor,))
+    booked(setup, date(2026, 12, 4), date(2026, 12, 5), people=(setup.auditor,))
+    client = Client(HTTP_ACCEPT_LANGUAGE="is")
+    client.force_login(setup.admin)
+    response = client.get(URL, {"month": "2026-12"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("data-day=") == 35 and first.reference in page and 'id="clashes"' in page
