@@ -42,6 +42,9 @@ PLAN_STATUSES = frozenset(
     }
 )
 REPORT_STATUSES = frozenset({S.REPORT_DRAFTED, S.UNDER_REVIEW, S.AWAITING_DECISION, S.DECIDED, S.CLOSED})
+#: the client's users read the report once it is final: after the decision (a drafted report may still change
+#: in the independent review)
+CLIENT_REPORT_STATUSES = frozenset({S.DECIDED, S.CLOSED})
 
 
 def _engagement(document: Document) -> Engagement:
@@ -169,3 +172,18 @@ register(
         public=False,
     )
 )
+
+
+def client_final_report(engagement: Engagement) -> Document | None:
+    """The engagement's final report for its client's users: the latest ready report once the engagement is
+    decided or closed (None before). The caller has checked that the person reads the engagement's client
+    (`audits.selectors.findings.client_view_engagements`)."""
+    if engagement.status not in CLIENT_REPORT_STATUSES:
+        return None
+    return (
+        Document.objects.for_subject(engagement)
+        .ready()
+        .filter(kind=REPORT_PDF)
+        .order_by("-rendered_at")
+        .first()
+    )

@@ -82,6 +82,7 @@ urlpatterns = [
         client_view.ClientEngagementView.as_view(),
         name="client-engagement",
     ),
+    path("client/engagements/<uuid:pk>/report/", pdfs.ClientReportView.as_view(), name="client-report"),
     path("client/findings/<uuid:pk>/", client_view.ClientFindingView.as_view(), name="client-finding"),
     path(
         "client/findings/<uuid:finding_id>/files/<uuid:pk>/",

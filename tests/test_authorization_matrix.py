@@ -434,6 +434,8 @@ POLICY: dict[str, Rule] = {
                                 args="finding", note="a reminder's link: the client view or the portal, else 404"),
     "audits:client-engagements": Rule({**every(GONE), "anonymous": LOGIN, "client_a": 200}, args="client"),
     "audits:client-engagement": Rule({**every(GONE), "anonymous": LOGIN, "client_a": 200}, args="finding_engagement"),
+    "audits:client-report": Rule({**every(GONE), "anonymous": LOGIN}, args="finding_engagement",
+                                 note="the final report once decided or closed; the matrix's engagement has none"),
     "audits:client-finding": Rule({**every(GONE), "anonymous": LOGIN, "client_a": 200}, args="finding"),
     "audits:client-finding-file": Rule({**every(GONE), "anonymous": LOGIN, "client_a": 200},
                                        kwargs_from="client_finding_file_kwargs"),

@@ -10,7 +10,7 @@ from django import template
 from documents.models import Document
 from documents.registry import get_kind
 
-from ..documents import AUDIT_PLAN_PDF, REPORT_PDF
+from ..documents import AUDIT_PLAN_PDF, REPORT_PDF, client_final_report
 
 register = template.Library()
 
@@ -34,3 +34,9 @@ def engagement_pdf_buttons(context: dict[str, Any], engagement: Any) -> dict[str
         "plan_document": latest.get(AUDIT_PLAN_PDF),
         "report_document": latest.get(REPORT_PDF),
     }
+
+
+@register.simple_tag
+def engagement_client_report(engagement: Any) -> Document | None:
+    """The final report a client user may download from the client view (see `client_final_report`)."""
+    return client_final_report(engagement)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from audits.documents import AUDIT_PLAN_PDF, REPORT_PDF, plan_pdf_context, report_pdf_context
+from audits.models import Engagement
 from bodies.models import Membership, Role
 from core.errors import PermissionDenied
 from core.grants import object_grant
@@ -22,7 +23,13 @@ from documents.models import Document
 from documents.registry import get_kind
 from documents.rendering import document_html
 from documents.services import document_render, document_request
-from tests.factories import EngagementFactory, FindingFactory, MembershipFactory, TeamMemberFactory
+from tests.factories import (
+    ClientUserFactory,
+    EngagementFactory,
+    FindingFactory,
+    MembershipFactory,
+    TeamMemberFactory,
+)
 from tests.helpers import signed_in, url
 
 
@@ -224,3 +231,47 @@ def test_the_api_refuses_before_the_status_and_hides_across_bodies(world):
     assert (refused.status_code, hidden.status_code, anonymous.status_code) == (403, 404, 401)
     assert refused.json()["code"] == "request_not_allowed"
     assert Document.objects.count() == 0
+
+
+def _decided_with_report(world: Any, status: str = "report_drafted") -> tuple[Any, Document]:
+    engagement = _engagement(world, "report_drafted")
+    document = document_render(document_id=_request(engagement, REPORT_PDF, world.a.admin).pk)
+    Engagement.objects.filter(pk=engagement.pk).update(status=status)
+    engagement.refresh_from_db()
+    return engagement, document
+
+
+@pytest.mark.parametrize("status", ["decided", "closed"])
+def test_the_client_user_downloads_their_own_final_report_once_decided(world, login, status):
+    engagement, document = _decided_with_report(world, status)
+    client = login(ClientUserFactory(client=engagement.client).user)
+
+    page = client.get(reverse("audits:client-engagement", args=[engagement.pk]))
+    download = client.get(reverse("audits:client-report", args=[engagement.pk]))
+
+    assert "Download the final report (PDF)" in page.content.decode()
+    assert download.status_code == 200
+    assert download["X-Content-SHA256"] == document.sha256
+
+
+@pytest.mark.parametrize("status", ["report_drafted", "under_review", "awaiting_decision"])
+def test_before_the_decision_the_client_user_sees_no_report(world, login, status):
+    engagement, _document = _decided_with_report(world, status)
+    client = login(ClientUserFactory(client=engagement.client).user)
+
+    page = client.get(reverse("audits:client-engagement", args=[engagement.pk]))
+    download = client.get(reverse("audits:client-report", args=[engagement.pk]))
+
+    assert "The final report will be available here" in page.content.decode()
+    assert download.status_code == 404
+
+
+def test_another_clients_user_and_the_body_never_read_it_through_the_client_view(world, login):
+    engagement, _document = _decided_with_report(world, "decided")
+    other_client_user = ClientUserFactory(client=EngagementFactory(body=world.a.body).client).user
+
+    stranger = login(other_client_user).get(reverse("audits:client-report", args=[engagement.pk]))
+    member = login(world.a.admin).get(reverse("audits:client-report", args=[engagement.pk]))
+
+    assert (stranger.status_code, member.status_code) == (404, 404)
+    assert list(Document.objects.visible_to(other_client_user)) == []
