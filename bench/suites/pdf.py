@@ -125,3 +125,6 @@ def bench_pdf(args: argparse.Namespace) -> Iterator[str]:
             line(f"{label}: request + render ({queries}, {len(html) // 1024} KiB HTML)", service, weasyprint)
             + "   (baseline: WeasyPrint alone, same HTML)"
         )
+    from .engagement_pdf import bench_engagement_report
+
+    yield from bench_engagement_report(args, staff=staff)
