@@ -22,6 +22,7 @@ from documents.registry import DocumentKind, register
 from .audit_time import from_dict
 from .models import Engagement, Finding, FindingResponse, TeamMember
 from .permissions import can_manage_engagements, team_roles_of
+from .sampling import Sample
 
 AUDIT_PLAN_PDF = "audits.plan"
 REPORT_PDF = "audits.report"
@@ -61,16 +62,23 @@ def _engagement(document: Document) -> Engagement:
     )
 
 
-def _time_calculation(engagement: Engagement) -> str:
-    """The stored calculation's steps in words, in English (a PDF is a document of record)."""
-    if not engagement.audit_time:
-        return ""
-    try:
-        calculation = from_dict(engagement.audit_time)
-    except (KeyError, TypeError, ValueError):
-        return ""
+def _time_calculation(engagement: Engagement) -> tuple[str, str]:
+    """The stored calculation's and sample's steps in words, in English (a PDF is a document of record): the
+    engagement keeps `{"time": <calculation>, "sample": <multi-site sample>}` (either may be absent)."""
+    stored = engagement.audit_time or {}
+    calculation = sample = ""
     with translation.override("en"):
-        return calculation.justification_text()
+        if stored.get("time"):
+            try:
+                calculation = from_dict(stored["time"]).justification_text()
+            except (KeyError, TypeError, ValueError):
+                calculation = ""
+        if stored.get("sample"):
+            try:
+                sample = Sample.from_dict(stored["sample"]).justification_text()
+            except (KeyError, TypeError, ValueError):
+                sample = ""
+    return calculation, sample
 
 
 def _team(engagement: Engagement) -> list[TeamMember]:
@@ -81,11 +89,13 @@ def _team(engagement: Engagement) -> list[TeamMember]:
 def plan_pdf_context(document: Document) -> dict[str, Any]:
     """The audit plan: the engagement's facts, its sites, team with roles and audit time. Three queries."""
     engagement = _engagement(document)
+    calculation, sample = _time_calculation(engagement)
     return {
         "engagement": engagement,
         "sites": list(engagement.sites.all()),
         "team": _team(engagement),
-        "time_calculation": _time_calculation(engagement),
+        "time_calculation": calculation,
+        "sample_rule": sample,
         "is_verification": engagement.kind
         in (Engagement.Kind.VERIFICATION, Engagement.Kind.VALIDATION_VERIFICATION),
     }

@@ -5,6 +5,7 @@ a report of 200 findings laid out over several pages."""
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from audits.documents import AUDIT_PLAN_PDF, REPORT_PDF, plan_pdf_context, report_pdf_context
@@ -275,3 +277,29 @@ def test_another_clients_user_and_the_body_never_read_it_through_the_client_view
 
     assert (stranger.status_code, member.status_code) == (404, 404)
     assert list(Document.objects.visible_to(other_client_user)) == []
+
+
+def test_the_plan_prints_the_stored_calculation_and_sample_in_english(world):
+    from audits.audit_time import audit_time
+    from audits.sampling import sample_size
+
+    calculation = audit_time(scheme="qms", stage="initial", effective_personnel=100, on=date(2026, 1, 1))
+    sample = sample_size(sites=16, stage="initial")
+    engagement = _engagement(
+        world,
+        "planned",
+        audit_days=calculation.days,
+        audit_time={"time": calculation.as_dict(), "sample": sample.as_dict()},
+        audit_time_justification="Recorded by the planner.",
+    )
+    document = _request(engagement, AUDIT_PLAN_PDF, world.a.admin)
+
+    with translation.override("is"):
+        context = plan_pdf_context(document)
+        html = document_html(document)
+
+    with translation.override("en"):
+        assert context["time_calculation"] == calculation.justification_text()
+        assert context["sample_rule"] == sample.justification_text()
+    assert context["time_calculation"] and context["sample_rule"]
+    assert "Recorded by the planner." in html
