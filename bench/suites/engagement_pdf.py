@@ -27,7 +27,9 @@ def bench_engagement_report(args: argparse.Namespace, *, staff: Any) -> Iterator
     from bodies.models.tenants import Role
     from tests.factories import EngagementFactory, FindingFactory, MembershipFactory, TeamMemberFactory
 
-    engagement: Any = EngagementFactory(status="report_drafted", report_conclusions="No material misstatement.")
+    engagement: Any = EngagementFactory(
+        status="report_drafted", report_conclusions="No material misstatement."
+    )
     lead: Any = MembershipFactory(body=engagement.body, roles=[Role.AUDITOR])
     TeamMemberFactory(engagement=engagement, membership=lead, role=Role.LEAD_AUDITOR)
     TeamMemberFactory(
