@@ -25,7 +25,7 @@ from core.portal import (
     ServiceFormMixin,
 )
 from imports.models import ImportBatch
-from imports.views import ImportPreviewMixin
+from imports.views import ImportPreviewMixin, ImportUploadMixin
 
 from . import forms as client_forms
 from .importing import (
@@ -319,31 +319,20 @@ class ProjectEditView(ProjectFormMixin, ObjectMixin, ServiceFormMixin, FormView)
 # --- bulk import of clients and sites -----------------------------------------------------------------------
 
 
-class ImportView(PortalMixin, ServiceFormMixin, FormView):
+class ImportView(ImportUploadMixin, PortalMixin, ServiceFormMixin, FormView):
     """Upload a CSV or XLSX of clients and sites; nothing is written before the preview is applied."""
 
     required_perm = MANAGE_CLIENTS
     form_class = client_forms.ClientImportUploadForm
     template_name = "clients/import_upload.html"
-    recent_batches = 10
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["batches"] = (
-            ImportBatch.objects.for_body(self.body)
-            .filter(kind=CLIENT_IMPORT)
-            .select_related("created_by")[: self.recent_batches]
-        )
-        context["columns"] = COLUMNS
-        return context
+    import_kind = CLIENT_IMPORT
+    columns = COLUMNS
+    url_namespace = "clients"
 
     def perform(self, form: client_forms.ClientImportUploadForm) -> ImportPreview:
         return client_import_preview(
             body=self.body, actor=self.request.user, upload=form.cleaned_data["file"]
         )
-
-    def get_success_url(self, result: Any = None) -> str:
-        return reverse("clients:import-preview", args=[result.batch.pk])
 
 
 class ImportPreviewView(ImportPreviewMixin, ObjectMixin, DetailView):

@@ -13,7 +13,7 @@ from django.views.generic import DetailView, FormView
 
 from core.portal import PortalMixin, ServiceActionMixin, ServiceFormMixin
 from imports.models import ImportBatch
-from imports.views import ImportPreviewMixin
+from imports.views import ImportPreviewMixin, ImportUploadMixin
 
 from .. import forms as competence_forms
 from ..exports import CSV_CONTENT_TYPE, table_csv
@@ -45,31 +45,20 @@ IMPORT_TEMPLATE_EXAMPLE = [
 ]
 
 
-class ImportView(SectionMixin, PortalMixin, ServiceFormMixin, FormView):
+class ImportView(ImportUploadMixin, SectionMixin, PortalMixin, ServiceFormMixin, FormView):
     """Upload a CSV or XLSX of people and competences; nothing is written before the preview is applied."""
 
     required_perm = "manage_competence"
     form_class = competence_forms.ImportUploadForm
     template_name = "competence/import_upload.html"
-    recent_batches = 10
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["batches"] = (
-            ImportBatch.objects.for_body(self.body)
-            .filter(kind=COMPETENCE_IMPORT)
-            .select_related("created_by")[: self.recent_batches]
-        )
-        context["columns"] = COLUMNS
-        return context
+    import_kind = COMPETENCE_IMPORT
+    columns = COLUMNS
+    url_namespace = "competence"
 
     def perform(self, form: competence_forms.ImportUploadForm) -> ImportPreview:
         return competence_import_preview(
             body=self.body, actor=self.request.user, upload=form.cleaned_data["file"]
         )
-
-    def get_success_url(self, result: Any = None) -> str:
-        return reverse("competence:import-preview", args=[result.batch.pk])
 
 
 class ImportPreviewView(ImportPreviewMixin, BodyObjectMixin, DetailView):
