@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from core.admin import StaffReadOnlyAdmin, StaffReadOnlyInline, TenantAdmin
 from core.admin_labels import choices_column
@@ -435,7 +435,9 @@ class AccreditationAdmin(StaffReadOnlyAdmin):
         if not obj.certificate:
             return str(_("No certificate attached"))
         return format_html(
-            '<a href="{}">{}</a>', reverse("admin:bodies_accreditation_certificate", args=[obj.pk]), _("Open")
+            '<a href="{}">{}</a>',
+            reverse("admin:bodies_accreditation_certificate", args=[obj.pk]),
+            pgettext("link", "Open"),
         )
 
     @admin.display(description=_("IAF MLA signatory for this standard today"), boolean=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TenantModel
 from core.transitions import Transition, Transitions
@@ -28,7 +29,7 @@ RESPONSE_KINDS = frozenset({FindingKind.MAJOR_NC, FindingKind.MINOR_NC, FindingK
 
 
 class FindingStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("finding status", "Open")
     RESPONSE_SUBMITTED = "response_submitted", _("Response submitted")
     ACCEPTED = "accepted", _("Response accepted")
     VERIFIED = "verified", _("Verified")
@@ -135,7 +136,7 @@ class FindingResponse(TenantModel):
     how the team judged it. A new response is a new version; earlier ones stay readable."""
 
     class Outcome(models.TextChoices):
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("response outcome", "Accepted")
         REJECTED = "rejected", _("Rejected")
 
     body = models.ForeignKey("bodies.Body", on_delete=models.CASCADE, related_name="+")
