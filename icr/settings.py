@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "documents",
     "reminders",
     "imports",
+    "webhooks",
     # capabilities
     "bodies",
     "competence",
@@ -120,6 +121,7 @@ INSTALLED_APPS = [
     "complaints",
     "neutrality",
     "clients",
+    "certification",
     # on top of everything: demo data for ./run.sh
     "demo",
 ]

@@ -1,0 +1,12 @@
+"""The certification capability: independent review and decisions on engagements, certificates and GHG
+statements with their life cycle, the three-year programme, public verification and the IAF CertSearch export.
+`ready()` imports its declaration modules so the kernel and the engines know its roles, audit actions, notices,
+deadline kinds, document kinds and webhook events."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CertificationConfig(AppConfig):
+    name = "certification"
+    verbose_name = _("Certification")
