@@ -10,3 +10,6 @@ from django.utils.translation import gettext_lazy as _
 class CertificationConfig(AppConfig):
     name = "certification"
     verbose_name = _("Certification")
+
+    def ready(self) -> None:
+        from . import audit_actions, deadlines, documents, notices, roles  # noqa: F401

@@ -27,6 +27,8 @@ api_v1 = [
     path("", include("clients.api.urls")),
     path("", include("impartiality.api.urls")),
     path("", include("audits.api.urls")),
+    path("", include("webhooks.api.urls")),
+    path("", include("certification.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
@@ -43,6 +45,9 @@ urlpatterns = [
     path("clients/", include("clients.urls")),
     path("impartiality/", include("impartiality.urls")),
     path("engagements/", include("audits.urls")),
+    path("webhooks/", include("webhooks.urls")),
+    path("certification/", include("certification.urls")),
+    path("verify/", include("certification.public_urls")),
     path("", include("core.urls")),
 ]
 

@@ -452,3 +452,70 @@ class FindingFactory(factory.django.DjangoModelFactory):
     due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
     status = "open"
     raised_by = factory.LazyAttribute(lambda o: o.engagement.created_by)
+
+
+# --- certification ---
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """An independent review in progress of an engagement under review, by an independent reviewer of its body."""
+
+    class Meta:
+        model = "certification.Review"
+
+    engagement = factory.SubFactory(EngagementFactory, status="under_review")
+    body = factory.LazyAttribute(lambda o: o.engagement.body)
+    reviewer = factory.SubFactory(
+        MembershipFactory, body=factory.SelfAttribute("..body"), roles=[Role.INDEPENDENT_REVIEWER]
+    )
+    status = "in_review"
+    round = 1
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """A valid ISO 9001 certificate of a decided stage 2 audit's client, cycle 1 from a year ago."""
+
+    class Meta:
+        model = "certification.Certificate"
+        skip_postgeneration_save = True
+
+    engagement = factory.SubFactory(
+        EngagementFactory,
+        kind="stage_2",
+        project=None,
+        status="decided",
+        activity=factory.LazyFunction(lambda: Activity.objects.get(code="certification")),
+        standard=factory.LazyFunction(lambda: Standard.objects.get(code="iso-9001")),
+        sector=factory.LazyFunction(lambda: sector("iaf", "17")),
+        level_of_assurance="",
+        materiality_percent=None,
+        monitoring_period_start=None,
+        monitoring_period_end=None,
+    )
+    body = factory.LazyAttribute(lambda o: o.engagement.body)
+    client = factory.LazyAttribute(lambda o: o.engagement.client)
+    standard = factory.LazyAttribute(lambda o: o.engagement.standard)
+    sector = factory.LazyAttribute(lambda o: o.engagement.sector)
+    number = factory.Sequence(lambda n: f"CERT-{n:05d}")
+    scope = "Design and manufacture of precision parts"
+    initial_certification_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=365))
+    issued_on = factory.LazyAttribute(lambda o: o.initial_certification_on)
+    cycle_started_on = factory.LazyAttribute(lambda o: o.initial_certification_on)
+    expires_on = factory.LazyAttribute(
+        lambda o: o.cycle_started_on.replace(year=o.cycle_started_on.year + 3) - timedelta(days=1)
+    )
+    status = "valid"
+    suspended_on = factory.LazyAttribute(lambda o: timezone.localdate() if o.status == "suspended" else None)
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """An open proposal to suspend a certificate whose surveillance was missed."""
+
+    class Meta:
+        model = "certification.Proposal"
+
+    certificate = factory.SubFactory(CertificateFactory)
+    body = factory.LazyAttribute(lambda o: o.certificate.body)
+    kind = "suspend"
+    reason = "The first surveillance was not held by its due date."
+    status = "open"

@@ -26,6 +26,7 @@ BODY_ADMIN_GRANTS = {
     "manage_impartiality",
     "manage_engagements",
     "view_all_engagements",
+    "manage_certificates",
 }
 #: an impartiality committee member reviews declarations and keeps the register and the committee
 COMMITTEE_GRANTS = {"view_body", "review_declarations", "manage_impartiality"}
@@ -50,9 +51,10 @@ def test_the_whole_table_is_the_kernel_entries_and_what_each_capability_granted(
             "review_declarations",
             "manage_impartiality",
             "manage_clients",
+            "manage_certificates",
         ),
-        Role.INDEPENDENT_REVIEWER: ("view_all_engagements",),
-        Role.DECISION_MAKER: ("view_all_engagements",),
+        Role.INDEPENDENT_REVIEWER: ("view_all_engagements", "review_engagements"),
+        Role.DECISION_MAKER: ("view_all_engagements", "decide_certification"),
         Role.IMPARTIALITY_COMMITTEE: ("review_declarations", "manage_impartiality"),
     }
     assert roles.member_permissions() == ("view_body",)
@@ -60,12 +62,15 @@ def test_the_whole_table_is_the_kernel_entries_and_what_each_capability_granted(
 
 def test_each_capability_declares_its_own_permissions() -> None:
     assert [(p.codename, p.app) for p in roles.declared_permissions()] == [
+        ("decide_certification", "certification"),
         ("manage_accreditations", "bodies"),
+        ("manage_certificates", "certification"),
         ("manage_clients", "clients"),
         ("manage_competence", "competence"),
         ("manage_engagements", "audits"),
         ("manage_impartiality", "impartiality"),
         ("review_declarations", "impartiality"),
+        ("review_engagements", "certification"),
         ("view_all_engagements", "audits"),
     ]
 
@@ -124,8 +129,8 @@ def test_every_role_carries_the_same_grants_as_before(role: Role) -> None:
     expected = {
         Role.BODY_ADMIN: BODY_ADMIN_GRANTS,
         Role.IMPARTIALITY_COMMITTEE: COMMITTEE_GRANTS,
-        Role.INDEPENDENT_REVIEWER: READS_ENGAGEMENTS,
-        Role.DECISION_MAKER: READS_ENGAGEMENTS,
+        Role.INDEPENDENT_REVIEWER: READS_ENGAGEMENTS | {"review_engagements"},
+        Role.DECISION_MAKER: READS_ENGAGEMENTS | {"decide_certification"},
     }.get(role, {"view_body"})
     assert set(get_perms(user, body)) == expected
     assert set(get_perms(user, BodyFactory())) == set()

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from audits.models import Engagement, Finding
 from bodies.models import Accreditation, Body, Membership
+from certification.models import Proposal, Review
 from clients.models import ClientUser
 from competence.models import CompetenceRecord
 from core.errors import TransitionNotAllowed, ValidationError, error_code
@@ -101,6 +102,20 @@ def _committee_action(status: str) -> CommitteeAction:
     return CommitteeActionFactory(status=status)  # type: ignore[no-any-return]
 
 
+def _review(status: str) -> models.Model:
+    from tests.factories import ReviewFactory
+
+    # a completed review has its time (a check constraint): the walk's bare `complete` sets none, so every
+    # review has it already
+    return ReviewFactory(status=status, completed_at=timezone.now())  # type: ignore[no-any-return]
+
+
+def _proposal(status: str) -> models.Model:
+    from tests.factories import ProposalFactory
+
+    return ProposalFactory(status=status)  # type: ignore[no-any-return]
+
+
 #: how to make a record of each model with a life cycle in a given status; a new life cycle needs a line here
 MAKERS: dict[type[models.Model], Callable[[str], models.Model]] = {
     Body: _body,
@@ -113,6 +128,8 @@ MAKERS: dict[type[models.Model], Callable[[str], models.Model]] = {
     ClientUser: lambda status: _client_user(status),
     Engagement: lambda status: _engagement(status),
     Finding: lambda status: _finding(status),
+    Review: _review,
+    Proposal: _proposal,
 }
 
 

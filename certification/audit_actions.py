@@ -1,0 +1,31 @@
+"""How the certification capability's audit events read in the history (`core.audit`)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from core.audit import declare_audit_actions, declare_audit_record
+
+from .models import ProposalKind, ProposalStatus, ReviewStatus
+
+# --- reviews and decisions (H6) ---
+declare_audit_actions(
+    {
+        "certification.review.returned": _("returned the report to the team"),
+        "certification.review.resubmitted": _("sent the report back to the reviewer"),
+        "certification.review.completed": _("completed the independent review"),
+    }
+)
+# the record's page: the sections fill `url=` when the portal pages exist
+declare_audit_record("certification.review", choices={"status": ReviewStatus.choices})
+# --- programme and proposals (H7) ---
+declare_audit_actions(
+    {
+        "certification.proposal.decided": _("decided the proposal"),
+        "certification.proposal.dismissed": _("dismissed the proposal"),
+    }
+)
+declare_audit_record(
+    "certification.proposal", choices={"kind": ProposalKind.choices, "status": ProposalStatus.choices}
+)
+# --- numbering, public verification, CertSearch (H8) ---
