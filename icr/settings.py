@@ -322,6 +322,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bodies.tasks.accreditations_expire_task",
         "schedule": timedelta(hours=1),
     },
+    "webhooks-sweep": {
+        "task": "webhooks.tasks.webhook_deliveries_sweep_task",
+        "schedule": timedelta(seconds=env_int("WEBHOOK_SWEEP_SECONDS", 60)),
+    },
 }
 
 # --- email --------------------------------------------------------------------------------------------------
@@ -515,6 +519,21 @@ LOGGING = {
 ACCREDITATION_MAX_CYCLE_YEARS = env_int("ACCREDITATION_MAX_CYCLE_YEARS", 5)
 ACCREDITATION_REMINDER_OFFSETS = env_int_list("ACCREDITATION_REMINDER_OFFSETS", "-90,-30,0")
 DOCUMENT_RENDER_STALE_MINUTES = env_int("DOCUMENT_RENDER_STALE_MINUTES", 10)
+
+# --- webhooks (the webhooks engine) ---
+#: the key the subscriptions' secrets are encrypted with (derived by HKDF); SECRET_KEY when empty. Changing it
+#: makes the stored secrets unreadable: rotate every subscription's secret afterwards
+WEBHOOK_SECRET_KEY = env_str("WEBHOOK_SECRET_KEY", "")
+#: seconds one POST may take (connect and answer together)
+WEBHOOK_TIMEOUT_SECONDS = env_float("WEBHOOK_TIMEOUT_SECONDS", 10.0)
+#: attempts of one delivery before it is given up (and the body's administrators told)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+#: the wait after the first failed attempt, doubled after each further one, at most the cap
+WEBHOOK_BACKOFF_BASE_SECONDS = env_int("WEBHOOK_BACKOFF_BASE_SECONDS", 30)
+WEBHOOK_BACKOFF_MAX_SECONDS = env_int("WEBHOOK_BACKOFF_MAX_SECONDS", 21600)
+#: loopback receivers (127.0.0.1, ::1, localhost) are allowed, over plain http too: tests and the embedded
+#: default; never in production, where private, link-local and loopback addresses are all refused
+WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", DEBUG or TESTING)
 NOTIFICATION_EMAIL_STALE_MINUTES = env_int("NOTIFICATION_EMAIL_STALE_MINUTES", 10)
 NOTIFICATION_EMAIL_MAX_ATTEMPTS = env_int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", 5)
 REMINDER_SWEEP_BATCH = env_int("REMINDER_SWEEP_BATCH", 2000)

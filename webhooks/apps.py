@@ -9,3 +9,6 @@ from django.utils.translation import gettext_lazy as _
 class WebhooksConfig(AppConfig):
     name = "webhooks"
     verbose_name = _("Webhooks")
+
+    def ready(self) -> None:
+        from . import audit_actions, notices  # noqa: F401  (the history's sentences; who is told a give-up)
