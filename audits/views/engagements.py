@@ -219,7 +219,7 @@ class EngagementDetailView(EngagementScopedMixin, DetailView):
         context["can_send_to_review"] = "send_to_review" in allowed and context["can_manage"]
         context["team"] = engagement.team_members
         context["lead"] = lead_auditor_of(engagement)
-        context.update(findings_section_context(self.request, engagement))
+        context.update(findings_section_context(self.request, engagement, in_place=False))
         return context
 
 

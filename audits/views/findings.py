@@ -60,12 +60,14 @@ def engagement_for(request: HttpRequest, body: Any, pk: Any) -> Engagement:
 
 
 def findings_section_context(
-    request: HttpRequest, engagement: Engagement, form: Any = None
+    request: HttpRequest, engagement: Engagement, form: Any = None, *, in_place: bool = True
 ) -> dict[str, Any]:
-    """The context of the findings section of an engagement's page (also used by H9's engagement page)."""
+    """The context of the findings section of an engagement's page (also used by H9's engagement page). Rendered
+    alone (`in_place`, swapped by htmx) the section shows the messages; inside the page the base template does."""
     can_raise = can_work_on_findings(request.user, engagement)
     return {
         "engagement": engagement,
+        "messages_in_place": in_place,
         "findings": engagement_findings(engagement),
         "can_raise": can_raise,
         "finding_form": form
