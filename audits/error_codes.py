@@ -45,6 +45,8 @@ class AuditsErrorCode(ErrorCode):
     NOT_LEAD_AUDITOR = "not_lead_auditor"
     #: the independent reviewer must hold the reviewer role and not be on the team
     REVIEWER_INVALID = "reviewer_invalid"
+    #: the decision maker must hold the role and be neither on the team nor its reviewer
+    DECIDER_INVALID = "decider_invalid"
     #: audit time needs days (in half days) and a written justification
     AUDIT_TIME_INVALID = "audit_time_invalid"
     #: a rotation exemption's validity ends in the past, or its project is not the body's

@@ -21,7 +21,10 @@ from .common import (  # noqa: F401 (re-exported)
 )
 from .create import engagement_create, engagement_set_audit_time, engagement_update  # noqa: F401 (re-exported)
 from .lifecycle import (  # noqa: F401 (re-exported)
+    engagement_await_decision,
     engagement_cancel,
+    engagement_close,
+    engagement_decide,
     engagement_draft_report,
     engagement_plan,
     engagement_send_to_review,

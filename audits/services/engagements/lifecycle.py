@@ -129,3 +129,50 @@ def engagement_cancel(*, engagement: Engagement, actor: Actor, reason: str) -> E
         )
 
     return transition(engagement, action="cancel", actor=actor, reason=reason, effects=[effects])
+
+
+# After the report: the certification capability drives these steps from its own services (the review completed,
+# the decision recorded), which enforce its rules (independence, preconditions); here only the life cycle's
+# guards and who may take the step.
+
+
+def engagement_await_decision(*, engagement: Engagement, actor: Actor) -> Engagement:
+    """The independent review is complete: the engagement waits for its decision. Only its reviewer takes it
+    (`certification.services.review_complete`)."""
+
+    def reviewer_only(locked: Engagement) -> None:
+        if locked.reviewer is None or locked.reviewer.user_id != actor.pk:
+            raise PermissionDenied(
+                _("Only the engagement's independent reviewer may complete its review."),
+                code=AuditsErrorCode.REVIEWER_INVALID,
+            )
+
+    return transition(engagement, action="await_decision", actor=actor, guards=[reviewer_only])
+
+
+def engagement_decide(*, engagement: Engagement, actor: Actor) -> Engagement:
+    """The engagement is decided (`certification.services.decision_record`): by an active decision maker of its
+    body who is neither on its team nor its reviewer."""
+
+    def independent_decision_maker(locked: Engagement) -> None:
+        holds_role = (
+            Membership.objects.active()
+            .with_role(Role.DECISION_MAKER)
+            .filter(body_id=locked.body_id, user_id=actor.pk)
+            .exists()
+        )
+        on_team = locked.team.filter(membership__user_id=actor.pk).exists()
+        reviewed = locked.reviewer is not None and locked.reviewer.user_id == actor.pk
+        if not holds_role or on_team or reviewed:
+            raise PermissionDenied(
+                _("Only a decision maker who was neither on the team nor its reviewer may decide it."),
+                code=AuditsErrorCode.DECIDER_INVALID,
+            )
+
+    return transition(engagement, action="decide", actor=actor, guards=[independent_decision_maker])
+
+
+def engagement_close(*, engagement: Engagement, actor: Actor) -> Engagement:
+    """A planner closes a decided engagement (its records complete)."""
+    require_manage_engagements(actor, engagement.body)
+    return transition(engagement, action="close", actor=actor)
