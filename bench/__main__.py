@@ -77,7 +77,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--deadlines", type=int, default=1_000_000, help="deadlines generated for the sweep")
     parser.add_argument(
-        "--only", choices=["lists", "growth", "pdf", "matrix", "sweep", "clients"], action="append"
+        "--only",
+        choices=["lists", "growth", "pdf", "matrix", "sweep", "clients", "engagements"],
+        action="append",
     )
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()

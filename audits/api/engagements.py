@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from audits.models import AssuranceLevel, AuditMode, Engagement, EngagementKind, EngagementStatus, TeamMember
 from audits.models.engagements import TEAM_ROLES
 from audits.permissions import require_manage_engagements
-from audits.selectors import engagement_detail, engagement_filter, team_list
+from audits.selectors import engagement_detail, engagement_filter, engagement_list, team_list
 from audits.services import (
     engagement_cancel,
     engagement_confirm_team,
@@ -319,6 +319,11 @@ class EngagementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
     filterset_class = EngagementFilter
 
     def base_queryset(self) -> QuerySet[Engagement]:
+        if self.action == "list":
+            # the output names the previous stage and the reviewer by id: the list leaves out the detail's four
+            # joins (previous stage, reviewer and their user, creator), which cost PostgreSQL more to plan
+            # (11 ms against 3.5 ms) than to run the page query (`./bench/run.sh --only engagements`)
+            return engagement_list().prefetch_related("sites")
         return engagement_detail()
 
     create = create_action(

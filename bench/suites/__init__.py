@@ -6,7 +6,9 @@
 - `pdf`: a document rendered through the document service against WeasyPrint laying out the same HTML;
 - `matrix`: the competence matrix page against a bare one-query table;
 - `sweep`: the reminder sweep over a million deadlines;
-- `clients`: the client list (API and portal page) with 10,000 clients over 50 bodies against hand-built views.
+- `clients`: the client list (API and portal page) with 10,000 clients over 50 bodies against hand-built views;
+- `engagements`: the engagement list (API and portal page) with 100,000 engagements over 50 bodies, filtered to
+  one body, against hand-built views.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import argparse
 from collections.abc import Callable, Iterator
 
 from .clients import bench_clients
+from .engagements import bench_engagements
 from .growth import bench_growth
 from .lists import bench_lists
 from .pdf import bench_pdf
@@ -27,6 +30,7 @@ SUITES: dict[str, Callable[[argparse.Namespace], Iterator[str]]] = {
     "sweep": bench_sweep,
     "growth": bench_growth,
     "clients": bench_clients,
+    "engagements": bench_engagements,
 }
 #: suites that commit what they write: the sweep (its batches commit as in production; it deletes its rows
 #: itself) and the growth (VACUUMed, as production's tables are; the throw-away database goes with it). They run
