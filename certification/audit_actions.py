@@ -14,6 +14,13 @@ declare_audit_actions(
         "certification.review.returned": _("returned the report to the team"),
         "certification.review.resubmitted": _("sent the report back to the reviewer"),
         "certification.review.completed": _("completed the independent review"),
+        "certification.review.opened": _("opened the independent review"),
+        "certification.review.comment_added": _("commented on the report"),
+        "certification.review.comment_answered": _("answered a review comment"),
+        "certification.review.comment_resolved": _("resolved a review comment"),
+        "certification.decision.recorded": _("recorded a decision"),
+        "certification.statement.issued": _("issued a statement"),
+        "certification.numbering.changed": _("changed the numbering pattern"),
     }
 )
 # the record's page: the sections fill `url=` when the portal pages exist

@@ -519,3 +519,24 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     kind = "suspend"
     reason = "The first surveillance was not held by its due date."
     status = "open"
+
+
+# --- certification: statements (H6) ---
+
+
+class StatementFactory(factory.django.DjangoModelFactory):
+    """An issued verification statement of a decided GHG verification (positive opinion, 2025's quantities)."""
+
+    class Meta:
+        model = "certification.Statement"
+
+    engagement = factory.SubFactory(EngagementFactory, status="decided")
+    body = factory.LazyAttribute(lambda o: o.engagement.body)
+    number = factory.Sequence(lambda n: f"STMT-{n:05d}")
+    opinion = "positive_opinion"
+    level_of_assurance = factory.LazyAttribute(lambda o: o.engagement.level_of_assurance)
+    materiality_percent = factory.LazyAttribute(lambda o: o.engagement.materiality_percent)
+    monitoring_period_start = factory.LazyAttribute(lambda o: o.engagement.monitoring_period_start)
+    monitoring_period_end = factory.LazyAttribute(lambda o: o.engagement.monitoring_period_end)
+    issued_on = factory.LazyFunction(lambda: timezone.localdate())
+    status = "issued"
