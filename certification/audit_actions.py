@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import declare_audit_actions, declare_audit_record
 
-from .models import ProposalKind, ProposalStatus, ReviewStatus
+from .models import CertificateStatus, DueKind, DueStatus, ProposalKind, ProposalStatus, ReviewStatus
 
 # --- reviews and decisions (H6) ---
 declare_audit_actions(
@@ -26,13 +26,50 @@ declare_audit_actions(
 # the record's page: the sections fill `url=` when the portal pages exist
 declare_audit_record("certification.review", choices={"status": ReviewStatus.choices})
 # --- programme and proposals (H7) ---
+
+
+def _page(viewname: str, *args: object) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(viewname, args=list(args) or None)
+    except NoReverseMatch:
+        return "/"
+
+
 declare_audit_actions(
     {
+        "certification.proposal.created": _("proposed a decision on the certificate"),
         "certification.proposal.decided": _("decided the proposal"),
         "certification.proposal.dismissed": _("dismissed the proposal"),
+        "certification.certificate.issued": _("issued the certificate"),
+        "certification.certificate.maintained": _("maintained the certificate"),
+        "certification.certificate.recertified": _("recertified the certificate"),
+        "certification.certificate.scope_extended": _("extended the certificate's scope"),
+        "certification.certificate.scope_reduced": _("reduced the certificate's scope"),
+        "certification.certificate.suspended": _("suspended the certificate"),
+        "certification.certificate.reinstated": _("reinstated the certificate"),
+        "certification.certificate.withdrawn": _("withdrew the certificate"),
+        "certification.certificate.restored": _("restored the certificate after its expiry"),
+        "certification.certificate.expired": _("recorded the certificate's expiry"),
+        "certification.certificate.confidentiality_changed": _("changed the certificate's confidentiality"),
+        "certification.programme_due.planned": _("planned an engagement for the programme date"),
+        "certification.programme_due.done": _("recorded the programme date as done"),
     }
 )
 declare_audit_record(
-    "certification.proposal", choices={"kind": ProposalKind.choices, "status": ProposalStatus.choices}
+    "certification.proposal",
+    url=lambda proposal: _page("certification:proposal-list"),
+    choices={"kind": ProposalKind.choices, "status": ProposalStatus.choices},
+)
+declare_audit_record(
+    "certification.certificate",
+    url=lambda certificate: _page("certification:certificate-detail", certificate.pk),
+    choices={"status": CertificateStatus.choices},
+)
+declare_audit_record(
+    "certification.programmedue",
+    url=lambda due: _page("certification:certificate-detail", due.certificate_id),
+    choices={"status": DueStatus.choices, "kind": DueKind.choices},
 )
 # --- numbering, public verification, CertSearch (H8) ---

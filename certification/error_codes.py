@@ -26,7 +26,23 @@ class CertificationErrorCode(ErrorCode):
     CAR_CL_OPEN = "car_cl_open"
     #: after the restore window (six months after expiry): a new audit is needed
     RESTORE_TOO_LATE = "restore_too_late"
+    #: the review is not in a state or round that allows this (comments unresolved or unanswered, ...)
+    REVIEW_STATE = "review_state"
+    #: the decision maker does not hold the role, or is not an active member of the body
+    DECIDER_NOT_ALLOWED = "decider_not_allowed"
+    #: the statement's quantities are missing or outside the monitoring period
+    STATEMENT_QUANTITIES_INVALID = "statement_quantities_invalid"
     # --- programme and proposals (H7) ---
+    #: the certificate's status does not allow this step (reinstate only a suspended one, ...)
+    CERTIFICATE_STATE = "certificate_state"
+    #: a recertification decided after the certificate expired (restore it instead, within the window)
+    RECERTIFY_TOO_LATE = "recertify_too_late"
+    #: a restore needs the outstanding recertification work done (its engagement awaiting its decision)
+    RESTORE_WORK_OUTSTANDING = "restore_work_outstanding"
+    #: the programme date is not due any more (planned, done or no longer due)
+    DUE_NOT_OPEN = "due_not_open"
+    #: the proposal is not open any more
+    PROPOSAL_NOT_OPEN = "proposal_not_open"
     # --- numbering, public verification, CertSearch (H8) ---
     #: the numbering pattern is not usable
     NUMBERING_INVALID = "numbering_invalid"
