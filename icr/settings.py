@@ -565,3 +565,32 @@ FINDING_RESPONSE_DAYS = env_int("FINDING_RESPONSE_DAYS", 30)
 FINDING_RESPONSE_REMINDER_OFFSETS = env_int_list("FINDING_RESPONSE_REMINDER_OFFSETS", "-7,0,1")
 #: days an accepted response waits for the verification of effectiveness before the lead auditor is reminded
 FINDING_VERIFICATION_REMINDER_DAYS = env_int("FINDING_VERIFICATION_REMINDER_DAYS", 60)
+
+# --- certification ---
+# (H7) certificates' life cycle and the three-year programme (ISO/IEC 17021-1 9.6; DOMAIN.md)
+#: a certificate expires on the day before this anniversary of its cycle's decision
+CERTIFICATE_VALIDITY_YEARS = env_int("CERTIFICATE_VALIDITY_YEARS", 3)
+#: an expired certificate may be restored within this many months after its expiry (then a new audit is needed)
+RESTORE_AFTER_EXPIRY_MONTHS = env_int("RESTORE_AFTER_EXPIRY_MONTHS", 6)
+#: a suspension normally lasts at most this many months; then withdrawal or scope reduction is proposed
+SUSPENSION_MAX_MONTHS = env_int("SUSPENSION_MAX_MONTHS", 6)
+#: the withdrawal-or-reduction proposal comes this many days before a suspension reaches its limit
+PROPOSAL_LEAD_DAYS = env_int("PROPOSAL_LEAD_DAYS", 30)
+#: days relative to a surveillance's or recertification's due date (before, on the day, overdue)
+PROGRAMME_REMINDER_OFFSETS = env_int_list("PROGRAMME_REMINDER_OFFSETS", "-90,-30,1")
+#: days relative to a certificate's expiry (its last valid day)
+CERTIFICATE_EXPIRY_REMINDER_OFFSETS = env_int_list("CERTIFICATE_EXPIRY_REMINDER_OFFSETS", "-90,-30,0")
+#: days relative to the end of a suspension's normal length
+SUSPENSION_REMINDER_OFFSETS = env_int_list("SUSPENSION_REMINDER_OFFSETS", "-30,0")
+# certification: reviews and decisions (H6)
+#: a major nonconformity of a stage 2 verified (or still open at the decision) later than this many months after
+#: the audit's last day means a new stage 2 is required before certification is granted (DOMAIN.md "Findings")
+STAGE2_MAJOR_NC_LIMIT_MONTHS = env_int("STAGE2_MAJOR_NC_LIMIT_MONTHS", 6)
+# certification: public verification and IAF CertSearch (H8)
+#: look-ups of the public certificate and statement verification (page and API together) per client address
+PUBLIC_VERIFY_RATE = env_str("PUBLIC_VERIFY_RATE", "30/min")
+#: the IAF CertSearch upload endpoint and its key; the upload is disabled while either is empty
+CERTSEARCH_URL = env_str("CERTSEARCH_URL", "")
+CERTSEARCH_API_KEY = env_str("CERTSEARCH_API_KEY", "")
+#: seconds the upload waits for IAF CertSearch to connect and to answer
+CERTSEARCH_TIMEOUT_SECONDS = env_int("CERTSEARCH_TIMEOUT_SECONDS", 30)
