@@ -20,6 +20,7 @@ PLATFORM_APPS = (
     "clients",
     "impartiality",
     "audits",
+    "webhooks",
 )
 
 

@@ -449,6 +449,27 @@ POLICY: dict[str, Rule] = {
     "api-v1:finding-close": Rule(post_only(405, anonymous=401), args="finding"),
     "api-v1:finding-evidence": Rule(post_only(405, anonymous=401), args="finding"),
     "api-v1:finding-carry-forward": Rule(post_only(405, anonymous=401)),
+    # --- webhooks: kept by the people who keep the body's API tokens ---
+    "webhooks:list": Rule(portal_admin_only()),
+    "webhooks:create": Rule(portal_admin_only()),
+    "webhooks:edit": Rule(portal_object_of_a(member_a=403), args="webhook_subscription"),
+    "webhooks:delete": Rule(portal_object_of_a(member_a=403, admin_a=405), args="webhook_subscription"),
+    "webhooks:rotate-secret": Rule(portal_object_of_a(member_a=403, admin_a=405), args="webhook_subscription"),
+    "webhooks:ping": Rule(portal_object_of_a(member_a=403, admin_a=405), args="webhook_subscription"),
+    "webhooks:deliveries": Rule(portal_admin_only()),
+    "webhooks:redeliver": Rule(portal_object_of_a(member_a=403, admin_a=405), args="webhook_delivery"),
+    "api-v1:webhook-subscription-list": Rule(api(), note="a member who does not keep webhooks: an empty list"),
+    "api-v1:webhook-subscription-detail": Rule(api_object_of_a(member_a=GONE), args="webhook_subscription"),
+    "api-v1:webhook-subscription-rotate-secret": Rule(post_only(405, anonymous=401), args="webhook_subscription"),
+    "api-v1:webhook-subscription-ping": Rule(post_only(405, anonymous=401), args="webhook_subscription"),
+    "api-v1:webhook-delivery-list": Rule(api()),
+    "api-v1:webhook-delivery-detail": Rule(api_object_of_a(member_a=GONE), args="webhook_delivery"),
+    "api-v1:webhook-delivery-redeliver": Rule(post_only(405, anonymous=401), args="webhook_delivery"),
+    # --- certification: public verification, CertSearch, the client view (H8) ---
+    "verify:home": Rule(public()),
+    "verify:token": Rule(public(), args="certificate_token"),
+    "api-v1:public-verify": Rule({**every(400)}, note="no number given: 400 for everyone, no login needed"),
+    "api-v1:public-verify-token": Rule(public(), args="certificate_token"),
 }
 # fmt: on
 
@@ -610,7 +631,51 @@ OBJECT_BUILDERS: dict[str, Any] = {
         "id": _finding_of_a(world).pk,
         "file_id": _finding_file_of_a(world).pk,
     },
+    # --- webhooks ---
+    "webhook_subscription": lambda world: _webhook_subscription_of_a(world),
+    "webhook_delivery": lambda world: _webhook_delivery_of_a(world),
+    # --- certification: public verification, CertSearch, the client view (H8) ---
+    "certificate_token": lambda world: _certificate_of_client_a(world).token,
 }
+
+
+def _webhook_subscription_of_a(world) -> Any:  # type: ignore[no-untyped-def]
+    """Body A's subscription to a loopback receiver, made once per test (a row: no capability may have declared
+    an event yet, and the walk sends nothing)."""
+    from django.utils import timezone as tz
+
+    from webhooks.models import WebhookSubscription
+    from webhooks.signing import secret_encrypt, secret_generate
+
+    found = WebhookSubscription.objects.filter(description="matrix").first()
+    if found is None:
+        found = WebhookSubscription.objects.create(
+            body=world.a.body,
+            url="http://127.0.0.1:9/hook",
+            events=["webhook.ping"],
+            description="matrix",
+            secret_encrypted=secret_encrypt(secret_generate()),
+            secret_rotated_at=tz.now(),
+            created_by=world.a.admin,
+        )
+    return found
+
+
+def _webhook_delivery_of_a(world) -> Any:  # type: ignore[no-untyped-def]
+    """A ping's delivery to that subscription (pending; nothing is sent in the walk)."""
+    from webhooks.models import WebhookDelivery
+    from webhooks.services import event_write
+
+    subscription = _webhook_subscription_of_a(world)
+    found = WebhookDelivery.objects.filter(subscription=subscription).first()
+    if found is None:
+        _event, (found,) = event_write(
+            body=world.a.body,
+            event="webhook.ping",
+            payload={"message": "matrix"},
+            subscriptions=[subscription],
+        )
+    return found
 
 
 def _engagement_of_a(world) -> Any:  # type: ignore[no-untyped-def]
@@ -892,3 +957,16 @@ def _impartiality_record(world, kind: str) -> Any:  # type: ignore[no-untyped-de
     if kind == "meeting":
         return CommitteeMeetingFactory(body=world.a.body)
     return CommitteeActionFactory(meeting__body=world.a.body)
+
+
+# --- certification: public verification, CertSearch, the client view (H8) ---
+
+
+def _certificate_of_client_a(world) -> Any:  # type: ignore[no-untyped-def]
+    """A valid certificate of body A for client A's organisation (the client view's), made once per test."""
+    from certification.models import Certificate
+    from tests.factories import CertificateFactory
+
+    client = _client_of_client_a(world)
+    found = Certificate.objects.filter(client=client).first()
+    return found or CertificateFactory(engagement__body=world.a.body, engagement__client=client)

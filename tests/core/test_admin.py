@@ -42,6 +42,9 @@ READ_ONLY_MODELS = sorted(
         "reference.audittimetable",
         "audits.finding",
         "audits.engagement",
+        "webhooks.webhookdelivery",
+        "webhooks.webhookevent",
+        "webhooks.webhooksubscription",
     ]
 )
 

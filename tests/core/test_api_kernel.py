@@ -189,12 +189,15 @@ def test_the_schema_states_exactly_the_session_only_operations(anon):
         for method, operation in operations.items()
         if operation.get("security") == [{"cookieAuth": []}]
     )
-    # (a declaration of interest is drafted, attested and reviewed by a named person, never by a token)
+    # (a declaration of interest is drafted, attested and reviewed by a named person, never by a token; a
+    # webhook subscription sends the body's data to a URL and mints a secret, a person's act like a token's)
     assert session_only == [
         "DELETE /api/v1/declarations/{declaration_id}/relationships/{id}/",
+        "DELETE /api/v1/webhook-subscriptions/{id}/",
         "GET /api/v1/notifications/",
         "GET /api/v1/tokens/",
         "PATCH /api/v1/declarations/{declaration_id}/relationships/{id}/",
+        "PATCH /api/v1/webhook-subscriptions/{id}/",
         "POST /api/v1/bodies/",
         "POST /api/v1/declarations/",
         "POST /api/v1/declarations/{declaration_id}/relationships/",
@@ -205,6 +208,8 @@ def test_the_schema_states_exactly_the_session_only_operations(anon):
         "POST /api/v1/notifications/{id}/read/",
         "POST /api/v1/tokens/",
         "POST /api/v1/tokens/{uuid}/revoke/",
+        "POST /api/v1/webhook-subscriptions/",
+        "POST /api/v1/webhook-subscriptions/{id}/rotate-secret/",
     ]
     # the registry's decisions: a session, or a registry token (bearer) with the write scope
     for path in ("/api/v1/bodies/{body_id}/decisions/", "/api/v1/bodies/{id}/agreement/"):

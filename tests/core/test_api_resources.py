@@ -38,6 +38,7 @@ EXPECTED = [
     "impartiality_register",
     "engagements",
     "findings",
+    "webhooks",
 ]
 
 
@@ -81,6 +82,7 @@ def test_every_resource_is_named_for_people():
         "impartiality_register": "Impartiality register and committee",
         "engagements": "Engagements",
         "findings": "Findings and corrective actions",
+        "webhooks": "Webhooks",
     }
 
 
