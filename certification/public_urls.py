@@ -1,7 +1,12 @@
 """The public verification pages, no login (namespace "verify") (H8)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import public
 
 app_name = "verify"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", public.verify_home_view, name="home"),
+    path("t/<str:token>/", public.verify_token_view, name="token"),
+]

@@ -1,13 +1,22 @@
 """The certification capability's API v1 routes (included under /api/v1/, namespace "api-v1")."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 router = SimpleRouter(trailing_slash=True)
 # --- reviews and decisions (H6) ---
 # --- certificates, statements, programme and proposals (H7) ---
 # --- public verification, CertSearch (H8) ---
+from . import public as public_api  # noqa: E402
+
+h8_urlpatterns = [
+    path("public/verify/", public_api.PublicVerifyByNumberView.as_view(), name="public-verify"),
+    path(
+        "public/verify/<str:token>/", public_api.PublicVerifyByTokenView.as_view(), name="public-verify-token"
+    ),
+]
 
 urlpatterns = [
     *router.urls,
+    *h8_urlpatterns,
 ]
