@@ -2,6 +2,234 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy
+
+from reminders.registry import DeadlineKind, page_url, register
+
 # --- reviews and decisions (H6): decisions and reviews waiting ---
 # --- programme and proposals (H7): surveillance and recertification due, certificate expiry, suspension ageing ---
+# One deadline row per subject and kind (`reminders.services.deadline_upsert` / `deadline_close`): a programme
+# date's (surveillance, recertification) from its generation until it is done or no longer due; a certificate's
+# expiry while it certifies; a suspension's normal limit while it lasts. Each offset reminds once.
+
+
+def _h7_planners_of(deadlines: list[Any]) -> dict[Any, list[Any]]:
+    """The body's planners (administrators, who create engagements): one query for the batch."""
+    from reminders.recipients import body_admins_of
+
+    return body_admins_of(deadlines)
+
+
+def _h7_dues_of(deadlines: list[Any]) -> dict[str, Any]:
+    from .models import ProgrammeDue
+
+    rows = ProgrammeDue.objects.filter(pk__in=[d.subject_id for d in deadlines]).select_related(
+        "certificate__client"
+    )
+    return {str(row.pk): row for row in rows}
+
+
+def _h7_due_recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
+    """The planners, while the programme date is still due or planned and the certificate still certifies or is
+    suspended: two queries for a batch."""
+    admins = _h7_planners_of(deadlines)
+    dues = _h7_dues_of(deadlines)
+    result: dict[Any, list[Any]] = {}
+    for deadline in deadlines:
+        due = dues.get(str(deadline.subject_id))
+        live = (
+            due is not None
+            and due.status in ("due", "planned")
+            and due.certificate.status in ("valid", "scope_reduced", "suspended")
+        )
+        result[deadline.id] = list(admins.get(deadline.id, [])) if live else []
+    return result
+
+
+def _h7_due_message(deadline: Any, offset: int) -> tuple[str, str]:
+    from django.utils import formats
+    from django.utils.translation import gettext as _t
+    from django.utils.translation import ngettext
+
+    from reminders.recipients import days_to_due
+
+    due = deadline.subject
+    values = {
+        "what": due.get_kind_display().lower() if due else "",
+        "number": due.certificate.number if due else _t("(no longer on record)"),
+        "client": due.certificate.client.legal_name if due else "",
+        "due": formats.date_format(deadline.due_on, "DATE_FORMAT"),
+        "days": abs(days_to_due(deadline)),
+    }
+    days = days_to_due(deadline)
+    if days > 0:
+        title = ngettext(
+            "The %(what)s of certificate %(number)s is due in %(days)s day",
+            "The %(what)s of certificate %(number)s is due in %(days)s days",
+            days,
+        )
+        text = _t("The %(what)s of certificate %(number)s (%(client)s) is due no later than %(due)s.")
+    elif days == 0:
+        title = _t("The %(what)s of certificate %(number)s is due today")
+        text = _t("The %(what)s of certificate %(number)s (%(client)s) is due today (%(due)s).")
+    else:
+        title = _t("The %(what)s of certificate %(number)s is overdue")
+        text = _t(
+            "The %(what)s of certificate %(number)s (%(client)s) was due no later than %(due)s and has not been "
+            "decided."
+        )
+    return title % values, text % values
+
+
+def _h7_due_url(deadline: Any) -> str:
+    due = deadline.subject
+    try:
+        return reverse("certification:certificate-detail", args=[due.certificate_id]) if due else "/"
+    except NoReverseMatch:
+        return "/"
+
+
+register(
+    DeadlineKind(
+        code="certification.surveillance_due",
+        label=gettext_lazy("Surveillance due"),
+        offsets=lambda: settings.PROGRAMME_REMINDER_OFFSETS,
+        recipients=_h7_due_recipients,
+        message=_h7_due_message,
+        url=_h7_due_url,
+    )
+)
+register(
+    DeadlineKind(
+        code="certification.recertification_due",
+        label=gettext_lazy("Recertification due"),
+        offsets=lambda: settings.PROGRAMME_REMINDER_OFFSETS,
+        recipients=_h7_due_recipients,
+        message=_h7_due_message,
+        url=_h7_due_url,
+    )
+)
+
+
+def _h7_certificates_of(deadlines: list[Any]) -> dict[str, Any]:
+    from .models import Certificate
+
+    rows = Certificate.objects.filter(pk__in=[d.subject_id for d in deadlines]).select_related("client")
+    return {str(row.pk): row for row in rows}
+
+
+def _h7_certificate_recipients(*, statuses: tuple[str, ...], decision_makers: bool) -> Any:
+    def recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
+        """The body's administrators (and its decision makers), while the certificate is in one of `statuses`:
+        two or three queries for a batch."""
+        from bodies.models.tenants import Membership, Role
+
+        admins = _h7_planners_of(deadlines)
+        certificates = _h7_certificates_of(deadlines)
+        makers: dict[Any, list[Any]] = {}
+        if decision_makers:
+            rows = (
+                Membership.objects.active()
+                .with_role(Role.DECISION_MAKER)
+                .filter(body_id__in={d.body_id for d in deadlines}, user__is_active=True)
+                .select_related("user")
+                .order_by("user__email")
+            )
+            for row in rows:
+                makers.setdefault(row.body_id, []).append(row.user)
+        result: dict[Any, list[Any]] = {}
+        for deadline in deadlines:
+            certificate = certificates.get(str(deadline.subject_id))
+            if certificate is None or certificate.status not in statuses:
+                result[deadline.id] = []
+                continue
+            people = [*makers.get(deadline.body_id, [])]
+            people.extend(admin for admin in admins.get(deadline.id, []) if admin not in people)
+            result[deadline.id] = people
+        return result
+
+    return recipients
+
+
+def _h7_certificate_values(deadline: Any) -> dict[str, Any]:
+    from django.utils import formats
+    from django.utils.translation import gettext as _t
+
+    from reminders.recipients import days_to_due
+
+    certificate = deadline.subject
+    return {
+        "number": certificate.number if certificate else _t("(no longer on record)"),
+        "client": certificate.client.legal_name if certificate else "",
+        "due": formats.date_format(deadline.due_on, "DATE_FORMAT"),
+        "days": abs(days_to_due(deadline)),
+    }
+
+
+def _h7_expiry_message(deadline: Any, offset: int) -> tuple[str, str]:
+    from django.utils.translation import gettext as _t
+    from django.utils.translation import ngettext
+
+    from reminders.recipients import days_to_due
+
+    values = _h7_certificate_values(deadline)
+    days = days_to_due(deadline)
+    if days > 0:
+        title = ngettext(
+            "Certificate %(number)s expires in %(days)s day",
+            "Certificate %(number)s expires in %(days)s days",
+            days,
+        )
+    else:
+        title = _t("Certificate %(number)s is valid for the last day")
+    text = _t(
+        "Certificate %(number)s of %(client)s is valid until %(due)s. Recertification must be decided by then."
+    )
+    return title % values, text % values
+
+
+def _h7_suspension_message(deadline: Any, offset: int) -> tuple[str, str]:
+    from django.conf import settings as conf
+    from django.utils.translation import gettext as _t
+
+    from reminders.recipients import days_to_due
+
+    values = {**_h7_certificate_values(deadline), "months": conf.SUSPENSION_MAX_MONTHS}
+    if days_to_due(deadline) > 0:
+        title = _t("The suspension of certificate %(number)s nears %(months)s months")
+    else:
+        title = _t("Certificate %(number)s has been suspended for %(months)s months")
+    text = _t(
+        "Certificate %(number)s of %(client)s is suspended; a suspension normally lasts at most %(months)s months "
+        "(until %(due)s). Decide whether to reinstate it, reduce its scope or withdraw it."
+    )
+    return title % values, text % values
+
+
+register(
+    DeadlineKind(
+        code="certification.certificate_expiry",
+        label=gettext_lazy("Certificate expiry"),
+        offsets=lambda: settings.CERTIFICATE_EXPIRY_REMINDER_OFFSETS,
+        recipients=_h7_certificate_recipients(
+            statuses=("valid", "scope_reduced", "suspended"), decision_makers=False
+        ),
+        message=_h7_expiry_message,
+        url=page_url("certification:certificate-detail", with_subject=True),
+    )
+)
+register(
+    DeadlineKind(
+        code="certification.suspension_ageing",
+        label=gettext_lazy("Suspension ageing"),
+        offsets=lambda: settings.SUSPENSION_REMINDER_OFFSETS,
+        recipients=_h7_certificate_recipients(statuses=("suspended",), decision_makers=True),
+        message=_h7_suspension_message,
+        url=page_url("certification:certificate-detail", with_subject=True),
+    )
+)
 # --- CertSearch (H8): the monthly export reminder ---

@@ -326,6 +326,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "webhooks.tasks.webhook_deliveries_sweep_task",
         "schedule": timedelta(seconds=env_int("WEBHOOK_SWEEP_SECONDS", 60)),
     },
+    # hourly, so each body's day starts within the hour in its own time zone; both are idempotent
+    "certificates-expire": {
+        "task": "certification.tasks.certificates_expire_task",
+        "schedule": timedelta(hours=1),
+    },
+    "certification-proposals-sweep": {
+        "task": "certification.tasks.proposals_sweep_task",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 # --- email --------------------------------------------------------------------------------------------------

@@ -540,3 +540,52 @@ class StatementFactory(factory.django.DjangoModelFactory):
     monitoring_period_end = factory.LazyAttribute(lambda o: o.engagement.monitoring_period_end)
     issued_on = factory.LazyFunction(lambda: timezone.localdate())
     status = "issued"
+
+
+class ReviewSetup:
+    """An engagement under independent review with its people: a lead auditor and an auditor on the team, the
+    reviewer the planner sent it to, a planner (body administrator) and a decision maker outside the team."""
+
+    def __init__(self, engagement, lead, auditor, reviewer, planner, decider) -> None:  # type: ignore[no-untyped-def]
+        self.engagement = engagement
+        self.lead = lead
+        self.auditor = auditor
+        self.reviewer = reviewer
+        self.planner = planner
+        self.decider = decider
+
+
+def review_setup(*, status: str = "under_review", body: Body | None = None, **engagement_kwargs) -> ReviewSetup:  # type: ignore[no-untyped-def]
+    """`ReviewSetup` of a GHG verification (pass `kind=`, `project=None`, ... for another kind)."""
+    if body is not None:
+        engagement_kwargs["body"] = body
+    engagement = EngagementFactory(status=status, **engagement_kwargs)
+    body = engagement.body
+    lead = MembershipFactory(body=body, roles=[Role.LEAD_AUDITOR]).user
+    auditor = MembershipFactory(body=body, roles=[Role.AUDITOR]).user
+    for user, role in ((lead, Role.LEAD_AUDITOR), (auditor, Role.AUDITOR)):
+        TeamMemberFactory(engagement=engagement, membership=user.memberships.get(body=body), role=role)
+    reviewer_membership = MembershipFactory(body=body, roles=[Role.INDEPENDENT_REVIEWER])
+    engagement.reviewer = reviewer_membership
+    engagement.save(update_fields=["reviewer"])
+    planner = MembershipFactory(body=body, roles=[Role.BODY_ADMIN]).user
+    decider = MembershipFactory(body=body, roles=[Role.DECISION_MAKER]).user
+    return ReviewSetup(engagement, lead, auditor, reviewer_membership.user, planner, decider)
+
+
+# (H7) certificates' life cycle and programme
+def ms_engagement_kwargs(body: Body, kind: str, client=None) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """EngagementFactory keywords for a management-system engagement (ISO 9001, IAF 17) of `kind` in `body`, for
+    `client` (a new client of the body when not given)."""
+    return {
+        "kind": kind,
+        "project": None,
+        "client": client or ClientFactory(body=body),
+        "activity": Activity.objects.get(code="certification"),
+        "standard": Standard.objects.get(code="iso-9001"),
+        "sector": sector("iaf", "17"),
+        "level_of_assurance": "",
+        "materiality_percent": None,
+        "monitoring_period_start": None,
+        "monitoring_period_end": None,
+    }
