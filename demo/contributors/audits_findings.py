@@ -11,6 +11,10 @@ engagement's lead auditor and the client's user:
   verification in fieldwork, that verification's open FAR carried over;
 - a management-system audit in fieldwork gets a major and a minor nonconformity and an observation.
 
+Then the PDFs a demo user finds ready, asked for by the body's planner through the documents engine (rendered by
+the `pdf` worker once the demo's transaction commits): the audit plan of the multi-site surveillance (its sample
+and audit time) and the report of the management-system audit with its findings.
+
 Without engagements in fieldwork (the engagements part not loaded) it adds nothing.
 """
 
@@ -22,9 +26,11 @@ from django.db.models import Q
 
 from accounts.models import User
 from audits import services as audits
+from audits.documents import AUDIT_PLAN_PDF, PLAN_STATUSES, REPORT_PDF, REPORT_STATUSES
 from audits.models import GHG_KINDS, MANAGEMENT_SYSTEM_KINDS, Engagement, EngagementKind, TeamMember
 from bodies.models import Membership, Role
 from clients.models import ClientUser
+from documents.services import document_request
 
 from ..registry import Contributor, DemoContext, register
 
@@ -185,6 +191,17 @@ def _ghg(engagement: Engagement, lead: User, client_user: User) -> None:
     _carry_to_next_verification(engagement)
 
 
+def _planner(engagement: Engagement) -> User | None:
+    admin = (
+        Membership.objects.active()
+        .with_role(Role.BODY_ADMIN)
+        .filter(body_id=engagement.body_id)
+        .select_related("user")
+        .first()
+    )
+    return admin.user if admin is not None else None
+
+
 def _carry_to_next_verification(engagement: Engagement) -> None:
     """The next verification of the same project (planned, not cancelled) takes the open FAR, carried by the
     body's planner who prepares it."""
@@ -199,43 +216,65 @@ def _carry_to_next_verification(engagement: Engagement) -> None:
         .exclude(status__in=["cancelled", "under_review", "awaiting_decision", "decided", "closed"])
         .order_by("planned_start")
     )
-    planner = (
-        Membership.objects.active()
-        .with_role(Role.BODY_ADMIN)
-        .filter(body_id=engagement.body_id)
-        .select_related("user")
-        .first()
-    )
+    planner = _planner(engagement)
     later = following.first()
     if later is not None and planner is not None:
-        audits.findings_carry_forward(engagement=later, actor=planner.user)
+        audits.findings_carry_forward(engagement=later, actor=planner)
 
 
 def _management_system(engagement: Engagement, lead: User) -> None:
+    """In the audited standard's own clauses (the demo's management-system audits are of ISO 14001)."""
+    standard = engagement.standard.code.upper().replace("ISO-", "ISO ")
     _raise(
         engagement,
         lead,
         "major_nc",
-        "ISO 9001:2015 8.5.1",
-        "Production of the 2025 batch continued without the released work instruction.",
-        "Batch records 2025-114 to 2025-131; work instruction WI-7 still in draft.",
+        f"{standard}:2015 8.1",
+        "Rinse water from the anodising line was discharged without the neutralisation the operating "
+        "procedure requires.",
+        "Discharge log, weeks 14 to 22; bypass valve of the neutralisation tank found open; procedure OP-ENV-04 "
+        "rev. 2.",
     )
     _raise(
         engagement,
         lead,
         "minor_nc",
-        "ISO 9001:2015 7.5.3",
-        "Two obsolete forms were in use at the dispatch desk.",
+        f"{standard}:2015 7.5.3",
+        "Two obsolete waste-transfer forms were in use at the dispatch desk.",
         "Forms F-12 rev. 2 and F-19 rev. 1 at dispatch; current revisions 3 and 2.",
     )
     _raise(
         engagement,
         lead,
         "observation",
-        "ISO 9001:2015 9.1.3",
-        "Customer satisfaction data could be analysed by product line.",
-        "Customer survey summary 2025.",
+        f"{standard}:2015 9.1.1",
+        "Energy and water use could be monitored per extrusion press rather than for the plant as a whole.",
+        "Monthly utilities report; meters at the plant's intake only.",
     )
+
+
+def _documents() -> None:
+    """The audit plan of a multi-site audit (its sample stored) and the report of a management-system audit with
+    findings, each asked for once by the body's planner."""
+    sampled = (
+        Engagement.objects.filter(status__in=PLAN_STATUSES, audit_time__has_key="sample")
+        .order_by("planned_start", "reference")
+        .first()
+    )
+    reported = (
+        Engagement.objects.filter(
+            status__in=REPORT_STATUSES,
+            kind__in=[k.value for k in MANAGEMENT_SYSTEM_KINDS],
+            findings__isnull=False,
+        )
+        .distinct()
+        .order_by("planned_start", "reference")
+        .first()
+    )
+    for kind, engagement in ((AUDIT_PLAN_PDF, sampled), (REPORT_PDF, reported)):
+        planner = _planner(engagement) if engagement is not None else None
+        if engagement is not None and planner is not None:
+            document_request(kind=kind, subject=engagement, body=engagement.body, actor=planner)
 
 
 def load(context: DemoContext) -> None:
@@ -254,6 +293,7 @@ def load(context: DemoContext) -> None:
         if lead is not None:
             _management_system(engagement, lead)
             break
+    _documents()
 
 
 register(Contributor(key="audits_findings", order=70, load=load))

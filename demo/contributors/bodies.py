@@ -38,7 +38,7 @@ BODIES: list[dict[str, Any]] = [
             "contact_phone": "+354 555 0100",
             "time_zone": "Atlantic/Reykjavik",
         },
-        "activities": ["validation", "verification"],
+        "activities": ["validation", "verification", "methodology_assessment"],
         "sectors": ("ghg", ["1", "3", "13", "14", "15"]),
         "stage": "approved",
         "agreement": "ICR-AGR-2025-014",
@@ -51,7 +51,7 @@ BODIES: list[dict[str, Any]] = [
                 },
                 "from_days": -1750,
                 "to_days": 75,  # expires in 75 days: the 90-day reminder is already due
-                "activities": ["validation", "verification"],
+                "activities": ["validation", "verification", "methodology_assessment"],
                 "standards": ["iso-14064-2", "iso-14064-3", "icr-programme"],
                 "sectors": ("ghg", ["1", "3", "13", "14", "15"]),
                 "verification": "verified",

@@ -79,16 +79,17 @@ def test_seed_demo_loads_every_part_once_and_prints_the_logins(django_capture_on
     # the clients part: Icelandic and Baltic clients of the two approved bodies, the geothermal company with
     # three sites (one the central function), and ICR projects with their periods
     assert Client.objects.filter(body__short_name="Nordic CV").count() == 4
-    # two from the clients part, and the engagements part's multi-site client (its surveillance is sampled)
-    assert Client.objects.filter(body__short_name="Baltic MSC").count() == 3
+    # two from the clients part, and the engagements part's three: the multi-site client (its surveillance is
+    # sampled), the district-heating company being recertified and the foundry transferring its certificate
+    assert Client.objects.filter(body__short_name="Baltic MSC").count() == 5
     geothermal = Client.objects.get(legal_name="Reykjanes Geothermal Power hf.")
     assert geothermal.sites.count() == 3
     assert list(geothermal.sites.filter(is_central_function=True).values_list("name", flat=True)) == [
         "Head office, Reykjavík"
     ]
     projects = Project.objects.filter(body__short_name="Nordic CV")
-    # three from the clients part, and the one the engagements part verifies (ICR-00063)
-    assert projects.count() == 4
+    # three from the clients part, and the two the engagements part verifies (ICR-00063, ICR-00058)
+    assert projects.count() == 5
     assert all(p.sector.scheme == "ghg" and p.crediting_period_start for p in projects)
     assert projects.filter(consultant_client__legal_name="Kolefnisráðgjöf ehf.").count() == 1
     assert User.objects.get(email="registry@icr.example").check_password("demo-password-2026")
