@@ -12,5 +12,5 @@ class AuditsConfig(AppConfig):
 
     def ready(self) -> None:
         # Declares this capability to the kernel's and engines' registries (roles, audit actions, notices,
-        # deadlines, documents).
-        from . import audit_actions, deadlines, documents, notices, roles  # noqa: F401
+        # deadlines, documents, webhook events).
+        from . import audit_actions, deadlines, documents, notices, roles, webhooks  # noqa: F401

@@ -38,6 +38,7 @@ from typing import Any, TypeVar
 from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
@@ -57,6 +58,12 @@ Apply = Callable[[M], Iterable[str]]
 Effect = Callable[[M, str], None]
 #: runs once the transaction has committed (enqueue a task, send a mail)
 AfterCommit = Callable[[M], None]
+
+#: sent inside the transaction after every transition (and every won `transition_claim`), once the audit event and
+#: the effects are written: `sender` is the model, with `instance`, `action`, `source` and `target` (statuses) and
+#: `actor`. Engines observe life cycles through it (the webhooks' "status changed" events) without the kernel
+#: naming them; a receiver that raises rolls the transition back.
+transitioned = Signal()
 
 
 @dataclass(frozen=True)
@@ -246,6 +253,9 @@ def transition(
             )
         for effect in effects:
             effect(locked, current)
+        transitioned.send(
+            sender=model, instance=locked, action=action, source=current, target=spec.target, actor=actor
+        )
         for hook in after_commit:
             transaction.on_commit(partial(hook, locked), robust=True)
     return locked
@@ -305,6 +315,9 @@ def transition_claim(
                 before={"status": current},
                 after={"status": spec.target},
             )
+        transitioned.send(
+            sender=model, instance=instance, action=action, source=current, target=spec.target, actor=actor
+        )
     return True
 
 
@@ -318,4 +331,5 @@ __all__ = [
     "refusal",
     "transition",
     "transition_claim",
+    "transitioned",
 ]

@@ -32,6 +32,7 @@ from core.transitions import (
     lifecycle_models,
     transition,
     transition_claim,
+    transitioned,
 )
 from documents.models import Document
 from impartiality.models import CommitteeAction, Declaration
@@ -390,6 +391,34 @@ def test_transition_claim_records_the_system_event_when_it_wins():
     event = AuditEvent.objects.get(action="bodies.accreditation.expired")
     assert (event.actor, event.actor_label, event.body_id) == (None, "system", accreditation.body_id)
     assert (event.before, event.after) == ({"status": "active"}, {"status": "expired"})
+
+
+@pytest.mark.django_db
+def test_the_transitioned_signal_is_sent_once_per_move_and_never_for_a_refusal():
+    # given a receiver of the signal and an active accreditation
+    received: list[dict[str, Any]] = []
+
+    def listen(sender: Any, **kwargs: Any) -> None:
+        received.append({"sender": sender, **{k: kwargs[k] for k in ("action", "source", "target")}})
+
+    transitioned.connect(listen, dispatch_uid="test-listen")
+    try:
+        accreditation = AccreditationFactory()
+        staff = StaffFactory()
+        # when a refused move, a move and a won claim happen
+        with pytest.raises(TransitionNotAllowed):
+            transition(accreditation, action="reinstate", actor=staff, reason="Why")
+        transition(accreditation, action="suspend", actor=staff, reason="Why")
+        other = AccreditationFactory()
+        transition_claim(other, action="expire", actor=None)
+        assert transition_claim(other, action="expire", actor=None) is False  # lost: no signal
+    finally:
+        transitioned.disconnect(dispatch_uid="test-listen")
+    # then one signal per move, with the statuses
+    assert received == [
+        {"sender": Accreditation, "action": "suspend", "source": "active", "target": "suspended"},
+        {"sender": Accreditation, "action": "expire", "source": "active", "target": "expired"},
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
