@@ -12,4 +12,4 @@ class CertificationConfig(AppConfig):
     verbose_name = _("Certification")
 
     def ready(self) -> None:
-        from . import audit_actions, deadlines, documents, notices, roles  # noqa: F401
+        from . import audit_actions, deadlines, documents, notices, roles, webhooks  # noqa: F401
