@@ -12,8 +12,8 @@ from django.db import connection, transaction
 from bodies.models import Role
 from certification.models import Numbering
 from certification.services.numbering import next_number, numbering_set
-from core.audit import AuditEvent
 from core.errors import PermissionDenied, error_code
+from core.models import AuditEvent
 
 from ..factories import BodyFactory, CertificateFactory, MembershipFactory, StatementFactory
 
