@@ -5,6 +5,14 @@ from rest_framework.routers import SimpleRouter
 
 router = SimpleRouter(trailing_slash=True)
 # --- reviews and decisions (H6) ---
+from .decisions import DecisionViewSet  # noqa: E402
+from .reviews import ReviewViewSet  # noqa: E402
+from .statements import NumberingViewSet, StatementViewSet  # noqa: E402
+
+router.register("reviews", ReviewViewSet, basename="review")
+router.register("decisions", DecisionViewSet, basename="decision")
+router.register("statements", StatementViewSet, basename="statement")
+router.register("numberings", NumberingViewSet, basename="numbering")
 # --- certificates, statements, programme and proposals (H7) ---
 # --- public verification, CertSearch (H8) ---
 from . import public as public_api  # noqa: E402
