@@ -1,11 +1,43 @@
 """The certification capability's portal pages (namespace "certification")."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import decisions as h6_decisions  # H6
+from .views import reviews as h6_reviews  # H6
+from .views import statements as h6_statements  # H6
 
 app_name = "certification"
 
 urlpatterns: list = [
     # --- reviews and decisions (H6) ---
+    path("reviews/", h6_reviews.ReviewWaitingView.as_view(), name="review-waiting"),
+    path("engagements/<uuid:pk>/review/", h6_reviews.ReviewDetailView.as_view(), name="review-detail"),
+    path("engagements/<uuid:pk>/review/open/", h6_reviews.ReviewOpenView.as_view(), name="review-open"),
+    path("engagements/<uuid:pk>/review/comment/", h6_reviews.ReviewCommentView.as_view(), name="review-comment"),
+    path("engagements/<uuid:pk>/review/return/", h6_reviews.ReviewReturnView.as_view(), name="review-return"),
+    path(
+        "engagements/<uuid:pk>/review/resubmit/", h6_reviews.ReviewResubmitView.as_view(), name="review-resubmit"
+    ),
+    path(
+        "engagements/<uuid:pk>/review/complete/", h6_reviews.ReviewCompleteView.as_view(), name="review-complete"
+    ),
+    path(
+        "engagements/<uuid:pk>/review/comments/<uuid:comment>/answer/",
+        h6_reviews.ReviewAnswerView.as_view(),
+        name="review-answer",
+    ),
+    path(
+        "engagements/<uuid:pk>/review/comments/<uuid:comment>/resolve/",
+        h6_reviews.ReviewResolveView.as_view(),
+        name="review-resolve",
+    ),
+    path("decisions/", h6_decisions.DecisionListView.as_view(), name="decision-list"),
+    path("decisions/waiting/", h6_decisions.DecisionWaitingView.as_view(), name="decision-waiting"),
+    path("decisions/new/", h6_decisions.DecisionCreateView.as_view(), name="decision-create"),
+    path("decisions/<uuid:pk>/", h6_decisions.DecisionDetailView.as_view(), name="decision-detail"),
+    path("statements/", h6_statements.StatementListView.as_view(), name="statement-list"),
+    path("statements/<uuid:pk>/", h6_statements.StatementDetailView.as_view(), name="statement-detail"),
+    path("numbering/", h6_statements.NumberingView.as_view(), name="numbering"),
     # --- certificates, statements, programme and proposals (H7) ---
     # --- numbering, CertSearch (H8) ---
 ]
