@@ -2,7 +2,10 @@
 
 from django.urls import path
 
+from .views import certificates as h7_certificates  # H7
 from .views import decisions as h6_decisions  # H6
+from .views import programme as h7_programme  # H7
+from .views import proposals as h7_proposals  # H7
 from .views import reviews as h6_reviews  # H6
 from .views import statements as h6_statements  # H6
 
@@ -39,5 +42,25 @@ urlpatterns: list = [
     path("statements/<uuid:pk>/", h6_statements.StatementDetailView.as_view(), name="statement-detail"),
     path("numbering/", h6_statements.NumberingView.as_view(), name="numbering"),
     # --- certificates, statements, programme and proposals (H7) ---
+    path("certificates/", h7_certificates.CertificateListView.as_view(), name="certificate-list"),
+    path("certificates/<uuid:pk>/", h7_certificates.CertificateDetailView.as_view(), name="certificate-detail"),
+    path(
+        "certificates/<uuid:pk>/versions/<int:version>/",
+        h7_certificates.CertificateVersionView.as_view(),
+        name="certificate-version",
+    ),
+    path(
+        "certificates/<uuid:pk>/confidential/",
+        h7_certificates.CertificateConfidentialView.as_view(),
+        name="certificate-confidential",
+    ),
+    path("programme/", h7_programme.ProgrammeListView.as_view(), name="programme"),
+    path(
+        "programme/<uuid:pk>/engagement/",
+        h7_programme.ProgrammeEngagementCreateView.as_view(),
+        name="programme-engagement-create",
+    ),
+    path("proposals/", h7_proposals.ProposalListView.as_view(), name="proposal-list"),
+    path("proposals/<uuid:pk>/dismiss/", h7_proposals.ProposalDismissView.as_view(), name="proposal-dismiss"),
     # --- numbering, CertSearch (H8) ---
 ]

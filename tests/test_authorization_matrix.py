@@ -470,6 +470,27 @@ POLICY: dict[str, Rule] = {
     "verify:token": Rule(public(), args="certificate_token"),
     "api-v1:public-verify": Rule({**every(400)}, note="no number given: 400 for everyone, no login needed"),
     "api-v1:public-verify-token": Rule(public(), args="certificate_token"),
+    # --- certification: certificates, programme and proposals (H7) ---
+    "certification:certificate-list": Rule(portal()),
+    "certification:certificate-detail": Rule(portal_object_of_a(), args="h7_certificate"),
+    "certification:certificate-version": Rule(portal_object_of_a(), kwargs_from="h7_certificate_version_kwargs"),
+    "certification:certificate-confidential": Rule(portal_object_of_a(member_a=403, admin_a=405), args="h7_certificate",
+                                                   note="body administrators (manage_certificates)"),
+    "certification:programme": Rule(portal()),
+    "certification:programme-engagement-create": Rule(portal_object_of_a(member_a=403), args="h7_programme_due",
+                                                      note="planners (manage_engagements)"),
+    "certification:proposal-list": Rule(portal()),
+    "certification:proposal-dismiss": Rule(portal_object_of_a(member_a=403, admin_a=403), args="h7_proposal",
+                                           note="decision makers only: neither an auditor nor an administrator"),
+    "api-v1:certificate-list": Rule(api()),
+    "api-v1:certificate-detail": Rule(api_object_of_a(), args="h7_certificate"),
+    "api-v1:certificate-confidential": Rule(post_only(405, anonymous=401), args="h7_certificate"),
+    "api-v1:programme-date-list": Rule(api()),
+    "api-v1:programme-date-detail": Rule(api_object_of_a(), args="h7_programme_due"),
+    "api-v1:programme-date-create-engagement": Rule(post_only(405, anonymous=401), args="h7_programme_due"),
+    "api-v1:proposal-list": Rule(api()),
+    "api-v1:proposal-detail": Rule(api_object_of_a(), args="h7_proposal"),
+    "api-v1:proposal-dismiss": Rule(post_only(405, anonymous=401), args="h7_proposal"),
 }
 # fmt: on
 
@@ -636,6 +657,11 @@ OBJECT_BUILDERS: dict[str, Any] = {
     "webhook_delivery": lambda world: _webhook_delivery_of_a(world),
     # --- certification: public verification, CertSearch, the client view (H8) ---
     "certificate_token": lambda world: _certificate_of_client_a(world).token,
+    # --- certification: certificates, programme and proposals (H7) ---
+    "h7_certificate": lambda world: _h7_certificate_of_a(world),
+    "h7_certificate_version_kwargs": lambda world: {"pk": _h7_certificate_of_a(world).pk, "version": 1},
+    "h7_programme_due": lambda world: _h7_certificate_of_a(world).programme.order_by("due_on").first(),
+    "h7_proposal": lambda world: _h7_proposal_of_a(world),
 }
 
 
@@ -970,3 +996,49 @@ def _certificate_of_client_a(world) -> Any:  # type: ignore[no-untyped-def]
     client = _client_of_client_a(world)
     found = Certificate.objects.filter(client=client).first()
     return found or CertificateFactory(engagement__body=world.a.body, engagement__client=client)
+
+
+# --- certification: certificates, programme and proposals (H7) ---
+
+
+def _h7_certificate_of_a(world) -> Any:  # type: ignore[no-untyped-def]
+    """A certificate of body A issued by a grant (version 1, its programme), made once per test."""
+    from datetime import date
+
+    from certification.models import Certificate, Decision
+    from certification.services.certificates import certificate_issue
+    from tests.factories import EngagementFactory, MembershipFactory, ms_engagement_kwargs
+
+    found = Certificate.objects.filter(scope="Matrix scope").first()
+    if found is not None:
+        return found
+    engagement = EngagementFactory(
+        body=world.a.body, status="awaiting_decision", scope="Matrix scope", **ms_engagement_kwargs(world.a.body, "stage_2")
+    )
+    decider = MembershipFactory(body=world.a.body, roles=["decision_maker"])
+    decision = Decision.objects.create(
+        body=world.a.body,
+        kind="grant",
+        engagement=engagement,
+        rationale="Matrix",
+        decided_on=date(2026, 3, 15),
+        decided_by=decider,
+    )
+    with transaction.atomic():
+        return certificate_issue(decision=decision, actor=decider.user)
+
+
+def _h7_proposal_of_a(world) -> Any:  # type: ignore[no-untyped-def]
+    from tests.factories import ProposalFactory
+
+    return ProposalFactory(certificate=_h7_certificate_of_a(world))
+
+
+def _statement_of_client_a(world) -> Any:  # type: ignore[no-untyped-def]
+    """An issued verification statement of body A on an engagement of client A's organisation."""
+    from certification.models import Statement
+    from tests.factories import StatementFactory
+
+    client = _client_of_client_a(world)
+    found = Statement.objects.filter(engagement__client=client).first()
+    return found or StatementFactory(engagement__body=world.a.body, engagement__client=client)

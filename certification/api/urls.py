@@ -14,6 +14,11 @@ router.register("decisions", DecisionViewSet, basename="decision")
 router.register("statements", StatementViewSet, basename="statement")
 router.register("numberings", NumberingViewSet, basename="numbering")
 # --- certificates, statements, programme and proposals (H7) ---
+from .certificates import CertificateViewSet, ProgrammeDueViewSet, ProposalViewSet  # noqa: E402
+
+router.register("certificates", CertificateViewSet, basename="certificate")
+router.register("programme-dates", ProgrammeDueViewSet, basename="programme-date")
+router.register("proposals", ProposalViewSet, basename="proposal")
 # --- public verification, CertSearch (H8) ---
 from . import public as public_api  # noqa: E402
 

@@ -72,7 +72,7 @@ SUSPENSION_DUE = "certification.suspension_ageing"
 #: the statuses the expiry sweep moves to expired (a withdrawn certificate stays withdrawn)
 EXPIRING = (C.VALID, C.SCOPE_REDUCED, C.SUSPENDED)
 #: how each decision reads in the notice told about it (lazy: rendered in each recipient's language)
-CHANGE_LABELS = {
+CHANGE_LABELS: dict[str, Any] = {
     D.MAINTAIN: gettext_lazy("certification is maintained"),
     D.RECERTIFY: gettext_lazy("recertified for a new cycle"),
     D.EXTEND_SCOPE: gettext_lazy("the scope is extended"),
@@ -82,7 +82,7 @@ CHANGE_LABELS = {
     D.WITHDRAW: gettext_lazy("withdrawn"),
     D.RESTORE: gettext_lazy("restored after its expiry"),
 }
-EVENTS = {
+EVENTS: dict[str, str] = {
     D.MAINTAIN: "certification.certificate.maintained",
     D.RECERTIFY: "certification.certificate.recertified",
     D.EXTEND_SCOPE: "certification.certificate.scope_extended",
@@ -516,7 +516,7 @@ def _restore(certificate: Certificate, decision: Decision, actor: Actor) -> bool
     return True
 
 
-_APPLY = {
+_APPLY: dict[str, Any] = {
     D.MAINTAIN: _maintain,
     D.RECERTIFY: _recertify,
     D.EXTEND_SCOPE: _extend_scope,

@@ -6,7 +6,7 @@ test is called the way it calls it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,8 +20,8 @@ from certification.services.certificates import (
     certificate_issue,
     certificate_set_confidential,
 )
-from core.models import AuditEvent
 from core.errors import TransitionNotAllowed, ValidationError
+from core.models import AuditEvent
 from reminders.models import Deadline, Notification
 from tests.factories import (
     ClientUserFactory,

@@ -39,6 +39,10 @@ EXPECTED = [
     "engagements",
     "findings",
     "webhooks",
+    # --- certification (H7) ---
+    "certificates",
+    "programme",
+    "proposals",
 ]
 
 
@@ -83,6 +87,10 @@ def test_every_resource_is_named_for_people():
         "engagements": "Engagements",
         "findings": "Findings and corrective actions",
         "webhooks": "Webhooks",
+        # --- certification (H7) ---
+        "certificates": "Certificates",
+        "programme": "Certification programme",
+        "proposals": "Proposals",
     }
 
 
