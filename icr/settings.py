@@ -434,6 +434,7 @@ SPECTACULAR_SETTINGS = {
         "FindingKindEnum": "audits.models.FindingKind",
         "FindingStatusEnum": "audits.models.FindingStatus",
         "FindingResponseOutcomeEnum": "audits.models.FindingResponse.Outcome",
+        "WebhookDeliveryStatusEnum": "webhooks.models.DeliveryStatus",
     },
 }
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
