@@ -52,3 +52,27 @@ class ProposalAdmin(_H7ReadOnlyAdmin):
 
 
 # --- numbering, public verification, CertSearch (H8) ---
+from .models import CertSearchUpload as _H8CertSearchUpload  # noqa: E402
+from .models import VerificationCount as _H8VerificationCount  # noqa: E402
+
+
+@admin.register(_H8CertSearchUpload)
+class CertSearchUploadAdmin(_H7ReadOnlyAdmin):
+    """Every body's uploads to IAF CertSearch and what IAF CertSearch answered (read-only)."""
+
+    list_display = ("created_at", "body", "status", "response_code", "certificate_count", "sent_by")
+    list_filter = (("body", admin.RelatedOnlyFieldListFilter), "status")
+    search_fields = ("body__legal_name", "message")
+    list_select_related = ("body", "sent_by")
+    date_hierarchy = "created_at"
+
+
+@admin.register(_H8VerificationCount)
+class VerificationCountAdmin(_H7ReadOnlyAdmin):
+    """Public verifications of each body's certificates and statements, per day (read-only)."""
+
+    list_display = ("day", "body", "count")
+    list_filter = (("body", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("body__legal_name",)
+    list_select_related = ("body",)
+    date_hierarchy = "day"

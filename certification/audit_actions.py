@@ -73,3 +73,7 @@ declare_audit_record(
     choices={"status": DueStatus.choices, "kind": DueKind.choices},
 )
 # --- numbering, public verification, CertSearch (H8) ---
+declare_audit_actions({"certification.certsearch.uploaded": _("uploaded the certificates to IAF CertSearch")})
+from .models import CertSearchUploadStatus  # noqa: E402
+
+declare_audit_record("certification.certsearchupload", choices={"status": CertSearchUploadStatus.choices})

@@ -233,3 +233,40 @@ register(
     )
 )
 # --- CertSearch (H8): the monthly export reminder ---
+# Subject: the body. Due a month after the last export or upload (`certification.services.certsearch`), since
+# IAF MD 28 asks for at least monthly updates; the body's administrators are reminded on the day and a week late.
+
+
+def _h8_certsearch_message(deadline: Any, offset: int) -> tuple[str, str]:
+    from django.utils import formats
+    from django.utils.translation import gettext as _t
+
+    values = {"due": formats.date_format(deadline.due_on, "DATE_FORMAT")}
+    if offset <= 0:
+        return (
+            _t("Time to update IAF CertSearch"),
+            _t("A month has passed since the certificates were last sent to IAF CertSearch (due %(due)s).")
+            % values,
+        )
+    return (
+        _t("IAF CertSearch has not been updated for more than a month"),
+        _t("The certificates were due in IAF CertSearch on %(due)s (IAF MD 28: at least monthly).") % values,
+    )
+
+
+def _h8_certsearch_recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
+    from reminders.recipients import body_admins_of
+
+    return body_admins_of(deadlines)
+
+
+register(
+    DeadlineKind(
+        code="certification.certsearch_update",
+        label=gettext_lazy("IAF CertSearch update"),
+        offsets=lambda: settings.CERTSEARCH_REMINDER_OFFSETS,
+        recipients=_h8_certsearch_recipients,
+        message=_h8_certsearch_message,
+        url=page_url("certification:certsearch"),
+    )
+)

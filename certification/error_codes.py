@@ -46,3 +46,5 @@ class CertificationErrorCode(ErrorCode):
     # --- numbering, public verification, CertSearch (H8) ---
     #: the numbering pattern is not usable
     NUMBERING_INVALID = "numbering_invalid"
+    #: the IAF CertSearch upload is not configured (CERTSEARCH_URL, CERTSEARCH_API_KEY)
+    CERTSEARCH_DISABLED = "certsearch_disabled"

@@ -3,7 +3,10 @@
 from django.urls import path
 
 from .views import certificates as h7_certificates  # H7
+from .views import certsearch as h8_certsearch  # H8
+from .views import client_view as h8_client_view  # H8
 from .views import decisions as h6_decisions  # H6
+from .views import pdfs as h8_pdfs  # H8
 from .views import programme as h7_programme  # H7
 from .views import proposals as h7_proposals  # H7
 from .views import reviews as h6_reviews  # H6
@@ -63,4 +66,29 @@ urlpatterns: list = [
     path("proposals/", h7_proposals.ProposalListView.as_view(), name="proposal-list"),
     path("proposals/<uuid:pk>/dismiss/", h7_proposals.ProposalDismissView.as_view(), name="proposal-dismiss"),
     # --- numbering, CertSearch (H8) ---
+    path("pdf/<str:document>/<uuid:pk>/", h8_pdfs.CertificationPdfRequestView.as_view(), name="pdf-request"),
+    path("certsearch/", h8_certsearch.CertSearchView.as_view(), name="certsearch"),
+    path(
+        "certsearch/export.<str:fmt>", h8_certsearch.CertSearchExportView.as_view(), name="certsearch-export"
+    ),
+    path("certsearch/upload/", h8_certsearch.CertSearchUploadView.as_view(), name="certsearch-upload"),
+    path("client/<uuid:pk>/", h8_client_view.ClientCertificatesView.as_view(), name="client-certificates"),
+    path(
+        "client/certificates/<uuid:pk>/",
+        h8_client_view.ClientCertificateView.as_view(),
+        name="client-certificate",
+    ),
+    path(
+        "client/certificates/<uuid:pk>/pdf/",
+        h8_client_view.ClientCertificatePdfView.as_view(),
+        name="client-certificate-pdf",
+    ),
+    path(
+        "client/statements/<uuid:pk>/", h8_client_view.ClientStatementView.as_view(), name="client-statement"
+    ),
+    path(
+        "client/statements/<uuid:pk>/pdf/",
+        h8_client_view.ClientStatementPdfView.as_view(),
+        name="client-statement-pdf",
+    ),
 ]

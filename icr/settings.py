@@ -604,3 +604,5 @@ CERTSEARCH_URL = env_str("CERTSEARCH_URL", "")
 CERTSEARCH_API_KEY = env_str("CERTSEARCH_API_KEY", "")
 #: seconds the upload waits for IAF CertSearch to connect and to answer
 CERTSEARCH_TIMEOUT_SECONDS = env_int("CERTSEARCH_TIMEOUT_SECONDS", 30)
+#: days relative to the monthly IAF CertSearch update's due date (a month after the last export or upload)
+CERTSEARCH_REMINDER_OFFSETS = env_int_list("CERTSEARCH_REMINDER_OFFSETS", "0,7")

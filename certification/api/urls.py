@@ -20,9 +20,11 @@ router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("programme-dates", ProgrammeDueViewSet, basename="programme-date")
 router.register("proposals", ProposalViewSet, basename="proposal")
 # --- public verification, CertSearch (H8) ---
+from . import certsearch as certsearch_api  # noqa: E402
 from . import public as public_api  # noqa: E402
 
 h8_urlpatterns = [
+    path("certsearch/export/", certsearch_api.CertSearchExportView.as_view(), name="certsearch-export"),
     path("public/verify/", public_api.PublicVerifyByNumberView.as_view(), name="public-verify"),
     path(
         "public/verify/<str:token>/", public_api.PublicVerifyByTokenView.as_view(), name="public-verify-token"

@@ -19,9 +19,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from audits.models import AssuranceLevel
 from bodies.models.tenants import BodyStatus
-from clients.models import Site
 from core.dates import today_in
 
 from ..models import (
@@ -186,7 +184,7 @@ def _public_certificate(certificate: Certificate) -> PublicCertificate:
     )
 
 
-def _opinion_label(opinion: str) -> str:
+def opinion_label(opinion: str) -> str:
     """The opinion as decided: stored as the decision's kind (`positive_opinion`) or its short form
     (`positive`)."""
     for value in (opinion, f"{opinion}_opinion"):
@@ -207,9 +205,11 @@ def _public_statement(statement: Statement) -> PublicStatement:
         status_label=str(STATEMENT_STATUS_LABELS.get(statement.status, statement.status)),  # type: ignore[call-overload]
         certifies=statement.status == StatementStatus.ISSUED,
         opinion=statement.opinion,
-        opinion_label=_opinion_label(statement.opinion),
+        opinion_label=opinion_label(statement.opinion),
         level_of_assurance=level,
-        level_of_assurance_label=str(AssuranceLevel(level).label) if level in AssuranceLevel.values else level,
+        level_of_assurance_label=str(
+            dict(engagement._meta.get_field("level_of_assurance").choices or ()).get(level, level)
+        ),
         materiality_percent=statement.materiality_percent,
         client_name=client.legal_name if client is not None else "",
         project_name=project.name if project is not None else "",
@@ -233,7 +233,7 @@ def _public_statement(statement: Statement) -> PublicStatement:
 
 
 def _certificates() -> Any:
-    sites = Site.objects.only("id", "name", "country").order_by("name", "id")
+    sites = Certificate.sites.rel.model.objects.only("id", "name", "country").order_by("name", "id")
     return Certificate.objects.select_related("body", "client", "standard", "sector").prefetch_related(
         Prefetch("sites", queryset=sites, to_attr="public_sites")
     )
@@ -280,7 +280,10 @@ def public_lookup_by_number(number: str) -> PublicLookup:
     certificates = list(_certificates().filter(number__iexact=wanted).order_by("body__legal_name", "id"))
     statements = list(_statements().filter(number__iexact=wanted).order_by("body__legal_name", "id"))
     return PublicLookup(
-        records=[*(_public_certificate(c) for c in certificates), *(_public_statement(s) for s in statements)],
+        records=[
+            *(_public_certificate(c) for c in certificates),
+            *(_public_statement(s) for s in statements),
+        ],
         counted=[_counted(row) for row in (*certificates, *statements)],
     )
 

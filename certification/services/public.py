@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date
+from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -19,7 +21,7 @@ def verifications_count(*, counted: Iterable[Counted]) -> None:
     """Adds one verification to each record shown and to its body's count for today. Increments are
     `F()` updates, so concurrent verifications never lose one; the day's row is created on its first
     verification (a unique (body, day) constraint settles two first ones)."""
-    per_day: Counter[tuple[object, object]] = Counter()
+    per_day: Counter[tuple[UUID, date]] = Counter()
     with transaction.atomic():
         for record in counted:
             record.model.objects.filter(pk=record.pk).update(verification_count=F("verification_count") + 1)
@@ -28,7 +30,7 @@ def verifications_count(*, counted: Iterable[Counted]) -> None:
             _count_day(body_id=body_id, day=day, count=count)
 
 
-def _count_day(*, body_id: object, day: object, count: int) -> None:
+def _count_day(*, body_id: UUID, day: date, count: int) -> None:
     updated = VerificationCount.objects.filter(body_id=body_id, day=day).update(count=F("count") + count)
     if updated:
         return

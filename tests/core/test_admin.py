@@ -49,6 +49,9 @@ READ_ONLY_MODELS = sorted(
         "certification.certificate",
         "certification.programmedue",
         "certification.proposal",
+        # --- certification (H8) ---
+        "certification.certsearchupload",
+        "certification.verificationcount",
     ]
 )
 
