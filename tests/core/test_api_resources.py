@@ -39,6 +39,11 @@ EXPECTED = [
     "engagements",
     "findings",
     "webhooks",
+    # --- certification (H6) ---
+    "reviews",
+    "decisions",
+    "statements",
+    "numberings",
     # --- certification (H7) ---
     "certificates",
     "programme",
@@ -87,6 +92,11 @@ def test_every_resource_is_named_for_people():
         "engagements": "Engagements",
         "findings": "Findings and corrective actions",
         "webhooks": "Webhooks",
+        # --- certification (H6) ---
+        "reviews": "Independent reviews",
+        "decisions": "Decisions",
+        "statements": "Statements",
+        "numberings": "Certificate and statement numbering",
         # --- certification (H7) ---
         "certificates": "Certificates",
         "programme": "Certification programme",
