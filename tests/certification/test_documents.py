@@ -254,3 +254,20 @@ def test_a_member_of_two_bodies_asks_only_in_the_active_one(world, login):
     Membership.objects.create(user=world.a.admin, body=world.b.body, roles=[Role.BODY_ADMIN])
     url = reverse("certification:pdf-request", args=["certificate", version.pk])
     assert login(world.a.admin).post(url).status_code == 404  # the active body is A
+
+
+def test_the_certificate_and_version_pages_carry_the_pdf_button(world, login):
+    certificate = CertificateFactory(engagement__body=world.a.body)
+    version = _version(certificate)
+    button = reverse("certification:pdf-request", args=["certificate", version.pk])
+    client = login(world.a.admin)
+    detail = client.get(reverse("certification:certificate-detail", args=[certificate.pk]))
+    assert detail.status_code == 200 and button in detail.content.decode()
+    page = client.get(reverse("certification:certificate-version", args=[certificate.pk, 1]))
+    assert page.status_code == 200 and button in page.content.decode()
+    assert (
+        button
+        not in login(world.a.member)
+        .get(reverse("certification:certificate-detail", args=[certificate.pk]))
+        .content.decode()
+    )
