@@ -5,6 +5,10 @@ from __future__ import annotations
 from django.contrib import admin
 
 # --- reviews and decisions (H6) ---
+# isort: off
+from . import admin_reviews  # noqa: F401 (reviews, decisions and statements, read-only)
+
+# isort: on
 # --- certificates, statements, programme and proposals (H7) ---
 from core.admin import StaffReadOnlyAdmin as _H7ReadOnlyAdmin
 from core.admin import StaffReadOnlyInline as _H7ReadOnlyInline

@@ -486,6 +486,46 @@ POLICY: dict[str, Rule] = {
                                            args="statement_of_client_a"),
     "certification:client-statement-pdf": Rule({**every(GONE), "anonymous": LOGIN}, args="statement_of_client_a",
                                                note="no statement PDF is ready in the matrix"),
+    # --- certification: reviews, decisions, statements, numbering (H6) ---
+    # member_a (an auditor) is not on the reviewed engagement's team, so it is hidden from them (404); admin_a
+    # reads every engagement; neither is the reviewer nor a decision maker
+    "certification:review-waiting": Rule(portal()),
+    "certification:review-detail": Rule(portal_object_of_a(member_a=GONE), args="h6_review_engagement"),
+    "certification:review-open": Rule(portal_object_of_a(member_a=GONE, admin_a=405), args="h6_review_engagement"),
+    "certification:review-comment": Rule(portal_object_of_a(member_a=GONE, admin_a=405), args="h6_review_engagement"),
+    "certification:review-return": Rule(portal_object_of_a(member_a=GONE, admin_a=405), args="h6_review_engagement"),
+    "certification:review-resubmit": Rule(portal_object_of_a(member_a=GONE, admin_a=405),
+                                          args="h6_review_engagement"),
+    "certification:review-complete": Rule(portal_object_of_a(member_a=GONE, admin_a=405),
+                                          args="h6_review_engagement"),
+    "certification:review-answer": Rule(portal_object_of_a(member_a=GONE, admin_a=405),
+                                        kwargs_from="h6_review_comment_kwargs"),
+    "certification:review-resolve": Rule(portal_object_of_a(member_a=GONE, admin_a=405),
+                                         kwargs_from="h6_review_comment_kwargs"),
+    "certification:decision-list": Rule(portal()),
+    "certification:decision-waiting": Rule(portal(member_a=403, admin_a=403, member_b=403, admin_b=403),
+                                           note="decision makers only"),
+    "certification:decision-create": Rule(portal(member_a=GONE, admin_a=GONE, member_b=GONE, admin_b=GONE),
+                                          note="no engagement or certificate named in the query: 404; decision "
+                                               "makers only (tests/certification/test_separation_portal.py)"),
+    "certification:decision-detail": Rule(portal_object_of_a(), args="h6_decision"),
+    "certification:statement-list": Rule(portal()),
+    "certification:statement-detail": Rule(portal_object_of_a(), args="statement_of_client_a"),
+    "certification:numbering": Rule(portal_admin_only(), note="body administrators (manage_certificates)"),
+    "api-v1:review-list": Rule(api()),
+    "api-v1:review-detail": Rule(api_object_of_a(member_a=GONE), args="h6_review"),
+    "api-v1:review-comment": Rule(post_only(405, anonymous=401), args="h6_review"),
+    "api-v1:review-return": Rule(post_only(405, anonymous=401), args="h6_review"),
+    "api-v1:review-answer": Rule(post_only(405, anonymous=401), args="h6_review"),
+    "api-v1:review-resubmit": Rule(post_only(405, anonymous=401), args="h6_review"),
+    "api-v1:review-resolve": Rule(post_only(405, anonymous=401), args="h6_review"),
+    "api-v1:review-complete": Rule(post_only(405, anonymous=401), args="h6_review"),
+    "api-v1:decision-list": Rule(api()),
+    "api-v1:decision-detail": Rule(api_object_of_a(), args="h6_decision"),
+    "api-v1:statement-list": Rule(api()),
+    "api-v1:statement-detail": Rule(api_object_of_a(), args="statement_of_client_a"),
+    "api-v1:numbering-list": Rule(api()),
+    "api-v1:numbering-detail": Rule(api_object_of_a(), args="h6_numbering"),
     # --- certification: certificates, programme and proposals (H7) ---
     "certification:certificate-list": Rule(portal()),
     "certification:certificate-detail": Rule(portal_object_of_a(), args="h7_certificate"),
@@ -676,6 +716,15 @@ OBJECT_BUILDERS: dict[str, Any] = {
     "certificate_of_client_a": lambda world: _certificate_of_client_a(world),
     "certificate_pdf_kwargs": lambda world: {"document": "certificate", "pk": _certificate_of_client_a(world).pk},
     "statement_of_client_a": lambda world: _statement_of_client_a(world),
+    # --- certification: reviews, decisions, statements, numbering (H6) ---
+    "h6_review_engagement": lambda world: _h6_review_of_a(world).engagement,
+    "h6_review": lambda world: _h6_review_of_a(world),
+    "h6_review_comment_kwargs": lambda world: {
+        "pk": _h6_review_of_a(world).engagement_id,
+        "comment": _h6_review_of_a(world).comments.get().pk,
+    },
+    "h6_decision": lambda world: _h6_decision_of_a(world),
+    "h6_numbering": lambda world: _h6_numbering_of_a(world),
     # --- certification: certificates, programme and proposals (H7) ---
     "h7_certificate": lambda world: _h7_certificate_of_a(world),
     "h7_certificate_version_kwargs": lambda world: {"pk": _h7_certificate_of_a(world).pk, "version": 1},
@@ -1015,6 +1064,45 @@ def _certificate_of_client_a(world) -> Any:  # type: ignore[no-untyped-def]
     client = _client_of_client_a(world)
     found = Certificate.objects.filter(client=client).first()
     return found or CertificateFactory(engagement__body=world.a.body, engagement__client=client)
+
+
+# --- certification: reviews, decisions, statements, numbering (H6) ---
+
+
+def _h6_review_of_a(world) -> Any:  # type: ignore[no-untyped-def]
+    """An engagement of body A under review (member_a not on its team), its review opened with one comment."""
+    from certification.models import Review
+    from certification.services.reviews import review_comment_add, review_open
+    from tests.factories import review_setup
+
+    found = Review.objects.filter(body=world.a.body).first()
+    if found is not None:
+        return found
+    setup = review_setup(body=world.a.body)
+    review = review_open(engagement=setup.engagement, actor=setup.reviewer)
+    review_comment_add(review=review, actor=setup.reviewer, text="Matrix comment")
+    return review
+
+
+def _h6_decision_of_a(world) -> Any:  # type: ignore[no-untyped-def]
+    """An adverse opinion of body A on a verification awaiting its decision (its statement issued)."""
+    from certification.models import Decision
+    from certification.services.decisions import decision_record
+    from tests.factories import review_setup
+
+    found = Decision.objects.filter(body=world.a.body, rationale="Matrix opinion").first()
+    if found is not None:
+        return found
+    setup = review_setup(status="awaiting_decision", body=world.a.body)
+    return decision_record(
+        kind="adverse_opinion", actor=setup.decider, rationale="Matrix opinion", engagement=setup.engagement
+    )
+
+
+def _h6_numbering_of_a(world) -> Any:  # type: ignore[no-untyped-def]
+    from certification.services.numbering import numbering_set
+
+    return numbering_set(body=world.a.body, kind="statement", pattern="A-ST-{seq:04d}", actor=world.a.admin)
 
 
 # --- certification: certificates, programme and proposals (H7) ---

@@ -57,6 +57,7 @@ from ..models import (
     Proposal,
 )
 from ..permissions import can_decide
+from ..webhooks import decision_made
 
 Code = CertificationErrorCode
 D = DecisionKind
@@ -432,6 +433,7 @@ def decision_record(
             },
         )
         notify(kind="certification.decision.recorded", subject=decision, body=body)
+        decision_made(decision=decision)  # the webhook events (the outbox, in this transaction)
     return decision
 
 

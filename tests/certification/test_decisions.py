@@ -427,3 +427,95 @@ def test_two_concurrent_decisions_exactly_one_wins():
     assert sorted(outcomes) == ["ok", "refused"]
     assert Decision.objects.count() == 1
     assert Statement.objects.count() == 1
+
+
+# --- the consequences through the certificates' life cycle (certification.services.certificates) ---
+
+
+def test_a_grant_issues_the_certificate_and_emits_the_webhook_events():
+    from django.utils import timezone as tz
+
+    from webhooks.models import WebhookEvent, WebhookSubscription
+
+    s = stage2()
+    WebhookSubscription.objects.create(
+        body=s.engagement.body,
+        url="https://receiver.example/hook",
+        events=["decision.made", "certificate.issued"],
+        secret_encrypted="not-used",
+        secret_rotated_at=tz.now(),
+    )
+    # when
+    decision = decision_record(
+        kind="grant", actor=s.decider, rationale="All requirements met", engagement=s.engagement, scope=""
+    )
+    # then
+    certificate = decision.certificate
+    assert certificate is not None and certificate.status == "valid"
+    assert certificate.client == s.engagement.client
+    assert certificate.number.endswith(f"-C-{timezone.localdate().year}-00001")
+    s.engagement.refresh_from_db()
+    assert s.engagement.status == "decided"
+    assert sorted(WebhookEvent.objects.values_list("event", flat=True)) == [
+        "certificate.issued",
+        "decision.made",
+    ]
+
+
+def test_a_grant_with_a_major_nc_verified_on_the_last_day_is_allowed():
+    last_day = timezone.localdate() - relativedelta(months=8)
+    s = stage2(actual_start=last_day - timedelta(days=1), actual_end=last_day)
+    finding(s.engagement, "major_nc", "verified", verified_at=aware(stage2_limit(last_day)))
+    decision = decision_record(kind="grant", actor=s.decider, rationale="r", engagement=s.engagement)
+    assert decision.certificate is not None
+
+
+def test_a_certificate_decision_without_an_engagement_and_its_proposal():
+    from tests.factories import ProposalFactory
+
+    proposal = ProposalFactory()
+    certificate = proposal.certificate
+    decider = MembershipFactory(body=certificate.body, roles=[Role.DECISION_MAKER]).user
+    # when
+    decision = decision_record(
+        kind="suspend", actor=decider, rationale="Surveillance missed", proposal=proposal
+    )
+    # then
+    certificate.refresh_from_db()
+    proposal.refresh_from_db()
+    assert (certificate.status, proposal.status, proposal.closed_by) == ("suspended", "decided", decider)
+    assert decision.certificate == certificate and decision.proposal == proposal
+    # a second identical decision is refused by the certificate's state, nothing more written
+    with pytest.raises((ValidationError, TransitionNotAllowed)):
+        decision_record(kind="suspend", actor=decider, rationale="again", certificate=certificate)
+    assert Decision.objects.count() == 1
+
+
+def test_a_refused_consequence_rolls_the_decision_back():
+    certificate = CertificateFactory(status="valid")
+    decider = MembershipFactory(body=certificate.body, roles=[Role.DECISION_MAKER]).user
+    with pytest.raises((ValidationError, TransitionNotAllowed)):
+        decision_record(kind="reinstate", actor=decider, rationale="r", certificate=certificate)
+    assert not Decision.objects.exists()
+    assert not AuditEvent.objects.filter(action="certification.decision.recorded").exists()
+
+
+def test_maintain_after_surveillance_finds_the_clients_certificate():
+    body = BodyFactory()
+    certificate = CertificateFactory(engagement__body=body)
+    s = awaiting(body=body, **ms_engagement_kwargs(body, "surveillance", client=certificate.client))
+    decision = decision_record(
+        kind="maintain", actor=s.decider, rationale="Conforms", engagement=s.engagement
+    )
+    assert decision.certificate == certificate
+    s.engagement.refresh_from_db()
+    assert s.engagement.status == "decided"
+
+
+def test_maintain_without_a_certificate_is_refused():
+    body = BodyFactory()
+    s = awaiting(body=body, **ms_engagement_kwargs(body, "surveillance"))
+    with pytest.raises(ValidationError) as caught:
+        decision_record(kind="maintain", actor=s.decider, rationale="r", engagement=s.engagement)
+    assert error_code(caught.value) == "decision_not_applicable"
+    assert_nothing_written(s.engagement)

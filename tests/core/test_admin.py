@@ -45,6 +45,10 @@ READ_ONLY_MODELS = sorted(
         "webhooks.webhookdelivery",
         "webhooks.webhookevent",
         "webhooks.webhooksubscription",
+        # --- certification (H6) ---
+        "certification.decision",
+        "certification.review",
+        "certification.statement",
         # --- certification (H7) ---
         "certification.certificate",
         "certification.programmedue",
