@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeAlias
 
 from django.db import transaction
 from django.utils import timezone
@@ -47,8 +47,8 @@ from .programme import (
     restore_deadline,
 )
 
-if TYPE_CHECKING:
-    from audits.models import Engagement
+#: audits.Engagement (capabilities do not import each other's models)
+Engagement: TypeAlias = Any
 
 C = CertificateStatus
 D = DecisionKind

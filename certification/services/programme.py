@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeAlias
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -40,8 +40,8 @@ from core.types import Actor, ActorOrSystem
 from ..error_codes import CertificationErrorCode
 from ..models import Certificate, DueKind, DueStatus, ProgrammeDue
 
-if TYPE_CHECKING:
-    from audits.models import Engagement
+#: audits.Engagement (capabilities do not import each other's models)
+Engagement: TypeAlias = Any
 
 #: the number of surveillances a cycle always has (the second and third years of the cycle)
 MIN_SURVEILLANCES = 2
