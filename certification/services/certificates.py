@@ -567,6 +567,7 @@ def _expire_one(certificate: Certificate, on: date) -> bool:
         certificate.status = C.EXPIRED
         certificate.status_changed_on = on
         deadline_close(kind=SUSPENSION_DUE, subject=certificate)
+        deadline_close(kind=EXPIRY_DUE, subject=certificate)
         audit_record(
             actor=None,
             action="certification.certificate.expired",
