@@ -11,6 +11,140 @@ from django.utils.translation import gettext_lazy
 from reminders.registry import DeadlineKind, page_url, register
 
 # --- reviews and decisions (H6): decisions and reviews waiting ---
+# A review waiting for its reviewer (from its opening or resubmission until it is returned or completed) and an
+# engagement waiting for its decision (from the completed review until the decision): each reminds once, after
+# REVIEW_REMINDER_DAYS / DECISION_REMINDER_DAYS, the people who may act, while it still waits.
+REVIEW_WAITING = "certification.review_waiting"
+DECISION_WAITING = "certification.decision_waiting"
+
+
+def _h6_review_recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
+    """The reviewer, while the review is in progress: one query for a batch."""
+    from .models import Review
+
+    reviews = {
+        str(r.pk): r
+        for r in Review.objects.filter(pk__in=[d.subject_id for d in deadlines]).select_related("reviewer__user")
+    }
+    result: dict[Any, list[Any]] = {}
+    for deadline in deadlines:
+        review = reviews.get(str(deadline.subject_id))
+        waiting = (
+            review is not None
+            and review.status == "in_review"
+            and review.reviewer.status == "active"
+            and review.reviewer.user.is_active
+        )
+        result[deadline.id] = [review.reviewer.user] if waiting and review is not None else []
+    return result
+
+
+def _h6_review_message(deadline: Any, offset: int) -> tuple[str, str]:
+    from django.utils.translation import gettext as _t
+
+    review = deadline.subject
+    values = {
+        "reference": review.engagement.reference if review else _t("(no longer on record)"),
+        "days": settings.REVIEW_REMINDER_DAYS,
+    }
+    return (
+        _t("The report of %(reference)s waits for your review") % values,
+        _t("The report of %(reference)s has waited %(days)s days for your independent review.") % values,
+    )
+
+
+def _h6_review_url(deadline: Any) -> str:
+    review = deadline.subject
+    try:
+        return reverse("certification:review-detail", args=[review.engagement_id]) if review else "/"
+    except NoReverseMatch:
+        return "/"
+
+
+def _h6_decision_recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
+    """The body's active decision makers neither on the team nor the reviewer, while the engagement awaits its
+    decision: three queries for a batch."""
+    from django.apps import apps
+
+    from bodies.models.tenants import Membership, Role
+
+    engagements = {
+        str(e.pk): e
+        for e in apps.get_model("audits", "Engagement")
+        .objects.filter(pk__in=[d.subject_id for d in deadlines])
+        .select_related("reviewer")
+    }
+    team: dict[str, set[Any]] = {}
+    for engagement_id, user_id in (
+        apps.get_model("audits", "TeamMember")
+        .objects.filter(engagement_id__in=[d.subject_id for d in deadlines])
+        .values_list("engagement_id", "membership__user_id")
+    ):
+        team.setdefault(str(engagement_id), set()).add(user_id)
+    makers: dict[Any, list[Any]] = {}
+    for membership in (
+        Membership.objects.active()
+        .with_role(Role.DECISION_MAKER)
+        .filter(body_id__in={d.body_id for d in deadlines}, user__is_active=True)
+        .select_related("user")
+        .order_by("user__email")
+    ):
+        makers.setdefault(membership.body_id, []).append(membership.user)
+    result: dict[Any, list[Any]] = {}
+    for deadline in deadlines:
+        engagement = engagements.get(str(deadline.subject_id))
+        if engagement is None or engagement.status != "awaiting_decision":
+            result[deadline.id] = []
+            continue
+        excluded = set(team.get(str(engagement.pk), set()))
+        if engagement.reviewer is not None:
+            excluded.add(engagement.reviewer.user_id)
+        result[deadline.id] = [u for u in makers.get(deadline.body_id, []) if u.pk not in excluded]
+    return result
+
+
+def _h6_decision_message(deadline: Any, offset: int) -> tuple[str, str]:
+    from django.utils.translation import gettext as _t
+
+    engagement = deadline.subject
+    values = {
+        "reference": engagement.reference if engagement else _t("(no longer on record)"),
+        "days": settings.DECISION_REMINDER_DAYS,
+    }
+    return (
+        _t("%(reference)s waits for a decision") % values,
+        _t("The independent review of %(reference)s was completed %(days)s days ago; it waits for a decision.")
+        % values,
+    )
+
+
+def _h6_decision_url(deadline: Any) -> str:
+    try:
+        return f"{reverse('certification:decision-create')}?engagement={deadline.subject_id}"
+    except NoReverseMatch:
+        return "/"
+
+
+register(
+    DeadlineKind(
+        code=REVIEW_WAITING,
+        label=gettext_lazy("Review waiting"),
+        offsets=lambda: (settings.REVIEW_REMINDER_DAYS,),
+        recipients=_h6_review_recipients,
+        message=_h6_review_message,
+        url=_h6_review_url,
+    )
+)
+register(
+    DeadlineKind(
+        code=DECISION_WAITING,
+        label=gettext_lazy("Decision waiting"),
+        offsets=lambda: (settings.DECISION_REMINDER_DAYS,),
+        recipients=_h6_decision_recipients,
+        message=_h6_decision_message,
+        url=_h6_decision_url,
+    )
+)
 # --- programme and proposals (H7): surveillance and recertification due, certificate expiry, suspension ageing ---
 # One deadline row per subject and kind (`reminders.services.deadline_upsert` / `deadline_close`): a programme
 # date's (surveillance, recertification) from its generation until it is done or no longer due; a certificate's

@@ -596,6 +596,10 @@ SUSPENSION_REMINDER_OFFSETS = env_int_list("SUSPENSION_REMINDER_OFFSETS", "-30,0
 #: a major nonconformity of a stage 2 verified (or still open at the decision) later than this many months after
 #: the audit's last day means a new stage 2 is required before certification is granted (DOMAIN.md "Findings")
 STAGE2_MAJOR_NC_LIMIT_MONTHS = env_int("STAGE2_MAJOR_NC_LIMIT_MONTHS", 6)
+#: days a review in progress waits before its reviewer is reminded, and an engagement awaiting its decision before
+#: the decision makers are
+REVIEW_REMINDER_DAYS = env_int("REVIEW_REMINDER_DAYS", 10)
+DECISION_REMINDER_DAYS = env_int("DECISION_REMINDER_DAYS", 10)
 # certification: public verification and IAF CertSearch (H8)
 #: look-ups of the public certificate and statement verification (page and API together) per client address
 PUBLIC_VERIFY_RATE = env_str("PUBLIC_VERIFY_RATE", "30/min")

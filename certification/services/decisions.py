@@ -43,7 +43,9 @@ from core.errors import PermissionDenied, TransitionNotAllowed, ValidationError,
 from core.transitions import transition
 from core.types import Actor
 from reminders.notices import notify
+from reminders.services import deadline_close
 
+from ..deadlines import DECISION_WAITING
 from ..error_codes import CertificationErrorCode
 from ..models import (
     CERTIFICATE_DECISIONS,
@@ -412,6 +414,7 @@ def decision_record(
         )
         if engagement is not None:
             engagement_decide(engagement=engagement, actor=actor)
+            deadline_close(kind=DECISION_WAITING, subject=engagement)
         if proposal is not None:
             _proposal_decide(proposal, actor)
         _carry_out(decision, actor=actor, sites=sites, quantities=quantities)

@@ -19,11 +19,14 @@ from audits.permissions import can_manage_engagements, is_on_team
 from audits.services import engagement_await_decision
 from bodies.models.tenants import Membership, Role
 from core.audit import audit_record
+from core.dates import today_in
 from core.errors import PermissionDenied, TransitionNotAllowed, ValidationError, field_error
 from core.transitions import transition
 from core.types import Actor
 from reminders.notices import notify
+from reminders.services import deadline_close, deadline_upsert
 
+from ..deadlines import DECISION_WAITING, REVIEW_WAITING
 from ..error_codes import CertificationErrorCode
 from ..models import Review, ReviewComment, ReviewStatus
 from ..permissions import can_review
@@ -114,6 +117,7 @@ def review_open(*, engagement: Engagement, actor: Actor) -> Review | None:
             engagement=locked, defaults={"body": locked.body, "reviewer": locked.reviewer}
         )
         if created:
+            _watch(review)
             audit_record(
                 actor=actor,
                 action="certification.review.opened",
@@ -122,6 +126,13 @@ def review_open(*, engagement: Engagement, actor: Actor) -> Review | None:
                 after={"status": review.status, "round": review.round, "engagement": str(locked.pk)},
             )
     return review
+
+
+def _watch(review: Review) -> None:
+    """The reviewer is reminded when the review waits (`REVIEW_REMINDER_DAYS` after today)."""
+    deadline_upsert(
+        kind=REVIEW_WAITING, subject=review, body=review.body, due_on=today_in(review.body.time_zone)
+    )
 
 
 def _locked(review: Review) -> Review:
@@ -175,6 +186,7 @@ def review_return(*, review: Review, actor: Actor, reason: str = "") -> Review:
             )
 
     def effects(locked: Review, _previous: str) -> None:
+        deadline_close(kind=REVIEW_WAITING, subject=locked)
         notify(
             kind="certification.review.returned",
             subject=locked,
@@ -265,6 +277,7 @@ def review_resubmit(*, review: Review, actor: Actor) -> Review:
         return ["round"]
 
     def effects(locked: Review, _previous: str) -> None:
+        _watch(locked)
         notify(kind="certification.review.resubmitted", subject=locked, body=locked.body)
 
     return transition(
@@ -338,6 +351,13 @@ def review_complete(*, review: Review, actor: Actor, conclusion: str) -> Review:
 
     def effects(locked: Review, _previous: str) -> None:
         engagement_await_decision(engagement=locked.engagement, actor=actor)
+        deadline_close(kind=REVIEW_WAITING, subject=locked)
+        deadline_upsert(
+            kind=DECISION_WAITING,
+            subject=locked.engagement,
+            body=locked.body,
+            due_on=today_in(locked.body.time_zone),
+        )
         notify(kind="certification.review.completed", subject=locked, body=locked.body)
 
     return transition(

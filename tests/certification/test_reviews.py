@@ -257,3 +257,66 @@ def test_two_concurrent_completions_exactly_one_wins():
     assert sorted(outcomes) == ["ok", "refused"]
     assert AuditEvent.objects.filter(action="certification.review.completed").count() == 1
     assert AuditEvent.objects.filter(action="audits.engagement.review_completed").count() == 1
+
+
+# --- reminders: a review waiting for its reviewer, an engagement waiting for its decision ---
+
+
+def _sweep_on(day):
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from reminders.services.sweep import deadlines_sweep
+
+    deadlines_sweep(now=timezone.make_aware(datetime.combine(day, time(12, 0))), enqueue_email=False)
+
+
+def test_the_reviewer_is_reminded_after_review_reminder_days_and_not_once_returned(s, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reminders.models import Deadline
+
+    settings.REVIEW_REMINDER_DAYS = 10
+    review = review_open(engagement=s.engagement, actor=s.reviewer)
+    deadline = Deadline.objects.get(kind="certification.review_waiting")
+    assert deadline.closed_at is None
+    today = timezone.localdate()
+    # the day before: nobody; on the tenth day: the reviewer, once
+    _sweep_on(today + timedelta(days=9))
+    assert not Notification.objects.filter(kind="certification.review_waiting").exists()
+    _sweep_on(today + timedelta(days=10))
+    assert list(
+        Notification.objects.filter(kind="certification.review_waiting").values_list("user", flat=True)
+    ) == [s.reviewer.pk]
+    # returned: no longer waiting for the reviewer
+    review_comment_add(review=review, actor=s.reviewer, text="x")
+    review_return(review=review, actor=s.reviewer)
+    deadline.refresh_from_db()
+    assert deadline.closed_at is not None
+
+
+def test_the_decision_makers_are_reminded_once_the_review_is_complete(s, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from certification.services.decisions import decision_record
+    from reminders.models import Deadline
+
+    settings.DECISION_REMINDER_DAYS = 10
+    review = review_open(engagement=s.engagement, actor=s.reviewer)
+    review_complete(review=review, actor=s.reviewer, conclusion="Fine")
+    assert Deadline.objects.get(kind="certification.review_waiting").closed_at is not None
+    deadline = Deadline.objects.get(kind="certification.decision_waiting")
+    assert deadline.closed_at is None
+    _sweep_on(timezone.localdate() + timedelta(days=10))
+    told = set(
+        Notification.objects.filter(kind="certification.decision_waiting").values_list("user", flat=True)
+    )
+    assert told == {s.decider.pk}  # not the team, not the reviewer, not the planner
+    decision_record(kind="adverse_opinion", actor=s.decider, rationale="r", engagement=s.engagement)
+    deadline.refresh_from_db()
+    assert deadline.closed_at is not None

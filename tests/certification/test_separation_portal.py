@@ -313,3 +313,14 @@ def test_the_engagement_page_shows_the_review_and_the_decide_link():
     page = browser(s.planner).get(reverse("audits:engagement-detail", args=[s.engagement.pk]))
     assert b'id="engagement-certification-panel"' in page.content
     assert f"?engagement={s.engagement.pk}".encode() not in page.content
+
+
+def test_the_navbar_lists_reviews_and_decisions_for_the_roles():
+    s = review_setup(status="awaiting_decision")
+    decider_page = browser(s.decider).get(u("review-waiting")).content
+    assert u("decision-waiting").encode() in decider_page
+    assert u("review-waiting").encode() in decider_page
+    auditor_page = browser(s.auditor).get(u("review-waiting")).content
+    assert u("decision-waiting").encode() not in auditor_page
+    assert u("numbering").encode() not in auditor_page
+    assert u("numbering").encode() in browser(s.planner).get(u("review-waiting")).content
