@@ -24,7 +24,9 @@ def _h6_review_recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
 
     reviews = {
         str(r.pk): r
-        for r in Review.objects.filter(pk__in=[d.subject_id for d in deadlines]).select_related("reviewer__user")
+        for r in Review.objects.filter(pk__in=[d.subject_id for d in deadlines]).select_related(
+            "reviewer__user"
+        )
     }
     result: dict[Any, list[Any]] = {}
     for deadline in deadlines:
@@ -113,7 +115,9 @@ def _h6_decision_message(deadline: Any, offset: int) -> tuple[str, str]:
     }
     return (
         _t("%(reference)s waits for a decision") % values,
-        _t("The independent review of %(reference)s was completed %(days)s days ago; it waits for a decision.")
+        _t(
+            "The independent review of %(reference)s was completed %(days)s days ago; it waits for a decision."
+        )
         % values,
     )
 
