@@ -369,3 +369,26 @@ def test_another_bodys_records_answer_404_in_the_api(world, certificate):
     )
     assert listed_ids(client.get(url("certificate-list")), "certificates") == set()
     assert ProgrammeDue.objects.filter(certificate=certificate, status="planned").count() == 0
+
+
+def test_a_decision_maker_gets_the_decision_page_prefilled_for_the_certificate_and_the_proposal(
+    world, login, certificate, decider
+):
+    client = login(decider)
+    page = client.get(reverse("certification:certificate-detail", args=[certificate.pk]))
+    base = reverse("certification:decision-create")
+    assert [action["url"] for action in page.context["decision_actions"]] == [
+        f"{base}?certificate={certificate.pk}&kind=suspend",
+        f"{base}?certificate={certificate.pk}&kind=reduce_scope",
+        f"{base}?certificate={certificate.pk}&kind=withdraw",
+    ]
+    assert f"{base}?certificate={certificate.pk}&amp;kind=suspend" in page.content.decode()
+    proposal = ProposalFactory(certificate=certificate)
+    queue = client.get(reverse("certification:proposal-list"))
+    [row] = queue.context["rows"]
+    assert [action["url"] for action in row["actions"]] == [
+        f"{base}?certificate={certificate.pk}&kind=suspend&proposal={proposal.pk}"
+    ]
+    # the decision page opens prefilled from that link
+    opened = client.get(row["actions"][0]["url"])
+    assert opened.status_code == 200
