@@ -24,7 +24,32 @@ declare_audit_actions(
     }
 )
 # the record's page: the sections fill `url=` when the portal pages exist
-declare_audit_record("certification.review", choices={"status": ReviewStatus.choices})
+from .models import DecisionKind as _H6DecisionKind  # noqa: E402
+
+
+def _h6_page(viewname: str, *args: object) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(viewname, args=list(args) or None)
+    except NoReverseMatch:
+        return "/"
+
+
+declare_audit_record(
+    "certification.review",
+    url=lambda review: _h6_page("certification:review-detail", review.engagement_id),
+    choices={"status": ReviewStatus.choices},
+)
+declare_audit_record(
+    "certification.decision",
+    url=lambda decision: _h6_page("certification:decision-detail", decision.pk),
+    choices={"kind": _H6DecisionKind.choices},
+)
+declare_audit_record(
+    "certification.statement", url=lambda statement: _h6_page("certification:statement-detail", statement.pk)
+)
+declare_audit_record("certification.numbering", url=lambda numbering: _h6_page("certification:numbering"))
 # --- programme and proposals (H7) ---
 
 

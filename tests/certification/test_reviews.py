@@ -320,3 +320,11 @@ def test_the_decision_makers_are_reminded_once_the_review_is_complete(s, setting
     decision_record(kind="adverse_opinion", actor=s.decider, rationale="r", engagement=s.engagement)
     deadline.refresh_from_db()
     assert deadline.closed_at is not None
+
+
+def test_the_audit_trail_links_the_review_to_its_page(s):
+    from core.audit import audit_record_kinds
+
+    review = review_open(engagement=s.engagement, actor=s.reviewer)
+    kind = audit_record_kinds.find("certification.review")
+    assert kind.url(review) == f"/certification/engagements/{s.engagement.pk}/review/"
