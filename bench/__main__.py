@@ -78,7 +78,7 @@ def main() -> int:
     parser.add_argument("--deadlines", type=int, default=1_000_000, help="deadlines generated for the sweep")
     parser.add_argument(
         "--only",
-        choices=["lists", "growth", "pdf", "matrix", "sweep", "clients", "engagements"],
+        choices=["lists", "growth", "pdf", "matrix", "sweep", "clients", "engagements", "certification"],
         action="append",
     )
     parser.add_argument("--repeat", type=int, default=30)

@@ -8,7 +8,9 @@
 - `sweep`: the reminder sweep over a million deadlines;
 - `clients`: the client list (API and portal page) with 10,000 clients over 50 bodies against hand-built views;
 - `engagements`: the engagement list (API and portal page) with 100,000 engagements over 50 bodies, filtered to
-  one body, against hand-built views.
+  one body, against hand-built views;
+- `certification`: the public verification endpoint with 10,000 certificates over 50 bodies against a hand-built
+  view and the bare floor, and the certificate PDF against WeasyPrint alone and the minimal page.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterator
 
+from .certification import bench_certification
 from .clients import bench_clients
 from .engagements import bench_engagements
 from .growth import bench_growth
@@ -31,6 +34,7 @@ SUITES: dict[str, Callable[[argparse.Namespace], Iterator[str]]] = {
     "growth": bench_growth,
     "clients": bench_clients,
     "engagements": bench_engagements,
+    "certification": bench_certification,
 }
 #: suites that commit what they write: the sweep (its batches commit as in production; it deletes its rows
 #: itself) and the growth (VACUUMed, as production's tables are; the throw-away database goes with it). They run

@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TenantModel
@@ -105,6 +106,8 @@ class Certificate(TenantModel):
             models.Index(fields=["body", "status", "expires_on"], name="certificate_body_status"),
             models.Index(fields=["status", "expires_on"], name="certificate_status_expiry"),
             models.Index(fields=["number"], name="certificate_number"),
+            # the public verification looks numbers up case-insensitively (H8)
+            models.Index(Upper("number"), name="certificate_number_upper"),
         ]
 
     def __str__(self) -> str:
@@ -187,7 +190,11 @@ class Statement(TenantModel):
                 condition=models.Q(status__in=StatementStatus.values), name="statement_status_valid"
             ),
         ]
-        indexes = [models.Index(fields=["number"], name="statement_number")]
+        indexes = [
+            models.Index(fields=["number"], name="statement_number"),
+            # the public verification looks numbers up case-insensitively (H8)
+            models.Index(Upper("number"), name="statement_number_upper"),
+        ]
 
     def __str__(self) -> str:
         return self.number
