@@ -265,3 +265,23 @@ def test_numbering_through_the_api(world):
     assert response.status_code == 400 and "body" in response.json()["fieldErrors"]
     assert Numbering.objects.get(body=body).pattern == "A-{seq:04d}"
     assert listed_ids(signed_in(world.b.admin).get(url("numbering-list")), "numberings") == set()
+
+
+def test_a_certificate_decision_through_the_api_separates_from_its_engagement():
+    from tests.factories import CertificateFactory
+
+    certificate = CertificateFactory()
+    on_team = MembershipFactory(body=certificate.body, roles=[Role.DECISION_MAKER, Role.AUDITOR])
+    TeamMemberFactory(engagement=certificate.engagement, membership=on_team)
+    payload = {"kind": "suspend", "rationale": "r", "certificate": str(certificate.pk)}
+    response = signed_in(on_team.user).post(url("decision-list"), payload, format="json")
+    assert response.status_code == 403 and response.json()["code"] == "decider_not_independent"
+    independent = MembershipFactory(body=certificate.body, roles=[Role.DECISION_MAKER]).user
+    response = signed_in(independent).post(url("decision-list"), payload, format="json")
+    assert response.status_code == 201
+    certificate.refresh_from_db()
+    assert certificate.status == "suspended"
+    # a second suspension is refused by the certificate's state, never a 500
+    response = signed_in(independent).post(url("decision-list"), payload, format="json")
+    assert response.status_code in (400, 409)
+    assert Decision.objects.count() == 1

@@ -324,3 +324,37 @@ def test_the_navbar_lists_reviews_and_decisions_for_the_roles():
     assert u("decision-waiting").encode() not in auditor_page
     assert u("numbering").encode() not in auditor_page
     assert u("numbering").encode() in browser(s.planner).get(u("review-waiting")).content
+
+
+def test_a_certificate_decision_through_the_page_with_its_proposal():
+    from tests.factories import ProposalFactory
+
+    proposal = ProposalFactory()
+    certificate = proposal.certificate
+    decider = MembershipFactory(body=certificate.body, roles=[Role.DECISION_MAKER]).user
+    path = u("decision-create") + f"?certificate={certificate.pk}&kind=suspend&proposal={proposal.pk}"
+    page = browser(decider).get(path)
+    assert page.status_code == 200
+    assert b'value="suspend"' in page.content and b'value="withdraw"' not in page.content
+    response = browser(decider).post(
+        path, {"kind": "suspend", "rationale": "Surveillance missed", "decided_on": "2026-12-01", "scope": ""}
+    )
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    proposal.refresh_from_db()
+    assert (certificate.status, proposal.status) == ("suspended", "decided")
+
+
+def test_a_certificate_decision_by_someone_on_its_engagements_team_is_403():
+    from tests.factories import CertificateFactory
+
+    certificate = CertificateFactory()
+    decider = MembershipFactory(body=certificate.body, roles=[Role.DECISION_MAKER, Role.AUDITOR])
+    TeamMemberFactory(engagement=certificate.engagement, membership=decider)
+    path = u("decision-create") + f"?certificate={certificate.pk}&kind=suspend"
+    response = browser(decider.user).post(
+        path, {"kind": "suspend", "rationale": "r", "decided_on": "2026-12-01", "scope": ""}
+    )
+    assert response.status_code == 403
+    certificate.refresh_from_db()
+    assert certificate.status == "valid" and not Decision.objects.exists()
