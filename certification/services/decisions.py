@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeAlias
+from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
@@ -198,7 +199,7 @@ def finding_failures(
     """The findings' preconditions of a decision (every one broken, each with its code)."""
     failures: list[ValidationError] = []
     findings = list(_findings().filter(engagement=engagement).only("number", "kind", "status", "verified_at"))
-    tz = timezone.get_default_timezone()
+    tz = ZoneInfo(engagement.body.time_zone)  # the day a finding was verified, in the body's time zone
     if kind in CERTIFYING_DECISIONS:
         majors = [f for f in findings if f.kind == "major_nc"]
         unverified = [f for f in majors if f.status not in ("verified", "closed")]

@@ -4,7 +4,7 @@ preconditions at their boundaries, the consequence in one transaction, and two i
 from __future__ import annotations
 
 import threading
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -42,8 +42,8 @@ def awaiting(**kwargs):
     return review_setup(status="awaiting_decision", **kwargs)
 
 
-def stage2(**extra):
-    body = BodyFactory()
+def stage2(body=None, **extra):
+    body = body or BodyFactory()
     return awaiting(body=body, **{**ms_engagement_kwargs(body, "stage_2"), **extra})
 
 
@@ -519,3 +519,41 @@ def test_maintain_without_a_certificate_is_refused():
         decision_record(kind="maintain", actor=s.decider, rationale="r", engagement=s.engagement)
     assert error_code(caught.value) == "decision_not_applicable"
     assert_nothing_written(s.engagement)
+
+
+def test_the_verification_day_is_the_bodys():
+    # given: a body in Reykjavik (UTC) and one in Sydney: 23:30 UTC on the limit is the next day in Sydney
+    last_day = timezone.localdate() - relativedelta(months=8)
+    limit = stage2_limit(last_day)
+    late_evening_utc = timezone.make_aware(datetime.combine(limit, time(23, 30)), timezone=UTC)
+    for zone, failing in (("Atlantic/Reykjavik", []), ("Australia/Sydney", ["stage2_too_old"])):
+        s = stage2(body=BodyFactory(time_zone=zone), actual_start=last_day, actual_end=last_day)
+        finding(s.engagement, "major_nc", "verified", verified_at=late_evening_utc)
+        failures = finding_failures(kind="grant", engagement=s.engagement, decided_on=timezone.localdate())
+        assert [f.code for f in failures] == failing, zone
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_suspensions_exactly_one_wins():
+    certificate = CertificateFactory()
+    deciders = [MembershipFactory(body=certificate.body, roles=[Role.DECISION_MAKER]).user for _ in range(2)]
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def decide(actor) -> None:  # type: ignore[no-untyped-def]
+        try:
+            barrier.wait()
+            decision_record(kind="suspend", actor=actor, rationale="r", certificate=certificate)
+            outcomes.append("ok")
+        except (TransitionNotAllowed, ValidationError):
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide, args=(actor,)) for actor in deciders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert Decision.objects.count() == 1
