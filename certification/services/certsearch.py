@@ -214,6 +214,35 @@ def certsearch_reminder_move(*, body: Body, from_day: date | None = None) -> Non
     deadline_upsert(kind=CERTSEARCH_DEADLINE, subject=body, body=body, due_on=start + relativedelta(months=1))
 
 
+def certsearch_reminder_start(*, body: Body) -> None:
+    """Starts the body's monthly CertSearch reminder (due a month from today) unless it is already watched; for
+    the issue of a body's management-system certificate (inside that transaction), so a body that never exported
+    is reminded too. Idempotent: an existing reminder keeps its date."""
+    from reminders.services import deadline_upsert
+
+    if _certsearch_watched(body):
+        return
+    deadline_upsert(
+        kind=CERTSEARCH_DEADLINE,
+        subject=body,
+        body=body,
+        due_on=today_in(body.time_zone) + relativedelta(months=1),
+    )
+
+
+def _certsearch_watched(body: Body) -> bool:
+    from django.contrib.contenttypes.models import ContentType
+
+    from reminders.models import Deadline
+
+    return Deadline.objects.filter(
+        kind=CERTSEARCH_DEADLINE,
+        subject_type=ContentType.objects.get_for_model(body),
+        subject_id=str(body.pk),
+        closed_at__isnull=True,
+    ).exists()
+
+
 def certsearch_exported(*, body: Body, actor: Actor) -> None:
     """An administrator downloaded the export (to upload it by hand): the monthly reminder moves on."""
     require_manage_certificates(actor, body)

@@ -331,3 +331,33 @@ def test_the_body_administrators_are_reminded_a_month_after_the_last_update(worl
         "Time to update IAF CertSearch",
         "IAF CertSearch has not been updated for more than a month",
     ]
+
+
+def test_the_reminder_starts_once_for_a_body_that_never_exported(world):
+    from certification.services.certsearch import certsearch_reminder_start
+
+    today = today_in(world.a.body.time_zone)
+    certsearch_reminder_start(body=world.a.body)
+    certsearch_reminder_start(body=world.a.body)  # again: the date stays
+    (deadline,) = Deadline.objects.filter(kind=CERTSEARCH_DEADLINE)
+    assert (deadline.body, deadline.due_on) == (world.a.body, today + relativedelta(months=1))
+
+
+def test_issuing_a_management_system_certificate_starts_the_bodys_reminder(world):
+    from bodies.models.tenants import Role
+    from certification.models import Decision
+    from certification.services.certificates import certificate_issue
+    from tests.factories import EngagementFactory, MembershipFactory, ms_engagement_kwargs
+
+    body = world.a.body
+    maker = MembershipFactory(body=body, roles=[Role.DECISION_MAKER])
+    engagement = EngagementFactory(
+        body=body, status="awaiting_decision", **ms_engagement_kwargs(body, "stage_2")
+    )
+    on = today_in(body.time_zone)
+    decision = Decision.objects.create(
+        body=body, kind="grant", rationale="Granted.", decided_on=on, decided_by=maker, engagement=engagement
+    )
+    certificate_issue(decision=decision, actor=maker.user)
+    (deadline,) = Deadline.objects.filter(kind=CERTSEARCH_DEADLINE, closed_at__isnull=True)
+    assert (deadline.subject_id, deadline.due_on) == (str(body.pk), on + relativedelta(months=1))
