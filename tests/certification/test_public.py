@@ -352,3 +352,10 @@ def test_statements_and_certificates_keep_their_counts_apart_per_body():
     assert sorted(VerificationCount.objects.values_list("count", flat=True)) == [1, 1]
     assert {row.body_id for row in VerificationCount.objects.all()} == {a.body_id, b.body_id}
     assert Statement.objects.count() == 0
+
+
+def test_the_home_page_the_footer_and_the_document_check_lead_to_the_certificate_verification():
+    home = Client().get(reverse("core:home")).content.decode()
+    document_check = Client().get(reverse("documents:verify")).content.decode()
+    assert home.count(f'href="{reverse("verify:home")}"') == 2  # the card and the footer
+    assert 'id="certificate-verify-link"' in document_check
