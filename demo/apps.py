@@ -14,9 +14,11 @@ class DemoConfig(AppConfig):
             audits,
             audits_findings,
             bodies,
+            certification,
             clients,
             competence,
             impartiality,
             impartiality_register,
             reminders,
+            webhooks,
         )

@@ -38,10 +38,15 @@ def _month_after(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
-def test_the_demo_has_every_kind_of_engagement_in_every_state_before_a_decision(demo: None) -> None:
+#: the certification part's lead auditor: the audits he leads are that part's (tests/demo/test_demo_certification.py)
+CERTIFICATION_LEAD = "jaan@baltic-certification.example"
+
+
+def test_the_demo_has_every_kind_of_engagement_in_every_state(demo: None) -> None:
     # every kind
     assert set(Engagement.objects.values_list("kind", flat=True)) == set(EngagementKind.values)
-    # every state the services reach before a decision (the decision itself is issue 10's)
+    # every state the services reach (the certification part decides and closes some, and leaves one under
+    # review with its report back with the team)
     assert set(Engagement.objects.values_list("status", flat=True)) == {
         "draft",
         "planned",
@@ -50,12 +55,18 @@ def test_the_demo_has_every_kind_of_engagement_in_every_state_before_a_decision(
         "in_progress",
         "report_drafted",
         "under_review",
+        "decided",
+        "closed",
         "cancelled",
     }
     by_kind = {
-        e.kind: e for e in Engagement.objects.exclude(status="cancelled").select_related("reviewer__user")
+        e.kind: e
+        for e in Engagement.objects.exclude(status="cancelled")
+        .exclude(team__membership__user__email=CERTIFICATION_LEAD)
+        .select_related("reviewer__user")
     }
-    assert by_kind["validation_verification"].status == "under_review"
+    # the validation and verification the engagements part sent to its reviewer, decided since
+    assert by_kind["validation_verification"].status == "decided"
     assert by_kind["validation_verification"].reviewer.user.email == "einar@nordic-verification.example"
     assert by_kind["methodology_assessment"].status == "team_proposed"
     assert by_kind["methodology_assessment"].project_id is None
@@ -69,12 +80,16 @@ def test_the_demo_has_every_kind_of_engagement_in_every_state_before_a_decision(
         "draft",
     )
     # the fieldwork already done has its actual dates, not the day the demo was loaded
-    for engagement in Engagement.objects.filter(status__in=["in_progress", "report_drafted", "under_review"]):
+    for engagement in Engagement.objects.filter(
+        status__in=["in_progress", "report_drafted", "under_review", "decided", "closed"]
+    ):
         assert engagement.actual_start == engagement.planned_start, engagement.reference
 
 
 def test_the_multi_site_surveillance_records_its_sample_and_audit_time(demo: None) -> None:
-    surveillance = Engagement.objects.get(kind="surveillance")
+    surveillance = Engagement.objects.get(
+        kind="surveillance", client__legal_name="Baltijos Metalo Konstrukcijos UAB"
+    )
     stored = surveillance.audit_time
     # six sites, one the central function: 0.6 × √5 rounded up is 2, plus the central function
     assert (stored["sample"]["sites"], stored["sample"]["total_sites"]) == (5, 3)

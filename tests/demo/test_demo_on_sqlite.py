@@ -43,11 +43,38 @@ def test_the_demo_loads_on_sqlite(tmp_path: Path) -> None:
         "Finding.objects.filter(carried_from__isnull=False).count(), "
         "sorted(Document.objects.filter(kind__startswith='audits.').values_list('kind', 'status')))"
     )
-    shown = subprocess.run(
-        [*run, "shell", "-c", read], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True
+    # the certification part's certificates, statement, proposals and PDFs, and the webhook deliveries' log
+    certification = (
+        "from certification.models import Certificate, Proposal, Statement; "
+        "from documents.models import Document; from webhooks.models import WebhookDelivery; "
+        "print(sorted(Certificate.objects.values_list('status', 'cycle')), "
+        "Statement.objects.filter(quantities__isnull=False).count(), "
+        "sorted(Proposal.objects.values_list('kind', 'status')), "
+        "sorted(Document.objects.filter(kind__startswith='certification.').values_list('kind', 'status')), "
+        "sorted(set(WebhookDelivery.objects.values_list('status', flat=True))), "
+        "WebhookDelivery.objects.filter(attempts=1).count() == WebhookDelivery.objects.count() > 0)"
     )
-    assert shown.stdout.strip().splitlines()[-1] == (
-        f"{len(EngagementKind.values)} ['cancelled', 'draft', 'in_progress', 'planned', 'report_drafted', 'team_confirmed', "
-        "'team_proposed', 'under_review'] ['accepted', 'closed', 'open', 'response_submitted', 'verified'] 1 "
-        "[('audits.plan', 'ready'), ('audits.report', 'ready')]"
+    shown = [
+        subprocess.run(
+            [*run, "shell", "-c", code],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+        for code in (read, certification)
+    ]
+    assert shown[0] == (
+        f"{len(EngagementKind.values)} ['cancelled', 'closed', 'decided', 'draft', 'in_progress', 'planned', "
+        "'report_drafted', 'team_confirmed', 'team_proposed', 'under_review'] ['accepted', 'closed', 'open', "
+        "'response_submitted', 'verified'] 1 [('audits.plan', 'ready'), ('audits.report', 'ready')]"
+    )
+    assert shown[1] == (
+        "[('expired', 1), ('suspended', 1), ('valid', 1), ('valid', 1), ('valid', 2), ('valid', 2), "
+        "('withdrawn', 1)] 1 [('suspend', 'decided'), ('suspend', 'open')] "
+        "[('certification.certificate', 'ready'), ('certification.statement', 'ready')] ['failed'] True"
     )

@@ -44,6 +44,9 @@ def test_the_capabilities_contribute_their_parts_in_order() -> None:
         "impartiality_register",
         "audits",
         "audits_findings",
+        "webhooks",
+        "certification",
+        "webhooks_deliveries",
         "reminders",
     ]
 
@@ -79,9 +82,10 @@ def test_seed_demo_loads_every_part_once_and_prints_the_logins(django_capture_on
     # the clients part: Icelandic and Baltic clients of the two approved bodies, the geothermal company with
     # three sites (one the central function), and ICR projects with their periods
     assert Client.objects.filter(body__short_name="Nordic CV").count() == 4
-    # two from the clients part, and the engagements part's three: the multi-site client (its surveillance is
-    # sampled), the district-heating company being recertified and the foundry transferring its certificate
-    assert Client.objects.filter(body__short_name="Baltic MSC").count() == 5
+    # two from the clients part, the engagements part's three: the multi-site client (its surveillance is
+    # sampled), the district-heating company being recertified and the foundry transferring its certificate; and
+    # the certification part's seven certified clients
+    assert Client.objects.filter(body__short_name="Baltic MSC").count() == 12
     geothermal = Client.objects.get(legal_name="Reykjanes Geothermal Power hf.")
     assert geothermal.sites.count() == 3
     assert list(geothermal.sites.filter(is_central_function=True).values_list("name", flat=True)) == [
