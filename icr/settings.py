@@ -435,6 +435,13 @@ SPECTACULAR_SETTINGS = {
         "FindingStatusEnum": "audits.models.FindingStatus",
         "FindingResponseOutcomeEnum": "audits.models.FindingResponse.Outcome",
         "WebhookDeliveryStatusEnum": "webhooks.models.DeliveryStatus",
+        "CertificateStatusEnum": "certification.models.CertificateStatus",
+        "ProgrammeDueKindEnum": "certification.models.DueKind",
+        "ProgrammeDueStatusEnum": "certification.models.DueStatus",
+        "ProposalKindEnum": "certification.models.ProposalKind",
+        "ProposalStatusEnum": "certification.models.ProposalStatus",
+        "DecisionKindEnum": "certification.models.DecisionKind",
+        "NumberingKindEnum": "certification.models.NumberingKind",
     },
 }
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)

@@ -184,7 +184,7 @@ class ProposalOutput(serializers.ModelSerializer):
         ]
 
 
-class ReasonInput(serializers.Serializer):
+class ProposalDismissInput(serializers.Serializer):
     reason = serializers.CharField()
 
 
@@ -346,7 +346,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVi
 
     dismiss = transition_action(
         proposal_dismiss,
-        input=ReasonInput,
+        input=ProposalDismissInput,
         output=ProposalOutput,
         reload=True,
         summary="Dismiss a proposal",
