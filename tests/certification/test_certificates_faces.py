@@ -392,3 +392,29 @@ def test_a_decision_maker_gets_the_decision_page_prefilled_for_the_certificate_a
     # the decision page opens prefilled from that link
     opened = client.get(row["actions"][0]["url"])
     assert opened.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("certificate-list", {"expiring_within": "-1"}),
+        ("certificate-list", {"expiring_within": "soon"}),
+        ("certificate-list", {"client": "not-a-uuid"}),
+        ("programme-date-list", {"overdue": "perhaps"}),
+        ("programme-date-list", {"kind": "audit"}),
+        ("proposal-list", {"status": "pending"}),
+    ],
+)
+def test_the_api_lists_answer_400_for_a_bad_filter(world, name, query):
+    response = signed_in(world.a.member).get(url(name), query)
+    assert response.status_code == 400
+    camel = {key.split("_")[0] + "".join(part.title() for part in key.split("_")[1:]) for key in query}
+    assert set(response.json()["fieldErrors"]) == camel
+
+
+def test_the_api_lists_expiring_certificates(world, certificate):
+    soon = issue(world.a.body, today_in() - timedelta(days=3 * 365 - 20))
+    client = signed_in(world.a.member)
+    assert listed_ids(client.get(url("certificate-list"), {"expiring_within": "30"}), "certificates") == {
+        str(soon.pk)
+    }
