@@ -47,8 +47,9 @@ def public_verify_url(token: str) -> str:
 
 
 def qr_svg(url: str) -> SafeString:
-    """The URL as a QR code, inline SVG (segno; medium error correction, quiet zone kept)."""
-    svg = segno.make(url, error="m").svg_inline(scale=3, dark="#1d252c", omitsize=False)
+    """The URL as a QR code, inline SVG with a viewBox and no fixed size (the template sizes it; segno, medium
+    error correction, quiet zone kept)."""
+    svg = segno.make(url, error="m").svg_inline(scale=3, dark="#1d252c", omitsize=True)
     # segno's own markup of SITE_URL + a URL-safe token: nothing a person typed
     return mark_safe(svg)
 
