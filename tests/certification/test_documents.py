@@ -271,3 +271,16 @@ def test_the_certificate_and_version_pages_carry_the_pdf_button(world, login):
         .get(reverse("certification:certificate-detail", args=[certificate.pk]))
         .content.decode()
     )
+
+
+def test_without_htmx_the_request_goes_back_to_the_page_on_this_site_only(world, login):
+    certificate = CertificateFactory(engagement__body=world.a.body)
+    version = _version(certificate)
+    url = reverse("certification:pdf-request", args=["certificate", version.pk])
+    page = reverse("certification:certificate-detail", args=[certificate.pk])
+    client = login(world.a.admin)
+    back = client.post(url, HTTP_REFERER=f"http://testserver{page}")
+    elsewhere = client.post(url, HTTP_REFERER="https://evil.example/phish")
+    assert (back.status_code, back["Location"]) == (302, f"http://testserver{page}")
+    assert (elsewhere.status_code, elsewhere["Location"]) == (302, reverse("core:dashboard"))
+    assert Document.objects.filter(kind=CERTIFICATE_PDF).count() == 2
