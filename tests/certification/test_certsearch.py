@@ -361,3 +361,9 @@ def test_issuing_a_management_system_certificate_starts_the_bodys_reminder(world
     certificate_issue(decision=decision, actor=maker.user)
     (deadline,) = Deadline.objects.filter(kind=CERTSEARCH_DEADLINE, closed_at__isnull=True)
     assert (deadline.subject_id, deadline.due_on) == (str(body.pk), on + relativedelta(months=1))
+
+
+def test_the_certificates_menu_offers_certsearch_to_administrators_only(world, login):
+    link = f'href="{reverse("certification:certsearch")}"'
+    assert link in login(world.a.admin).get(reverse("core:dashboard")).content.decode()
+    assert link not in login(world.a.member).get(reverse("core:dashboard")).content.decode()
