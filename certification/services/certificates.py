@@ -37,6 +37,7 @@ from ..models import (
     ProposalStatus,
 )
 from ..permissions import require_manage_certificates
+from ..webhooks import CERTIFICATE_EXPIRED, certificate_event
 from .numbering import next_number
 from .programme import (
     expiry_for,
@@ -581,6 +582,7 @@ def _expire_one(certificate: Certificate, on: date) -> bool:
             after=snapshot(certificate, SNAPSHOT_FIELDS),
         )
         _tell(certificate, "certification.certificate.expired", key=f"expired:{certificate.expires_on}")
+        certificate_event(certificate=certificate, event=CERTIFICATE_EXPIRED)  # the webhook outbox
     return True
 
 
