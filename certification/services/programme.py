@@ -170,17 +170,23 @@ def programme_engagement_create(
 ) -> Engagement:
     """A planner creates the engagement that covers a due date: a surveillance or recertification audit of the
     certificate's client, standard, sector, scope and sites (the planner's `fields` win: dates, mode, sites...);
-    the due date becomes planned. Only a due date that is due (not planned, done or cancelled); one at a time
-    (the row lock)."""
+    the due date becomes planned. Only a due date that is due (not planned — unless its engagement was cancelled —
+    done or no longer due); one at a time (the row lock)."""
     from audits.services import engagement_create
 
     with transaction.atomic():
         locked = (
             ProgrammeDue.objects.select_for_update(of=("self",))
-            .select_related("certificate__engagement", "body")
+            .select_related("certificate__engagement", "body", "engagement")
             .get(pk=due.pk)
         )
-        if locked.status != DueStatus.DUE:
+        # a date planned with an engagement that was then cancelled is due again
+        replanning = (
+            locked.status == DueStatus.PLANNED
+            and locked.engagement is not None
+            and locked.engagement.status == "cancelled"  # audits' EngagementStatus.CANCELLED
+        )
+        if locked.status != DueStatus.DUE and not replanning:
             raise TransitionNotAllowed(
                 _("A programme date that is %(status)s cannot be planned again.")
                 % {"status": locked.get_status_display().lower()},

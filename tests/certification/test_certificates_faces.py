@@ -418,3 +418,22 @@ def test_the_api_lists_expiring_certificates(world, certificate):
     assert listed_ids(client.get(url("certificate-list"), {"expiring_within": "30"}), "certificates") == {
         str(soon.pk)
     }
+
+
+def test_a_date_whose_engagement_was_cancelled_is_planned_again(world, login, certificate):
+    due = certificate.programme.order_by("due_on").first()
+    client = signed_in(world.a.admin)
+    start = today_in() + timedelta(days=5)
+    body = {"plannedStart": start.isoformat(), "plannedEnd": start.isoformat()}
+    assert (
+        client.post(url("programme-date-create-engagement", due.pk), body, format="json").status_code == 201
+    )
+    due.refresh_from_db()
+    first = due.engagement
+    Engagement.objects.filter(pk=first.pk).update(status="cancelled")
+    page = login(world.a.admin).get(reverse("certification:programme"))
+    assert reverse("certification:programme-engagement-create", args=[due.pk]) in page.content.decode()
+    again = client.post(url("programme-date-create-engagement", due.pk), body, format="json")
+    assert again.status_code == 201
+    due.refresh_from_db()
+    assert due.status == "planned" and due.engagement_id not in (None, first.pk)
