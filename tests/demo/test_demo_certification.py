@@ -96,6 +96,17 @@ def test_the_demo_has_certificates_in_every_state(demo: None) -> None:
     # expired by the sweep (the platform), the day after its last valid day
     expired = _certificate("Kuressaare Sadamatehnika OÜ")
     assert expired.status == "expired" and expired.expires_on < today
+    assert expired.engagement.kind == "transfer"
+    # its surveillances were held from the programme and maintained; it was not recertified, so only its
+    # recertification date is left open (a restore is possible for six months)
+    surveillances = ProgrammeDue.objects.filter(certificate=expired, kind="surveillance")
+    assert surveillances.count() >= 2
+    for due in surveillances.select_related("engagement"):
+        assert (due.status, due.engagement.kind, due.engagement.status) == ("done", "surveillance", "closed")
+        maintained = expired.decisions.get(engagement=due.engagement)
+        assert maintained.kind == "maintain" and maintained.decided_on <= due.due_on
+    open_dates = ProgrammeDue.objects.filter(certificate=expired, status__in=["due", "planned"])
+    assert list(open_dates.values_list("kind", flat=True)) == ["recertification"]
     assert AuditEvent.objects.filter(
         action="certification.certificate.expired", object_id=str(expired.pk), actor__isnull=True
     ).exists()
@@ -135,6 +146,7 @@ def _decisions_are_independent() -> None:
     )
     assert {d.kind for d in decisions} >= {
         "grant",
+        "maintain",
         "recertify",
         "restore",
         "suspend",

@@ -3,11 +3,13 @@
 
 - Baltic Management Systems Certification numbers its certificates with its own pattern; Jaan Kivi (a lead
   auditor with the body since before its first certificates) audits, Liis Rebane reviews independently (one
-  stage 2 in a round of comments the team answers) and Peeter Saar decides. Seven ISO 14001 certificates:
-  valid (its first surveillance due), suspended (its first surveillance missed: the platform proposed it, he
-  decided it), one whose missed surveillance waits as an open proposal (overdue on the programme), withdrawn at
-  the client's request, recertified in time (cycle 2), expired by the daily sweep, and restored within six months
-  of its expiry after a recertification audit (the days without validity recorded);
+  stage 2 in a round of comments the team answers) and Peeter Saar decides. Seven ISO 14001 certificates, five
+  granted after a stage 2 and two after a transfer audit: valid (its first surveillance due), suspended (its
+  first surveillance missed: the platform proposed it, he decided it), one whose missed surveillance waits as an
+  open proposal (overdue on the programme; the planner made the late surveillance from it, and its report is
+  back with the team, the reviewer's comment unanswered), withdrawn at the client's request, recertified in time
+  (cycle 2), expired by the daily sweep after its two surveillances were maintained, and restored within six
+  months of its expiry after a recertification audit (the days without validity recorded);
 - Nordic Carbon Verification's validation and verification under review is reviewed in one round and given a
   positive opinion by Þóra Hallsdóttir: a verification statement with the quantity of its vintage;
 - the PDFs a demo user finds ready: the valid certificate and the statement, asked for by each body's

@@ -55,11 +55,19 @@ def fieldwork(
     reviewer: Membership | None = None,
 ) -> Engagement | None:
     """An audit by `lead` on `start`..`end`, walked by the planner (`admin`) and the lead to its drafted report, and
-    sent to `reviewer` when one is named. The lead's annual declaration on the register does not reach back to
-    past audits: the administrator allows those days in writing, as the engagements part does."""
+    sent to `reviewer` when one is named."""
     engagement = draft_engagement(body, admin, {**fields, "planned_start": start, "planned_end": end})
     if engagement is None:
         return None
+    return carried_out(engagement, admin, lead, reviewer=reviewer)
+
+
+def carried_out(
+    engagement: Engagement, admin: User, lead: Membership, *, reviewer: Membership | None = None
+) -> Engagement:
+    """A drafted engagement audited on its planned days by `lead`, to its drafted report (and sent to `reviewer`
+    when one is named). The lead's annual declaration on the register does not reach back to past audits: the
+    administrator allows those days in writing, as the engagements part does."""
     client = engagement.client
     attempt(
         impartiality.conflict_override,
@@ -67,14 +75,14 @@ def fieldwork(
         membership=lead,
         client=client,
         rule="annual_declaration_missing",
-        starts_on=start,
-        ends_on=end,
+        starts_on=engagement.planned_start,
+        ends_on=engagement.planned_end,
         justification=f"{lead.user}'s annual declarations for these years were signed on paper before the "
         f"register was in use; they declare nothing about {client}. Archived in the quality file.",
     )
     assign(engagement, admin, [(lead, Role.LEAD_AUDITOR)])
     walk(engagement, admin, lead.user, ["plan", "propose_team", "confirm_team", "start"])
-    held(engagement, admin, until=end)
+    held(engagement, admin, until=engagement.planned_end)
     steps = ["draft_report", "send_to_review"] if reviewer is not None else ["draft_report"]
     walk(engagement, admin, lead.user, steps, reviewer=reviewer)
     engagement.refresh_from_db()
