@@ -74,7 +74,10 @@ RECERTIFICATION = "recertification"
 SPECIAL = "special"
 TRANSFER = "transfer"
 PRODUCT_EVALUATION = "product_evaluation"
-OPINION_KINDS = frozenset({"validation", "verification", "validation_verification"})
+#: the kinds whose outcome is an opinion; a methodology assessment's opinion is recorded without a statement
+#: (nothing is validated or verified, so there are no quantities to state)
+STATEMENT_OPINION_KINDS = frozenset({"validation", "verification", "validation_verification"})
+OPINION_KINDS = STATEMENT_OPINION_KINDS | {"methodology_assessment"}
 CERTIFICATION_KINDS = frozenset(
     {STAGE_2, SURVEILLANCE, RECERTIFICATION, SPECIAL, TRANSFER, PRODUCT_EVALUATION}
 )
@@ -461,6 +464,8 @@ def _carry_out(
     if kind == D.REFUSE:
         return
     if kind in OPINIONS:
+        if decision.engagement is None or decision.engagement.kind not in STATEMENT_OPINION_KINDS:
+            return
         from .statements import statement_issue
 
         statement_issue(decision=decision, actor=actor, quantities=quantities or [])

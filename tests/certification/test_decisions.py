@@ -275,6 +275,22 @@ def test_certificate_decision_kinds_follow_the_status():
 # --- findings ---
 
 
+def test_a_methodology_assessment_is_decided_by_an_opinion_without_a_statement():
+    from reference.models import Activity
+
+    s = awaiting(kind="methodology_assessment", activity=Activity.objects.get(code="methodology_assessment"))
+    assert decision_kinds_for(s.engagement) == ["positive_opinion", "qualified_opinion", "adverse_opinion"]
+    decision = decision_record(
+        kind="qualified_opinion",
+        actor=s.decider,
+        rationale="The methodology is sound except for the leakage deduction.",
+        engagement=s.engagement,
+    )
+    s.engagement.refresh_from_db()
+    assert s.engagement.status == "decided"
+    assert decision.statement is None and not Statement.objects.exists()
+
+
 def test_no_opinion_while_a_car_or_cl_is_open():
     s = awaiting()
     finding(s.engagement, "car", "accepted", 1)
