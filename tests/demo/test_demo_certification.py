@@ -191,7 +191,13 @@ def test_the_demo_has_a_statement_the_pdfs_and_webhook_deliveries(demo: None) ->
     assert set(subscriptions) == {BALTIC, NORDIC}
     deliveries = WebhookDelivery.objects.select_related("event")
     events = set(deliveries.values_list("event__event", flat=True))
-    assert {"webhook.ping", "certificate.issued", "certificate.suspended", "certificate.withdrawn"} <= events
+    assert {
+        "webhook.ping",
+        "certificate.issued",
+        "certificate.suspended",
+        "certificate.withdrawn",
+        "certificate.expired",
+    } <= events
     assert {"decision.made", "engagement.status_changed"} <= events
     # nothing listens on the demo's receiver: each attempt failed at once, recorded with its error, and waits
     # for its retry
