@@ -4,26 +4,79 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-# --- reviews and decisions (H6) ---
-# isort: off
-from . import admin_reviews  # noqa: F401 (reviews, decisions and statements, read-only)
+from core.admin import StaffReadOnlyAdmin, StaffReadOnlyInline
 
-# isort: on
-# --- certificates, statements, programme and proposals (H7) ---
-from core.admin import StaffReadOnlyAdmin as _H7ReadOnlyAdmin
-from core.admin import StaffReadOnlyInline as _H7ReadOnlyInline
+from .models import (
+    Certificate,
+    CertificateVersion,
+    CertSearchUpload,
+    Decision,
+    ProgrammeDue,
+    Proposal,
+    Review,
+    ReviewComment,
+    Statement,
+    StatementQuantity,
+    VerificationCount,
+)
 
-from .models import Certificate, CertificateVersion, ProgrammeDue, Proposal
+
+# --- reviews and decisions ---
+class ReviewCommentInline(StaffReadOnlyInline):
+    model = ReviewComment
+    fields = ("round", "text", "written_by", "answer", "answered_by", "answered_at", "resolved")
+    ordering = ("round", "created_at")
 
 
-class CertificateVersionInline(_H7ReadOnlyInline):
+@admin.register(Review)
+class ReviewAdmin(StaffReadOnlyAdmin):
+    """Every body's independent reviews with their comments by round (read-only)."""
+
+    list_display = ("engagement", "body", "reviewer", "status", "round", "completed_at")
+    list_filter = (("body", admin.RelatedOnlyFieldListFilter), "status")
+    search_fields = ("engagement__reference", "body__legal_name", "reviewer__user__email")
+    list_select_related = ("engagement", "body", "reviewer__user")
+    inlines = (ReviewCommentInline,)
+
+
+@admin.register(Decision)
+class DecisionAdmin(StaffReadOnlyAdmin):
+    """Every body's decisions and opinions with their rationale and decision maker (read-only)."""
+
+    list_display = ("decided_on", "kind", "body", "engagement", "certificate", "statement", "decided_by")
+    list_filter = (("body", admin.RelatedOnlyFieldListFilter), "kind")
+    search_fields = ("engagement__reference", "certificate__number", "statement__number", "body__legal_name")
+    list_select_related = ("body", "engagement", "certificate", "statement", "decided_by__user")
+    date_hierarchy = "decided_on"
+
+
+class StatementQuantityInline(StaffReadOnlyInline):
+    model = StatementQuantity
+    fields = ("vintage", "period_start", "period_end", "reductions", "removals")
+    ordering = ("vintage",)
+
+
+@admin.register(Statement)
+class StatementAdmin(StaffReadOnlyAdmin):
+    """Every body's validation and verification statements with their quantities per vintage (read-only)."""
+
+    list_display = ("number", "body", "engagement", "opinion", "issued_on", "status")
+    list_filter = (("body", admin.RelatedOnlyFieldListFilter), "opinion", "status")
+    search_fields = ("number", "engagement__reference", "body__legal_name")
+    list_select_related = ("body", "engagement")
+    date_hierarchy = "issued_on"
+    inlines = (StatementQuantityInline,)
+
+
+# --- certificates, programme and proposals ---
+class CertificateVersionInline(StaffReadOnlyInline):
     model = CertificateVersion
     fields = ("version", "status", "scope", "issued_on", "expires_on", "cycle", "decision")
     ordering = ("-version",)
 
 
 @admin.register(Certificate)
-class CertificateAdmin(_H7ReadOnlyAdmin):
+class CertificateAdmin(StaffReadOnlyAdmin):
     """Every body's certificates with every version (read-only): bodies change them by recorded decisions."""
 
     list_display = ("number", "body", "client", "standard", "status", "issued_on", "expires_on", "cycle")
@@ -35,7 +88,7 @@ class CertificateAdmin(_H7ReadOnlyAdmin):
 
 
 @admin.register(ProgrammeDue)
-class ProgrammeDueAdmin(_H7ReadOnlyAdmin):
+class ProgrammeDueAdmin(StaffReadOnlyAdmin):
     """The certification programme's dates of every body (read-only)."""
 
     list_display = ("certificate", "body", "kind", "sequence", "cycle", "window_from", "due_on", "status")
@@ -46,7 +99,7 @@ class ProgrammeDueAdmin(_H7ReadOnlyAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(_H7ReadOnlyAdmin):
+class ProposalAdmin(StaffReadOnlyAdmin):
     """What the platform proposed to every body's decision makers, and what became of it (read-only)."""
 
     list_display = ("certificate", "body", "kind", "status", "created_at", "closed_by")
@@ -55,13 +108,9 @@ class ProposalAdmin(_H7ReadOnlyAdmin):
     list_select_related = ("certificate", "body", "closed_by")
 
 
-# --- numbering, public verification, CertSearch (H8) ---
-from .models import CertSearchUpload as _H8CertSearchUpload  # noqa: E402
-from .models import VerificationCount as _H8VerificationCount  # noqa: E402
-
-
-@admin.register(_H8CertSearchUpload)
-class CertSearchUploadAdmin(_H7ReadOnlyAdmin):
+# --- public verification and CertSearch ---
+@admin.register(CertSearchUpload)
+class CertSearchUploadAdmin(StaffReadOnlyAdmin):
     """Every body's uploads to IAF CertSearch and what IAF CertSearch answered (read-only)."""
 
     list_display = ("created_at", "body", "status", "response_code", "certificate_count", "sent_by")
@@ -71,8 +120,8 @@ class CertSearchUploadAdmin(_H7ReadOnlyAdmin):
     date_hierarchy = "created_at"
 
 
-@admin.register(_H8VerificationCount)
-class VerificationCountAdmin(_H7ReadOnlyAdmin):
+@admin.register(VerificationCount)
+class VerificationCountAdmin(StaffReadOnlyAdmin):
     """Public verifications of each body's certificates and statements, per day (read-only)."""
 
     list_display = ("day", "body", "count")

@@ -6,9 +6,28 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import declare_audit_actions, declare_audit_record
 
-from .models import CertificateStatus, DueKind, DueStatus, ProposalKind, ProposalStatus, ReviewStatus
+from .models import (
+    CertificateStatus,
+    CertSearchUploadStatus,
+    DecisionKind,
+    DueKind,
+    DueStatus,
+    ProposalKind,
+    ProposalStatus,
+    ReviewStatus,
+)
 
-# --- reviews and decisions (H6) ---
+
+def _page(viewname: str, *args: object) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(viewname, args=list(args) or None)
+    except NoReverseMatch:
+        return "/"
+
+
+# --- reviews and decisions ---
 declare_audit_actions(
     {
         "certification.review.returned": _("returned the report to the team"),
@@ -23,45 +42,21 @@ declare_audit_actions(
         "certification.numbering.changed": _("changed the numbering pattern"),
     }
 )
-# the record's page: the sections fill `url=` when the portal pages exist
-from .models import DecisionKind as _H6DecisionKind  # noqa: E402
-
-
-def _h6_page(viewname: str, *args: object) -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse(viewname, args=list(args) or None)
-    except NoReverseMatch:
-        return "/"
-
-
 declare_audit_record(
     "certification.review",
-    url=lambda review: _h6_page("certification:review-detail", review.engagement_id),
+    url=lambda review: _page("certification:review-detail", review.engagement_id),
     choices={"status": ReviewStatus.choices},
 )
 declare_audit_record(
     "certification.decision",
-    url=lambda decision: _h6_page("certification:decision-detail", decision.pk),
-    choices={"kind": _H6DecisionKind.choices},
+    url=lambda decision: _page("certification:decision-detail", decision.pk),
+    choices={"kind": DecisionKind.choices},
 )
 declare_audit_record(
-    "certification.statement", url=lambda statement: _h6_page("certification:statement-detail", statement.pk)
+    "certification.statement", url=lambda statement: _page("certification:statement-detail", statement.pk)
 )
-declare_audit_record("certification.numbering", url=lambda numbering: _h6_page("certification:numbering"))
-# --- programme and proposals (H7) ---
-
-
-def _page(viewname: str, *args: object) -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse(viewname, args=list(args) or None)
-    except NoReverseMatch:
-        return "/"
-
-
+declare_audit_record("certification.numbering", url=lambda numbering: _page("certification:numbering"))
+# --- certificates, programme and proposals ---
 declare_audit_actions(
     {
         "certification.proposal.created": _("proposed a decision on the certificate"),
@@ -97,8 +92,6 @@ declare_audit_record(
     url=lambda due: _page("certification:certificate-detail", due.certificate_id),
     choices={"status": DueStatus.choices, "kind": DueKind.choices},
 )
-# --- numbering, public verification, CertSearch (H8) ---
+# --- public verification and CertSearch ---
 declare_audit_actions({"certification.certsearch.uploaded": _("uploaded the certificates to IAF CertSearch")})
-from .models import CertSearchUploadStatus  # noqa: E402
-
 declare_audit_record("certification.certsearchupload", choices={"status": CertSearchUploadStatus.choices})

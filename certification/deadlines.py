@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from reminders.registry import DeadlineKind, page_url, register
 
-# --- reviews and decisions (H6): decisions and reviews waiting ---
+# --- reviews and decisions: decisions and reviews waiting ---
 # A review waiting for its reviewer (from its opening or resubmission until it is returned or completed) and an
 # engagement waiting for its decision (from the completed review until the decision): each reminds once, after
 # REVIEW_REMINDER_DAYS / DECISION_REMINDER_DAYS, the people who may act, while it still waits.
@@ -18,7 +18,7 @@ REVIEW_WAITING = "certification.review_waiting"
 DECISION_WAITING = "certification.decision_waiting"
 
 
-def _h6_review_recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
+def _review_recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
     """The reviewer, while the review is in progress: one query for a batch."""
     from .models import Review
 
@@ -41,7 +41,7 @@ def _h6_review_recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
     return result
 
 
-def _h6_review_message(deadline: Any, offset: int) -> tuple[str, str]:
+def _review_message(deadline: Any, offset: int) -> tuple[str, str]:
     from django.utils.translation import gettext as _t
 
     review = deadline.subject
@@ -55,7 +55,7 @@ def _h6_review_message(deadline: Any, offset: int) -> tuple[str, str]:
     )
 
 
-def _h6_review_url(deadline: Any) -> str:
+def _review_url(deadline: Any) -> str:
     review = deadline.subject
     try:
         return reverse("certification:review-detail", args=[review.engagement_id]) if review else "/"
@@ -63,7 +63,7 @@ def _h6_review_url(deadline: Any) -> str:
         return "/"
 
 
-def _h6_decision_recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
+def _decision_recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
     """The body's active decision makers neither on the team nor the reviewer, while the engagement awaits its
     decision: three queries for a batch."""
     from django.apps import apps
@@ -105,7 +105,7 @@ def _h6_decision_recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
     return result
 
 
-def _h6_decision_message(deadline: Any, offset: int) -> tuple[str, str]:
+def _decision_message(deadline: Any, offset: int) -> tuple[str, str]:
     from django.utils.translation import gettext as _t
 
     engagement = deadline.subject
@@ -122,7 +122,7 @@ def _h6_decision_message(deadline: Any, offset: int) -> tuple[str, str]:
     )
 
 
-def _h6_decision_url(deadline: Any) -> str:
+def _decision_url(deadline: Any) -> str:
     try:
         return f"{reverse('certification:decision-create')}?engagement={deadline.subject_id}"
     except NoReverseMatch:
@@ -134,9 +134,9 @@ register(
         code=REVIEW_WAITING,
         label=gettext_lazy("Review waiting"),
         offsets=lambda: (settings.REVIEW_REMINDER_DAYS,),
-        recipients=_h6_review_recipients,
-        message=_h6_review_message,
-        url=_h6_review_url,
+        recipients=_review_recipients,
+        message=_review_message,
+        url=_review_url,
     )
 )
 register(
@@ -144,25 +144,25 @@ register(
         code=DECISION_WAITING,
         label=gettext_lazy("Decision waiting"),
         offsets=lambda: (settings.DECISION_REMINDER_DAYS,),
-        recipients=_h6_decision_recipients,
-        message=_h6_decision_message,
-        url=_h6_decision_url,
+        recipients=_decision_recipients,
+        message=_decision_message,
+        url=_decision_url,
     )
 )
-# --- programme and proposals (H7): surveillance and recertification due, certificate expiry, suspension ageing ---
+# --- programme and certificates: surveillance and recertification due, certificate expiry, suspension ageing ---
 # One deadline row per subject and kind (`reminders.services.deadline_upsert` / `deadline_close`): a programme
 # date's (surveillance, recertification) from its generation until it is done or no longer due; a certificate's
 # expiry while it certifies; a suspension's normal limit while it lasts. Each offset reminds once.
 
 
-def _h7_planners_of(deadlines: list[Any]) -> dict[Any, list[Any]]:
+def _planners_of(deadlines: list[Any]) -> dict[Any, list[Any]]:
     """The body's planners (administrators, who create engagements): one query for the batch."""
     from reminders.recipients import body_admins_of
 
     return body_admins_of(deadlines)
 
 
-def _h7_dues_of(deadlines: list[Any]) -> dict[str, Any]:
+def _dues_of(deadlines: list[Any]) -> dict[str, Any]:
     from .models import ProgrammeDue
 
     rows = ProgrammeDue.objects.filter(pk__in=[d.subject_id for d in deadlines]).select_related(
@@ -171,11 +171,11 @@ def _h7_dues_of(deadlines: list[Any]) -> dict[str, Any]:
     return {str(row.pk): row for row in rows}
 
 
-def _h7_due_recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
+def _due_recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
     """The planners, while the programme date is still due or planned and the certificate still certifies or is
     suspended: two queries for a batch."""
-    admins = _h7_planners_of(deadlines)
-    dues = _h7_dues_of(deadlines)
+    admins = _planners_of(deadlines)
+    dues = _dues_of(deadlines)
     result: dict[Any, list[Any]] = {}
     for deadline in deadlines:
         due = dues.get(str(deadline.subject_id))
@@ -188,7 +188,7 @@ def _h7_due_recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
     return result
 
 
-def _h7_due_message(deadline: Any, offset: int) -> tuple[str, str]:
+def _due_message(deadline: Any, offset: int) -> tuple[str, str]:
     from django.utils import formats
     from django.utils.translation import gettext as _t
     from django.utils.translation import ngettext
@@ -223,7 +223,7 @@ def _h7_due_message(deadline: Any, offset: int) -> tuple[str, str]:
     return title % values, text % values
 
 
-def _h7_due_url(deadline: Any) -> str:
+def _due_url(deadline: Any) -> str:
     due = deadline.subject
     try:
         return reverse("certification:certificate-detail", args=[due.certificate_id]) if due else "/"
@@ -236,9 +236,9 @@ register(
         code="certification.surveillance_due",
         label=gettext_lazy("Surveillance due"),
         offsets=lambda: settings.PROGRAMME_REMINDER_OFFSETS,
-        recipients=_h7_due_recipients,
-        message=_h7_due_message,
-        url=_h7_due_url,
+        recipients=_due_recipients,
+        message=_due_message,
+        url=_due_url,
     )
 )
 register(
@@ -246,28 +246,28 @@ register(
         code="certification.recertification_due",
         label=gettext_lazy("Recertification due"),
         offsets=lambda: settings.PROGRAMME_REMINDER_OFFSETS,
-        recipients=_h7_due_recipients,
-        message=_h7_due_message,
-        url=_h7_due_url,
+        recipients=_due_recipients,
+        message=_due_message,
+        url=_due_url,
     )
 )
 
 
-def _h7_certificates_of(deadlines: list[Any]) -> dict[str, Any]:
+def _certificates_of(deadlines: list[Any]) -> dict[str, Any]:
     from .models import Certificate
 
     rows = Certificate.objects.filter(pk__in=[d.subject_id for d in deadlines]).select_related("client")
     return {str(row.pk): row for row in rows}
 
 
-def _h7_certificate_recipients(*, statuses: tuple[str, ...], decision_makers: bool) -> Any:
+def _certificate_recipients(*, statuses: tuple[str, ...], decision_makers: bool) -> Any:
     def recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
         """The body's administrators (and its decision makers), while the certificate is in one of `statuses`:
         two or three queries for a batch."""
         from bodies.models.tenants import Membership, Role
 
-        admins = _h7_planners_of(deadlines)
-        certificates = _h7_certificates_of(deadlines)
+        admins = _planners_of(deadlines)
+        certificates = _certificates_of(deadlines)
         makers: dict[Any, list[Any]] = {}
         if decision_makers:
             rows = (
@@ -293,7 +293,7 @@ def _h7_certificate_recipients(*, statuses: tuple[str, ...], decision_makers: bo
     return recipients
 
 
-def _h7_certificate_values(deadline: Any) -> dict[str, Any]:
+def _certificate_values(deadline: Any) -> dict[str, Any]:
     from django.utils import formats
     from django.utils.translation import gettext as _t
 
@@ -308,13 +308,13 @@ def _h7_certificate_values(deadline: Any) -> dict[str, Any]:
     }
 
 
-def _h7_expiry_message(deadline: Any, offset: int) -> tuple[str, str]:
+def _expiry_message(deadline: Any, offset: int) -> tuple[str, str]:
     from django.utils.translation import gettext as _t
     from django.utils.translation import ngettext
 
     from reminders.recipients import days_to_due
 
-    values = _h7_certificate_values(deadline)
+    values = _certificate_values(deadline)
     days = days_to_due(deadline)
     if days > 0:
         title = ngettext(
@@ -330,13 +330,13 @@ def _h7_expiry_message(deadline: Any, offset: int) -> tuple[str, str]:
     return title % values, text % values
 
 
-def _h7_suspension_message(deadline: Any, offset: int) -> tuple[str, str]:
+def _suspension_message(deadline: Any, offset: int) -> tuple[str, str]:
     from django.conf import settings as conf
     from django.utils.translation import gettext as _t
 
     from reminders.recipients import days_to_due
 
-    values = {**_h7_certificate_values(deadline), "months": conf.SUSPENSION_MAX_MONTHS}
+    values = {**_certificate_values(deadline), "months": conf.SUSPENSION_MAX_MONTHS}
     if days_to_due(deadline) > 0:
         title = _t("The suspension of certificate %(number)s nears %(months)s months")
     else:
@@ -353,10 +353,10 @@ register(
         code="certification.certificate_expiry",
         label=gettext_lazy("Certificate expiry"),
         offsets=lambda: settings.CERTIFICATE_EXPIRY_REMINDER_OFFSETS,
-        recipients=_h7_certificate_recipients(
+        recipients=_certificate_recipients(
             statuses=("valid", "scope_reduced", "suspended"), decision_makers=False
         ),
-        message=_h7_expiry_message,
+        message=_expiry_message,
         url=page_url("certification:certificate-detail", with_subject=True),
     )
 )
@@ -365,17 +365,17 @@ register(
         code="certification.suspension_ageing",
         label=gettext_lazy("Suspension ageing"),
         offsets=lambda: settings.SUSPENSION_REMINDER_OFFSETS,
-        recipients=_h7_certificate_recipients(statuses=("suspended",), decision_makers=True),
-        message=_h7_suspension_message,
+        recipients=_certificate_recipients(statuses=("suspended",), decision_makers=True),
+        message=_suspension_message,
         url=page_url("certification:certificate-detail", with_subject=True),
     )
 )
-# --- CertSearch (H8): the monthly export reminder ---
+# --- CertSearch: the monthly export reminder ---
 # Subject: the body. Due a month after the last export or upload (`certification.services.certsearch`), since
 # IAF MD 28 asks for at least monthly updates; the body's administrators are reminded on the day and a week late.
 
 
-def _h8_certsearch_message(deadline: Any, offset: int) -> tuple[str, str]:
+def _certsearch_message(deadline: Any, offset: int) -> tuple[str, str]:
     from django.utils import formats
     from django.utils.translation import gettext as _t
 
@@ -392,7 +392,7 @@ def _h8_certsearch_message(deadline: Any, offset: int) -> tuple[str, str]:
     )
 
 
-def _h8_certsearch_recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
+def _certsearch_recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
     from reminders.recipients import body_admins_of
 
     return body_admins_of(deadlines)
@@ -403,8 +403,8 @@ register(
         code="certification.certsearch_update",
         label=gettext_lazy("IAF CertSearch update"),
         offsets=lambda: settings.CERTSEARCH_REMINDER_OFFSETS,
-        recipients=_h8_certsearch_recipients,
-        message=_h8_certsearch_message,
+        recipients=_certsearch_recipients,
+        message=_certsearch_message,
         url=page_url("certification:certsearch"),
     )
 )

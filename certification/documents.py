@@ -1,5 +1,5 @@
 """Document kinds of the certification capability (`documents.registry`): certificates and statements with their
-QR code, and decision records (H8).
+QR code, and decision records.
 
 - **Certificate** (`certification.certificate`): one PDF per certificate *version* (the subject is the
   `CertificateVersion`), printed from what that version said, with a QR code (segno, inline SVG) to the

@@ -7,7 +7,7 @@ from core.error_codes import ErrorCode
 
 
 class CertificationErrorCode(ErrorCode):
-    # --- reviews and decisions (H6) ---
+    # --- reviews and decisions ---
     #: the reviewer is on the team, or not the engagement's reviewer
     REVIEWER_NOT_INDEPENDENT = "reviewer_not_independent"
     #: the review is not complete (no decision, opinion or statement before it)
@@ -32,7 +32,7 @@ class CertificationErrorCode(ErrorCode):
     DECIDER_NOT_ALLOWED = "decider_not_allowed"
     #: the statement's quantities are missing or outside the monitoring period
     STATEMENT_QUANTITIES_INVALID = "statement_quantities_invalid"
-    # --- programme and proposals (H7) ---
+    # --- certificates, programme and proposals ---
     #: the certificate's status does not allow this step (reinstate only a suspended one, ...)
     CERTIFICATE_STATE = "certificate_state"
     #: a recertification decided after the certificate expired (restore it instead, within the window)
@@ -43,7 +43,7 @@ class CertificationErrorCode(ErrorCode):
     DUE_NOT_OPEN = "due_not_open"
     #: the proposal is not open any more
     PROPOSAL_NOT_OPEN = "proposal_not_open"
-    # --- numbering, public verification, CertSearch (H8) ---
+    # --- numbering, public verification, CertSearch ---
     #: the numbering pattern is not usable
     NUMBERING_INVALID = "numbering_invalid"
     #: the IAF CertSearch upload is not configured (CERTSEARCH_URL, CERTSEARCH_API_KEY)

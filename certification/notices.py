@@ -12,19 +12,19 @@ from reminders.notices import Notice, NoticeKind, page_url, register
 from reminders.recipients import body_administrators
 
 
-# --- reviews and decisions (H6) ---
-def _h6_review_team(notice: Notice) -> list[Any]:
+# --- reviews and decisions ---
+def _review_team(notice: Notice) -> list[Any]:
     """The reviewed engagement's team (one query)."""
     team = notice.subject.engagement.team.select_related("membership__user").order_by("role", "id")
     return [member.membership.user for member in team if member.membership.status == Membership.Status.ACTIVE]
 
 
-def _h6_reviewer(notice: Notice) -> list[Any]:
+def _reviewer(notice: Notice) -> list[Any]:
     reviewer = notice.subject.reviewer
     return [reviewer.user] if reviewer.status == Membership.Status.ACTIVE else []
 
 
-def _h6_decision_makers(notice: Notice) -> list[Any]:
+def _engagement_decision_makers(notice: Notice) -> list[Any]:
     """The body's active decision makers who may decide the engagement: neither on its team nor its reviewer."""
     engagement = notice.subject.engagement
     excluded = {*engagement.team.values_list("membership__user_id", flat=True)}
@@ -41,7 +41,7 @@ def _h6_decision_makers(notice: Notice) -> list[Any]:
     return [membership.user for membership in makers]
 
 
-def _h6_decision_audience(notice: Notice) -> list[Any]:
+def _decision_audience(notice: Notice) -> list[Any]:
     """An engagement's decision: its team; a certificate's: the body's administrators."""
     decision = notice.subject
     if decision.engagement_id is not None:
@@ -50,7 +50,7 @@ def _h6_decision_audience(notice: Notice) -> list[Any]:
     return body_administrators(notice)
 
 
-def _h6_review_values(review: Any) -> dict[str, Any]:
+def _review_values(review: Any) -> dict[str, Any]:
     engagement = review.engagement
     return {
         "reference": engagement.reference,
@@ -60,12 +60,12 @@ def _h6_review_values(review: Any) -> dict[str, Any]:
     }
 
 
-def _h6_decision_values(decision: Any) -> dict[str, Any]:
+def _decision_values(decision: Any) -> dict[str, Any]:
     subject = decision.engagement.reference if decision.engagement_id else decision.certificate.number
     return {"decision": decision.get_kind_display(), "subject": subject}
 
 
-def _h6_review_url(review: Any) -> str:
+def _review_url(review: Any) -> str:
     try:
         return reverse("certification:review-detail", args=[review.engagement_id])
     except NoReverseMatch:
@@ -80,9 +80,9 @@ register(
             "The independent reviewer returned the report of %(reference)s (%(kind)s for %(client)s) in %(body)s "
             "to the team with comments of round %(round)s: answer them and send the report back."
         ),
-        audience=_h6_review_team,
-        url=_h6_review_url,
-        values=_h6_review_values,
+        audience=_review_team,
+        url=_review_url,
+        values=_review_values,
         label=_("Report returned by the reviewer"),
     )
 )
@@ -94,9 +94,9 @@ register(
             "The team answered the comments on the report of %(reference)s (%(kind)s for %(client)s) in %(body)s; "
             "round %(round)s of the independent review has started."
         ),
-        audience=_h6_reviewer,
-        url=_h6_review_url,
-        values=_h6_review_values,
+        audience=_reviewer,
+        url=_review_url,
+        values=_review_values,
         label=_("Report back for review"),
     )
 )
@@ -108,9 +108,9 @@ register(
             "The independent review of %(reference)s (%(kind)s for %(client)s) in %(body)s is complete: the "
             "engagement awaits its decision."
         ),
-        audience=_h6_decision_makers,
-        url=_h6_review_url,
-        values=_h6_review_values,
+        audience=_engagement_decision_makers,
+        url=_review_url,
+        values=_review_values,
         label=_("Engagement awaiting decision"),
     )
 )
@@ -118,15 +118,17 @@ register(
     NoticeKind(
         key="certification.decision.recorded",
         title=_("Decision on %(subject)s: %(decision)s"),
-        message=_("A decision maker of %(body)s recorded the decision \"%(decision)s\" on %(subject)s."),
-        audience=_h6_decision_audience,
+        message=_('A decision maker of %(body)s recorded the decision "%(decision)s" on %(subject)s.'),
+        audience=_decision_audience,
         url=page_url("certification:decision-detail", with_subject=True),
-        values=_h6_decision_values,
+        values=_decision_values,
         label=_("Decision recorded"),
     )
 )
-# --- programme and proposals (H7) ---
-def _h7_client_users_and_admins(notice: Notice) -> list[Any]:
+
+
+# --- certificates and proposals ---
+def _client_users_and_admins(notice: Notice) -> list[Any]:
     """The certificate's client's active users, then the body's administrators (two queries)."""
     from django.apps import apps
 
@@ -137,7 +139,7 @@ def _h7_client_users_and_admins(notice: Notice) -> list[Any]:
     return [row.user for row in rows] + body_administrators(notice)
 
 
-def _h7_decision_makers(notice: Notice) -> list[Any]:
+def _body_decision_makers(notice: Notice) -> list[Any]:
     """The body's active decision makers (one query)."""
     makers = (
         Membership.objects.active()
@@ -149,7 +151,7 @@ def _h7_decision_makers(notice: Notice) -> list[Any]:
     return [membership.user for membership in makers]
 
 
-def _h7_certificate_values(certificate: Any) -> dict[str, Any]:
+def _certificate_values(certificate: Any) -> dict[str, Any]:
     return {
         "number": certificate.number,
         "client": certificate.client.legal_name,
@@ -159,8 +161,8 @@ def _h7_certificate_values(certificate: Any) -> dict[str, Any]:
     }
 
 
-def _h7_proposal_values(proposal: Any) -> dict[str, Any]:
-    return {**_h7_certificate_values(proposal.certificate), "proposal": proposal.get_kind_display().lower()}
+def _proposal_values(proposal: Any) -> dict[str, Any]:
+    return {**_certificate_values(proposal.certificate), "proposal": proposal.get_kind_display().lower()}
 
 
 register(
@@ -170,9 +172,9 @@ register(
         message=_(
             "%(body)s issued certificate %(number)s to %(client)s (%(standard)s), valid until %(expires)s."
         ),
-        audience=_h7_client_users_and_admins,
+        audience=_client_users_and_admins,
         url=page_url("certification:certificate-detail", with_subject=True),
-        values=_h7_certificate_values,
+        values=_certificate_values,
         label=_("Certificate issued"),
     )
 )
@@ -184,9 +186,9 @@ register(
             "A decision of %(body)s on certificate %(number)s of %(client)s (%(standard)s): %(change)s. It is now "
             "%(status)s, valid until %(expires)s."
         ),
-        audience=_h7_client_users_and_admins,
+        audience=_client_users_and_admins,
         url=page_url("certification:certificate-detail", with_subject=True),
-        values=_h7_certificate_values,
+        values=_certificate_values,
         label=_("Certificate changed by a decision"),
     )
 )
@@ -198,9 +200,9 @@ register(
             "Certificate %(number)s of %(client)s (%(standard)s) in %(body)s was valid until %(expires)s and has "
             "expired."
         ),
-        audience=_h7_client_users_and_admins,
+        audience=_client_users_and_admins,
         url=page_url("certification:certificate-detail", with_subject=True),
-        values=_h7_certificate_values,
+        values=_certificate_values,
         label=_("Certificate expired"),
     )
 )
@@ -212,10 +214,9 @@ register(
             "The platform proposes a decision on certificate %(number)s of %(client)s in %(body)s: %(proposal)s. "
             "%(reason)s Decide it or dismiss it; nothing changes until a decision maker decides."
         ),
-        audience=_h7_decision_makers,
+        audience=_body_decision_makers,
         url=page_url("certification:proposal-list"),
-        values=_h7_proposal_values,
+        values=_proposal_values,
         label=_("Decision proposed by the platform"),
     )
 )
-# --- numbering, public verification, CertSearch (H8) ---

@@ -1,4 +1,4 @@
-"""The public verification pages, no login (namespace "verify") (H8)."""
+"""The public verification pages, no login (namespace "verify")."""
 
 from django.urls import path
 

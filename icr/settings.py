@@ -584,7 +584,7 @@ FINDING_RESPONSE_REMINDER_OFFSETS = env_int_list("FINDING_RESPONSE_REMINDER_OFFS
 FINDING_VERIFICATION_REMINDER_DAYS = env_int("FINDING_VERIFICATION_REMINDER_DAYS", 60)
 
 # --- certification ---
-# (H7) certificates' life cycle and the three-year programme (ISO/IEC 17021-1 9.6; DOMAIN.md)
+# certificates' life cycle and the three-year programme (ISO/IEC 17021-1 9.6; DOMAIN.md)
 #: a certificate expires on the day before this anniversary of its cycle's decision
 CERTIFICATE_VALIDITY_YEARS = env_int("CERTIFICATE_VALIDITY_YEARS", 3)
 #: an expired certificate may be restored within this many months after its expiry (then a new audit is needed)
@@ -599,7 +599,7 @@ PROGRAMME_REMINDER_OFFSETS = env_int_list("PROGRAMME_REMINDER_OFFSETS", "-90,-30
 CERTIFICATE_EXPIRY_REMINDER_OFFSETS = env_int_list("CERTIFICATE_EXPIRY_REMINDER_OFFSETS", "-90,-30,0")
 #: days relative to the end of a suspension's normal length
 SUSPENSION_REMINDER_OFFSETS = env_int_list("SUSPENSION_REMINDER_OFFSETS", "-30,0")
-# certification: reviews and decisions (H6)
+# reviews and decisions
 #: a major nonconformity of a stage 2 verified (or still open at the decision) later than this many months after
 #: the audit's last day means a new stage 2 is required before certification is granted (DOMAIN.md "Findings")
 STAGE2_MAJOR_NC_LIMIT_MONTHS = env_int("STAGE2_MAJOR_NC_LIMIT_MONTHS", 6)
@@ -607,7 +607,7 @@ STAGE2_MAJOR_NC_LIMIT_MONTHS = env_int("STAGE2_MAJOR_NC_LIMIT_MONTHS", 6)
 #: the decision makers are
 REVIEW_REMINDER_DAYS = env_int("REVIEW_REMINDER_DAYS", 10)
 DECISION_REMINDER_DAYS = env_int("DECISION_REMINDER_DAYS", 10)
-# certification: public verification and IAF CertSearch (H8)
+# public verification and IAF CertSearch
 #: look-ups of the public certificate and statement verification (page and API together) per client address
 PUBLIC_VERIFY_RATE = env_str("PUBLIC_VERIFY_RATE", "30/min")
 #: the IAF CertSearch upload endpoint and its key; the upload is disabled while either is empty

@@ -521,7 +521,7 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     status = "open"
 
 
-# --- certification: statements (H6) ---
+# --- certification: statements ---
 
 
 class StatementFactory(factory.django.DjangoModelFactory):
@@ -555,7 +555,9 @@ class ReviewSetup:
         self.decider = decider
 
 
-def review_setup(*, status: str = "under_review", body: Body | None = None, **engagement_kwargs) -> ReviewSetup:  # type: ignore[no-untyped-def]
+def review_setup(
+    *, status: str = "under_review", body: Body | None = None, **engagement_kwargs
+) -> ReviewSetup:  # type: ignore[no-untyped-def]
     """`ReviewSetup` of a GHG verification (pass `kind=`, `project=None`, ... for another kind)."""
     if body is not None:
         engagement_kwargs["body"] = body
@@ -573,7 +575,7 @@ def review_setup(*, status: str = "under_review", body: Body | None = None, **en
     return ReviewSetup(engagement, lead, auditor, reviewer_membership.user, planner, decider)
 
 
-# (H7) certificates' life cycle and programme
+# --- certification: certificates' life cycle and programme ---
 def ms_engagement_kwargs(body: Body, kind: str, client=None) -> dict:  # type: ignore[no-untyped-def,type-arg]
     """EngagementFactory keywords for a management-system engagement (ISO 9001, IAF 17) of `kind` in `body`, for
     `client` (a new client of the body when not given)."""

@@ -465,7 +465,7 @@ POLICY: dict[str, Rule] = {
     "api-v1:webhook-delivery-list": Rule(api()),
     "api-v1:webhook-delivery-detail": Rule(api_object_of_a(member_a=GONE), args="webhook_delivery"),
     "api-v1:webhook-delivery-redeliver": Rule(post_only(405, anonymous=401), args="webhook_delivery"),
-    # --- certification: public verification, CertSearch, the client view (H8) ---
+    # --- certification: public verification, CertSearch, the client view ---
     "verify:home": Rule(public()),
     "verify:token": Rule(public(), args="certificate_token"),
     "api-v1:public-verify": Rule({**every(400)}, note="no number given: 400 for everyone, no login needed"),
@@ -486,67 +486,67 @@ POLICY: dict[str, Rule] = {
                                            args="statement_of_client_a"),
     "certification:client-statement-pdf": Rule({**every(GONE), "anonymous": LOGIN}, args="statement_of_client_a",
                                                note="no statement PDF is ready in the matrix"),
-    # --- certification: reviews, decisions, statements, numbering (H6) ---
+    # --- certification: reviews, decisions, statements, numbering ---
     # member_a (an auditor) is not on the reviewed engagement's team, so it is hidden from them (404); admin_a
     # reads every engagement; neither is the reviewer nor a decision maker
     "certification:review-waiting": Rule(portal()),
-    "certification:review-detail": Rule(portal_object_of_a(member_a=GONE), args="h6_review_engagement"),
-    "certification:review-open": Rule(portal_object_of_a(member_a=GONE, admin_a=405), args="h6_review_engagement"),
-    "certification:review-comment": Rule(portal_object_of_a(member_a=GONE, admin_a=405), args="h6_review_engagement"),
-    "certification:review-return": Rule(portal_object_of_a(member_a=GONE, admin_a=405), args="h6_review_engagement"),
+    "certification:review-detail": Rule(portal_object_of_a(member_a=GONE), args="review_engagement"),
+    "certification:review-open": Rule(portal_object_of_a(member_a=GONE, admin_a=405), args="review_engagement"),
+    "certification:review-comment": Rule(portal_object_of_a(member_a=GONE, admin_a=405), args="review_engagement"),
+    "certification:review-return": Rule(portal_object_of_a(member_a=GONE, admin_a=405), args="review_engagement"),
     "certification:review-resubmit": Rule(portal_object_of_a(member_a=GONE, admin_a=405),
-                                          args="h6_review_engagement"),
+                                          args="review_engagement"),
     "certification:review-complete": Rule(portal_object_of_a(member_a=GONE, admin_a=405),
-                                          args="h6_review_engagement"),
+                                          args="review_engagement"),
     "certification:review-answer": Rule(portal_object_of_a(member_a=GONE, admin_a=405),
-                                        kwargs_from="h6_review_comment_kwargs"),
+                                        kwargs_from="review_comment_kwargs"),
     "certification:review-resolve": Rule(portal_object_of_a(member_a=GONE, admin_a=405),
-                                         kwargs_from="h6_review_comment_kwargs"),
+                                         kwargs_from="review_comment_kwargs"),
     "certification:decision-list": Rule(portal()),
     "certification:decision-waiting": Rule(portal(member_a=403, admin_a=403, member_b=403, admin_b=403),
                                            note="decision makers only"),
     "certification:decision-create": Rule(portal(member_a=GONE, admin_a=GONE, member_b=GONE, admin_b=GONE),
                                           note="no engagement or certificate named in the query: 404; decision "
                                                "makers only (tests/certification/test_separation_portal.py)"),
-    "certification:decision-detail": Rule(portal_object_of_a(), args="h6_decision"),
+    "certification:decision-detail": Rule(portal_object_of_a(), args="decision"),
     "certification:statement-list": Rule(portal()),
     "certification:statement-detail": Rule(portal_object_of_a(), args="statement_of_client_a"),
     "certification:numbering": Rule(portal_admin_only(), note="body administrators (manage_certificates)"),
     "api-v1:review-list": Rule(api()),
-    "api-v1:review-detail": Rule(api_object_of_a(member_a=GONE), args="h6_review"),
-    "api-v1:review-comment": Rule(post_only(405, anonymous=401), args="h6_review"),
-    "api-v1:review-return": Rule(post_only(405, anonymous=401), args="h6_review"),
-    "api-v1:review-answer": Rule(post_only(405, anonymous=401), args="h6_review"),
-    "api-v1:review-resubmit": Rule(post_only(405, anonymous=401), args="h6_review"),
-    "api-v1:review-resolve": Rule(post_only(405, anonymous=401), args="h6_review"),
-    "api-v1:review-complete": Rule(post_only(405, anonymous=401), args="h6_review"),
+    "api-v1:review-detail": Rule(api_object_of_a(member_a=GONE), args="review"),
+    "api-v1:review-comment": Rule(post_only(405, anonymous=401), args="review"),
+    "api-v1:review-return": Rule(post_only(405, anonymous=401), args="review"),
+    "api-v1:review-answer": Rule(post_only(405, anonymous=401), args="review"),
+    "api-v1:review-resubmit": Rule(post_only(405, anonymous=401), args="review"),
+    "api-v1:review-resolve": Rule(post_only(405, anonymous=401), args="review"),
+    "api-v1:review-complete": Rule(post_only(405, anonymous=401), args="review"),
     "api-v1:decision-list": Rule(api()),
-    "api-v1:decision-detail": Rule(api_object_of_a(), args="h6_decision"),
+    "api-v1:decision-detail": Rule(api_object_of_a(), args="decision"),
     "api-v1:statement-list": Rule(api()),
     "api-v1:statement-detail": Rule(api_object_of_a(), args="statement_of_client_a"),
     "api-v1:numbering-list": Rule(api()),
-    "api-v1:numbering-detail": Rule(api_object_of_a(), args="h6_numbering"),
-    # --- certification: certificates, programme and proposals (H7) ---
+    "api-v1:numbering-detail": Rule(api_object_of_a(), args="numbering"),
+    # --- certification: certificates, programme and proposals ---
     "certification:certificate-list": Rule(portal()),
-    "certification:certificate-detail": Rule(portal_object_of_a(), args="h7_certificate"),
-    "certification:certificate-version": Rule(portal_object_of_a(), kwargs_from="h7_certificate_version_kwargs"),
-    "certification:certificate-confidential": Rule(portal_object_of_a(member_a=403, admin_a=405), args="h7_certificate",
+    "certification:certificate-detail": Rule(portal_object_of_a(), args="certificate"),
+    "certification:certificate-version": Rule(portal_object_of_a(), kwargs_from="certificate_version_kwargs"),
+    "certification:certificate-confidential": Rule(portal_object_of_a(member_a=403, admin_a=405), args="certificate",
                                                    note="body administrators (manage_certificates)"),
     "certification:programme": Rule(portal()),
-    "certification:programme-engagement-create": Rule(portal_object_of_a(member_a=403), args="h7_programme_due",
+    "certification:programme-engagement-create": Rule(portal_object_of_a(member_a=403), args="programme_due",
                                                       note="planners (manage_engagements)"),
     "certification:proposal-list": Rule(portal()),
-    "certification:proposal-dismiss": Rule(portal_object_of_a(member_a=403, admin_a=403), args="h7_proposal",
+    "certification:proposal-dismiss": Rule(portal_object_of_a(member_a=403, admin_a=403), args="proposal",
                                            note="decision makers only: neither an auditor nor an administrator"),
     "api-v1:certificate-list": Rule(api()),
-    "api-v1:certificate-detail": Rule(api_object_of_a(), args="h7_certificate"),
-    "api-v1:certificate-confidential": Rule(post_only(405, anonymous=401), args="h7_certificate"),
+    "api-v1:certificate-detail": Rule(api_object_of_a(), args="certificate"),
+    "api-v1:certificate-confidential": Rule(post_only(405, anonymous=401), args="certificate"),
     "api-v1:programme-date-list": Rule(api()),
-    "api-v1:programme-date-detail": Rule(api_object_of_a(), args="h7_programme_due"),
-    "api-v1:programme-date-create-engagement": Rule(post_only(405, anonymous=401), args="h7_programme_due"),
+    "api-v1:programme-date-detail": Rule(api_object_of_a(), args="programme_due"),
+    "api-v1:programme-date-create-engagement": Rule(post_only(405, anonymous=401), args="programme_due"),
     "api-v1:proposal-list": Rule(api()),
-    "api-v1:proposal-detail": Rule(api_object_of_a(), args="h7_proposal"),
-    "api-v1:proposal-dismiss": Rule(post_only(405, anonymous=401), args="h7_proposal"),
+    "api-v1:proposal-detail": Rule(api_object_of_a(), args="proposal"),
+    "api-v1:proposal-dismiss": Rule(post_only(405, anonymous=401), args="proposal"),
 }
 # fmt: on
 
@@ -711,25 +711,28 @@ OBJECT_BUILDERS: dict[str, Any] = {
     # --- webhooks ---
     "webhook_subscription": lambda world: _webhook_subscription_of_a(world),
     "webhook_delivery": lambda world: _webhook_delivery_of_a(world),
-    # --- certification: public verification, CertSearch, the client view (H8) ---
+    # --- certification: public verification, CertSearch, the client view ---
     "certificate_token": lambda world: _certificate_of_client_a(world).token,
     "certificate_of_client_a": lambda world: _certificate_of_client_a(world),
-    "certificate_pdf_kwargs": lambda world: {"document": "certificate", "pk": _certificate_of_client_a(world).pk},
-    "statement_of_client_a": lambda world: _statement_of_client_a(world),
-    # --- certification: reviews, decisions, statements, numbering (H6) ---
-    "h6_review_engagement": lambda world: _h6_review_of_a(world).engagement,
-    "h6_review": lambda world: _h6_review_of_a(world),
-    "h6_review_comment_kwargs": lambda world: {
-        "pk": _h6_review_of_a(world).engagement_id,
-        "comment": _h6_review_of_a(world).comments.get().pk,
+    "certificate_pdf_kwargs": lambda world: {
+        "document": "certificate",
+        "pk": _certificate_of_client_a(world).pk,
     },
-    "h6_decision": lambda world: _h6_decision_of_a(world),
-    "h6_numbering": lambda world: _h6_numbering_of_a(world),
-    # --- certification: certificates, programme and proposals (H7) ---
-    "h7_certificate": lambda world: _h7_certificate_of_a(world),
-    "h7_certificate_version_kwargs": lambda world: {"pk": _h7_certificate_of_a(world).pk, "version": 1},
-    "h7_programme_due": lambda world: _h7_certificate_of_a(world).programme.order_by("due_on").first(),
-    "h7_proposal": lambda world: _h7_proposal_of_a(world),
+    "statement_of_client_a": lambda world: _statement_of_client_a(world),
+    # --- certification: reviews, decisions, statements, numbering ---
+    "review_engagement": lambda world: _review_of_a(world).engagement,
+    "review": lambda world: _review_of_a(world),
+    "review_comment_kwargs": lambda world: {
+        "pk": _review_of_a(world).engagement_id,
+        "comment": _review_of_a(world).comments.get().pk,
+    },
+    "decision": lambda world: _decision_of_a(world),
+    "numbering": lambda world: _numbering_of_a(world),
+    # --- certification: certificates, programme and proposals ---
+    "certificate": lambda world: _certificate_of_a(world),
+    "certificate_version_kwargs": lambda world: {"pk": _certificate_of_a(world).pk, "version": 1},
+    "programme_due": lambda world: _certificate_of_a(world).programme.order_by("due_on").first(),
+    "proposal": lambda world: _proposal_of_a(world),
 }
 
 
@@ -1053,7 +1056,7 @@ def _impartiality_record(world, kind: str) -> Any:  # type: ignore[no-untyped-de
     return CommitteeActionFactory(meeting__body=world.a.body)
 
 
-# --- certification: public verification, CertSearch, the client view (H8) ---
+# --- certification: public verification, CertSearch, the client view ---
 
 
 def _certificate_of_client_a(world) -> Any:  # type: ignore[no-untyped-def]
@@ -1066,10 +1069,10 @@ def _certificate_of_client_a(world) -> Any:  # type: ignore[no-untyped-def]
     return found or CertificateFactory(engagement__body=world.a.body, engagement__client=client)
 
 
-# --- certification: reviews, decisions, statements, numbering (H6) ---
+# --- certification: reviews, decisions, statements, numbering ---
 
 
-def _h6_review_of_a(world) -> Any:  # type: ignore[no-untyped-def]
+def _review_of_a(world) -> Any:  # type: ignore[no-untyped-def]
     """An engagement of body A under review (member_a not on its team), its review opened with one comment."""
     from certification.models import Review
     from certification.services.reviews import review_comment_add, review_open
@@ -1084,7 +1087,7 @@ def _h6_review_of_a(world) -> Any:  # type: ignore[no-untyped-def]
     return review
 
 
-def _h6_decision_of_a(world) -> Any:  # type: ignore[no-untyped-def]
+def _decision_of_a(world) -> Any:  # type: ignore[no-untyped-def]
     """An adverse opinion of body A on a verification awaiting its decision (its statement issued)."""
     from certification.models import Decision
     from certification.services.decisions import decision_record
@@ -1099,16 +1102,16 @@ def _h6_decision_of_a(world) -> Any:  # type: ignore[no-untyped-def]
     )
 
 
-def _h6_numbering_of_a(world) -> Any:  # type: ignore[no-untyped-def]
+def _numbering_of_a(world) -> Any:  # type: ignore[no-untyped-def]
     from certification.services.numbering import numbering_set
 
     return numbering_set(body=world.a.body, kind="statement", pattern="A-ST-{seq:04d}", actor=world.a.admin)
 
 
-# --- certification: certificates, programme and proposals (H7) ---
+# --- certification: certificates, programme and proposals ---
 
 
-def _h7_certificate_of_a(world) -> Any:  # type: ignore[no-untyped-def]
+def _certificate_of_a(world) -> Any:  # type: ignore[no-untyped-def]
     """A certificate of body A issued by a grant (version 1, its programme), made once per test."""
     from datetime import date
 
@@ -1120,7 +1123,10 @@ def _h7_certificate_of_a(world) -> Any:  # type: ignore[no-untyped-def]
     if found is not None:
         return found
     engagement = EngagementFactory(
-        body=world.a.body, status="awaiting_decision", scope="Matrix scope", **ms_engagement_kwargs(world.a.body, "stage_2")
+        body=world.a.body,
+        status="awaiting_decision",
+        scope="Matrix scope",
+        **ms_engagement_kwargs(world.a.body, "stage_2"),
     )
     decider = MembershipFactory(body=world.a.body, roles=["decision_maker"])
     decision = Decision.objects.create(
@@ -1135,10 +1141,10 @@ def _h7_certificate_of_a(world) -> Any:  # type: ignore[no-untyped-def]
         return certificate_issue(decision=decision, actor=decider.user)
 
 
-def _h7_proposal_of_a(world) -> Any:  # type: ignore[no-untyped-def]
+def _proposal_of_a(world) -> Any:  # type: ignore[no-untyped-def]
     from tests.factories import ProposalFactory
 
-    return ProposalFactory(certificate=_h7_certificate_of_a(world))
+    return ProposalFactory(certificate=_certificate_of_a(world))
 
 
 def _statement_of_client_a(world) -> Any:  # type: ignore[no-untyped-def]

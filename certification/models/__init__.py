@@ -12,7 +12,7 @@ from .certificates import (  # noqa: F401
     StatementStatus,
     VerificationCount,
 )
-from .certsearch import CertSearchUpload, CertSearchUploadStatus  # noqa: F401  (H8)
+from .certsearch import CertSearchUpload, CertSearchUploadStatus  # noqa: F401
 from .decisions import (  # noqa: F401
     CERTIFICATE_DECISIONS,
     ENGAGEMENT_DECISIONS,

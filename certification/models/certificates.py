@@ -106,7 +106,7 @@ class Certificate(TenantModel):
             models.Index(fields=["body", "status", "expires_on"], name="certificate_body_status"),
             models.Index(fields=["status", "expires_on"], name="certificate_status_expiry"),
             models.Index(fields=["number"], name="certificate_number"),
-            # the public verification looks numbers up case-insensitively (H8)
+            # the public verification looks numbers up case-insensitively
             models.Index(Upper("number"), name="certificate_number_upper"),
         ]
 
@@ -192,7 +192,7 @@ class Statement(TenantModel):
         ]
         indexes = [
             models.Index(fields=["number"], name="statement_number"),
-            # the public verification looks numbers up case-insensitively (H8)
+            # the public verification looks numbers up case-insensitively
             models.Index(Upper("number"), name="statement_number_upper"),
         ]
 

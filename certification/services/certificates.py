@@ -186,7 +186,7 @@ def certificate_issue(*, decision: Decision, actor: Actor, sites: Iterable[Any] 
         _write_version(certificate, decision)
         programme_generate(certificate=certificate, cycle=1)
         _watch_expiry(certificate)
-        if engagement.kind != "product_evaluation":  # IAF MD 28: monthly CertSearch updates (H8)
+        if engagement.kind != "product_evaluation":  # IAF MD 28: monthly CertSearch updates
             from .certsearch import certsearch_reminder_start
 
             certsearch_reminder_start(body=body)

@@ -470,7 +470,7 @@ def _carry_out(
 
         statement_issue(decision=decision, actor=actor, quantities=quantities or [])
         return
-    from . import certificates  # H7's certificates' life cycle
+    from . import certificates  # the certificates' life cycle
 
     if kind == D.GRANT:
         certificates.certificate_issue(decision=decision, actor=actor, sites=sites)

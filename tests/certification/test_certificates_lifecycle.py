@@ -1,4 +1,4 @@
-"""The certificate's life cycle through the decisions' one entry point (`decision_record`, H6's): a grant issues
+"""The certificate's life cycle through the decisions' one entry point (`decision_record`): a grant issues
 it, a proposal for a missed surveillance is decided as a suspension, a reinstatement follows, a surveillance's
 decision marks its programme date done; a refusal by the certificate's rules rolls the decision back; two
 identical decisions at once — exactly one wins."""

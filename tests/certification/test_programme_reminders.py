@@ -43,7 +43,9 @@ def issued(world):  # type: ignore[no-untyped-def]
 
 def told(kind: str) -> list[tuple[str, int | None]]:
     return list(
-        Notification.objects.filter(kind=kind).order_by("created_at").values_list("user__email", "offset_days")
+        Notification.objects.filter(kind=kind)
+        .order_by("created_at")
+        .values_list("user__email", "offset_days")
     )
 
 

@@ -45,15 +45,15 @@ READ_ONLY_MODELS = sorted(
         "webhooks.webhookdelivery",
         "webhooks.webhookevent",
         "webhooks.webhooksubscription",
-        # --- certification (H6) ---
+        # --- certification: reviews and decisions ---
         "certification.decision",
         "certification.review",
         "certification.statement",
-        # --- certification (H7) ---
+        # --- certification: certificates, programme and proposals ---
         "certification.certificate",
         "certification.programmedue",
         "certification.proposal",
-        # --- certification (H8) ---
+        # --- certification: public verification and CertSearch ---
         "certification.certsearchupload",
         "certification.verificationcount",
     ]

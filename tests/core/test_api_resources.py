@@ -39,12 +39,12 @@ EXPECTED = [
     "engagements",
     "findings",
     "webhooks",
-    # --- certification (H6) ---
+    # --- certification: reviews and decisions ---
     "reviews",
     "decisions",
     "statements",
     "numberings",
-    # --- certification (H7) ---
+    # --- certification: certificates, programme and proposals ---
     "certificates",
     "programme",
     "proposals",
@@ -92,12 +92,12 @@ def test_every_resource_is_named_for_people():
         "engagements": "Engagements",
         "findings": "Findings and corrective actions",
         "webhooks": "Webhooks",
-        # --- certification (H6) ---
+        # --- certification: reviews and decisions ---
         "reviews": "Independent reviews",
         "decisions": "Decisions",
         "statements": "Statements",
         "numberings": "Certificate and statement numbering",
-        # --- certification (H7) ---
+        # --- certification: certificates, programme and proposals ---
         "certificates": "Certificates",
         "programme": "Certification programme",
         "proposals": "Proposals",
