@@ -6,6 +6,11 @@ next, and is good for EMAIL_CONFIRMATION_MAX_AGE. Opening it confirms the addres
 link for an address since changed or a used one are refused with their own codes. Until then the account can
 log in only to read "confirm your email" and ask for a new link
 (`accounts.middleware.EmailConfirmationRequiredMiddleware`).
+
+Signing up does not tell whether an address has an account (issue 11 §1): an address that has one gets no
+new account and no change, and its owner is emailed that someone tried, with links to log in and to reset the
+password (never a confirmation link: confirming an account someone else made with the address would hand it
+to them). The visitor reads the same page either way.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
@@ -35,6 +40,8 @@ SALT = "accounts.email-confirmation"
 EMAIL_CONFIRMATION_MAX_AGE: int = settings.EMAIL_CONFIRMATION_MAX_AGE
 #: at most this many new links per account per hour
 RESENDS_PER_HOUR = 5
+#: at most this many "someone tried to sign up with your address" emails per account per hour
+SIGNUP_NOTICES_PER_HOUR = 3
 
 
 def safe_next(next_url: str | None) -> str:
@@ -69,17 +76,66 @@ def _send(user: User, next_url: str) -> None:
     send_mail(subject, message, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
-def user_signup(*, email: str, full_name: str, password: str, language: str = "", next_url: str = "") -> User:
-    """A person creates an account (`user_register`), unconfirmed until they open the link emailed to them
-    (sent after the transaction commits)."""
-    with transaction.atomic():
-        user = user_register(email=email, full_name=full_name, password=password)
-        user.email_confirmed = False
-        if language and language in dict(settings.LANGUAGES):
-            user.language = language
-        user.save(update_fields=["email_confirmed", "language"])
-        transaction.on_commit(lambda: _send(user, next_url))
-    return user
+def _send_account_exists(user: User, next_url: str) -> None:
+    login = reverse("accounts:login") + (f"?{urlencode({'next': next_url})}" if next_url else "")
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context: dict[str, Any] = {
+            "user": user,
+            "login_link": f"{settings.SITE_URL}{login}",
+            "reset_link": f"{settings.SITE_URL}{reverse('accounts:password-reset')}",
+            "site_url": settings.SITE_URL,
+        }
+        subject = _("Someone tried to create an ICR Conformity account with your address")
+        message = render_to_string("accounts/signup_account_exists_email.txt", context)
+    send_mail(subject, message, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def _email_taken(exc: ValidationError) -> bool:
+    errors = getattr(exc, "error_dict", {}).get("email", [])
+    return any(error.code == AccountsErrorCode.EMAIL_TAKEN for error in errors)
+
+
+def _notice_allowed(user: User) -> bool:
+    """At most SIGNUP_NOTICES_PER_HOUR emails an hour to one account, so sign-up cannot flood a mailbox."""
+    key = f"accounts:signup-notices:{user.pk}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return int(cache.incr(key)) <= SIGNUP_NOTICES_PER_HOUR
+    except ValueError:  # the hour lapsed between add and incr
+        cache.set(key, 1, timeout=3600)
+        return True
+
+
+def user_signup(
+    *, email: str, full_name: str, password: str, language: str = "", next_url: str = ""
+) -> User | None:
+    """A person signs up with an address. A new address gets an account (`user_register`), unconfirmed until
+    they open the link emailed to them. An address that has an account gets nothing new and changes nothing:
+    the owner, if the account is active, is emailed that someone tried, with links to log in and to reset the
+    password (at most SIGNUP_NOTICES_PER_HOUR an hour). Both ways validate the name and the password first
+    and hash the password once (the insert is tried, and refused by the database's unique email), and the
+    email leaves after the commit, so the answer takes about as long (issue 11 §1).
+
+    Answers the new account, or None when the address had one; a face answers the same either way.
+    """
+    try:
+        with transaction.atomic():
+            user = user_register(email=email, full_name=full_name, password=password)
+            user.email_confirmed = False
+            if language and language in dict(settings.LANGUAGES):
+                user.language = language
+            user.save(update_fields=["email_confirmed", "language"])
+            transaction.on_commit(lambda: _send(user, next_url))
+    except ValidationError as exc:
+        if not _email_taken(exc):
+            raise
+    else:
+        return user
+    address = User.objects.normalize_email(email).strip().lower()
+    owner = User.objects.filter(email__iexact=address, is_active=True).first()
+    if owner is not None and _notice_allowed(owner):
+        transaction.on_commit(lambda: _send_account_exists(owner, safe_next(next_url)))
+    return None
 
 
 def email_confirmation_resend(*, user: User, next_url: str = "") -> None:

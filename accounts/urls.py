@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("signup/", views.SignupView.as_view(), name="signup"),
+    path("signup/sent/", views.SignupDoneView.as_view(), name="signup-done"),
     path("confirm-email/", views.ConfirmEmailSentView.as_view(), name="confirm-email-sent"),
     path("confirm-email/<str:token>/", views.ConfirmEmailView.as_view(), name="confirm-email"),
     path("logout/", views.LogoutView.as_view(), name="logout"),

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
@@ -18,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
 from core.errors import ValidationError
 from core.portal import ServiceFormMixin
@@ -28,6 +27,9 @@ from .confirmation import email_confirm, email_confirmation_resend, safe_next, u
 from .forms import EmailAuthenticationForm, ProfileForm, SignupForm, client_ip
 from .models import User
 from .services import user_set_language, user_update_profile
+
+#: the address typed at sign-up, shown back on "check your email" (typed either way, so it tells nothing)
+SIGNUP_EMAIL_SESSION_KEY = "accounts:signup-email"
 
 
 def keep_language_chosen_before_login(request: HttpRequest, user: User) -> None:
@@ -51,8 +53,9 @@ class LoginView(auth_views.LoginView):
 
 
 class SignupView(ServiceFormMixin, FormView):
-    """Creates an account and logs in; the account acts once its email address is confirmed (`confirmation`),
-    then goes on to `next` (the application form when the visitor came from "Apply as a body")."""
+    """Signs up and says "check your email", the same page whether or not the address has an account (issue 11
+    §1, `confirmation.user_signup`): nobody is logged in here. A new address confirms through the emailed link
+    and then logs in, going on to `next` (the application form when the visitor came from "Apply as a body")."""
 
     form_class = SignupForm
     template_name = "accounts/signup.html"
@@ -63,23 +66,21 @@ class SignupView(ServiceFormMixin, FormView):
             return redirect(settings.LOGIN_REDIRECT_URL)
         return super().dispatch(request, *args, **kwargs)
 
-    success_message = gettext_lazy("Welcome! One more step: confirm your email address.")
-
-    def perform(self, form: SignupForm) -> User:
+    def perform(self, form: SignupForm) -> None:
         key = f"accounts:signups:{client_ip(self.request)}"
         cache.add(key, 0, timeout=3600)
         if int(cache.incr(key)) > self.max_per_hour:
             raise ValidationError(_("Too many accounts were created from your address. Try again later."))
         chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        user = user_signup(
+        # what user_signup answers (the new account or None) is left unread: the answer must not depend on it
+        user_signup(
             email=form.cleaned_data["email"],
             full_name=form.cleaned_data["full_name"],
             password=form.cleaned_data["password"],
             language=chosen or translation.get_language() or "",
             next_url=self.next_url(),
         )
-        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return user
+        self.request.session[SIGNUP_EMAIL_SESSION_KEY] = form.cleaned_data["email"].strip().lower()
 
     def next_url(self) -> str:
         return safe_next(self.request.POST.get("next") or self.request.GET.get("next"))
@@ -90,7 +91,20 @@ class SignupView(ServiceFormMixin, FormView):
         return context
 
     def get_success_url(self, result: Any = None) -> str:
-        return reverse("accounts:confirm-email-sent")
+        next_url = self.next_url()
+        return reverse("accounts:signup-done") + (f"?{urlencode({'next': next_url})}" if next_url else "")
+
+
+class SignupDoneView(TemplateView):
+    """ "Check your email" after signing up: the same words for a new address and for one with an account."""
+
+    template_name = "accounts/signup_done.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["email"] = self.request.session.get(SIGNUP_EMAIL_SESSION_KEY, "")
+        context["next"] = safe_next(self.request.GET.get("next"))
+        return context
 
 
 class ConfirmEmailSentView(LoginRequiredMixin, View):

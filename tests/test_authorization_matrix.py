@@ -128,6 +128,7 @@ POLICY: dict[str, Rule] = {
     "accounts:login": Rule({**every(302), "anonymous": 200}, note="logged-in people are sent on"),
     "accounts:password-reset": Rule(public()),
     "accounts:signup": Rule({**every(302), "anonymous": 200}, note="logged-in people are sent on"),
+    "accounts:signup-done": Rule(public(), note="the same page whether or not the address has an account"),
     "accounts:confirm-email-sent": Rule({**every(302), "anonymous": LOGIN},
                                         note="a confirmed account is sent on to its dashboard"),
     "accounts:confirm-email": Rule(public(), kwargs={"token": "not-a-token"},

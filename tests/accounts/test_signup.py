@@ -36,15 +36,17 @@ def test_existing_email_is_refused_by_the_database():
     assert User.objects.filter(email="taken@example.org").count() == 1
 
 
-def test_signup_page_logs_in_and_asks_to_confirm_the_email(client):
-    # the whole flow, link expiry and reuse: tests/accounts/test_signup_confirmation.py
+def test_signup_page_asks_to_check_the_email_without_logging_in(client):
+    # the whole flow, link expiry and reuse: tests/accounts/test_signup_confirmation.py; the same answer for an
+    # address with an account (issue 11 §1, which ended logging in here): tests/accounts/test_signup_enumeration.py
     response = client.post(
         reverse("accounts:signup"),
         {"full_name": "Olga Applicant", "email": "olga@example.org", "password": "a sturdy passphrase"},
     )
     assert response.status_code == 302
-    assert response.url == reverse("accounts:confirm-email-sent")
-    assert client.get(reverse("bodies:apply")).url == reverse("accounts:confirm-email-sent")
+    assert response.url == reverse("accounts:signup-done")
+    assert "_auth_user_id" not in client.session
+    assert User.objects.get(email="olga@example.org").email_confirmed is False
 
 
 def test_signup_page_shows_field_errors(client):

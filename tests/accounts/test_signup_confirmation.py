@@ -64,8 +64,14 @@ def test_apply_as_a_body_leads_a_new_visitor_to_sign_up_then_back_to_the_applica
     assert f'href="{reverse("accounts:signup")}?next={reverse("bodies:apply")}"' in home
     # when the visitor signs up from it
     user = sign_up(client, next_url=reverse("bodies:apply"))
-    # then they are logged in but can only confirm their email
+    # then they are asked to check their email, not logged in (issue 11 §1: the same answer as for an address
+    # with an account), and logging in before confirming leads only to "confirm your email"
     assert user.email_confirmed is False
+    assert "_auth_user_id" not in client.session
+    logged_in = client.post(
+        reverse("accounts:login"), {"username": "olga@example.org", "password": "a sturdy passphrase"}
+    )
+    assert logged_in.status_code == 302 and client.session["_auth_user_id"] == str(user.pk)
     assert client.get(reverse("bodies:apply")).url == reverse("accounts:confirm-email-sent")
     assert client.get(reverse("core:dashboard")).url == reverse("accounts:confirm-email-sent")
     assert client.get(reverse("accounts:confirm-email-sent")).status_code == 200
@@ -143,6 +149,7 @@ def test_a_forged_or_foreign_link_is_refused(client):
 
 def test_a_new_link_can_be_asked_for_and_an_outside_next_is_dropped(client, sign_up):
     sign_up(client, next_url="https://evil.example/phish")
+    assert client.login(username="olga@example.org", password="a sturdy passphrase")  # sign-up logs nobody in
     response = client.post(reverse("accounts:confirm-email-sent"))
     assert response.status_code == 302
     assert len(mail.outbox) == 2
