@@ -14,6 +14,9 @@ declare_audit_actions(
         "accounts.user.profile_updated": _("changed the account's profile"),
         "accounts.api_token.created": _("created the API token"),
         "accounts.api_token.revoked": _("revoked the API token"),
+        "accounts.api_token.lapsed": _(
+            "let the API token lapse (its creator lost the authority to create it)"
+        ),
     }
 )
 

@@ -1,7 +1,9 @@
 """`Authorization: Bearer <token>` for integrators, over djangorestframework-api-key's hashed keys.
 
 The request's user is the token's creator (the named person recorded as the actor of what the token does);
-`request.auth` is the token (a body's, or the registry's)."""
+`request.auth` is the token (a body's, or the registry's). A token stands on its creator's authority, read in
+the same query as the token: a body's token is refused (401 `token_creator_lost_authority`) once it lapsed or
+its creator no longer holds `manage_api_tokens` on its body."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
+from .error_codes import AccountsErrorCode
 from .models import ApiToken, User
 
 
@@ -35,6 +38,14 @@ class BearerTokenAuthentication(BaseAuthentication):
         if not token.usable_by_creator:  # a registry token outlives its creator's place on the registry staff
             raise exceptions.AuthenticationFailed(
                 _("The person who created this registry token is no longer registry staff.")
+            )
+        if token.creator_authority_lost:  # a body's token stands on its creator's `manage_api_tokens`
+            raise exceptions.AuthenticationFailed(
+                _(
+                    "The person who created this token no longer holds the authority to create it; "
+                    "the body's administrators can issue a new one."
+                ),
+                code=AccountsErrorCode.TOKEN_CREATOR_LOST_AUTHORITY,
             )
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return token.created_by, token

@@ -21,6 +21,8 @@ class AccountsErrorCode(ErrorCode):
     TOKEN_LIFETIME_TOO_LONG = "token_lifetime_too_long"  # noqa: S105
     #: the token is already revoked
     TOKEN_REVOKED = "token_revoked"  # noqa: S105
+    #: a body's token whose creator no longer holds `manage_api_tokens` on the body (it lapsed; re-issue it)
+    TOKEN_CREATOR_LOST_AUTHORITY = "token_creator_lost_authority"  # noqa: S105
     #: the password fails the password validators
     PASSWORD_TOO_WEAK = "password_too_weak"  # noqa: S105
     #: an account with this email address already exists

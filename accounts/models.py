@@ -90,6 +90,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+#: the body permission a body's token is created with, and stands on for as long as it works
+TOKEN_AUTHORITY = "manage_api_tokens"  # noqa: S105 (a permission's codename, not a secret)
+
+
 class ApiTokenQuerySet(TenantQuerySet["ApiToken"]):
     """A body's tokens, read through the tenant filter: seen by the people who manage the body's tokens, and
     by a person granted one token (the developer who runs that integration sees its scopes, expiry and last
@@ -100,7 +104,31 @@ class ApiTokenQuerySet(TenantQuerySet["ApiToken"]):
 
 class ApiTokenManager(BaseAPIKeyManager.from_queryset(ApiTokenQuerySet)):  # type: ignore[misc]
     def get_usable_keys(self) -> models.QuerySet[ApiToken]:
-        return super().get_usable_keys().select_related("created_by", "body")
+        """Not revoked, with the creator, the body and `creator_holds_authority`: whether the creator still
+        holds `manage_api_tokens` on the token's body (by their own grant or a group's), read as two EXISTS
+        in the same query as the token, so authenticating costs the same whatever the body's size."""
+        from bodies.models.tenants import BodyGroupObjectPermission, BodyUserObjectPermission
+
+        grant = {
+            "content_object_id": models.OuterRef("body_id"),
+            "permission__codename": TOKEN_AUTHORITY,
+            "permission__content_type__app_label": "bodies",
+        }
+        by_user = BodyUserObjectPermission.objects.filter(user_id=models.OuterRef("created_by_id"), **grant)
+        by_group = BodyGroupObjectPermission.objects.filter(
+            group__user=models.OuterRef("created_by_id"), **grant
+        )
+        return (
+            super()
+            .get_usable_keys()
+            .select_related("created_by", "body")
+            .annotate(
+                creator_holds_authority=models.ExpressionWrapper(
+                    models.Q(models.Exists(by_user)) | models.Q(models.Exists(by_group)),
+                    output_field=models.BooleanField(),
+                )
+            )
+        )
 
 
 class ApiToken(AbstractAPIKey):
@@ -111,8 +139,10 @@ class ApiToken(AbstractAPIKey):
     staff in the back office) acts for the registry: it reads every body and, with the `write` scope of a
     resource, takes the registry's decisions on it. Either has per-resource scopes such as
     ``{"bodies": "write", "accreditations": "read"}`` and works until it expires or is revoked; the person who
-    created it is the actor of what it does (a registry token stops working when its creator is no longer
-    registry staff).
+    created it is the actor of what it does. A token stands on its creator's authority: a registry token stops
+    working when its creator is no longer registry staff, a body's token when its creator no longer holds
+    `manage_api_tokens` on the body (checked at every authentication), and it lapses for good (`lapsed_at`)
+    when the creator's membership ends, is suspended or loses that role; the body's administrators re-issue.
     """
 
     SCOPE_LEVELS = ("read", "write")
@@ -127,6 +157,12 @@ class ApiToken(AbstractAPIKey):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     scopes = models.JSONField(default=dict, help_text=_("resource → read | write"))
     last_used_at = models.DateTimeField(null=True, blank=True)
+    lapsed_at = models.DateTimeField(
+        _("lapsed at"),
+        null=True,
+        blank=True,
+        help_text=_("When the token stopped working because its creator lost the authority to create it."),
+    )
 
     objects = ApiTokenManager()
 
@@ -157,6 +193,19 @@ class ApiToken(AbstractAPIKey):
         if not creator.is_active:
             return False
         return bool(creator.is_staff) if self.for_registry else True
+
+    @property
+    def creator_authority_lost(self) -> bool:
+        """A body's token whose creator no longer stands behind it: it lapsed, or (read with the token by
+        `ApiToken.objects.get_usable_keys`) the creator, not registry staff, lacks `manage_api_tokens` on the
+        body now."""
+        if self.for_registry:
+            return False
+        if self.lapsed_at is not None:
+            return True
+        if self.created_by.is_staff:
+            return False
+        return not getattr(self, "creator_holds_authority", False)
 
     def allows(self, resource: str, write: bool) -> bool:
         level = self.scopes.get(resource)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -138,6 +139,39 @@ def api_token_revoke(*, token: ApiToken, actor: Actor) -> ApiToken:
             after={"revoked": True},
         )
     return token
+
+
+def api_tokens_lapse(*, body: Body, creator: User, actor: Actor) -> list[ApiToken]:
+    """The body's working tokens made by `creator` lapse for good: the creator no longer holds the authority
+    they were created with (their membership ended or was suspended, or they lost the role that grants
+    `manage_api_tokens`). Called by the membership services inside their transaction; each lapse is recorded
+    on the body's chain with `actor` (who changed the membership). Returns the lapsed tokens, oldest first; the
+    caller tells the body's administrators, who re-issue what is still needed. Registry staff keep every body
+    permission, so their tokens do not lapse."""
+    if creator.is_staff:
+        return []
+    now = timezone.now()
+    with transaction.atomic():
+        tokens = list(
+            ApiToken.objects.select_for_update()
+            .filter(body=body, created_by=creator, revoked=False, lapsed_at__isnull=True)
+            .filter(Q(expiry_date__isnull=True) | Q(expiry_date__gt=now))
+            .order_by("created", "uuid")
+        )
+        if not tokens:
+            return []
+        ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).update(lapsed_at=now)
+        for token in tokens:
+            token.lapsed_at = now
+            audit_record(
+                actor=actor,
+                action="accounts.api_token.lapsed",
+                obj=token,
+                body=body,
+                before={"lapsed_at": None},
+                after={"lapsed_at": now, "creator": creator.email},
+            )
+    return tokens
 
 
 def _language_codes() -> set[str]:

@@ -29,6 +29,8 @@ BODY_REINSTATED = "bodies.body.reinstated"
 BODY_WITHDRAWN = "bodies.body.withdrawn"
 ACCREDITATION_VERIFIED = "bodies.accreditation.verified"
 ACCREDITATION_REFUSED = "bodies.accreditation.refused"
+#: a person's API tokens lapsed with their authority (membership ended or suspended, administrator role removed)
+API_TOKENS_LAPSED = "bodies.api_tokens.lapsed"
 
 
 def _accreditation_values(accreditation: Any) -> Mapping[str, Any]:
@@ -192,5 +194,23 @@ register(
         audience=body_administrators,
         url=_accreditation_page,
         values=_accreditation_values,
+    )
+)
+
+
+# --- to the body's administrators, about the body's own people ------------------------------------------------
+
+register(
+    NoticeKind(
+        key=API_TOKENS_LAPSED,
+        label=_("API tokens lapsed"),
+        title=_("API tokens of %(body)s stopped working"),
+        message=_(
+            "%(person)s no longer holds the authority to keep the API tokens of %(body)s, so the tokens they "
+            "created stopped working: %(tokens)s. Create new tokens on the API tokens page for the "
+            "integrations that still need them."
+        ),
+        audience=body_administrators,
+        url=page_url("bodies:tokens"),
     )
 )

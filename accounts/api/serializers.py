@@ -44,9 +44,17 @@ class ApiTokenOutput(serializers.ModelSerializer):
             "created_at",
             "expires_at",
             "revoked",
+            "lapsed_at",
             "last_used_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "lapsed_at": {
+                "help_text": "When the token stopped working because its creator lost `manage_api_tokens` on "
+                "the body (membership ended or suspended, administrator role removed); null while it stands. "
+                "A lapsed token never works again: create a new one."
+            }
+        }
 
 
 class ApiTokenCreatedOutput(ApiTokenOutput):

@@ -11,15 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from accounts.models import TOKEN_AUTHORITY
+from accounts.services import api_tokens_lapse
 from core.audit import audit_record, snapshot
 from core.error_codes import CoreErrorCode
 from core.errors import ValidationError, coded, field_error
 from core.roles import managed_permissions, permissions_for_roles
 from core.types import Actor
+from reminders.notices import notify
 from reminders.services import deadline_close, deadline_upsert
 
 from ..error_codes import BodiesErrorCode
 from ..models import Body, Membership, Role
+from ..notices import API_TOKENS_LAPSED
 from ..permissions import require_manage_members
 
 if TYPE_CHECKING:
@@ -105,6 +109,7 @@ def membership_set_roles(*, membership: Membership, roles: list[str], actor: Act
         locked.roles = sorted(set(roles))
         locked.save(update_fields=["roles"])
         _sync_grants(locked)
+        _lapse_tokens_without_authority(locked, actor)
         audit_record(
             actor=actor,
             action="bodies.membership.roles_changed",
@@ -134,6 +139,7 @@ def membership_set_status(*, membership: Membership, status: str, actor: Actor) 
         locked.status = status
         locked.save(update_fields=["status"])
         _sync_grants(locked)
+        _lapse_tokens_without_authority(locked, actor)
         membership_watch_undertaking(membership=locked)
         audit_record(
             actor=actor,
@@ -144,6 +150,27 @@ def membership_set_status(*, membership: Membership, status: str, actor: Actor) 
             after={"status": status},
         )
     return locked
+
+
+def _lapse_tokens_without_authority(membership: Membership, actor: Actor) -> None:
+    """A person who no longer holds `manage_api_tokens` here (the membership ended or is suspended, or the
+    role granting it was removed) no longer stands behind the body's tokens they created: those lapse, and
+    the body's administrators are told which, to re-issue them (the authentication refuses them regardless)."""
+    if membership.status == Membership.Status.ACTIVE and TOKEN_AUTHORITY in permissions_for_roles(
+        membership.roles
+    ):
+        return
+    lapsed = api_tokens_lapse(body=membership.body, creator=membership.user, actor=actor)
+    if lapsed:
+        notify(
+            kind=API_TOKENS_LAPSED,
+            subject=membership,
+            body=membership.body,
+            values={
+                "person": membership.user.full_name or membership.user.email,
+                "tokens": ", ".join(f"{token.name} ({token.prefix})" for token in lapsed),
+            },
+        )
 
 
 def _validate_roles(roles: list[str]) -> None:

@@ -26,6 +26,7 @@ TOKEN_KEYS = {
     "createdAt",
     "expiresAt",
     "revoked",
+    "lapsedAt",
     "lastUsedAt",
 }
 
