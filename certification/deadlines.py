@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from reminders.registry import DeadlineKind, page_url, register
 
@@ -42,16 +42,15 @@ def _review_recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
 
 
 def _review_message(deadline: Any, offset: int) -> tuple[str, str]:
-    from django.utils.translation import gettext as _t
 
     review = deadline.subject
     values = {
-        "reference": review.engagement.reference if review else _t("(no longer on record)"),
+        "reference": review.engagement.reference if review else gettext("(no longer on record)"),
         "days": settings.REVIEW_REMINDER_DAYS,
     }
     return (
-        _t("The report of %(reference)s waits for your review") % values,
-        _t("The report of %(reference)s has waited %(days)s days for your independent review.") % values,
+        gettext("The report of %(reference)s waits for your review") % values,
+        gettext("The report of %(reference)s has waited %(days)s days for your independent review.") % values,
     )
 
 
@@ -106,16 +105,15 @@ def _decision_recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
 
 
 def _decision_message(deadline: Any, offset: int) -> tuple[str, str]:
-    from django.utils.translation import gettext as _t
 
     engagement = deadline.subject
     values = {
-        "reference": engagement.reference if engagement else _t("(no longer on record)"),
+        "reference": engagement.reference if engagement else gettext("(no longer on record)"),
         "days": settings.DECISION_REMINDER_DAYS,
     }
     return (
-        _t("%(reference)s waits for a decision") % values,
-        _t(
+        gettext("%(reference)s waits for a decision") % values,
+        gettext(
             "The independent review of %(reference)s was completed %(days)s days ago; it waits for a decision."
         )
         % values,
@@ -190,7 +188,6 @@ def _due_recipients(deadlines: list[Any]) -> dict[Any, list[Any]]:
 
 def _due_message(deadline: Any, offset: int) -> tuple[str, str]:
     from django.utils import formats
-    from django.utils.translation import gettext as _t
     from django.utils.translation import ngettext
 
     from reminders.recipients import days_to_due
@@ -198,7 +195,7 @@ def _due_message(deadline: Any, offset: int) -> tuple[str, str]:
     due = deadline.subject
     values = {
         "what": due.get_kind_display().lower() if due else "",
-        "number": due.certificate.number if due else _t("(no longer on record)"),
+        "number": due.certificate.number if due else gettext("(no longer on record)"),
         "client": due.certificate.client.legal_name if due else "",
         "due": formats.date_format(deadline.due_on, "DATE_FORMAT"),
         "days": abs(days_to_due(deadline)),
@@ -210,13 +207,13 @@ def _due_message(deadline: Any, offset: int) -> tuple[str, str]:
             "The %(what)s of certificate %(number)s is due in %(days)s days",
             days,
         )
-        text = _t("The %(what)s of certificate %(number)s (%(client)s) is due no later than %(due)s.")
+        text = gettext("The %(what)s of certificate %(number)s (%(client)s) is due no later than %(due)s.")
     elif days == 0:
-        title = _t("The %(what)s of certificate %(number)s is due today")
-        text = _t("The %(what)s of certificate %(number)s (%(client)s) is due today (%(due)s).")
+        title = gettext("The %(what)s of certificate %(number)s is due today")
+        text = gettext("The %(what)s of certificate %(number)s (%(client)s) is due today (%(due)s).")
     else:
-        title = _t("The %(what)s of certificate %(number)s is overdue")
-        text = _t(
+        title = gettext("The %(what)s of certificate %(number)s is overdue")
+        text = gettext(
             "The %(what)s of certificate %(number)s (%(client)s) was due no later than %(due)s and has not been "
             "decided."
         )
@@ -295,13 +292,12 @@ def _certificate_recipients(*, statuses: tuple[str, ...], decision_makers: bool)
 
 def _certificate_values(deadline: Any) -> dict[str, Any]:
     from django.utils import formats
-    from django.utils.translation import gettext as _t
 
     from reminders.recipients import days_to_due
 
     certificate = deadline.subject
     return {
-        "number": certificate.number if certificate else _t("(no longer on record)"),
+        "number": certificate.number if certificate else gettext("(no longer on record)"),
         "client": certificate.client.legal_name if certificate else "",
         "due": formats.date_format(deadline.due_on, "DATE_FORMAT"),
         "days": abs(days_to_due(deadline)),
@@ -309,7 +305,6 @@ def _certificate_values(deadline: Any) -> dict[str, Any]:
 
 
 def _expiry_message(deadline: Any, offset: int) -> tuple[str, str]:
-    from django.utils.translation import gettext as _t
     from django.utils.translation import ngettext
 
     from reminders.recipients import days_to_due
@@ -323,8 +318,8 @@ def _expiry_message(deadline: Any, offset: int) -> tuple[str, str]:
             days,
         )
     else:
-        title = _t("Certificate %(number)s is valid for the last day")
-    text = _t(
+        title = gettext("Certificate %(number)s is valid for the last day")
+    text = gettext(
         "Certificate %(number)s of %(client)s is valid until %(due)s. Recertification must be decided by then."
     )
     return title % values, text % values
@@ -332,16 +327,15 @@ def _expiry_message(deadline: Any, offset: int) -> tuple[str, str]:
 
 def _suspension_message(deadline: Any, offset: int) -> tuple[str, str]:
     from django.conf import settings as conf
-    from django.utils.translation import gettext as _t
 
     from reminders.recipients import days_to_due
 
     values = {**_certificate_values(deadline), "months": conf.SUSPENSION_MAX_MONTHS}
     if days_to_due(deadline) > 0:
-        title = _t("The suspension of certificate %(number)s nears %(months)s months")
+        title = gettext("The suspension of certificate %(number)s nears %(months)s months")
     else:
-        title = _t("Certificate %(number)s has been suspended for %(months)s months")
-    text = _t(
+        title = gettext("Certificate %(number)s has been suspended for %(months)s months")
+    text = gettext(
         "Certificate %(number)s of %(client)s is suspended; a suspension normally lasts at most %(months)s months "
         "(until %(due)s). Decide whether to reinstate it, reduce its scope or withdraw it."
     )
@@ -377,18 +371,20 @@ register(
 
 def _certsearch_message(deadline: Any, offset: int) -> tuple[str, str]:
     from django.utils import formats
-    from django.utils.translation import gettext as _t
 
     values = {"due": formats.date_format(deadline.due_on, "DATE_FORMAT")}
     if offset <= 0:
         return (
-            _t("Time to update IAF CertSearch"),
-            _t("A month has passed since the certificates were last sent to IAF CertSearch (due %(due)s).")
+            gettext("Time to update IAF CertSearch"),
+            gettext(
+                "A month has passed since the certificates were last sent to IAF CertSearch (due %(due)s)."
+            )
             % values,
         )
     return (
-        _t("IAF CertSearch has not been updated for more than a month"),
-        _t("The certificates were due in IAF CertSearch on %(due)s (IAF MD 28: at least monthly).") % values,
+        gettext("IAF CertSearch has not been updated for more than a month"),
+        gettext("The certificates were due in IAF CertSearch on %(due)s (IAF MD 28: at least monthly).")
+        % values,
     )
 
 
