@@ -285,3 +285,28 @@ def test_the_checker_finds_template_and_python_strings_missing_from_the_catalogu
         "[menu] 'New' — here",
         "[x] 'Y' — here",
     ]
+
+
+def aliased_translation_imports(root: Path) -> list[str]:
+    """`from django.utils.translation import gettext as t`: makemessages knows the calls by name (`_` and the
+    keywords above), so a call through any other alias never reaches the catalogue and goes out in English."""
+    found = []
+    for path in source_files(root):
+        if path.suffix != ".py" or "tests" in path.relative_to(root).parts[:1]:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                for alias in node.names:
+                    if alias.asname and alias.asname != "_" and alias.name in PYTHON_KEYWORDS:
+                        found.append(
+                            f"{path.relative_to(root)}:{node.lineno}: {alias.name} as {alias.asname}"
+                        )
+    return found
+
+
+def test_translation_functions_are_called_by_a_name_makemessages_knows(tmp_path):
+    assert aliased_translation_imports(ROOT) == []
+    # the check finds an alias
+    (tmp_path / "app.py").write_text("from django.utils.translation import gettext as t\nA = t('Hidden')\n")
+    assert aliased_translation_imports(tmp_path) == ["app.py:1: gettext as t"]
