@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services.certificates import certificate_expire_due
+from .services.expiry import certificate_expire_due
 from .services.proposals import proposals_sweep
 
 

@@ -1,7 +1,7 @@
 """A certificate's life cycle (ISO/IEC 17021-1 9.6; DOMAIN.md "Decisions, statements and certificates"): issued by a
 grant, then changed only by recorded decisions (`certification.services.decisions.decision_record` calls
 `certificate_issue` and `certificate_apply` inside its transaction, so a refusal here rolls the decision back),
-and expired by the platform's daily sweep on its date in the body's time zone.
+and expired by the platform's sweep on its date in the body's time zone (`certification.services.expiry`).
 
 Every step locks the certificate's row, refuses unless the current status allows it, writes a new
 `CertificateVersion` when what the certificate says changes (the earlier versions become superseded), records
@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import audit_record, snapshot
-from core.dates import today_in
 from core.errors import TransitionNotAllowed, coded, field_error
 from core.types import Actor, ActorOrSystem
 
@@ -37,7 +36,6 @@ from ..models import (
     ProposalStatus,
 )
 from ..permissions import require_manage_certificates
-from ..webhooks import CERTIFICATE_EXPIRED, certificate_event
 from .numbering import next_number
 from .programme import (
     expiry_for,
@@ -70,8 +68,6 @@ SNAPSHOT_FIELDS = [
 #: deadline kinds (declared in certification/deadlines.py)
 EXPIRY_DUE = "certification.certificate_expiry"
 SUSPENSION_DUE = "certification.suspension_ageing"
-#: the statuses the expiry sweep moves to expired (a withdrawn certificate stays withdrawn)
-EXPIRING = (C.VALID, C.SCOPE_REDUCED, C.SUSPENDED)
 #: how each decision reads in the notice told about it (lazy: rendered in each recipient's language)
 CHANGE_LABELS: dict[str, Any] = {
     D.MAINTAIN: gettext_lazy("certification is maintained"),
@@ -197,11 +193,13 @@ def certificate_issue(*, decision: Decision, actor: Actor, sites: Iterable[Any] 
             body=body,
             after={**snapshot(certificate, SNAPSHOT_FIELDS), "number": certificate.number},
         )
-        _tell(certificate, "certification.certificate.issued", key=f"issued:{decision.pk}")
+        tell_about(certificate, "certification.certificate.issued", key=f"issued:{decision.pk}")
     return certificate
 
 
-def _tell(certificate: Certificate, kind: str, *, key: str, values: dict[str, Any] | None = None) -> None:
+def tell_about(
+    certificate: Certificate, kind: str, *, key: str, values: dict[str, Any] | None = None
+) -> None:
     from reminders.notices import notify
 
     notify(kind=kind, subject=certificate, body=certificate.body, values=values or {}, key=key)
@@ -335,7 +333,7 @@ def certificate_apply(*, decision: Decision, actor: Actor) -> Certificate:
             before=before,
             after={**snapshot(certificate, SNAPSHOT_FIELDS), "decision": str(decision.pk)},
         )
-        _tell(
+        tell_about(
             certificate,
             "certification.certificate.changed",
             key=f"decision:{decision.pk}",
@@ -531,59 +529,6 @@ _APPLY: dict[str, Any] = {
     D.WITHDRAW: _withdraw,
     D.RESTORE: _restore,
 }
-
-
-# --- the expiry sweep --------------------------------------------------------------------------------------------
-
-
-def certificate_expire_due(today: date | None = None) -> int:
-    """Expires every certifying or suspended certificate whose last valid day has passed in its body's time
-    zone (the platform's daily sweep; `today` for tests). Each certificate moves once: a compare-and-set on its
-    status, so a second sweep, or two at once, expire nothing again. Audited as the platform; the client's
-    users and the administrators told. Returns how many expired."""
-    latest = today or (timezone.now().date() + timedelta(days=1))
-    candidates = list(
-        Certificate.objects.filter(status__in=EXPIRING, expires_on__lt=latest)
-        .select_related("body")
-        .order_by("expires_on", "pk")
-    )
-    zones: dict[str, date] = {}
-    expired = 0
-    for certificate in candidates:
-        zone = certificate.body.time_zone
-        local_today = today if today is not None else zones.setdefault(zone, today_in(zone))
-        if certificate.expires_on >= local_today:
-            continue
-        if _expire_one(certificate, local_today):
-            expired += 1
-    return expired
-
-
-def _expire_one(certificate: Certificate, on: date) -> bool:
-    from reminders.services import deadline_close
-
-    with transaction.atomic():
-        moved = Certificate.objects.filter(
-            pk=certificate.pk, status=certificate.status, expires_on=certificate.expires_on
-        ).update(status=C.EXPIRED, status_changed_on=on, updated_at=timezone.now())
-        if not moved:
-            return False
-        before = snapshot(certificate, SNAPSHOT_FIELDS)
-        certificate.status = C.EXPIRED
-        certificate.status_changed_on = on
-        deadline_close(kind=SUSPENSION_DUE, subject=certificate)
-        deadline_close(kind=EXPIRY_DUE, subject=certificate)
-        audit_record(
-            actor=None,
-            action="certification.certificate.expired",
-            obj=certificate,
-            body=certificate.body,
-            before=before,
-            after=snapshot(certificate, SNAPSHOT_FIELDS),
-        )
-        _tell(certificate, "certification.certificate.expired", key=f"expired:{certificate.expires_on}")
-        certificate_event(certificate=certificate, event=CERTIFICATE_EXPIRED)  # the webhook outbox
-    return True
 
 
 # --- confidentiality ---------------------------------------------------------------------------------------------

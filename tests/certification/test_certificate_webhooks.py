@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from bodies.models.tenants import Role
-from certification.services.certificates import certificate_expire_due
+from certification.services.expiry import certificate_expire_due
 from tests.factories import CertificateFactory, MembershipFactory
 from webhooks.models import WebhookEvent
 from webhooks.services import webhook_subscription_create

@@ -1,4 +1,4 @@
-"""The expiry sweep (certification.services.certificates.certificate_expire_due and its Celery task): on the day
+"""The expiry sweep (certification.services.expiry.certificate_expire_due and its Celery task): on the day
 after the last valid day in the body's time zone, once, by the platform."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from certification.models import Certificate
-from certification.services.certificates import certificate_expire_due
+from certification.services.expiry import certificate_expire_due
 from certification.tasks import certificates_expire_task
 from core.models import AuditEvent
 from reminders.models import Notification

@@ -16,7 +16,7 @@ from audits.models import Engagement
 from bodies import services as bodies
 from bodies.models import Accreditation, Body, Membership, Role
 from certification.models import Certificate, ProgrammeDue, Proposal
-from certification.services.certificates import certificate_expire_due
+from certification.services.expiry import certificate_expire_due
 from certification.services.numbering import numbering_set
 from certification.services.programme import programme_engagement_create
 from certification.services.proposals import proposals_sweep
