@@ -105,6 +105,9 @@ INSTALLED_APPS = [
     "django_countries",
     "crispy_forms",
     "crispy_bootstrap5",
+    # [A: "axes" here]
+    # [E: django_otp and its TOTP and static-token plugins here]
+    # [H: "storages" here if needed]
     # platform
     "accounts",
     "core",
@@ -128,6 +131,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # [B: CSP middleware here]
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -135,6 +139,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # [E: django_otp's OTPMiddleware and the MFA-required middleware here]
+    # [A: the session policy middleware (time-outs, sessions ended) here]
     "accounts.middleware.UserLanguageMiddleware",
     "accounts.middleware.EmailConfirmationRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -142,6 +148,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "bodies.middleware.ActiveBodyMiddleware",
     "core.middleware.BodyTimeZoneMiddleware",
+    # [A: axes.middleware.AxesMiddleware here, last]
 ]
 
 ROOT_URLCONF = "icr.urls"
@@ -617,3 +624,28 @@ CERTSEARCH_API_KEY = env_str("CERTSEARCH_API_KEY", "")
 CERTSEARCH_TIMEOUT_SECONDS = env_int("CERTSEARCH_TIMEOUT_SECONDS", 30)
 #: days relative to the monthly IAF CertSearch update's due date (a month after the last export or upload)
 CERTSEARCH_REMINDER_OFFSETS = env_int_list("CERTSEARCH_REMINDER_OFFSETS", "0,7")
+
+# --- login limits, the client's address, sessions -----------------------------------------------------------
+#: proxies in front of the platform that each append the address they saw to X-Forwarded-For (0: none; the peer
+#: is the client and the header is never read). `core.net.client_ip` reads it for throttles, login limits and
+#: the audit trail alike
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
+# [A: settings here]
+
+# --- content security policy --------------------------------------------------------------------------------
+# [B: settings here]
+
+# --- the audit chain's key and checkpoints ------------------------------------------------------------------
+# [C: settings here]
+
+# --- API conformance ----------------------------------------------------------------------------------------
+# [D: settings here]
+
+# --- multi-factor authentication and re-authentication ------------------------------------------------------
+# [E: settings here]
+
+# --- faults: time-outs, an unavailable database or Redis ----------------------------------------------------
+# [G1: settings here]
+
+# --- more than one machine: object storage, health, logs ----------------------------------------------------
+# [H: settings here]

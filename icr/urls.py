@@ -35,6 +35,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # [H: the health endpoint here]
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api-v1"))),
     path("accounts/", include("accounts.urls")),
