@@ -3,7 +3,8 @@
 The request's user is the token's creator (the named person recorded as the actor of what the token does);
 `request.auth` is the token (a body's, or the registry's). A token stands on its creator's authority, read in
 the same query as the token: a body's token is refused (401 `token_creator_lost_authority`) once it lapsed or
-its creator no longer holds `manage_api_tokens` on its body."""
+its creator no longer holds `manage_api_tokens` on its body. A client address that sent `BEARER_MAX_FAILURES` unknown
+tokens within `LOGIN_FAILURE_WINDOW_SECONDS` is answered 429 until the window passes (`accounts.login_limits`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.request import Request
 
 from .error_codes import AccountsErrorCode
+from .login_limits import bearer_failure_record, bearer_refused, window_seconds
 from .models import ApiToken, User
 
 
@@ -26,11 +28,15 @@ class BearerTokenAuthentication(BaseAuthentication):
             return None
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(_("Malformed bearer token header."))
+        if bearer_refused(request):  # too many wrong tokens from this address: no more guesses for now
+            raise exceptions.Throttled(wait=window_seconds())
         key = parts[1].decode("latin-1")
         try:
             token = ApiToken.objects.get_from_key(key)
         except ApiToken.DoesNotExist:
             token = None
+        if token is None:
+            bearer_failure_record(request)
         if token is None or token.has_expired:
             raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
         if not token.created_by.is_active:

@@ -1,50 +1,18 @@
-"""Portal forms for people: logging in by email (with a guard against password guessing) and the profile."""
+"""Portal forms for people: logging in by email (guessing is limited in `accounts.login_limits`), the profile."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-
-#: failed logins allowed per email address and client address within the window, before refusing
-LOGIN_MAX_FAILURES = getattr(settings, "LOGIN_MAX_FAILURES", 10)
-LOGIN_FAILURE_WINDOW_SECONDS = getattr(settings, "LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
-
-
-def client_ip(request: HttpRequest | None) -> str:
-    """The peer address. Behind the proxy this is the proxy's view of the client (never a spoofable header)."""
-    if request is None:
-        return ""
-    return request.META.get("REMOTE_ADDR", "") or ""
-
-
-def login_failure_key(email: str, ip: str) -> str:
-    digest = hashlib.sha256(f"{email.strip().lower()}|{ip}".encode()).hexdigest()
-    return f"accounts:login-failures:{digest}"
-
-
-def login_failure_count(key: str) -> int:
-    return int(cache.get(key) or 0)
-
-
-def login_failure_record(key: str) -> int:
-    """Counts one failure; the window starts at the first failure and the count lapses with it."""
-    cache.add(key, 0, timeout=LOGIN_FAILURE_WINDOW_SECONDS)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # the window lapsed between add and incr
-        cache.set(key, 1, timeout=LOGIN_FAILURE_WINDOW_SECONDS)
-        return 1
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    """Django's login form, asking for the email address, refusing after too many failures."""
+    """Django's login form, asking for the email address. Failed logins are limited by django-axes
+    (`accounts.login_limits`), which shows its own "Too many failed attempts" on this form."""
 
     username = forms.EmailField(
         label=_("Email address"),
@@ -60,33 +28,10 @@ class EmailAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("The email address or the password is not right."),
-        "too_many_attempts": _(
-            "Too many failed attempts to log in with this email address. Wait %(minutes)s minutes, or reset "
-            "your password."
-        ),
     }
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
-
-    def clean(self) -> dict[str, Any]:
-        email = self.cleaned_data.get("username")
-        if not email:
-            return super().clean()
-        key = login_failure_key(email, client_ip(self.request))
-        if login_failure_count(key) >= LOGIN_MAX_FAILURES:
-            raise forms.ValidationError(
-                self.error_messages["too_many_attempts"],
-                code="too_many_attempts",
-                params={"minutes": LOGIN_FAILURE_WINDOW_SECONDS // 60},
-            )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            login_failure_record(key)
-            raise
-        cache.delete(key)
-        return cleaned
 
 
 class ProfileForm(forms.Form):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -62,6 +63,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("registry staff"), default=False, help_text=_("Registry staff work in the back office and see all.")
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    session_epoch = models.PositiveIntegerField(
+        _("session epoch"),
+        default=0,
+        editable=False,
+        help_text=_("Raised to end every session of the person (accounts.sessions)."),
+    )
 
     objects = UserManager()
 
@@ -78,6 +85,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> User:
+        user = super().from_db(db, field_names, values)
+        user._loaded_is_active = user.__dict__.get("is_active")
+        return user
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Disabling the account (the back office's "active" box, or any save that clears it) ends every session
+        of the person: the epoch moves on."""
+        if getattr(self, "_loaded_is_active", None) is True and self.is_active is False:
+            self.session_epoch += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "session_epoch"}
+        super().save(*args, **kwargs)
+        self._loaded_is_active = self.is_active
 
     @property
     def is_registry_staff(self) -> bool:

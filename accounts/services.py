@@ -267,3 +267,40 @@ def user_register(*, email: str, full_name: str, password: str) -> User:
             "email", _("An account with this email address already exists."), AccountsErrorCode.EMAIL_TAKEN
         ) from exc
     return user
+
+
+#: why every session of a person ended, as recorded in the audit trail
+SESSIONS_END_REASONS = ("requested", "membership_ended")
+
+
+def user_sessions_end(*, user: User, actor: Actor, reason: str) -> int:
+    """Ends every session of the person wherever it is kept, by moving their `session_epoch` on (the session
+    policy middleware compares it on each request; `accounts.sessions`). Recorded with the epochs before and
+    after and the reason. Returns the new epoch: a view that keeps the current session stores it there."""
+    if reason not in SESSIONS_END_REASONS:
+        raise ValueError(f"Unknown reason {reason!r} for ending sessions.")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        before = locked.session_epoch
+        locked.session_epoch = before + 1
+        locked.save(update_fields=["session_epoch"])
+        audit_record(
+            actor=actor,
+            action="accounts.user.sessions_ended",
+            obj=locked,
+            before={"session_epoch": before},
+            after={"session_epoch": locked.session_epoch, "reason": reason},
+        )
+    user.session_epoch = locked.session_epoch
+    return locked.session_epoch
+
+
+def user_sessions_end_without_membership(*, user: User, actor: Actor) -> bool:
+    """Called by the membership services inside their transaction when a membership stops being active: once the
+    person holds no active membership anywhere, every session of theirs ends. Returns whether they ended."""
+    from bodies.models.tenants import Membership
+
+    if Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).exists():
+        return False
+    user_sessions_end(user=user, actor=actor, reason="membership_ended")
+    return True

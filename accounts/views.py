@@ -20,13 +20,16 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.errors import ValidationError
+from core.net import client_ip
 from core.portal import ServiceFormMixin
 from core.views import set_language_cookie
 
+from . import sessions
 from .confirmation import email_confirm, email_confirmation_resend, safe_next, user_signup
-from .forms import EmailAuthenticationForm, ProfileForm, SignupForm, client_ip
+from .forms import EmailAuthenticationForm, ProfileForm, SignupForm
+from .login_limits import password_reset_allowed
 from .models import User
-from .services import user_set_language, user_update_profile
+from .services import user_sessions_end, user_set_language, user_update_profile
 
 #: the address typed at sign-up, shown back on "check your email" (typed either way, so it tells nothing)
 SIGNUP_EMAIL_SESSION_KEY = "accounts:signup-email"
@@ -45,6 +48,16 @@ class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        ended = request.session.pop(
+            sessions.ENDED, None
+        )  # left by the session policy when it ended a session
+        if ended == "timeout":
+            messages.info(request, _("Your session timed out. Log in again."))
+        elif ended:
+            messages.info(request, _("Your session has ended. Log in again."))
+        return super().get(request, *args, **kwargs)
 
     def form_valid(self, form: EmailAuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
@@ -165,6 +178,13 @@ class PasswordResetView(auth_views.PasswordResetView):
         # links in the email use the configured site address, never the request's Host header
         return {"site_url": settings.SITE_URL}
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        """Past the limits (`accounts.login_limits.password_reset_allowed`) the same "sent" page shows and no
+        email goes out, so the answer tells nothing either way."""
+        if not password_reset_allowed(email=form.cleaned_data["email"], address=client_ip(self.request)):
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "registration/password_reset_done.html"
@@ -210,6 +230,8 @@ class ProfileView(LoginRequiredMixin, ServiceFormMixin, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["memberships"] = self.request.active.memberships  # type: ignore[attr-defined]
+        context["session_idle_minutes"] = settings.SESSION_IDLE_TIMEOUT_MINUTES
+        context["session_absolute_hours"] = settings.SESSION_ABSOLUTE_TIMEOUT_HOURS
         return context
 
     def perform(self, form: ProfileForm) -> User:
@@ -229,3 +251,13 @@ class ProfileView(LoginRequiredMixin, ServiceFormMixin, FormView):
         if response.status_code == 302:  # saved: the cookie follows, so the next login keeps this choice
             set_language_cookie(response, form.cleaned_data["language"])
         return response
+
+
+class SessionsEndOthersView(LoginRequiredMixin, View):
+    """ "Log out my other sessions" (profile): every other session of the person ends; this one goes on."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        epoch = user_sessions_end(user=request.user, actor=request.user, reason="requested")  # type: ignore[arg-type]
+        sessions.session_mark_epoch(request, epoch)
+        messages.success(request, _("Your other sessions are logged out."))
+        return redirect("accounts:profile")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import TOKEN_AUTHORITY
-from accounts.services import api_tokens_lapse
+from accounts.services import api_tokens_lapse, user_sessions_end_without_membership
 from core.audit import audit_record, snapshot
 from core.error_codes import CoreErrorCode
 from core.errors import ValidationError, coded, field_error
@@ -140,6 +140,8 @@ def membership_set_status(*, membership: Membership, status: str, actor: Actor) 
         locked.save(update_fields=["status"])
         _sync_grants(locked)
         _lapse_tokens_without_authority(locked, actor)
+        if before["status"] == Membership.Status.ACTIVE:  # their sessions end if it was their last active one
+            user_sessions_end_without_membership(user=locked.user, actor=actor)
         membership_watch_undertaking(membership=locked)
         audit_record(
             actor=actor,

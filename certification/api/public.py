@@ -19,11 +19,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from accounts.forms import client_ip
 from core.api.public import PublicApiMixin
 from core.api.schema import errors
 from core.error_codes import CoreErrorCode
 from core.errors import coded
+from core.net import client_ip
 
 from ..selectors.public import NUMBER_MAX_LENGTH, PublicCertificate, PublicLookup
 from ..services.public import public_verify_number, public_verify_token
@@ -32,8 +32,8 @@ from ..services.public import public_verify_number, public_verify_token
 class PublicVerifyThrottle(SimpleRateThrottle):
     """`PUBLIC_VERIFY_RATE` look-ups per client address, page and API together (one history in the cache).
 
-    The address is the peer's (`accounts.forms.client_ip`: REMOTE_ADDR, never a header a caller can set), so
-    changing `X-Forwarded-For` does not buy more guesses."""
+    The address is `core.net.client_ip` (the peer's, or the outermost trusted proxy's view when
+    `TRUSTED_PROXY_HOPS` names them), so changing `X-Forwarded-For` does not buy more guesses."""
 
     scope = "public_verify"
 

@@ -1,9 +1,36 @@
-"""Throttles for the public (unauthenticated) endpoints."""
+"""The API's throttles, every one keyed on the client's address as `core.net.client_ip` reads it.
+
+DRF's own `get_ident` trusts `X-Forwarded-For` from anyone when `NUM_PROXIES` is unset: a caller changing the
+header got a fresh allowance each time. Here the address comes from the proxy only when `TRUSTED_PROXY_HOPS`
+names the trusted proxies, the same address the login limits and the audit trail read."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from rest_framework import throttling
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle
+
+from core.net import client_ip
+
+
+class ClientAddressMixin:
+    """`get_ident` is `core.net.client_ip` ("unknown" when there is none)."""
+
+    def get_ident(self, request: Any) -> str:
+        return client_ip(request) or "unknown"
+
+
+class AnonRateThrottle(ClientAddressMixin, throttling.AnonRateThrottle):
+    """The `anon` rate per client address, for requests without credentials."""
+
+
+class UserRateThrottle(ClientAddressMixin, throttling.UserRateThrottle):
+    """The `user` rate per person or token (per client address without credentials)."""
+
+
+class ScopedRateThrottle(ClientAddressMixin, throttling.ScopedRateThrottle):
+    """A view's `throttle_scope` rate per person, or per client address without credentials."""
 
 
 class PublicAnonThrottle(AnonRateThrottle):

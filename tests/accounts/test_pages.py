@@ -1,4 +1,4 @@
-"""Logging in by email (rate-limited), logging out, resetting and changing the password, the profile."""
+"""Logging in by email (the limits on failures: test_login_limits.py), logging out, resetting and changing the password, the profile."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts.forms import LOGIN_MAX_FAILURES
 from accounts.models import User
 from core.models import AuditEvent
 from tests.factories import UserFactory
@@ -47,66 +46,6 @@ def test_login_with_a_wrong_password_shows_an_error(client, world):
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == ["The email address or the password is not right."]
     assert "_auth_user_id" not in client.session
-
-
-def test_login_is_refused_after_too_many_failures_even_with_the_right_password(client, world):
-    # given
-    for _ in range(LOGIN_MAX_FAILURES):
-        client.post(reverse("accounts:login"), {"username": "admin.a@example.org", "password": "guess"})
-    # when
-    response = client.post(
-        reverse("accounts:login"), {"username": "admin.a@example.org", "password": PASSWORD}
-    )
-    # then
-    assert response.status_code == 200
-    assert [e.code for e in response.context["form"].errors.as_data()["__all__"]] == ["too_many_attempts"]
-    assert "_auth_user_id" not in client.session
-
-
-def test_failures_of_one_address_do_not_lock_out_another(client, world):
-    # given
-    for _ in range(LOGIN_MAX_FAILURES):
-        client.post(reverse("accounts:login"), {"username": "admin.a@example.org", "password": "guess"})
-    # when
-    response = client.post(
-        reverse("accounts:login"), {"username": "member.a@example.org", "password": PASSWORD}
-    )
-    # then
-    assert response.status_code == 302
-    assert client.session["_auth_user_id"] == str(world.a.member.pk)
-
-
-def test_failures_from_another_address_do_not_count(client, world):
-    # given: nine failures from one client address, the tenth from another
-    for _ in range(LOGIN_MAX_FAILURES - 1):
-        client.post(reverse("accounts:login"), {"username": "admin.a@example.org", "password": "guess"})
-    client.post(
-        reverse("accounts:login"),
-        {"username": "admin.a@example.org", "password": "guess"},
-        REMOTE_ADDR="10.9.8.7",
-    )
-    # when
-    response = client.post(
-        reverse("accounts:login"), {"username": "admin.a@example.org", "password": PASSWORD}
-    )
-    # then
-    assert response.status_code == 302
-
-
-def test_a_successful_login_clears_the_failures(client, world):
-    # given
-    for _ in range(LOGIN_MAX_FAILURES - 1):
-        client.post(reverse("accounts:login"), {"username": "admin.a@example.org", "password": "guess"})
-    client.post(reverse("accounts:login"), {"username": "admin.a@example.org", "password": PASSWORD})
-    client.post(reverse("accounts:logout"))
-    # when
-    for _ in range(LOGIN_MAX_FAILURES - 1):
-        client.post(reverse("accounts:login"), {"username": "admin.a@example.org", "password": "guess"})
-    response = client.post(
-        reverse("accounts:login"), {"username": "admin.a@example.org", "password": PASSWORD}
-    )
-    # then
-    assert response.status_code == 302
 
 
 def test_logout_is_post_only(login, world):

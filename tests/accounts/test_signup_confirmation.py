@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.core import mail
+from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts.confirmation import (
@@ -149,7 +150,8 @@ def test_a_forged_or_foreign_link_is_refused(client):
 
 def test_a_new_link_can_be_asked_for_and_an_outside_next_is_dropped(client, sign_up):
     sign_up(client, next_url="https://evil.example/phish")
-    assert client.login(username="olga@example.org", password="a sturdy passphrase")  # sign-up logs nobody in
+    # sign-up logs nobody in; the login limits (django-axes) need the request authenticate() is given
+    assert client.login(request=HttpRequest(), username="olga@example.org", password="a sturdy passphrase")
     response = client.post(reverse("accounts:confirm-email-sent"))
     assert response.status_code == 302
     assert len(mail.outbox) == 2
