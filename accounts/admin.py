@@ -22,6 +22,7 @@ from core.permissions import is_registry_staff
 from core.portal import form_add_service_errors
 
 from .models import ApiToken, User
+from .reauth import is_recent, redirect_to_reauth
 from .services import api_token_revoke, registry_token_create
 
 SCOPE_NONE = "none"
@@ -125,6 +126,8 @@ class ApiTokenAdmin(StaffReadOnlyAdmin):
         """A registry token: made by a member of the registry staff, its secret shown on this response only."""
         if not self.has_add_permission(request):
             raise PermissionDenied
+        if not is_recent(request):  # a new registry token asks for a recent authentication
+            return redirect_to_reauth(request)
         initial = {"expires_on": timezone.localdate() + timedelta(days=REGISTRY_TOKEN_DEFAULT_DAYS)}
         form = RegistryTokenForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
@@ -190,3 +193,12 @@ class ApiTokenAdmin(StaffReadOnlyAdmin):
 
 # djangorestframework-api-key registers its own APIKey model; the platform uses ApiToken only.
 admin.site.unregister(__import__("rest_framework_api_key.models", fromlist=["APIKey"]).APIKey)
+
+# django-otp registers admin pages for its devices: the back office shows none of them, so nobody there reads an
+# authenticator's secret or a person's recovery codes (two-step login is kept by each person on their profile).
+for _otp_model in (
+    __import__("django_otp.plugins.otp_totp.models", fromlist=["TOTPDevice"]).TOTPDevice,
+    __import__("django_otp.plugins.otp_static.models", fromlist=["StaticDevice"]).StaticDevice,
+):
+    if admin.site.is_registered(_otp_model):
+        admin.site.unregister(_otp_model)

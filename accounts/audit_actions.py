@@ -12,11 +12,16 @@ declare_audit_actions(
         "accounts.user.registered": _("signed up"),
         "accounts.user.email_confirmed": _("confirmed their email address"),
         "accounts.user.profile_updated": _("changed the account's profile"),
+        "accounts.user.sessions_ended": _("ended every session of the account"),
         "accounts.api_token.created": _("created the API token"),
         "accounts.api_token.revoked": _("revoked the API token"),
         "accounts.api_token.lapsed": _(
             "let the API token lapse (its creator lost the authority to create it)"
         ),
+        "accounts.mfa.enabled": _("turned on two-step login"),
+        "accounts.mfa.disabled": _("turned off two-step login"),
+        "accounts.mfa.recovery_codes_regenerated": _("made new recovery codes for two-step login"),
+        "accounts.mfa.recovery_code_used": _("used a recovery code of two-step login"),
     }
 )
 

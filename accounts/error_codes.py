@@ -35,3 +35,15 @@ class AccountsErrorCode(ErrorCode):
     CONFIRMATION_USED = "confirmation_used"
     #: the account's email address is not confirmed yet
     EMAIL_UNCONFIRMED = "email_unconfirmed"
+    #: two-step login: the code (authenticator or recovery code) is not right
+    MFA_CODE_INVALID = "mfa_code_invalid"
+    #: two-step login: too many wrong codes; wait until the lock ends
+    MFA_LOCKED = "mfa_locked"
+    #: two-step login must be set up (or this session's second step passed) first
+    MFA_REQUIRED = "mfa_required"
+    #: two-step login is already set up
+    MFA_ALREADY_ENABLED = "mfa_already_enabled"
+    #: two-step login is not set up
+    MFA_NOT_ENABLED = "mfa_not_enabled"
+    #: the password (or the code) must be given again before this action
+    REAUTHENTICATION_REQUIRED = "reauthentication_required"

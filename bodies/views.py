@@ -24,6 +24,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_countries import countries as countries_registry
 
 from accounts.models import ApiToken
+from accounts.reauth import RecentAuthRequiredMixin
 from accounts.services import api_token_create, api_token_revoke
 from bodies.middleware import ActiveBody
 from core.models import AuditEvent
@@ -302,9 +303,10 @@ class EligibilityView(PortalMixin, HtmxPartialMixin, ServiceFormMixin, FormView)
 # --- API tokens ---------------------------------------------------------------------------------------------
 
 
-class ApiTokenListView(PortalMixin, ServiceFormMixin, FormView):
+class ApiTokenListView(RecentAuthRequiredMixin, PortalMixin, ServiceFormMixin, FormView):
     """The body's API tokens and a form for a new one; a new token's secret is shown on this response only."""
 
+    reauth_methods = ("POST",)  # creating a token asks for a recent authentication (accounts.reauth)
     required_perm = MANAGE_API_TOKENS
     service_error_fields = {"expires_at": "expires_on"}
     form_class = ApiTokenForm

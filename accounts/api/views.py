@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import ApiToken
+from accounts.reauth import require_recent_auth_api
 from accounts.services import api_token_create, api_token_revoke
 from bodies.models.tenants import Membership
 from core.api.access import ALL_ACTIONS
@@ -63,6 +64,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, TenantViewSet):
     # who sees a token is the model's declaration (ApiTokenQuerySet.object_grants): the body's token
     # managers, and a person granted that one token; `visible_to` applies it
 
+    @require_recent_auth_api  # a session that last authenticated > REAUTH_MAX_AGE_MINUTES ago: 403
     def create(self, request: Request) -> Response:
         data = ApiTokenCreateInput(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)

@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 from django_countries import countries as countries_registry
 
+from accounts.reauth import RecentAuthRequiredMixin
 from bodies.models.tenants import Membership
 from bodies.permissions import MANAGE_MEMBERS, can_manage_members
 from core.portal import FilteredListMixin, PortalMixin, ServiceFormMixin, is_htmx
@@ -138,7 +139,9 @@ class PersonDetailView(MembershipObjectMixin, DetailView):
         return context
 
 
-class PersonEditView(MembershipObjectMixin, ServiceFormMixin, FormView):
+class PersonEditView(RecentAuthRequiredMixin, MembershipObjectMixin, ServiceFormMixin, FormView):
+    """A person's roles and details: changing roles asks for a recent authentication (accounts.reauth)."""
+
     required_perm = MANAGE_MEMBERS
     form_class = competence_forms.PersonEditForm
     template_name = "competence/person_edit.html"

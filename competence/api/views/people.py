@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.reauth import require_recent_auth_api
 from bodies.models.tenants import Membership
 from competence.documents import PERSON_RECORD
 from competence.models import (
@@ -82,16 +83,20 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantView
         description="Needs the body's `manage_members` permission. Someone new to the platform gets an account "
         "without a password (they set one through “forgot password”); an existing account keeps its name.",
     )
-    partial_update = transition_action(
-        person_update,
-        route=False,
-        input=PersonUpdateInput,
-        partial=True,
-        output=PersonOutput,
-        conflict=False,
-        summary="Change a person's roles, employment or undertaking",
-        tags=PEOPLE,
-        description="Needs the body's `manage_members` permission. A body keeps at least one administrator.",
+    # changing roles by session asks for a recent authentication (403 reauthentication_required)
+    partial_update = require_recent_auth_api(when=lambda request: "roles" in request.data)(
+        transition_action(
+            person_update,
+            route=False,
+            input=PersonUpdateInput,
+            partial=True,
+            output=PersonOutput,
+            conflict=False,
+            summary="Change a person's roles, employment or undertaking",
+            tags=PEOPLE,
+            description="Needs the body's `manage_members` permission. A body keeps at least one administrator. "
+            "Changing `roles` with a session asks for a recent authentication (403 `reauthentication_required`).",
+        )
     )
 
     @extend_schema(
