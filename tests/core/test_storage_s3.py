@@ -1,0 +1,253 @@
+"""Files on S3-compatible object storage (django-storages' S3Storage against moto's server on 127.0.0.1): an
+upload through a service, a PDF rendered by the worker (eager Celery) with the body's logo read from the bucket,
+downloads through the portal with the stored SHA-256, the health check, and nothing written to the local disk."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import runpy
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from bodies.documents import APPROVAL_LETTER
+from documents.models import Document
+from documents.rendering import logo_data_uri
+from documents.services import document_request
+from tests.factories import CompetenceRecordFactory, MembershipFactory
+from tests.helpers import signed_in
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+BUCKET = "icr-test"
+PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    """moto's S3 server on a free loopback port, for this module's tests."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+def _settings_from_env(monkeypatch, **env: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """icr/settings.py evaluated afresh with these environment variables (the running settings stay as they are)."""
+    for name in ("S3_BUCKET", "AWS_STORAGE_BUCKET_NAME", "S3_ENDPOINT_URL", "S3_ADDRESSING_STYLE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "icr" / "settings.py"))
+
+
+@pytest.fixture
+def bucket(s3_endpoint, settings, monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
+    """A fresh, empty bucket as the default storage, configured by icr/settings.py from S3_* variables."""
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+    for found in client.list_objects_v2(Bucket=BUCKET).get("Contents", []) if _exists(client) else []:
+        client.delete_object(Bucket=BUCKET, Key=found["Key"])
+    if not _exists(client):
+        client.create_bucket(Bucket=BUCKET)
+    configured = _settings_from_env(
+        monkeypatch,
+        S3_BUCKET=BUCKET,
+        S3_ENDPOINT_URL=s3_endpoint,
+        S3_REGION="us-east-1",
+        S3_ACCESS_KEY_ID="test",
+        S3_SECRET_ACCESS_KEY="test",
+        S3_PREFIX="media",
+        S3_TIMEOUT_SECONDS="2",
+        S3_MAX_ATTEMPTS="1",
+    )
+    settings.MEDIA_ROOT = tmp_path / "local-media-never-used"
+    settings.STORAGES = {**settings.STORAGES, "default": configured["STORAGES"]["default"]}
+    yield client
+    assert not (tmp_path / "local-media-never-used").exists(), "a file went to the local disk"
+
+
+def test_settings_use_the_local_disk_unless_a_bucket_is_named(monkeypatch):
+    assert _settings_from_env(monkeypatch)["STORAGES"]["default"] == {
+        "BACKEND": "django.core.files.storage.FileSystemStorage"
+    }
+    aws = _settings_from_env(monkeypatch, AWS_STORAGE_BUCKET_NAME="icr-files")["STORAGES"]["default"]
+    assert aws["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert aws["OPTIONS"]["bucket_name"] == "icr-files"
+    assert aws["OPTIONS"]["endpoint_url"] is None  # AWS itself
+    minio = _settings_from_env(monkeypatch, S3_BUCKET="m", S3_ENDPOINT_URL="http://minio:9000")["STORAGES"]
+    options = minio["default"]["OPTIONS"]
+    assert options["client_config"].s3 == {"addressing_style": "path"}  # MinIO's
+    assert (options["default_acl"], options["querystring_auth"], options["file_overwrite"]) == (None, True, False)
+    assert options["querystring_expire"] == 300
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"S3_BUCKET": "b", "S3_ADDRESSING_STYLE": "sideways"},
+        {"S3_BUCKET": "b", "S3_URL_EXPIRE_SECONDS": "0"},
+        {"S3_BUCKET": "b", "S3_ACCESS_KEY_ID": "only-the-key"},
+    ],
+)
+def test_settings_refuse_a_wrong_s3_configuration(monkeypatch, env):
+    with pytest.raises(ImproperlyConfigured):
+        _settings_from_env(monkeypatch, **env)
+
+
+def _exists(client) -> bool:  # type: ignore[no-untyped-def]
+    return any(found["Name"] == BUCKET for found in client.list_buckets().get("Buckets", []))
+
+
+def _object(client, name: str) -> bytes:  # type: ignore[no-untyped-def]
+    return client.get_object(Bucket=BUCKET, Key=f"media/{name}")["Body"].read()
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_the_default_storage_is_the_bucket(bucket):
+    from storages.backends.s3 import S3Storage
+
+    name = default_storage.save("probe/hello.txt", ContentFile(b"hello"))
+    assert isinstance(default_storage._wrapped, S3Storage)
+    assert _object(bucket, name) == b"hello"
+    # a name already taken gets a suffix instead of overwriting (file_overwrite False)
+    second = default_storage.save("probe/hello.txt", ContentFile(b"other"))
+    assert second != name and _object(bucket, name) == b"hello"
+    # objects are private: the URL is signed and expires
+    url = default_storage.url(name)
+    assert "X-Amz-Signature=" in url and "X-Amz-Expires=300" in url
+    acl = bucket.get_object_acl(Bucket=BUCKET, Key=f"media/{name}")
+    assert all(grant["Grantee"].get("URI", "").endswith("AllUsers") is False for grant in acl["Grants"])
+
+
+def test_evidence_uploaded_through_the_service_lands_in_the_bucket_and_downloads(bucket, world):
+    from competence.services import evidence_add
+
+    # given a competence record of body A
+    record = CompetenceRecordFactory(membership=MembershipFactory(body=world.a.body))
+
+    # when its manager uploads evidence through the service
+    evidence = evidence_add(
+        record=record,
+        actor=world.a.admin,
+        upload=SimpleUploadedFile("Lead certificate.pdf", PDF, content_type="application/pdf"),
+        description="Lead verifier certificate",
+    )
+
+    # then the bytes are in the bucket under the stored name, with their SHA-256
+    assert _object(bucket, evidence.file.name) == PDF
+    assert evidence.sha256 == hashlib.sha256(PDF).hexdigest()
+
+    # and the portal's download streams them from the bucket
+    response = signed_in(world.a.admin).get(reverse("competence:evidence-download", args=[evidence.pk]))
+    content = b"".join(response.streaming_content)
+    assert response.status_code == 200
+    assert content == PDF
+    assert response["X-Content-SHA256"] == evidence.sha256 == hashlib.sha256(content).hexdigest()
+
+
+def test_a_pdf_rendered_by_the_worker_is_stored_in_the_bucket_and_downloads(
+    bucket, world, client, django_capture_on_commit_callbacks
+):
+    # given body A with a logo in the bucket
+    body = world.a.body
+    body.logo.save("logo.png", ContentFile(_png()), save=True)
+    assert _object(bucket, body.logo.name) == _png()
+    assert logo_data_uri(body).startswith("data:image/png;base64,")  # read through the storage, not a path
+
+    # and what an interrupted earlier attempt left at the document's name
+    with django_capture_on_commit_callbacks(execute=False):
+        document = document_request(kind=APPROVAL_LETTER, subject=body, body=body, actor=world.staff)
+    target = Document._meta.get_field("file").generate_filename(document, f"{document.number}.pdf")
+    default_storage.save(target, ContentFile(b"half a PDF"))
+
+    # when the worker renders it (eager Celery)
+    from documents.tasks import document_render_task
+
+    document_render_task.delay(str(document.pk))
+
+    # then the PDF replaced the leftover under the same name, and its SHA-256 is recorded
+    document.refresh_from_db()
+    assert document.status == Document.Status.READY
+    assert document.file.name == target  # the leftover was deleted, not kept beside a suffixed name
+    stored = _object(bucket, document.file.name)
+    assert stored.startswith(b"%PDF")
+    assert document.sha256 == hashlib.sha256(stored).hexdigest()
+    assert document.size == len(stored)
+    keys = [found["Key"] for found in bucket.list_objects_v2(Bucket=BUCKET, Prefix="media/documents/")["Contents"]]
+    assert keys == [f"media/{target}"]
+
+    # and the portal's download (anyone: a public kind) streams the same bytes with their hash
+    response = client.get(reverse("documents:download", args=[document.pk]))
+    content = b"".join(response.streaming_content)
+    assert response.status_code == 200
+    assert response["X-Content-SHA256"] == document.sha256 == hashlib.sha256(content).hexdigest()
+
+
+def test_a_missing_object_downloads_as_404_not_500(bucket, world, client):
+    body = world.a.body
+    with pytest.raises(FileNotFoundError):
+        default_storage.open("documents/nowhere.pdf", "rb")
+    document = Document.objects.create(
+        number="ICR-DOC-2026-S3404",
+        kind=APPROVAL_LETTER,
+        body=body,
+        subject_type_id=_content_type_id(body),
+        subject_id=str(body.pk),
+        status=Document.Status.READY,
+        sha256="0" * 64,
+        size=1,
+        file="documents/nowhere.pdf",
+        requested_at=timezone.now(),
+        rendered_at=timezone.now(),
+    )
+    assert client.get(reverse("documents:download", args=[document.pk])).status_code == 404
+
+
+def _content_type_id(obj) -> int:  # type: ignore[no-untyped-def]
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(obj).pk
+
+
+def test_the_health_check_probes_the_bucket(bucket, client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["storage"] == "ok"
+    assert _object(bucket, "health/probe.txt") == b"ok\n"
+
+    # a bucket that is gone fails the storage check
+    for found in bucket.list_objects_v2(Bucket=BUCKET).get("Contents", []):
+        bucket.delete_object(Bucket=BUCKET, Key=found["Key"])
+    bucket.delete_bucket(Bucket=BUCKET)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"] == "fail"
