@@ -54,6 +54,19 @@ def _assert_strict(response: HttpResponse) -> None:
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]
 
 
+def _assert_no_inline_code(response: HttpResponse) -> None:
+    """The page as served: no inline script (but JSON data blocks), no event handler or style attribute."""
+    html = response.content.decode()
+    assert [
+        attributes
+        for attributes in _SCRIPT.findall(html)
+        if "src=" not in attributes and 'type="application/json"' not in attributes
+    ] == []
+    tags = _TAG.findall(html)
+    assert [tag for tag in tags if _HANDLER.search(tag) or _STYLE_ATTRIBUTE.search(tag)] == []
+    assert "<style" not in html
+
+
 # --- the header on every kind of response ---------------------------------------------------------------------
 
 
@@ -63,6 +76,7 @@ def test_the_policy_is_on_portal_pages(world, login):
     response = client.get(reverse("core:dashboard"))
     assert response.status_code == 200
     _assert_strict(response)
+    _assert_no_inline_code(response)
 
 
 @pytest.mark.django_db
@@ -71,6 +85,7 @@ def test_the_policy_is_on_public_pages_and_the_verification(client):
         response = client.get(reverse(name))
         assert response.status_code == 200, name
         _assert_strict(response)
+        _assert_no_inline_code(response)
 
 
 @pytest.mark.django_db
@@ -80,6 +95,7 @@ def test_the_policy_is_on_the_back_office(world, login):
         response = client.get(page)
         assert response.status_code == 200, page
         _assert_strict(response)
+        _assert_no_inline_code(response)  # the list of bodies once coloured their status with style attributes
 
 
 @pytest.mark.django_db
@@ -102,9 +118,11 @@ def test_the_policy_is_on_error_pages(settings):
     missing = client.get("/no-such-page/")
     assert missing.status_code == 404
     _assert_strict(missing)
+    _assert_no_inline_code(missing)
     failed = client.get("/boom/")
     assert failed.status_code == 500
     _assert_strict(failed)
+    _assert_no_inline_code(failed)
 
 
 # --- the report-only switch and the cookie setting, read from the environment -----------------------------------
@@ -236,8 +254,11 @@ def test_redoc_has_a_style_nonce_and_no_inline_script(client):
     assert page.status_code == 200
     policy = _policy(page)
     assert policy["script-src"] == ["'self'"]
-    assert policy["style-src"][0] == "'self'" and len(policy["style-src"]) == 2
+    assert policy["style-src"][0] == "'self'" and len(policy["style-src"]) == 4
     nonce = re.fullmatch(r"'nonce-([A-Za-z0-9+/=]+)'", policy["style-src"][1])
+    assert [source[:8] for source in policy["style-src"][2:]] == ["'sha256-", "'sha256-"]
+    assert policy["worker-src"] == ["'self'", "blob:"]
+    assert "'unsafe-inline'" not in page["Content-Security-Policy"]
     assert nonce is not None
     html = page.content.decode()
     assert f'nonce="{nonce.group(1)}"' in html  # on the stylesheet link redoc_init.js hands to ReDoc
