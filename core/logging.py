@@ -65,9 +65,7 @@ class RequestContextFilter(logging.Filter):
             # Django's own request records (django.request) are written after the middleware let go of the id,
             # but carry the request, which keeps it
             logged_request = getattr(record, "request", None)
-            record.request_id = (
-                current_request_id() or getattr(logged_request, "request_id", "") or task_id
-            )
+            record.request_id = current_request_id() or getattr(logged_request, "request_id", "") or task_id
         if request is not None:
             if not getattr(record, "user_id", ""):
                 record.user_id = _loaded_user_id(request)

@@ -101,7 +101,11 @@ def test_settings_use_the_local_disk_unless_a_bucket_is_named(monkeypatch):
     minio = _settings_from_env(monkeypatch, S3_BUCKET="m", S3_ENDPOINT_URL="http://minio:9000")["STORAGES"]
     options = minio["default"]["OPTIONS"]
     assert options["client_config"].s3 == {"addressing_style": "path"}  # MinIO's
-    assert (options["default_acl"], options["querystring_auth"], options["file_overwrite"]) == (None, True, False)
+    assert (options["default_acl"], options["querystring_auth"], options["file_overwrite"]) == (
+        None,
+        True,
+        False,
+    )
     assert options["querystring_expire"] == 300
 
 
@@ -202,7 +206,9 @@ def test_a_pdf_rendered_by_the_worker_is_stored_in_the_bucket_and_downloads(
     assert stored.startswith(b"%PDF")
     assert document.sha256 == hashlib.sha256(stored).hexdigest()
     assert document.size == len(stored)
-    keys = [found["Key"] for found in bucket.list_objects_v2(Bucket=BUCKET, Prefix="media/documents/")["Contents"]]
+    keys = [
+        found["Key"] for found in bucket.list_objects_v2(Bucket=BUCKET, Prefix="media/documents/")["Contents"]
+    ]
     assert keys == [f"media/{target}"]
 
     # and the portal's download (anyone: a public kind) streams the same bytes with their hash
