@@ -248,8 +248,10 @@ class AuditEventAdmin(StaffReadOnlyAdmin):
         "object_type",
         "object_id",
         "request_id",
+        "client_ip",
         "prev_hash",
         "hash",
+        "key_id",
     )
     exclude = ("before", "after", "actor", "actor_label", "object_repr")
 

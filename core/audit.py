@@ -4,6 +4,13 @@ Every state-changing service calls `audit_record` inside its own transaction, so
 back with the change. Events of one body form a chain: each event's hash covers its content and the hash of
 the event before it, so an edited or deleted row breaks every hash after it (`manage.py audit_verify`).
 
+The hash is keyed: HMAC-SHA256 with `AUDIT_CHAIN_KEY`, a setting from the environment that is never stored in the
+database, so someone who can write the database but does not hold the key cannot recompute the chain after an
+edit. Each event names the key it was made with (`key_id`); `AUDIT_CHAIN_OLD_KEYS` keeps earlier keys verifiable
+after a rotation. Deleting a whole chain with its head row, or cutting its tail, is found by comparing the chains
+with the signed checkpoints kept outside the database (`core.audit_checkpoints`). A broken chain found by the
+nightly verification sends the signal `chain_broken` (the reminders engine tells registry staff).
+
 The trail reads as a history: each app declares, in `<app>/audit_actions.py` imported from its `ready()`, the
 sentence each of its actions reads as (`declare_audit_actions({"bodies.body.approved": _("approved the
 body")})`, shown after the person's name) and the kinds of record its events are about with their portal page
@@ -15,18 +22,21 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
+import hmac
 import json
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from .context import current_request_id
+from .context import current_client_ip, current_request_id
 from .models import REGISTRY_CHAIN, AuditChainHead, AuditEvent
 from .registry import Registry
 
@@ -64,7 +74,32 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
     return to_jsonable(values)
 
 
-def event_hash(event: AuditEvent) -> str:
+#: the hash before a chain's first event
+GENESIS_HASH = "0" * 64
+
+
+def chain_key_id(key: str) -> str:
+    """The short id events record of the key they were hashed with: the first 8 hex digits of its SHA-256."""
+    return hashlib.sha256(key.encode()).hexdigest()[:8]
+
+
+def current_chain_key() -> tuple[str, bytes]:
+    """(id, key) of the key new events are hashed with: `AUDIT_CHAIN_KEY`, named by `AUDIT_CHAIN_KEY_ID` or its
+    derived id."""
+    key: str = settings.AUDIT_CHAIN_KEY
+    return (settings.AUDIT_CHAIN_KEY_ID or chain_key_id(key)), key.encode()
+
+
+def chain_keys() -> dict[str, bytes]:
+    """Every key verification may use, by id: the earlier ones (`AUDIT_CHAIN_OLD_KEYS`) and the current one."""
+    keys = {key_id: key.encode() for key_id, key in settings.AUDIT_CHAIN_OLD_KEYS.items()}
+    key_id, key = current_chain_key()
+    keys[key_id] = key
+    return keys
+
+
+def event_payload(event: AuditEvent) -> bytes:
+    """The canonical bytes the hash covers: every recorded field, the predecessor's hash and the key's id."""
     payload = {
         "id": str(event.id),
         "chain": event.chain,
@@ -79,11 +114,19 @@ def event_hash(event: AuditEvent) -> str:
         "before": event.before,
         "after": event.after,
         "requestId": event.request_id,
+        "clientIp": event.client_ip or None,
         "createdAt": event.created_at.isoformat(),
         "prevHash": event.prev_hash,
+        "keyId": event.key_id,
     }
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=_json_default)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=_json_default).encode()
+
+
+def event_hash(event: AuditEvent, key: bytes | None = None) -> str:
+    """HMAC-SHA256 of the event with `key`, by default the key its `key_id` names (KeyError when unknown)."""
+    if key is None:
+        key = chain_keys()[event.key_id]
+    return hmac.new(key, event_payload(event), hashlib.sha256).hexdigest()
 
 
 #: the kernel's own mechanisms (object grants) record events about any app's records under "core."
@@ -127,6 +170,7 @@ def audit_record(
     AuditChainHead.objects.get_or_create(chain=chain)
     head = AuditChainHead.objects.select_for_update().get(chain=chain)
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    key_id, key = current_chain_key()
     event = AuditEvent(
         chain=chain,
         sequence=head.sequence + 1,
@@ -141,10 +185,12 @@ def audit_record(
         before=to_jsonable(before or {}),
         after=to_jsonable(after or {}),
         request_id=current_request_id(),
+        client_ip=current_client_ip(),
         created_at=timezone.now(),
         prev_hash=head.last_hash,
+        key_id=key_id,
     )
-    event.hash = event_hash(event)
+    event.hash = event_hash(event, key)
     event.save(force_insert=True)
     AuditChainHead.objects.filter(chain=chain).update(sequence=event.sequence, last_hash=event.hash)
     return event
@@ -222,6 +268,10 @@ def audit_action_label(code: str) -> str:
 
 # --- verifying the chains ---------------------------------------------------------------------------------
 
+#: sent when a verification of the whole trail (the nightly task) finds a problem; `report` is the
+#: `TrailReport`, `problems` its lines. The reminders engine tells registry staff (`reminders/audit_alerts.py`).
+chain_broken = Signal()
+
 
 @dataclass(frozen=True)
 class ChainReport:
@@ -233,35 +283,112 @@ class ChainReport:
     broken_at: int | None = None
 
 
-def audit_verify_chain(chain: str) -> ChainReport:
-    """Recomputes a chain from its first event; names the first event that does not match."""
-    prev = "0" * 64
+def audit_verify_chain(
+    chain: str,
+    *,
+    expected: Mapping[int, Iterable[tuple[str, str]]] | None = None,
+    keys: Mapping[str, bytes] | None = None,
+) -> ChainReport:
+    """Recomputes a chain from its first event with the chain keys; names the first event that does not hold.
+
+    `expected` is what signed checkpoints recorded of this chain (sequence → [(hash, checkpoint name)]): the
+    event at each such sequence must exist with that hash. Rows are streamed, so memory stays constant.
+    """
+    keys = chain_keys() if keys is None else keys
+    expected = expected or {}
+    # the head first: events appended while the chain is read lie beyond it and are verified like the others
+    head = AuditChainHead.objects.filter(chain=chain).first()
+    prev = GENESIS_HASH
+    head_hash = GENESIS_HASH
     count = 0
-    expected_sequence = 1
-    for event in AuditEvent.objects.filter(chain=chain).order_by("sequence").iterator(chunk_size=2000):
+    rows = AuditEvent.objects.filter(chain=chain).order_by("sequence").iterator(chunk_size=2000)
+    for event in rows:
         count += 1
-        if event.sequence != expected_sequence:
-            return ChainReport(
-                chain, count, False, f"sequence {expected_sequence} is missing", expected_sequence
-            )
+        number = event.sequence
+        if number != count:
+            return ChainReport(chain, count, False, f"sequence {count} is missing", count)
         if event.prev_hash != prev:
             return ChainReport(
-                chain,
-                count,
-                False,
-                f"event {event.sequence} does not link to its predecessor",
-                event.sequence,
+                chain, count, False, f"event {number} does not link to its predecessor", number
             )
-        if event_hash(event) != event.hash:
-            return ChainReport(chain, count, False, f"event {event.sequence} was altered", event.sequence)
+        key = keys.get(event.key_id)
+        if key is None:
+            problem = (
+                f"event {number} names no key (it was not re-hashed when the chain was keyed)"
+                if not event.key_id
+                else f"event {number} was hashed with a key that is not configured ({event.key_id})"
+            )
+            return ChainReport(chain, count, False, problem, number)
+        if not hmac.compare_digest(event_hash(event, key), event.hash):
+            return ChainReport(chain, count, False, f"event {number} was altered", number)
+        for recorded, checkpoint in expected.get(number, ()):
+            if recorded != event.hash:
+                return ChainReport(
+                    chain, count, False, f"event {number} differs from checkpoint {checkpoint}", number
+                )
+        if head is not None and number == head.sequence:
+            head_hash = event.hash
         prev = event.hash
-        expected_sequence += 1
-    head = AuditChainHead.objects.filter(chain=chain).first()
-    if head is not None and (head.sequence != count or head.last_hash != prev):
+    beyond = [(number, name) for number, seen in expected.items() if number > count for _hash, name in seen]
+    if beyond:
+        number, checkpoint = max(beyond)
+        problem = (
+            f"the chain was deleted: checkpoint {checkpoint} recorded {number} events"
+            if count == 0
+            else f"the chain ends at event {count} but checkpoint {checkpoint} recorded event {number}"
+        )
+        return ChainReport(chain, count, False, problem, count + 1)
+    if head is None:
+        if count:
+            return ChainReport(chain, count, False, "the chain's head row is missing", count + 1)
+    elif count < head.sequence:
         return ChainReport(chain, count, False, "the chain was truncated after its last event", count + 1)
+    elif head_hash != head.last_hash:
+        return ChainReport(
+            chain, count, False, f"the head does not match event {head.sequence}", head.sequence
+        )
     return ChainReport(chain, count, True)
 
 
-def audit_verify_all() -> list[ChainReport]:
-    chains = AuditChainHead.objects.values_list("chain", flat=True).order_by("chain")
-    return [audit_verify_chain(chain) for chain in chains]
+@dataclass(frozen=True)
+class TrailReport:
+    """The verification of every chain, against every readable checkpoint."""
+
+    chains: list[ChainReport]
+    #: checkpoints whose signature or content does not hold
+    checkpoint_problems: list[str] = field(default_factory=list)
+    #: how many checkpoints were read and trusted
+    checkpoints: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.checkpoint_problems and all(report.ok for report in self.chains)
+
+    @property
+    def problems(self) -> list[str]:
+        lines = [f"chain {report.chain}: {report.problem}" for report in self.chains if not report.ok]
+        return lines + list(self.checkpoint_problems)
+
+
+def audit_chains() -> list[str]:
+    """Every chain the database knows of, by its head row or by its events."""
+    heads = set(AuditChainHead.objects.values_list("chain", flat=True))
+    events = set(AuditEvent.objects.order_by().values_list("chain", flat=True).distinct())
+    return sorted(heads | events)
+
+
+def audit_verify_all(*, checkpoints: bool = True) -> TrailReport:
+    """Verifies every chain, and (unless `checkpoints` is False) every chain a signed checkpoint recorded: a
+    chain deleted with its head, or cut short, is reported; a checkpoint that is not validly signed too."""
+    from .audit_checkpoints import checkpoint_expectations
+
+    keys = chain_keys()
+    reading = checkpoint_expectations() if checkpoints else None
+    expected = reading.expected if reading else {}
+    chains = sorted(set(audit_chains()) | set(expected))
+    reports = [audit_verify_chain(chain, expected=expected.get(chain), keys=keys) for chain in chains]
+    return TrailReport(
+        chains=reports,
+        checkpoint_problems=reading.problems if reading else [],
+        checkpoints=reading.count if reading else 0,
+    )

@@ -5,8 +5,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from .context import reset_request_id, set_request_id
+from .context import reset_client_ip, reset_request_id, set_client_ip, set_request_id
 from .dates import zone_named
+from .net import client_ip
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -15,7 +16,8 @@ UTC_PATH_PREFIXES = ("/api/",)
 
 
 class RequestIdMiddleware:
-    """Gives each request an id (or keeps a sane incoming X-Request-ID) for logs and the audit trail."""
+    """Gives each request an id (or keeps a sane incoming X-Request-ID) for logs and the audit trail, and makes
+    the client's address (`core.net.client_ip`) known to the audit trail."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -23,12 +25,14 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         token = set_request_id(incoming if _SAFE_ID.match(incoming) else None)
+        ip_token = set_client_ip(client_ip(request))
         try:
             request.request_id = token.var.get()  # type: ignore[attr-defined]
             response = self.get_response(request)
             response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
             return response
         finally:
+            reset_client_ip(ip_token)
             reset_request_id(token)
 
 

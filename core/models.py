@@ -45,7 +45,9 @@ class AuditEventQuerySet(TenantQuerySet["AuditEvent"]):
 
 
 class AuditChainHead(models.Model):
-    """The last event of one chain; locked while an event is appended so the chain stays linear."""
+    """The last event of one chain; locked while an event is appended so the chain stays linear. Never deleted
+    (on PostgreSQL the database refuses DELETE and TRUNCATE); signed checkpoints of the heads are kept outside the
+    database (`core.audit_checkpoints`), so a chain deleted with its head is still noticed."""
 
     chain = models.CharField(max_length=64, primary_key=True)
     sequence = models.PositiveBigIntegerField(default=0)
@@ -79,9 +81,15 @@ class AuditEvent(models.Model):
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    #: the client's address as `core.net.client_ip` read it (None outside a request: tasks, commands)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField()
     prev_hash = models.CharField(max_length=64)
+    #: HMAC-SHA256 of the event with the chain key (`AUDIT_CHAIN_KEY`, never in the database) named by `key_id`
     hash = models.CharField(max_length=64)
+    #: the id of the chain key the hash was made with (`core.audit.chain_key_id`); earlier keys verify through
+    #: `AUDIT_CHAIN_OLD_KEYS`
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 
