@@ -8,5 +8,5 @@ class RemindersConfig(AppConfig):
 
     def ready(self) -> None:
         # Declares the engine's dashboard panels (deadlines, notifications) and its registry home queue
-        # (overdue deadlines) with the kernel.
-        from . import panels, registry_home  # noqa: F401
+        # (overdue deadlines) with the kernel, and tells registry staff when the audit trail does not verify.
+        from . import audit_alerts, panels, registry_home  # noqa: F401
