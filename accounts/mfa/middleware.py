@@ -104,7 +104,9 @@ class MfaRequiredMiddleware:
         )
 
     @staticmethod
-    def _redirect(name: str, request: HttpRequest) -> HttpResponseRedirect:
+    def _redirect(name: str, request: HttpRequest) -> HttpResponse:
+        if request.headers.get("HX-Request"):  # a fragment (the notification badge): nothing to swap in
+            return HttpResponse(status=204)
         target = reverse(name)
         if request.method == "GET":
             target += "?" + urlencode({"next": request.get_full_path()})

@@ -200,7 +200,10 @@ class MfaVerifyView(LoginRequiredMixin, View):
         return redirect(_next(request) or settings.LOGIN_REDIRECT_URL)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_verified() or not mfa_enabled(request.user):  # type: ignore[union-attr]
+        if request.user.is_verified():  # type: ignore[union-attr]
+            return self.done(request)
+        if not mfa_enabled(request.user):  # turned off meanwhile (another session): read it again
+            forget_device_state(request)
             return self.done(request)
         return render(request, self.template_name, {"form": CodeForm(), "next": _next(request)})
 

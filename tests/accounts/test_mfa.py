@@ -69,14 +69,18 @@ def test_a_wrong_code_does_not_confirm_the_app_and_the_right_one_does(world) -> 
     device = TOTPDevice.objects.get(user=user)
     assert device.confirmed and device.key == enrolment.key
     assert len(codes) == 10 and len(set(codes)) == 10
-    assert sorted(StaticToken.objects.filter(device__user=user).values_list("token", flat=True)) == sorted(codes)
+    assert sorted(StaticToken.objects.filter(device__user=user).values_list("token", flat=True)) == sorted(
+        codes
+    )
     assert events("accounts.mfa.enabled") == 1
     # and a second set-up is refused
     with pytest.raises(ValidationError):
         totp_device_confirm(user=user, enrolment=services.enrolment_start(), code="000000")
 
 
-def test_the_person_is_emailed_when_mfa_is_turned_on_and_off(world, django_capture_on_commit_callbacks) -> None:
+def test_the_person_is_emailed_when_mfa_is_turned_on_and_off(
+    world, django_capture_on_commit_callbacks
+) -> None:
     user = world.a.member
     with django_capture_on_commit_callbacks(execute=True):
         enrol(user)
@@ -105,7 +109,9 @@ def test_the_code_that_confirmed_the_app_cannot_log_in_again(world) -> None:
         mfa_verify(user=user, code=code_for(enrolment.key, steps_ahead=1))
     assert refused.value.error_dict["code"][0].code == "mfa_locked"
     TOTPDevice.objects.update(throttling_failure_timestamp=timezone.now() - timedelta(seconds=1))
-    assert mfa_verify(user=user, code=code_for(enrolment.key, steps_ahead=1)).pk == TOTPDevice.objects.get().pk
+    assert (
+        mfa_verify(user=user, code=code_for(enrolment.key, steps_ahead=1)).pk == TOTPDevice.objects.get().pk
+    )
 
 
 def test_a_recovery_code_works_once(world) -> None:
@@ -119,7 +125,9 @@ def test_a_recovery_code_works_once(world) -> None:
     assert StaticToken.objects.filter(device__user=user).count() == 9
     assert events("accounts.mfa.recovery_code_used") == 1
     # and the second time it is refused (after the throttle's one-second wait, so the refusal is the code's)
-    StaticDevice.objects.filter(user=user).update(throttling_failure_timestamp=None, throttling_failure_count=0)
+    StaticDevice.objects.filter(user=user).update(
+        throttling_failure_timestamp=None, throttling_failure_count=0
+    )
     with pytest.raises(ValidationError) as refused:
         mfa_verify(user=user, code=codes[3])
     assert refused.value.error_dict["code"][0].code == "mfa_code_invalid"
@@ -236,7 +244,7 @@ def test_a_person_with_an_app_passes_the_second_step_before_any_page(world, clie
     user = world.a.member
     user.set_password("correct horse battery")
     user.save()
-    device, codes = enrol(user)
+    device, _codes = enrol(user)
     # when they log in with the password
     response = client.post(
         reverse("accounts:login"), {"username": user.email, "password": "correct horse battery"}
@@ -269,7 +277,9 @@ def test_staff_logging_in_at_the_admin_pass_the_same_second_step(world, client) 
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('accounts:mfa-verify')}?next=%2Fadmin%2F"
-    response = client.post(reverse("accounts:mfa-verify"), {"code": code_for(device.key, 1), "next": "/admin/"})
+    response = client.post(
+        reverse("accounts:mfa-verify"), {"code": code_for(device.key, 1), "next": "/admin/"}
+    )
     assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
 
@@ -315,3 +325,22 @@ def test_the_profile_card_refuses_to_turn_off_a_required_app(world, login, setti
     response = client.post(reverse("accounts:mfa-disable"), follow=True)
     assert "cannot be turned off" in response.content.decode()
     assert TOTPDevice.objects.filter(user=admin).exists()
+
+
+def test_turning_it_off_in_another_session_does_not_hold_this_one(world, login) -> None:
+    import django_otp
+
+    user = world.a.member
+    device, _codes = enrol(user)
+    client = login(user)
+    session = client.session
+    session[django_otp.DEVICE_ID_SESSION_KEY] = device.persistent_id  # this session passed the second step
+    session.save()
+    assert client.get(reverse("core:dashboard")).status_code == 200
+    # when it is turned off in another session
+    mfa_disable(user=user)
+    # then this one is not sent round in circles: once through the second step's page, then the dashboard
+    response = client.get(reverse("core:dashboard"), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/dashboard/"
+    assert client.get(reverse("core:dashboard")).status_code == 200
