@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.utils import timezone
 
 from .models import AuditChainHead
@@ -117,10 +117,9 @@ def checkpoint_write(*, now: datetime | None = None) -> str:
     name = f"{PREFIX}{now.astimezone(UTC):%Y%m%dT%H%M%S%fZ}{SUFFIX}"
     data = json.dumps(checkpoint_document(now=now), indent=1, sort_keys=True).encode()
     storage = _storage()
-    try:
-        path = Path(storage.path(name))
-    except NotImplementedError:  # object storage: a put is atomic
+    if not isinstance(storage, FileSystemStorage):  # object storage: a put is atomic
         return storage.save(name, ContentFile(data))
+    path = Path(storage.path(name))
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=SUFFIX)
     try:

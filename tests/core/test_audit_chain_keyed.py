@@ -389,3 +389,45 @@ def test_production_requires_a_chain_key_of_32_characters():
     assert "AUDIT_CHAIN_KEY" not in enough.stderr
     bad_checkpoint_key = _production_settings(AUDIT_CHAIN_KEY="k" * 32, AUDIT_CHECKPOINT_KEY="c2hvcnQ=")
     assert "AUDIT_CHECKPOINT_KEY must be base64 of 32 random bytes" in bad_checkpoint_key.stderr
+
+
+def test_a_chain_whose_head_row_was_deleted_is_reported(world):
+    chain = _events(world, 2)
+    _as_owner("DELETE FROM core_auditchainhead WHERE chain = %s", [chain])
+    assert audit_verify_chain(chain).problem == "the chain's head row is missing"
+    assert audit_verify_all().problems == [f"chain {chain}: the chain's head row is missing"]
+
+
+def test_checkpoints_on_object_storage(world, settings):
+    # a storage without local paths (S3 through django-storages): written with one put, read back the same way
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "audit_checkpoints": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    chain = _events(world)
+    name = checkpoint_write()
+    assert checkpoint_names() == [name]
+    assert audit_verify_all().checkpoints == 1
+    _as_owner("DELETE FROM core_auditevent WHERE chain = %s", [chain])
+    _as_owner("DELETE FROM core_auditchainhead WHERE chain = %s", [chain])
+    assert audit_verify_all().problems == [
+        f"chain {chain}: the chain was deleted: checkpoint {name} recorded 3 events"
+    ]
+
+
+def test_the_checkpoint_command_and_its_public_key(world, capsys):
+    _events(world, 1)
+    call_command("audit_checkpoint")
+    assert "Checkpoint written: audit-checkpoint-" in capsys.readouterr().out
+    call_command("audit_checkpoint", "--public-key")
+    public = capsys.readouterr().out.strip()
+    assert len(base64.b64decode(public)) == 32
+    call_command("audit_checkpoint", "--new-key")
+    assert len(base64.b64decode(capsys.readouterr().out.strip())) == 32
+    assert len(checkpoint_names()) == 1  # printing keys writes nothing
+
+
+def test_the_nightly_jobs_are_scheduled():
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["audit-checkpoint"]["task"] == "core.tasks.audit_checkpoint_task"
+    assert schedule["audit-verify"]["task"] == "core.tasks.audit_verify_task"
