@@ -8,6 +8,7 @@ urlpatterns = [
     path("apply/", views.BodyApplyView.as_view(), name="apply"),
     path("profile/", views.BodyProfileView.as_view(), name="profile"),
     path("profile/edit/", views.BodyProfileEditView.as_view(), name="profile-edit"),
+    path("profile/logo/", views.BodyLogoView.as_view(), name="profile-logo"),
     path("members/", views.MemberListView.as_view(), name="members"),
     path("accreditations/", views.AccreditationListView.as_view(), name="accreditation-list"),
     path("accreditations/new/", views.AccreditationCreateView.as_view(), name="accreditation-create"),

@@ -8,6 +8,7 @@ body's record answers 404 exactly like a missing one.
 from __future__ import annotations
 
 import copy
+import mimetypes
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_countries import countries as countries_registry
 
@@ -67,6 +69,9 @@ from .services import (
     body_update_profile,
 )
 
+#: what a stored logo may be served as (core.uploads stores PNG and JPEG logos under their detected extension)
+LOGO_CONTENT_TYPES = {"image/png", "image/jpeg"}
+
 # --- applying and the profile -------------------------------------------------------------------------------
 
 
@@ -108,6 +113,26 @@ class BodyProfileView(PortalMixin, TemplateView):
         context["approval_letter"] = document_latest_for_subject(kind=APPROVAL_LETTER, subject=self.body)
         context["can_edit"] = can_manage_body(self.request.user, self.body)
         return context
+
+
+class BodyLogoView(PortalMixin, View):
+    """The active body's logo, streamed from the file storage (the local disk or an S3 bucket): pages never link
+    to the storage itself, which a browser may not reach (a private bucket, /media/ not served in production)."""
+
+    http_method_names = ["get"]
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> FileResponse:
+        logo = self.body.logo
+        content_type = mimetypes.guess_type(logo.name)[0] if logo else None
+        if content_type not in LOGO_CONTENT_TYPES:
+            raise Http404
+        try:
+            handle = logo.storage.open(logo.name, "rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        response = FileResponse(handle, content_type=content_type)
+        response["Cache-Control"] = "private, max-age=300"
+        return response
 
 
 class BodyProfileEditView(PortalMixin, ServiceFormMixin, FormView):

@@ -51,7 +51,13 @@ def s3_endpoint() -> Iterator[str]:
 
 def _settings_from_env(monkeypatch, **env: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """icr/settings.py evaluated afresh with these environment variables (the running settings stay as they are)."""
-    for name in ("S3_BUCKET", "AWS_STORAGE_BUCKET_NAME", "S3_ENDPOINT_URL", "S3_ADDRESSING_STYLE"):
+    for name in (
+        "S3_BUCKET",
+        "AWS_STORAGE_BUCKET_NAME",
+        "S3_ENDPOINT_URL",
+        "S3_ADDRESSING_STYLE",
+        "AUDIT_CHECKPOINT_S3_BUCKET",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -107,6 +113,13 @@ def test_settings_use_the_local_disk_unless_a_bucket_is_named(monkeypatch):
         False,
     )
     assert options["querystring_expire"] == 300
+    # the audit checkpoints stay in their directory unless a bucket of their own is named
+    assert minio["audit_checkpoints"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    both = _settings_from_env(monkeypatch, S3_BUCKET="m", AUDIT_CHECKPOINT_S3_BUCKET="checkpoints")[
+        "STORAGES"
+    ]
+    assert both["audit_checkpoints"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert both["audit_checkpoints"]["OPTIONS"]["bucket_name"] == "checkpoints"
 
 
 @pytest.mark.parametrize(
@@ -257,3 +270,103 @@ def test_the_health_check_probes_the_bucket(bucket, client):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["storage"] == "fail"
+
+
+def test_the_bucket_is_backed_up_and_restored_by_name_with_its_checksums(bucket, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    # given two objects in the bucket
+    first = default_storage.save("documents/2026/12/a.pdf", ContentFile(PDF))
+    second = default_storage.save("evidence/2026/12/b.png", ContentFile(_png()))
+
+    # when they are copied out
+    out = io.StringIO()
+    call_command("storage_backup", str(tmp_path / "copy"), stdout=out)
+
+    # then the copy has both, with their SHA-256
+    assert "2 object(s)" in out.getvalue()
+    assert (tmp_path / "copy" / "MANIFEST.sha256").read_text().splitlines() == [
+        f"{hashlib.sha256(PDF).hexdigest()}  objects/{first}",
+        f"{hashlib.sha256(_png()).hexdigest()}  objects/{second}",
+    ]
+
+    # and once the bucket lost them, they come back under the same names
+    default_storage.delete(first)
+    default_storage.delete(second)
+    out = io.StringIO()
+    call_command("storage_restore", str(tmp_path / "copy"), stdout=out)
+    assert "2 object(s) restored, 0 already there." in out.getvalue()
+    assert _object(bucket, first) == PDF and _object(bucket, second) == _png()
+
+    # a second restore changes nothing; other content under a stored name is refused unless --overwrite
+    out = io.StringIO()
+    call_command("storage_restore", str(tmp_path / "copy"), stdout=out)
+    assert "0 object(s) restored, 2 already there." in out.getvalue()
+    default_storage.delete(first)
+    default_storage.save(first, ContentFile(b"%PDF-1.7 something else"))
+    with pytest.raises(CommandError, match="other content"):
+        call_command("storage_restore", str(tmp_path / "copy"), stdout=io.StringIO())
+    call_command("storage_restore", str(tmp_path / "copy"), "--overwrite", stdout=io.StringIO())
+    assert _object(bucket, first) == PDF
+
+
+def test_the_profile_shows_the_logo_through_the_platform_not_the_bucket(bucket, world):
+    # given body A's logo in the bucket
+    body = world.a.body
+    body.logo.save("logo.png", ContentFile(_png()), save=True)
+    member = signed_in(world.a.member)
+
+    # when a member opens the profile and the logo it shows
+    page = member.get(reverse("bodies:profile"))
+    logo = member.get(reverse("bodies:profile-logo"))
+
+    # then the page links to the platform's logo view, which streams the bytes from the bucket
+    assert page.status_code == 200
+    assert f'src="{reverse("bodies:profile-logo")}"' in page.content.decode()
+    assert "X-Amz-Signature" not in page.content.decode()
+    assert logo.status_code == 200
+    assert logo["Content-Type"] == "image/png"
+    assert b"".join(logo.streaming_content) == _png()
+
+    # and a body without a logo, or whose logo object is gone, answers 404
+    assert signed_in(world.b.member).get(reverse("bodies:profile-logo")).status_code == 404
+    default_storage.delete(body.logo.name)
+    assert member.get(reverse("bodies:profile-logo")).status_code == 404
+
+
+def test_audit_checkpoints_in_a_bucket_are_read_back_by_the_verification(
+    bucket, s3_endpoint, settings, monkeypatch, world
+):
+    from django.core.management import call_command
+
+    from bodies.services import body_update_profile
+
+    # given an audited change and the checkpoints' own bucket (one every host reads)
+    body_update_profile(body=world.a.body, actor=world.a.admin, fields={"contact_phone": "+354 555 0101"})
+    bucket.create_bucket(Bucket="icr-checkpoints")
+    configured = _settings_from_env(
+        monkeypatch,
+        AUDIT_CHECKPOINT_S3_BUCKET="icr-checkpoints",
+        S3_ENDPOINT_URL=s3_endpoint,
+        S3_REGION="us-east-1",
+        S3_ACCESS_KEY_ID="test",
+        S3_SECRET_ACCESS_KEY="test",
+        S3_MAX_ATTEMPTS="1",
+    )
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "audit_checkpoints": configured["STORAGES"]["audit_checkpoints"],
+    }
+
+    # when a checkpoint is written, then the trail verified
+    call_command("audit_checkpoint", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("audit_verify", stdout=out)
+
+    # then the checkpoint is an object of that bucket, and the verification read it
+    keys = [found["Key"] for found in bucket.list_objects_v2(Bucket="icr-checkpoints")["Contents"]]
+    assert len(keys) == 1 and keys[0].startswith("audit-checkpoint-")
+    assert "verified against 1 checkpoint(s)" in out.getvalue()
+    for key in keys:
+        bucket.delete_object(Bucket="icr-checkpoints", Key=key)
+    bucket.delete_bucket(Bucket="icr-checkpoints")

@@ -55,7 +55,7 @@ def test_health_checks_ask_the_health_endpoint(services):
 
 def test_every_web_and_worker_container_uses_the_same_bucket(services):
     s3 = {
-        name: {key: value for key, value in services[name]["environment"].items() if key.startswith("S3_")}
+        name: {key: value for key, value in services[name]["environment"].items() if "S3_" in key}
         for name in APP_SERVICES
     }
     assert s3["web"]["S3_BUCKET"] == "icr-media"
@@ -78,6 +78,10 @@ def test_minio_and_its_bucket_come_first(services):
     script = " ".join(init["command"])
     assert "mc mb --ignore-existing icr/icr-media" in script
     assert "mc anonymous set none icr/icr-media" in script  # private
+    # the audit checkpoints: a bucket of their own, versioned (a deleted checkpoint can be recovered)
+    assert "mc mb --ignore-existing icr/icr-audit-checkpoints" in script
+    assert "mc version enable icr/icr-audit-checkpoints" in script
+    assert services["web"]["environment"]["AUDIT_CHECKPOINT_S3_BUCKET"] == "icr-audit-checkpoints"
     for name in ("web", "worker", "beat"):
         depends = services[name]["depends_on"]
         assert depends["minio-init"] == {"condition": "service_completed_successfully"}
