@@ -182,8 +182,9 @@ def _flush_past_the_audit_truncate_guard():  # type: ignore[no-untyped-def]
         sql = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
         if not sql:
             return sql
-        off = [f"ALTER TABLE {table} DISABLE TRIGGER {trigger}" for table, trigger in AUDIT_TRUNCATE_GUARDS.items()]
-        on = [f"ALTER TABLE {table} ENABLE TRIGGER {trigger}" for table, trigger in AUDIT_TRUNCATE_GUARDS.items()]
+        guards = AUDIT_TRUNCATE_GUARDS.items()
+        off = [f"ALTER TABLE {table} DISABLE TRIGGER {trigger}" for table, trigger in guards]
+        on = [f"ALTER TABLE {table} ENABLE TRIGGER {trigger}" for table, trigger in guards]
         return [*off, *sql, *on]
 
     DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
