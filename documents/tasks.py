@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from botocore.exceptions import ConnectionClosedError, EndpointConnectionError
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
@@ -12,8 +13,9 @@ from .services import document_render, documents_reconcile
 
 logger = logging.getLogger(__name__)
 
-#: errors worth trying again (storage hiccups, the database restarting); anything else is recorded as failed
-TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError)
+#: errors worth trying again (storage hiccups, the database restarting); anything else is recorded as failed. An S3
+#: service out of reach or dropping the connection is botocore's own error, not an OSError (its time-outs are)
+TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError, EndpointConnectionError, ConnectionClosedError)
 
 
 @shared_task(

@@ -370,3 +370,39 @@ def test_audit_checkpoints_in_a_bucket_are_read_back_by_the_verification(
     for key in keys:
         bucket.delete_object(Bucket="icr-checkpoints", Key=key)
     bucket.delete_bucket(Bucket="icr-checkpoints")
+
+
+def test_a_render_is_retried_while_the_object_storage_cannot_be_reached(bucket, world, settings):
+    from documents.tasks import document_render_task
+
+    # given a document whose render cannot store its PDF: nothing listens where the bucket should be
+    body = world.a.body
+    document = document_request(kind=APPROVAL_LETTER, subject=body, body=body, actor=None)
+    unreachable = {
+        **settings.STORAGES["default"]["OPTIONS"],
+        "endpoint_url": f"http://127.0.0.1:{_closed_port()}",
+    }
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": unreachable},
+    }
+
+    # when the worker runs it, then it asks Celery to try again later, as for a disk hiccup (before: given up)
+    from celery.exceptions import Retry
+
+    with pytest.raises(Retry, match="EndpointConnectionError"):
+        document_render_task.delay(str(document.pk))
+
+    # and the attempt is recorded on the row, which a retry (or the reconcile sweep) claims again
+    document.refresh_from_db()
+    assert document.status == Document.Status.FAILED
+    assert document.attempts == 1
+    assert "Could not connect" in document.error
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
