@@ -406,3 +406,27 @@ def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def test_a_large_import_file_is_stored_in_the_bucket_and_read_back_by_the_task(
+    bucket, world, settings, django_capture_on_commit_callbacks
+):
+    from competence.importing import COLUMNS, competence_import_preview
+    from imports.models import ImportBatch
+
+    # given a file over the inline size, uploaded through the service
+    settings.IMPORT_INLINE_MAX_BYTES = 10
+    content = (
+        ",".join(COLUMNS) + "\ntomas@auditors.example,Tómas Berg,technical_expert,technical_expert,,,,,,,,,\n"
+    ).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        competence_import_preview(
+            body=world.a.body,
+            actor=world.a.admin,
+            upload=SimpleUploadedFile("people.csv", content, content_type="text/csv"),
+        )
+
+    # then the stored file is an object of the bucket, and the worker's task read it from there
+    batch = ImportBatch.objects.get()
+    assert _object(bucket, batch.file.name) == content
+    assert (batch.status, batch.row_count, batch.error_count) == ("previewed", 1, 0)
