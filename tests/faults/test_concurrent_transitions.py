@@ -26,6 +26,7 @@ Each test prints its figure and writes it to `var/faults-figures-transitions.jso
 from __future__ import annotations
 
 import json
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -97,51 +98,88 @@ class Race:
         return max(self.waits_ms, default=0.0)
 
 
-def race(
-    act: Callable[[Any], Any],
-    *,
-    read: Callable[[], Any] = lambda: None,
-    won: Callable[[Any], bool] = lambda result: True,
-    threads: int = THREADS,
-) -> Race:
-    """Runs `act(read())` in `threads` threads released together by a barrier, each on its own connection.
+class Racers:
+    """THREADS threads, each with its own database connection for the whole test (closed at the end), that
+    race each move together: a barrier releases them at once, each holding its own copy of the row.
 
-    `read` runs in each thread before the barrier (each racer holds its own stale copy, as two requests or two
-    workers would). A TransitionNotAllowed, or a result `won` judges lost, is a refusal; anything else raised
-    is recorded as unexpected (a deadlock, an integrity error, a second winner's crash).
+    Kept for the whole test rather than started per race: a fresh connection per racer and race would spend
+    the test's time on connection start-up, not on the races.
     """
-    barrier = threading.Barrier(threads)
-    outcomes: list[str] = ["not finished"] * threads
-    waits: list[float] = [0.0] * threads
 
-    def run(index: int) -> None:
+    def __init__(self, threads: int = THREADS) -> None:
+        self.threads = threads
+        self.jobs: list[queue.Queue[Callable[[int], None] | None]] = [queue.Queue() for _ in range(threads)]
+        self.finished: queue.Queue[int] = queue.Queue()
+        self.workers = [threading.Thread(target=self._serve, args=(i,), daemon=True) for i in range(threads)]
+        for worker in self.workers:
+            worker.start()
+
+    def _serve(self, index: int) -> None:
         try:
-            try:
-                copy = read()
-            except BaseException:
-                barrier.abort()
-                raise
-            barrier.wait(timeout=BARRIER_TIMEOUT)
-            started = time.perf_counter()
-            try:
-                result = act(copy)
-            except TransitionNotAllowed:
-                outcomes[index] = REFUSED
-            else:
-                outcomes[index] = WON if won(result) else REFUSED
-            finally:
-                waits[index] = (time.perf_counter() - started) * 1000
-        except BaseException as exc:  # every failure is reported by name below
-            outcomes[index] = f"{type(exc).__name__}: {exc}"
+            while (job := self.jobs[index].get()) is not None:
+                try:
+                    job(index)
+                finally:
+                    self.finished.put(index)
         finally:
             connection.close()
 
-    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=JOIN_TIMEOUT)
-    return Race(outcomes=outcomes, waits_ms=waits)
+    def close(self) -> None:
+        for jobs in self.jobs:
+            jobs.put(None)
+        for worker in self.workers:
+            worker.join(timeout=JOIN_TIMEOUT)
+
+    def race(
+        self,
+        act: Callable[[Any], Any],
+        *,
+        read: Callable[[], Any] = lambda: None,
+        won: Callable[[Any], bool] = lambda result: True,
+    ) -> Race:
+        """Runs `act(read())` in every thread, released together after `read`.
+
+        `read` runs in each thread before the barrier (each racer holds its own stale copy, as two requests or
+        two workers would). A TransitionNotAllowed, or a result `won` judges lost, is a refusal; anything else
+        raised is recorded as unexpected (a deadlock, an integrity error, a second winner's crash).
+        """
+        barrier = threading.Barrier(self.threads)
+        outcomes: list[str] = ["not finished"] * self.threads
+        waits: list[float] = [0.0] * self.threads
+
+        def run(index: int) -> None:
+            try:
+                try:
+                    copy = read()
+                except BaseException:
+                    barrier.abort()
+                    raise
+                barrier.wait(timeout=BARRIER_TIMEOUT)
+                started = time.perf_counter()
+                try:
+                    result = act(copy)
+                except TransitionNotAllowed:
+                    outcomes[index] = REFUSED
+                else:
+                    outcomes[index] = WON if won(result) else REFUSED
+                finally:
+                    waits[index] = (time.perf_counter() - started) * 1000
+            except BaseException as exc:  # every failure is reported by name
+                outcomes[index] = f"{type(exc).__name__}: {exc}"
+
+        for jobs in self.jobs:
+            jobs.put(run)
+        for _ in range(self.threads):
+            self.finished.get(timeout=JOIN_TIMEOUT)
+        return Race(outcomes=outcomes, waits_ms=waits)
+
+
+@pytest.fixture
+def racers(transactional_db: None) -> Iterator[Racers]:
+    """The racing threads, their connections closed before the test's database is flushed."""
+    pool = Racers()
+    yield pool
+    pool.close()
 
 
 @dataclass
@@ -291,7 +329,7 @@ def _alone(case: Case, move: Move) -> Tally | None:
     )
 
 
-def _walk(move: Move, references: dict[Case, Tally]) -> tuple[list[str], dict[str, Any]]:
+def _walk(racers: Racers, move: Move, references: dict[Case, Tally]) -> tuple[list[str], dict[str, Any]]:
     """Races `move` on every case; returns the failures by name and the figure. `references` keeps what one
     move writes, per case (the kernel's transition and its claim write the same: one event, one signal)."""
     failures: list[str] = []
@@ -301,6 +339,7 @@ def _walk(move: Move, references: dict[Case, Tally]) -> tuple[list[str], dict[st
     wrong_winners = 0
     longest = 0.0
     repeatable: list[str] = []
+    emitting: list[str] = []
     for case in lifecycle_cases():
         models_seen.add(case.model._meta.label_lower)
         actions.add((case.model._meta.label_lower, case.action))
@@ -312,12 +351,14 @@ def _walk(move: Move, references: dict[Case, Tally]) -> tuple[list[str], dict[st
                 continue
             references[case] = reference
         one = references[case]
+        if one.webhooks:
+            emitting.append(str(case))
 
         # the race
         record = MAKERS[case.model](case.source)
         _subscribe_every_body()
         start = _counts(event=event, pk=record.pk)
-        result = race(
+        result = racers.race(
             partial(move.call, case),
             read=partial(case.model._default_manager.get, pk=record.pk),
             won=bool,
@@ -361,6 +402,7 @@ def _walk(move: Move, references: dict[Case, Tally]) -> tuple[list[str], dict[st
         "duplicate_audit_events": duplicates,
         "longest_wait_ms": round(longest, 1),
         "repeatable_by_design": repeatable,
+        "cases_that_emit_webhook_events": emitting,
         "failures": len(failures),
     }
     return failures, figure
@@ -381,7 +423,7 @@ def _line(figure: dict[str, Any], how: str) -> str:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("_no_sending")
-def test_every_action_of_every_life_cycle_has_one_winner(capsys):
+def test_every_action_of_every_life_cycle_has_one_winner(capsys, racers):
     failures: list[str] = []
     references: dict[Case, Tally] = {}
     for move in (BY_TRANSITION, BY_CLAIM):
@@ -389,12 +431,15 @@ def test_every_action_of_every_life_cycle_has_one_winner(capsys):
         # given every action of every life cycle, from each status it may come from, raced by THREADS threads
         # through the kernel's transition (a row lock, then the guard on the current status) and through the
         # sweeps' compare-and-set claim (each thread holding the row as it read it)
-        found, figure = _walk(move, references)
+        found, figure = _walk(racers, move, references)
 
         # then each had one winner, with one audit event and one webhook event, the others refused
         _record(move.name, figure, _line(figure, move.name), capsys, started=started)
         failures += [f"{move.name}: {failure}" for failure in found]
         assert figure["models"] == len(MAKERS)
+        assert figure["cases_that_emit_webhook_events"], (
+            "no move emitted a webhook event: nothing was counted"
+        )
     if failures:
         pytest.fail("\n".join(failures), pytrace=False)
 
@@ -439,7 +484,7 @@ def _audited(action: str, pk: Any) -> int:
     return AuditEvent.objects.filter(action=action, object_id=str(pk)).count()
 
 
-def _documents(sheet: Sheet, monkeypatch: pytest.MonkeyPatch) -> None:
+def _documents(racers: Racers, sheet: Sheet, monkeypatch: pytest.MonkeyPatch) -> None:
     """`documents.services.document_render` by THREADS workers: one claim renders, one file, one audit event."""
     from documents.services import document_render
 
@@ -457,7 +502,7 @@ def _documents(sheet: Sheet, monkeypatch: pytest.MonkeyPatch) -> None:
         document = make_document(status)
         Document.objects.filter(pk=document.pk).update(claimed_at=claimed_at, file="", sha256="")
         rendered_before = len(renders)
-        result = race(lambda _row, pk=document.pk: document_render(document_id=pk))
+        result = racers.race(lambda _row, pk=document.pk: document_render(document_id=pk))
         document.refresh_from_db()
         # a loser returns the row as it finds it: who won shows in what was rendered and recorded
         sheet.raced(name, result, winners=None)
@@ -469,7 +514,7 @@ def _documents(sheet: Sheet, monkeypatch: pytest.MonkeyPatch) -> None:
         sheet.check(name, "file stored", stored, True)
 
 
-def _emails(sheet: Sheet) -> None:
+def _emails(racers: Racers, sheet: Sheet) -> None:
     """`reminders.services.notification_send_email` by THREADS workers: one claims and sends, one email."""
     from reminders.services import notification_send_email
 
@@ -486,7 +531,9 @@ def _emails(sheet: Sheet) -> None:
             email_claimed_at=claimed_at,
         )
         sent_before = len(mail.outbox)
-        result = race(lambda _row, pk=notification.pk: notification_send_email(notification_id=pk), won=bool)
+        result = racers.race(
+            lambda _row, pk=notification.pk: notification_send_email(notification_id=pk), won=bool
+        )
         notification.refresh_from_db()
         sheet.raced(name, result)
         sheet.count(name, "emails", len(mail.outbox) - sent_before, 1)
@@ -494,7 +541,7 @@ def _emails(sheet: Sheet) -> None:
         sheet.check(name, "attempts", notification.attempts, 1)
 
 
-def _expiry_sweeps(sheet: Sheet) -> None:
+def _expiry_sweeps(racers: Racers, sheet: Sheet) -> None:
     """The accreditation and competence expiry sweeps (`core.expiry`, a `transition_claim` per row) run by
     THREADS at once: each record expires once, with one audit event by the system."""
     from bodies.services.accreditations import accreditations_expire
@@ -526,7 +573,7 @@ def _expiry_sweeps(sheet: Sheet) -> None:
             counts.append(moved)
             return moved
 
-        result = race(run, won=bool)
+        result = racers.race(run, won=bool)
         sheet.raced(name, result, winners=None)
         sheet.count(name, "records expired by all sweeps together", sum(counts), len(records))
         for record in records:
@@ -535,7 +582,7 @@ def _expiry_sweeps(sheet: Sheet) -> None:
             sheet.count(f"{name} {record.pk}", "audit events", _audited(event, record.pk), 1)
 
 
-def _certificate_sweep(sheet: Sheet) -> None:
+def _certificate_sweep(racers: Racers, sheet: Sheet) -> None:
     """`certification.services.expiry.certificate_expire_due` by THREADS at once (tests/certification/
     test_expiry.py races two): each certificate expires once, with one audit event, one webhook event, and
     the people told once (as many notifications as a certificate expired alone)."""
@@ -574,7 +621,7 @@ def _certificate_sweep(sheet: Sheet) -> None:
         counts.append(moved)
         return moved
 
-    result = race(sweep, won=bool)
+    result = racers.race(sweep, won=bool)
     sheet.raced(name, result, winners=None)
     sheet.count(name, "certificates expired by all sweeps together", sum(counts), len(raced))
     sheet.count(name, "notifications", Notification.objects.count() - notifications_before, told * len(raced))
@@ -586,7 +633,7 @@ def _certificate_sweep(sheet: Sheet) -> None:
         sheet.count(f"{name} {one.number}", "audit events", expired_events, 1)
 
 
-def _reminder_sweep(sheet: Sheet, settings_fixture: Any) -> None:
+def _reminder_sweep(racers: Racers, sheet: Sheet, settings_fixture: Any) -> None:
     """`reminders.services.deadlines_sweep` by THREADS at once (tests/reminders/test_concurrency.py shows one
     sweep skipping a row another holds): each due reminder is written once, to each person once."""
     from reminders.models import Deadline
@@ -609,7 +656,7 @@ def _reminder_sweep(sheet: Sheet, settings_fixture: Any) -> None:
         notified.append(done.notifications)
         return done.notifications
 
-    result = race(sweep, won=bool)
+    result = racers.race(sweep, won=bool)
     sheet.raced(name, result, winners=None)
     sheet.count(name, "notifications written by all sweeps together", sum(notified), admins)
     for deadline in deadlines:
@@ -617,7 +664,7 @@ def _reminder_sweep(sheet: Sheet, settings_fixture: Any) -> None:
         sheet.count(f"{name} {deadline.pk}", "notifications of the deadline", written, 1)
 
 
-def _webhook_deliveries(sheet: Sheet, receiver: Any, settings_fixture: Any) -> None:
+def _webhook_deliveries(racers: Racers, sheet: Sheet, receiver: Any, settings_fixture: Any) -> None:
     """`webhooks.services.webhook_delivery_send` by THREADS workers (tests/webhooks/test_concurrency.py races
     two): the receiver gets the delivery once."""
     from django.db import transaction
@@ -636,7 +683,7 @@ def _webhook_deliveries(sheet: Sheet, receiver: Any, settings_fixture: Any) -> N
         event = emit(body=body, event=EVENT, payload={"raced": True})
     delivery_id = WebhookDelivery.objects.get(event=event).pk
     receiver.delay = 0.2
-    result = race(
+    result = racers.race(
         lambda _row: webhook_delivery_send(delivery_id=delivery_id), won=lambda sent: sent is not None
     )
     sheet.raced(name, result)
@@ -657,17 +704,17 @@ def _webhook_test_event() -> Iterator[None]:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("_no_sending", "_webhook_test_event")
-def test_every_engine_claim_has_one_winner(capsys, monkeypatch, settings, webhook_receiver):  # noqa: F811
+def test_every_engine_claim_has_one_winner(capsys, monkeypatch, settings, webhook_receiver, racers):  # noqa: F811
     # given the engines' work (a render, an email, a webhook delivery, the expiry and reminder sweeps), each
     # taken by THREADS workers or sweeps at the same moment
     started = time.perf_counter()
     sheet = Sheet()
-    _documents(sheet, monkeypatch)
-    _emails(sheet)
-    _webhook_deliveries(sheet, webhook_receiver, settings)
-    _expiry_sweeps(sheet)
-    _certificate_sweep(sheet)
-    _reminder_sweep(sheet, settings)
+    _documents(racers, sheet, monkeypatch)
+    _emails(racers, sheet)
+    _webhook_deliveries(racers, sheet, webhook_receiver, settings)
+    _expiry_sweeps(racers, sheet)
+    _certificate_sweep(racers, sheet)
+    _reminder_sweep(racers, sheet, settings)
 
     # then each piece of work was done once: one render, one email, one delivery, one expiry, one reminder
     line = (
@@ -804,9 +851,10 @@ def decisions() -> Iterator[Decision]:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("_no_sending")
-def test_every_decision_through_its_service_has_one_winner(capsys):
+def test_every_decision_through_its_service_has_one_winner(capsys, racers):
     started = time.perf_counter()
     sheet = Sheet()
+    telling: list[str] = []  # the decisions that tell someone (their notifications are counted in the race)
     for decision in decisions():
         # given a decision made once, alone, on a twin: what one decision writes (audit, notices, webhooks)
         twin, actor = decision.make()
@@ -816,13 +864,15 @@ def test_every_decision_through_its_service_has_one_winner(capsys):
         alone = _counts(event=decision.event, pk=twin.pk)
         told = alone.notifications - before.notifications
         sheet.check(decision.name, "audit events when taken alone", alone.audit - before.audit, 1)
+        if told:
+            telling.append(decision.name)
 
         # when THREADS people take it at the same moment, each from the page they loaded before
         subject, actor = decision.make()
         _subscribe_every_body()
         start = _counts(event=decision.event, pk=subject.pk)
         model = type(subject)
-        result = race(
+        result = racers.race(
             lambda row, decision=decision, actor=actor: decision.call(row, actor),
             read=partial(model._default_manager.get, pk=subject.pk),
         )
@@ -849,8 +899,10 @@ def test_every_decision_through_its_service_has_one_winner(capsys):
         "duplicates": sheet.duplicates,
         "lost": sheet.lost,
         "longest_wait_ms": round(sheet.longest_ms, 1),
+        "decisions_that_notify": telling,
         "failures": len(sheet.failures),
     }
     _record("services", figure, line, capsys, started=started)
+    assert telling, "no decision told anyone: the notifications were not counted"
     if sheet.failures:
         pytest.fail("\n".join(sheet.failures), pytrace=False)
