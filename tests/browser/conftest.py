@@ -81,6 +81,44 @@ def browser() -> Generator[Any]:
         browser.close()
 
 
+#: what Chromium logs when the Content-Security-Policy refuses something, and what the init script below reports
+CSP_VIOLATION = re.compile(r"Content Security Policy|securitypolicyviolation")
+#: refused on purpose, so not a failure: ReDoc's "API docs by Redocly" logo on cdn.redoc.ly (core.api.docs)
+CSP_REFUSED_ON_PURPOSE = ("https://cdn.redoc.ly/redoc/logo-mini.svg",)
+#: every page of a watched context reports each violation on its console (init scripts are not subject to the policy)
+CSP_REPORTER = """document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("securitypolicyviolation: " + event.violatedDirective + " " + event.blockedURI + " "
+    + event.sourceFile + ":" + event.lineNumber);
+});"""
+
+
+@pytest.fixture(autouse=True)
+def _csp_watch(browser: Any, monkeypatch: pytest.MonkeyPatch) -> Generator[list[str]]:
+    """Every browser test fails if any page it opens (in the page fixture's context or one the test makes with
+    browser.new_context) logs a Content-Security-Policy violation: the strict policy (icr/settings.py) must hold
+    on every page the tests go through. Yields the violations seen (tests/browser/test_csp_browser.py)."""
+    violations: list[str] = []
+    new_context = browser.new_context
+
+    def watched_context(*args: Any, **kwargs: Any) -> Any:
+        context = new_context(*args, **kwargs)
+        context.add_init_script(CSP_REPORTER)
+        context.on(
+            "console",
+            lambda message: (
+                violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+                if CSP_VIOLATION.search(message.text)
+                and not any(url in message.text for url in CSP_REFUSED_ON_PURPOSE)
+                else None
+            ),
+        )
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    yield violations
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
 @pytest.fixture
 def page(browser: Any, request: pytest.FixtureRequest) -> Generator[Any]:
     context = browser.new_context(

@@ -4,6 +4,7 @@ without inline script or style, the API docs pages under the policy, and the lan
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 from pathlib import Path
 from types import ModuleType
@@ -91,11 +92,16 @@ def test_the_policy_is_on_public_pages_and_the_verification(client):
 @pytest.mark.django_db
 def test_the_policy_is_on_the_back_office(world, login):
     client = login(world.staff)
-    for page in (reverse("admin:index"), reverse("admin:bodies_body_changelist"), reverse("admin:accounts_user_add")):
+    for page in (
+        reverse("admin:index"),
+        reverse("admin:bodies_body_changelist"),
+        reverse("admin:accounts_user_add"),
+    ):
         response = client.get(page)
         assert response.status_code == 200, page
         _assert_strict(response)
-        _assert_no_inline_code(response)  # the list of bodies once coloured their status with style attributes
+        # (the list of bodies once coloured each status with a style attribute)
+        _assert_no_inline_code(response)
 
 
 @pytest.mark.django_db
@@ -132,7 +138,9 @@ def _settings_with(monkeypatch: pytest.MonkeyPatch, **env: str) -> ModuleType:
     """icr/settings.py executed again, apart from the running settings, with these environment variables."""
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    spec = importlib.util.spec_from_file_location("icr_settings_probe", Path(settings.BASE_DIR) / "icr" / "settings.py")
+    spec = importlib.util.spec_from_file_location(
+        "icr_settings_probe", Path(settings.BASE_DIR) / "icr" / "settings.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -166,7 +174,11 @@ def test_report_only_sends_the_same_policy_without_enforcing_it(monkeypatch, set
 
 def test_images_may_come_from_the_origins_the_operator_names(monkeypatch):
     probe = _settings_with(monkeypatch, CSP_IMG_ORIGINS="https://files.example.org")
-    assert probe.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] == ["'self'", "data:", "https://files.example.org"]
+    assert probe.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] == [
+        "'self'",
+        "data:",
+        "https://files.example.org",
+    ]
 
 
 def test_the_language_cookie_is_secure_where_the_session_cookie_is(monkeypatch):
@@ -231,7 +243,15 @@ def test_the_scan_finds_what_it_looks_for(tmp_path):
 @pytest.mark.django_db
 def test_htmx_runs_without_eval_script_tags_or_its_own_style(world, login):
     page = login(world.a.admin).get(reverse("core:dashboard")).content.decode()
-    assert """content='{"allowEval": false, "allowScriptTags": false, "includeIndicatorStyles": false}'""" in page
+    config = re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", page)
+    assert config is not None
+    assert json.loads(config.group(1)) == {
+        "allowEval": False,
+        "allowScriptTags": False,
+        "includeIndicatorStyles": False,
+        # no style attribute copied while settling: the policy refuses style attributes set with setAttribute
+        "attributesToSettle": ["class", "width", "height"],
+    }
 
 
 @pytest.mark.django_db
