@@ -13,9 +13,9 @@ import logging
 import re
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -74,6 +74,13 @@ def _enqueue_render(document_id: uuid.UUID) -> None:
     from .tasks import document_render_task
 
     document_render_task.delay(str(document_id))
+
+
+def _enqueue_render_later(document_id: uuid.UUID) -> Callable[[], None]:
+    def enqueue_render() -> None:
+        _enqueue_render(document_id)
+
+    return enqueue_render
 
 
 def document_request(
@@ -136,7 +143,9 @@ def document_request(
                 "status": document.status,
             },
         )
-        transaction.on_commit(partial(_enqueue_render, document.pk), robust=True)
+        # robust: a broker that is down must not fail the committed request (the reconciler enqueues it
+        # later); a named function, not a partial: Django's robust hook logs the callback's __qualname__
+        transaction.on_commit(_enqueue_render_later(document.pk), robust=True)
     return document
 
 

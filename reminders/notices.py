@@ -233,5 +233,6 @@ def notify(
             for notification_id in created:
                 notification_send_email_task.delay(str(notification_id))
 
-        transaction.on_commit(send)
+        # robust: the notifications are committed; if the broker is down the email reconciler sends them later
+        transaction.on_commit(send, robust=True)
     return len(created)

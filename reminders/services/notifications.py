@@ -101,7 +101,8 @@ def notification_create(
         return None
     from ..tasks import notification_send_email_task
 
-    transaction.on_commit(lambda: notification_send_email_task.delay(str(notification.pk)))
+    # robust: a broker that is down leaves the email pending for the reconciler (notifications_send_pending)
+    transaction.on_commit(lambda: notification_send_email_task.delay(str(notification.pk)), robust=True)
     return notification
 
 

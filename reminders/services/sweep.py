@@ -200,5 +200,6 @@ def deadlines_sweep(
     if total_notifications and enqueue_email:
         from ..tasks import notifications_send_pending_task
 
-        transaction.on_commit(notifications_send_pending_task.delay)
+        # robust: a broker that is down leaves the emails pending for the next reconciler run
+        transaction.on_commit(notifications_send_pending_task.delay, robust=True)
     return SweepResult(deadlines=total_deadlines, notifications=total_notifications)

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from cryptography.fernet import InvalidToken
@@ -55,6 +54,16 @@ def _enqueue(delivery_ids: Sequence[uuid.UUID]) -> None:
         webhook_delivery_send_task.delay(str(delivery_id))
 
 
+def _enqueue_later(delivery_ids: Sequence[uuid.UUID]) -> Callable[[], None]:
+    """The after-commit hook enqueueing the deliveries; a named function, not a partial: Django's robust
+    on_commit logs the failing callback's __qualname__ (a partial has none, and the request would fail)."""
+
+    def enqueue_deliveries() -> None:
+        _enqueue(delivery_ids)
+
+    return enqueue_deliveries
+
+
 def event_write(
     *, body: Body, event: str, payload: Any, subscriptions: Sequence[WebhookSubscription]
 ) -> tuple[WebhookEvent, list[WebhookDelivery]]:
@@ -74,7 +83,7 @@ def event_write(
                 for subscription in subscriptions
             ]
         )
-        transaction.on_commit(partial(_enqueue, [d.pk for d in deliveries]), robust=True)
+        transaction.on_commit(_enqueue_later([d.pk for d in deliveries]), robust=True)
     return written, deliveries
 
 
@@ -257,5 +266,5 @@ def webhook_delivery_redeliver(*, delivery: WebhookDelivery, actor: Actor) -> We
             before={"status": before, "attempts": locked.attempts},
             after={"status": locked.status},
         )
-        transaction.on_commit(partial(_enqueue, [locked.pk]), robust=True)
+        transaction.on_commit(_enqueue_later([locked.pk]), robust=True)
     return locked
