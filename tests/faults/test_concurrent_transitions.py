@@ -750,6 +750,9 @@ class Decision:
     event: str
     field: str
     target: str
+    #: the losers are refused (TransitionNotAllowed); False when a repeated request succeeds without a change
+    #: (a membership set to the status it has): then only the audit event and the end state tell the winner
+    refuses: bool = True
 
 
 def _administered(body: Body) -> Any:
@@ -789,13 +792,33 @@ def _client_user_in(source: str) -> tuple[ClientUser, Any]:
     return made, _administered(made.body)
 
 
+def _risk_in(source: str) -> tuple[Any, Any]:
+    from tests.factories import RiskFactory
+
+    risk = RiskFactory(status=source)
+    return risk, _administered(risk.body)
+
+
+def _active_membership() -> tuple[Any, Any]:
+    body = BodyFactory()
+    admin = _administered(body)
+    return MembershipFactory(body=body, roles=[Role.AUDITOR]), admin
+
+
 def decisions() -> Iterator[Decision]:
     """The registry's and the bodies' decisions, from each status they may come from: the body's life cycle,
-    its accreditations' status (the body's decisions) and their verification (the registry's, hand-written
-    beside `core.transitions`), a competence suspended, a client's access revoked (the person told)."""
-    from bodies.services import ACCREDITATION_DECISIONS, ACCREDITATION_VERIFICATIONS, BODY_DECISIONS
+    its accreditations' status (the body's decisions) and their verification (the registry's), a competence
+    suspended, a client's access revoked (the person told); and the life cycles written by hand beside
+    `core.transitions`: a membership's status, a register risk closed and reopened."""
+    from bodies.services import (
+        ACCREDITATION_DECISIONS,
+        ACCREDITATION_VERIFICATIONS,
+        BODY_DECISIONS,
+        membership_set_status,
+    )
     from clients.services import client_user_revoke
     from competence.services import competence_suspend
+    from impartiality.services import risk_close, risk_reopen
 
     for action, decide in BODY_DECISIONS.items():
         spec = Body.TRANSITIONS[action]
@@ -847,6 +870,33 @@ def decisions() -> Iterator[Decision]:
             field="status",
             target="revoked",
         )
+    yield Decision(
+        name="bodies.membership_set_status from active to suspended",
+        make=_active_membership,
+        call=lambda row, actor: membership_set_status(membership=row, status="suspended", actor=actor),
+        event="bodies.membership.status_changed",
+        field="status",
+        target="suspended",
+        refuses=False,
+    )
+    yield Decision(
+        name="impartiality.risk_close from open",
+        make=partial(_risk_in, "open"),
+        call=lambda row, actor: risk_close(risk=row, actor=actor, reason="Raced"),
+        event="impartiality.risk.closed",
+        field="status",
+        target="closed",
+    )
+    yield Decision(
+        name="impartiality.risk_reopen from closed",
+        make=partial(_risk_in, "closed"),
+        call=lambda row, actor: risk_reopen(
+            risk=row, actor=actor, next_review_on=timezone.localdate() + timedelta(days=30)
+        ),
+        event="impartiality.risk.reopened",
+        field="status",
+        target="open",
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -879,7 +929,7 @@ def test_every_decision_through_its_service_has_one_winner(capsys, racers):
         end = _counts(event=decision.event, pk=subject.pk)
 
         # then one took it, the others were refused; one audit event, the people told once
-        sheet.raced(decision.name, result)
+        sheet.raced(decision.name, result, winners=1 if decision.refuses else THREADS)
         sheet.count(decision.name, "audit events", end.audit - start.audit, 1)
         sheet.count(decision.name, "notifications", end.notifications - start.notifications, told)
         sheet.count(
