@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def json_lines(monkeypatch) -> Iterator[io.StringIO]:  # type: ignore[no-untyped-def]
     """The platform's LOGGING as production builds it (LOG_FORMAT=json), writing into a buffer."""
     monkeypatch.setenv("LOG_FORMAT", "json")
+    monkeypatch.setenv("ACCESS_LOG", "1")  # off by default in tests
     config: dict[str, Any] = runpy.run_path(str(ROOT / "icr" / "settings.py"))["LOGGING"]
     buffer = io.StringIO()
     config["handlers"]["console"]["stream"] = buffer
@@ -111,6 +112,7 @@ def test_a_celery_tasks_records_carry_its_task_id(json_lines):
 
 def test_plain_logs_keep_the_request_id_too(client, monkeypatch):
     monkeypatch.setenv("LOG_FORMAT", "plain")
+    monkeypatch.setenv("ACCESS_LOG", "1")
     config: dict[str, Any] = runpy.run_path(str(ROOT / "icr" / "settings.py"))["LOGGING"]
     buffer = io.StringIO()
     config["handlers"]["console"]["stream"] = buffer
@@ -128,3 +130,17 @@ def test_an_unknown_log_format_is_refused(monkeypatch):
     monkeypatch.setenv("LOG_FORMAT", "xml")
     with pytest.raises(ImproperlyConfigured):
         runpy.run_path(str(ROOT / "icr" / "settings.py"))
+
+
+def test_the_access_log_can_be_turned_off(client, monkeypatch):
+    monkeypatch.setenv("LOG_FORMAT", "json")
+    monkeypatch.setenv("ACCESS_LOG", "0")
+    config: dict[str, Any] = runpy.run_path(str(ROOT / "icr" / "settings.py"))["LOGGING"]
+    buffer = io.StringIO()
+    config["handlers"]["console"]["stream"] = buffer
+    logging.config.dictConfig(config)
+    try:
+        assert client.get("/healthz").status_code == 200
+    finally:
+        logging.config.dictConfig(settings.LOGGING)
+    assert "icr.access" not in buffer.getvalue()
