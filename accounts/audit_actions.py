@@ -22,6 +22,7 @@ declare_audit_actions(
         "accounts.mfa.disabled": _("turned off two-step login"),
         "accounts.mfa.recovery_codes_regenerated": _("made new recovery codes for two-step login"),
         "accounts.mfa.recovery_code_used": _("used a recovery code of two-step login"),
+        "accounts.mfa.reset": _("removed the account's two-step login (a lost phone)"),
     }
 )
 

@@ -66,13 +66,13 @@ def redirect_to_reauth(request: HttpRequest, next_url: str | None = None) -> Htt
 
 
 def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    """`user_logged_in`: a login is an authentication (and whether the person has an authenticator app is read
-    again on the next request)."""
-    from .mfa.middleware import forget_device_state
+    """`user_logged_in`: a login is an authentication (and whether the person has an authenticator app is noted
+    for the session)."""
+    from .mfa.middleware import note_device_state
 
     if request is not None and hasattr(request, "session"):
         mark_authenticated(request)
-        forget_device_state(request)
+        note_device_state(request, user)
 
 
 class RecentAuthRequiredMixin:

@@ -10,14 +10,16 @@ Runs after django-otp's `OTPMiddleware` (which gives `request.user.is_verified()
   the session API answers 403 `mfa_required`.
 
 Bearer tokens are not affected: a request with `Authorization: Bearer` is left to the API's own
-authentication (a token is its own factor). Whether the person has an app is read once per session (kept in the
-session, forgotten at every login and whenever this session changes the app); the required roles are read once
-per request and only while `MFA_REQUIRED_ROLES` is not empty, and only for people without an app.
+authentication (a token is its own factor). Whether the person has an app is read at login and kept in the
+session (read again when this session changes the app, or on the first request of a session that has no note);
+the required roles are read once per request and only while `MFA_REQUIRED_ROLES` is not empty, and only for
+people without an app.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -37,6 +39,11 @@ def forget_device_state(request: HttpRequest) -> None:
     session = getattr(request, "session", None)
     if session is not None:
         session.pop(HAS_DEVICE_SESSION_KEY, None)
+
+
+def note_device_state(request: HttpRequest, user: Any) -> None:
+    """At login: whether the person has an authenticator app, kept for the session (so pages cost no query)."""
+    request.session[HAS_DEVICE_SESSION_KEY] = "1" if mfa_enabled(user) else "0"
 
 
 def has_device(request: HttpRequest) -> bool:

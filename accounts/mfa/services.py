@@ -27,6 +27,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.audit import audit_record
+from core.error_codes import CoreErrorCode
 from core.errors import PermissionDenied, ValidationError, field_error
 from core.permissions import is_registry_staff
 
@@ -245,6 +246,37 @@ def mfa_disable(*, user: User) -> None:
                 _(
                     "Two-step login was turned off for your account: logging in asks only for the password "
                     "now.\n\nIf you did not do this, change your password and contact the registry at once."
+                ),
+            )
+
+
+def mfa_reset(*, user: User, reason: str) -> None:
+    """The operator's way back for a person who lost both the phone and the recovery codes (`manage.py mfa_reset`):
+    removes the app and the codes whatever the person's roles (a role that requires two-step login sends them to
+    set it up again at their next login). Audited as the platform with the reason; the person is emailed."""
+    if not (reason or "").strip():
+        raise field_error(
+            "reason",
+            _("Give the reason (how the person's identity was checked)."),
+            CoreErrorCode.REASON_REQUIRED,
+        )
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if not TOTPDevice.objects.filter(user=user).exists():
+            raise ValidationError(
+                _("Two-step login is not set up for this account."), code=AccountsErrorCode.MFA_NOT_ENABLED
+            )
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        audit_record(actor=None, action="accounts.mfa.reset", obj=user, after={"reason": reason.strip()})
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            _tell(
+                user,
+                _("Two-step login was reset for your account"),
+                _(
+                    "The registry removed the authenticator app and the recovery codes of your account, as you "
+                    "asked. Set up two-step login again from your profile (if your role requires it, you are "
+                    "asked to at your next login).\n\nIf you did not ask for this, contact the registry at once."
                 ),
             )
 

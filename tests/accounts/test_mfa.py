@@ -344,3 +344,25 @@ def test_turning_it_off_in_another_session_does_not_hold_this_one(world, login) 
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == "/dashboard/"
     assert client.get(reverse("core:dashboard")).status_code == 200
+
+
+def test_an_operator_resets_a_lost_phone_with_a_reason(
+    world, settings, django_capture_on_commit_callbacks
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    settings.MFA_REQUIRED_ROLES = BOTH_ROLES
+    admin = world.a.admin
+    enrol(admin)
+    # without a reason: refused, nothing removed
+    with pytest.raises(CommandError):
+        call_command("mfa_reset", admin.email, "--reason", " ")
+    assert TOTPDevice.objects.filter(user=admin).exists()
+    # with one: removed even though the role requires it, audited as the platform, the person emailed
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("mfa_reset", admin.email.upper(), "--reason", "identity checked by video call")
+    assert not TOTPDevice.objects.filter(user=admin).exists()
+    assert not StaticDevice.objects.filter(user=admin).exists()
+    event = AuditEvent.objects.get(action="accounts.mfa.reset")
+    assert event.actor is None
+    assert mail.outbox[-1].subject == "Two-step login was reset for your account"
