@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -23,5 +23,7 @@ urlpatterns = [
     path("password-change/done/", views.PasswordChangeDoneView.as_view(), name="password-change-done"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
     # [A: session pages (log out my other sessions) here]
+    path("sessions/end-others/", views.SessionsEndOthersView.as_view(), name="sessions-end-others"),
     # [E: MFA pages (enrol, verify at login, recovery codes, re-authenticate) here]
+    path("", include("accounts.mfa.urls")),  # in this namespace: accounts:mfa-setup, accounts:reauth, ...
 ]

@@ -118,7 +118,9 @@ def test_the_api_asks_it_for_a_change_of_roles_only(world) -> None:
     assert response.json()["code"] == "reauthentication_required"
     assert Membership.objects.get(pk=member.pk).roles == member.roles
     # the employment alone is not a sensitive change
-    response = client.patch(url("person-detail", member.pk), {"employment": "external_auditor"}, format="json")
+    response = client.patch(
+        url("person-detail", member.pk), {"employment": "external_auditor"}, format="json"
+    )
     assert response.status_code == 200, response.content
 
 
@@ -143,7 +145,9 @@ def test_the_page_asks_the_password_and_goes_back(world, login) -> None:
 def test_with_two_step_login_the_page_asks_a_code(world, login) -> None:
     user = world.a.member
     enrolment = services.enrolment_start()
-    services.totp_device_confirm(user=user, enrolment=enrolment, code=f"{totp(bytes.fromhex(enrolment.key)):06d}")
+    services.totp_device_confirm(
+        user=user, enrolment=enrolment, code=f"{totp(bytes.fromhex(enrolment.key)):06d}"
+    )
     client = login(user)
     import django_otp
 
