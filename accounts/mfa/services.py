@@ -333,11 +333,11 @@ def mfa_verify(*, user: User, code: str) -> Device:
                     with translation.override(user.language or settings.LANGUAGE_CODE):
                         _tell(
                             user,
-                            _("A recovery code was used to log in"),
+                            _("A recovery code of your account was used"),
                             _(
-                                "One of your recovery codes was used to log in to your account. It cannot be "
-                                "used again.\n\nIf this was not you, change your password and contact the "
-                                "registry at once."
+                                "One of your recovery codes was used in place of a code from your authenticator "
+                                "app (to log in, or to confirm an action). It cannot be used again.\n\nIf this "
+                                "was not you, change your password and contact the registry at once."
                             ),
                         )
             else:

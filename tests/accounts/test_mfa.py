@@ -366,3 +366,11 @@ def test_an_operator_resets_a_lost_phone_with_a_reason(
     event = AuditEvent.objects.get(action="accounts.mfa.reset")
     assert event.actor is None
     assert mail.outbox[-1].subject == "Two-step login was reset for your account"
+
+
+def test_the_back_office_shows_no_authenticator_secrets_or_recovery_codes() -> None:
+    from django.contrib import admin
+
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticDevice)
+    assert not admin.site.is_registered(StaticToken)
