@@ -30,10 +30,10 @@ from axes.handlers.cache import AxesCacheHandler
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.mail import send_mail
 from django.dispatch import receiver
 from django.forms import ValidationError
-from django.forms.forms import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.template.response import SimpleTemplateResponse

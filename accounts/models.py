@@ -86,9 +86,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or self.email
 
+    #: `is_active` as read from the database (None for a new or partly loaded user), for `save`
+    _loaded_is_active: bool | None = None
+
     @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any) -> User:
-        user = super().from_db(db, field_names, values)
+    def from_db(cls, *args: Any, **kwargs: Any) -> User:
+        user = super().from_db(*args, **kwargs)
         user._loaded_is_active = user.__dict__.get("is_active")
         return user
 

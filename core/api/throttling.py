@@ -41,4 +41,5 @@ class PublicAnonThrottle(AnonRateThrottle):
     """
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "")
+        return str(rate) if rate else None
