@@ -14,8 +14,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from rest_framework.throttling import BaseThrottle
 
+from core.net import client_ip
 from core.portal import form_add_service_errors
 
 from .forms import VerifyForm
@@ -50,7 +50,7 @@ def verify_throttled(request: HttpRequest) -> bool:
     count, _slash, period = rate.partition("/")
     seconds = PERIODS[period[0]]
     window = int(time.time() // seconds)
-    key = f"documents:verify:{BaseThrottle().get_ident(request)}:{window}"
+    key = f"documents:verify:{client_ip(request) or 'unknown'}:{window}"
     cache.add(key, 0, timeout=seconds)
     try:
         hits = cache.incr(key)

@@ -19,11 +19,11 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.api.public import PublicApiMixin
 from core.api.schema import errors
+from core.api.throttling import ScopedRateThrottle
 from core.api.views import TenantReadOnlyViewSet, request_token
 from core.errors import TransitionNotAllowed
 from documents.models import Document
