@@ -418,14 +418,14 @@ class Platform:
             connection.close()
 
     def close(self) -> None:
+        """Everything this test started is killed outright: the database and Redis are thrown away too."""
         if self.agent_process is not None:
-            with contextlib.suppress(Exception):
-                self.agent_process.stdin.close()  # type: ignore[union-attr]
-                self.agent_process.wait(timeout=10)
-            if self.agent_process.poll() is None:
-                self.agent_process.kill()
+            self.agent_process.kill()
+            self.agent_process.wait(timeout=10)
         for proc in reversed(self.processes):
-            proc.stop()
+            proc.signal_group(signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.popen.wait(timeout=10)
 
     def logs(self, lines: int = 60) -> str:
         return "\n".join(f"--- {proc.name}\n{proc.tail(lines)}" for proc in self.processes)

@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.faults, pytest.mark.django_db]
 
 REMINDERS = 4
 DELIVERIES = 6
-BEATS_SECONDS = 12
+BEATS_SECONDS = 10
 
 
 class Receiver(ThreadingHTTPServer):

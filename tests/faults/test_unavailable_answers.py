@@ -21,7 +21,7 @@ BRAND = "ICR Conformity"
 
 
 def _database_down(request: HttpRequest) -> HttpResponse:
-    raise OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
+    raise OperationalError("connection to server failed: Connection refused (a fault the suite simulates)")
 
 
 def _connection_dropped(request: HttpRequest) -> HttpResponse:
