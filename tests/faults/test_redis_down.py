@@ -4,8 +4,8 @@ Redis is back every job and notification that was due runs exactly once.
 Redis first freezes (SIGSTOP: connections hang, as with a network partition), then dies (SIGKILL: refused).
 Meanwhile the API takes registry decisions (each tells the body's administrators: a notification and its
 email) and document requests (each a render on the pdf queue); every enqueue after commit fails. Redis comes
-back empty, as it would without persistence. A worker starts and beat's reconcilers run — twice, as beat
-would — and every render and email is done once.
+back empty, as it would without persistence; the worker that was serving all along finds it again, beat's
+reconcilers run — twice, as beat would — and every render and email is done once.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ def emails_by_recipient(platform) -> Counter[str]:  # type: ignore[no-untyped-de
 def test_redis_frozen_then_dead_during_writes(platform, record_figures):
     # given the platform serving, and two bodies (one for each phase of the outage)
     platform.start_agent()
+    worker = platform.worker("worker", "pdf,email,default", concurrency=2, wait=False)
     base = platform.web()
+    platform.ready(worker)  # it lives through the outage, and has to find Redis again
     seeded = platform.agent("seed_web", bodies=2)
     registry = seeded["token"]
     assert call(base, "GET", "/api/v1/bodies/", token=registry).status == 200
@@ -81,13 +83,11 @@ def test_redis_frozen_then_dead_during_writes(platform, record_figures):
     assert sorted(n["user"] for n in told) == sorted(body["admin"] for body in seeded["bodies"])
     assert {n["email_status"] for n in told} == {"pending"}
 
-    # when Redis is back (empty) and beat's reconcilers run, twice, with a worker serving
+    # when Redis is back (empty) and beat's reconcilers run, twice, with the worker still serving
     platform.redis.start()
     back_at = time.monotonic()
-    worker = platform.worker("worker", "pdf,email,default", concurrency=2, wait=False)
     first = platform.agent("outage_sweeps", minutes=11)
     second = platform.agent("outage_sweeps", minutes=11)
-    platform.ready(worker)
 
     # then every render and every email that was due is done, exactly once
     def done() -> dict[str, object] | None:
