@@ -125,7 +125,7 @@ def user_signup(
             if language and language in dict(settings.LANGUAGES):
                 user.language = language
             user.save(update_fields=["email_confirmed", "language"])
-            transaction.on_commit(lambda: _send(user, next_url))
+            transaction.on_commit(lambda: _send(user, next_url), robust=True)
     except ValidationError as exc:
         if not _email_taken(exc):
             raise

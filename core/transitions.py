@@ -32,7 +32,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any, TypeVar
 
 from django.apps import apps
@@ -257,8 +256,20 @@ def transition(
             sender=model, instance=locked, action=action, source=current, target=spec.target, actor=actor
         )
         for hook in after_commit:
-            transaction.on_commit(partial(hook, locked), robust=True)
+            transaction.on_commit(_after_commit_call(hook, locked), robust=True)
     return locked
+
+
+def _after_commit_call(hook: Callable[[Any], Any], instance: models.Model) -> Callable[[], None]:
+    """`hook(instance)` as a named function: Django's robust on_commit logs a failed callback by its
+    `__qualname__`, which a `functools.partial` lacks (the logging itself then raised, and the committed request
+    answered 500 when, say, the broker was down)."""
+
+    def after_commit_hook() -> None:
+        hook(instance)
+
+    after_commit_hook.__qualname__ = f"after_commit:{getattr(hook, '__qualname__', repr(hook))}"
+    return after_commit_hook
 
 
 def claim(

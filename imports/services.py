@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -161,11 +162,23 @@ def import_upload(*, kind: str, body: Body, actor: Actor, upload: UploadedFile) 
             from .tasks import import_parse_task
 
             batch_id = str(batch.pk)
-            transaction.on_commit(lambda: import_parse_task.delay(batch_id))
+            transaction.on_commit(lambda: import_parse_task.delay(batch_id), robust=True)
     if preview is None:
         return ImportPreview(batch=batch, rows=[], file_errors=[])
     preview.batch = batch
     return preview
+
+
+def imports_reconcile(*, now: Any = None) -> list[Any]:
+    """The batches still being read `IMPORT_PARSE_STALE_MINUTES` after their upload: the broker lost their task
+    (it was down at the commit) or a worker died reading. Their ids, for the task to enqueue again; reading
+    twice is harmless (`import_parse` leaves a read batch alone, and its move is guarded on the status)."""
+    cutoff = (now or timezone.now()) - timedelta(minutes=settings.IMPORT_PARSE_STALE_MINUTES)
+    return list(
+        ImportBatch.objects.filter(status=ImportBatch.Status.PARSING, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[: settings.REMINDER_SWEEP_BATCH]
+    )
 
 
 def import_parse(*, batch_id: Any) -> ImportBatch | None:

@@ -380,3 +380,34 @@ def test_rows_are_checked_with_the_services_wording(world):
         {"employment": "Unknown kind of employment."},
     ]
     assert preview.batch.status == "rejected"
+
+
+def test_a_read_the_broker_lost_is_given_to_a_worker_again_after_the_stale_minutes(
+    world, settings, django_capture_on_commit_callbacks
+):
+    # given a large upload whose task never reached a worker (the broker was down at the commit)
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from imports.services import imports_reconcile
+    from imports.tasks import imports_reconcile_task
+
+    settings.IMPORT_INLINE_MAX_BYTES = 10
+    settings.IMPORT_PARSE_STALE_MINUTES = 10
+    with django_capture_on_commit_callbacks(execute=False):
+        competence_import_preview(
+            body=world.a.body, actor=world.a.admin, upload=csv_upload(*good_lines(world.a.admin.email))
+        )
+    batch = ImportBatch.objects.get()
+    uploaded = batch.created_at
+    # then it is left alone up to the stale minutes, and taken the minute after
+    assert imports_reconcile(now=uploaded + timedelta(minutes=10)) == []
+    assert imports_reconcile(now=uploaded + timedelta(minutes=10, seconds=1)) == [batch.pk]
+    # when the beat's reconciler runs later (eager Celery runs the read at once)
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    assert imports_reconcile_task() == 1
+    # then the batch is read once, and a second sweep finds nothing
+    batch.refresh_from_db()
+    assert (batch.status, batch.row_count) == ("previewed", 2)
+    assert imports_reconcile_task() == 0
