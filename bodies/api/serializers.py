@@ -34,6 +34,8 @@ class BodyOutput(serializers.ModelSerializer):
 
     country = CountryField(read_only=True)
     logo = serializers.ImageField(read_only=True, allow_null=True)
+    # a URL, or "" when the body has none (the `uri` format of a URLField would refuse "")
+    website = serializers.CharField(read_only=True, help_text="the body's website (a URL), or empty")
     activities = M2MCodeRefsField(model=Activity)
     sectors = M2MSectorRefsField()
 
@@ -317,6 +319,8 @@ class DirectoryBodyOutput(serializers.ModelSerializer):
     """What the public may know of an approved (or suspended) body and its active accreditations."""
 
     country = CountryField(read_only=True)
+    # a URL, or "" when the body has none (the `uri` format of a URLField would refuse "")
+    website = serializers.CharField(read_only=True, help_text="the body's website (a URL), or empty")
     activities = CodeRefSerializer(many=True, read_only=True)
     accreditations = DirectoryAccreditationOutput(source="active_accreditations", many=True, read_only=True)
 

@@ -12,6 +12,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from core.api.access import restrict_to_body_perm
+from core.api.filters import UtcIsoDateTimeFilter
 from core.api.renderers import IcrJSONRenderer as CamelCaseJSONRenderer
 from core.api.schema import errors
 from core.api.serializers import AuditEventSerializer
@@ -32,10 +33,10 @@ class AuditEventFilter(django_filters.FilterSet):
     objectType = django_filters.CharFilter(field_name="object_type", help_text="e.g. bodies.accreditation")
     objectId = django_filters.CharFilter(field_name="object_id")
     body = django_filters.UUIDFilter(field_name="body_id")
-    createdAfter = django_filters.IsoDateTimeFilter(
+    createdAfter = UtcIsoDateTimeFilter(
         field_name="created_at", lookup_expr="gte", help_text="inclusive, ISO 8601"
     )
-    createdBefore = django_filters.IsoDateTimeFilter(
+    createdBefore = UtcIsoDateTimeFilter(
         field_name="created_at", lookup_expr="lte", help_text="inclusive, ISO 8601"
     )
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, fields, relations, serializers, status
@@ -22,6 +22,7 @@ from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from core.api.renderers import IcrJSONRenderer
 from core.errors import TransitionNotAllowed, error_code
 
 # --- DRF's field messages, in plain words -------------------------------------------------------------------
@@ -193,6 +194,20 @@ def error_body(code: str, message: str, field_errors: dict[str, list[str]] | Non
     return {"code": code, "message": message, "field_errors": field_errors or {}}
 
 
+def api_not_found() -> HttpResponse:
+    """404 for a path under /api/ that no route matches (a malformed id, an unknown collection), in the API's
+    error shape; Django's `handler404` (`core.views.page_not_found`) answers it for those paths."""
+    return JsonResponse({"code": "not_found", "message": _("Not found."), "fieldErrors": {}}, status=404)
+
+
+def _answer_in_json(request: Any) -> None:
+    """An error is JSON even where the success is not (`?format=pdf`): DRF renders it with the renderer the
+    request negotiated, which for a PDF writes no body and no content type."""
+    if request is not None and not isinstance(getattr(request, "accepted_renderer", None), IcrJSONRenderer):
+        request.accepted_renderer = IcrJSONRenderer()
+        request.accepted_media_type = "application/json"
+
+
 def icr_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Domain errors answer with their stable code (`core.errors.error_code`): the first coded error of a
     ValidationError (400), a TransitionNotAllowed's (409), a PermissionDenied's (403); "invalid" only when
@@ -217,6 +232,7 @@ def icr_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     response = exception_handler(exc, context)
     if response is None:
         return None
+    _answer_in_json(context.get("request"))
     if isinstance(exc, exceptions.ValidationError):
         field_errors = _flatten(_plain_details(exc.detail))
         general = field_errors.pop("non_field_errors", [])

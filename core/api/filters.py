@@ -11,6 +11,7 @@ own in its list names them in `extra_query_params`.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -158,3 +159,16 @@ class SectorFilter(django_filters.CharFilter):
         scheme, code, _version = key
         lookup = {f"{self.field_name}__scheme": scheme, f"{self.field_name}__code": code}
         return qs.filter(**lookup).distinct() if self.distinct else qs.filter(**lookup)
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 date-time parameter compared in UTC: PostgreSQL refuses a UTC offset beyond ±15:59, which
+    ISO 8601 (and the schema) allow, and a date-time that leaves the calendar in UTC is a 400, not a 500."""
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        if value is not None:
+            try:
+                value = value.astimezone(datetime.UTC)
+            except OverflowError as exc:
+                raise ValidationError(_("This date and time is out of range.")) from exc
+        return super().filter(qs, value)

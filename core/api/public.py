@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
 from core.api.filters import StrictListParamsMixin
@@ -22,3 +23,9 @@ class PublicApiMixin(StrictListParamsMixin):
     authentication_classes: Sequence[type[BaseAuthentication]] = []
     permission_classes: Sequence[_PermissionClass] = [AllowAny]
     throttle_classes: Sequence[type[BaseThrottle]] = [PublicAnonThrottle]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        from core.api.views import refuse_nul_characters  # core.api.views imports the token model
+
+        refuse_nul_characters(request)

@@ -36,6 +36,42 @@ class IcrAutoSchema(AutoSchema):
                 requirements.append(requirement)
         return requirements
 
+    def get_operation(self, path: str, path_regex: str, path_prefix: str, method: str, registry: Any) -> Any:
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        responses = operation["responses"]
+        for code in self.error_codes(operation):
+            if str(code) not in responses:  # what a view declares itself (its own wording) stays
+                responses[str(code)] = self._get_response_for_code(
+                    error_response(code), str(code), media_types=["application/json"]
+                )
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation
+
+    def error_codes(self, operation: dict[str, Any]) -> list[int]:
+        """The errors every operation of this kind can answer, documented once here rather than per view:
+        400 with a request body, query parameters or a list (a value or a parameter not understood), 401/403
+        unless public, 404 with a record in the path, 415 with a request body (in another format), 429 when
+        throttled. 409 is the transition actions' own (`transition_action`)."""
+        codes = []
+        parameters = operation.get("parameters", [])
+        if (
+            "requestBody" in operation
+            or any(p.get("in") == "query" for p in parameters)
+            or self._is_list_view()
+        ):
+            codes.append(400)
+        if self.view.get_authenticators():
+            codes += [401, 403]
+        if any(p.get("in") == "path" for p in parameters):
+            codes.append(404)
+        if "requestBody" in operation:
+            codes.append(415)
+        if self.view.get_throttles():
+            codes.append(429)
+        return codes
+
     def _get_paginator(self) -> Any:
         paginator = super()._get_paginator()
         key = getattr(self.view, "envelope_key", None)
@@ -86,13 +122,20 @@ _ERROR_TEXT = {
     403: "Not allowed (role, token scope, or a token where a signed-in person is required).",
     404: "Missing, or not visible to the caller.",
     409: "The record is not in a state that allows this action.",
+    415: "The request body is in a format this address does not read (send JSON, or multipart/form-data with files).",
     429: "Too many requests.",
 }
 
 
+def error_response(code: int) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=_ERROR_TEXT[code])
+
+
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
-    """Error responses for `@extend_schema(responses=...)`, all in the `ErrorSerializer` shape."""
-    return {code: OpenApiResponse(ErrorSerializer, description=_ERROR_TEXT[code]) for code in codes}
+    """Error responses for `@extend_schema(responses=...)`, all in the `ErrorSerializer` shape. `IcrAutoSchema`
+    adds the ones every operation of its kind can answer, so a view names only its own (409, a 404 the path
+    does not show)."""
+    return {code: error_response(code) for code in codes}
 
 
 View = TypeVar("View", bound=type)

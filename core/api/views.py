@@ -14,14 +14,17 @@ forgotten, and the patterns each capability repeats are written once:
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.metadata import BaseMetadata, SimpleMetadata
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,6 +35,40 @@ from core.api.access import SessionOnly, is_session_only
 from core.api.filters import StrictListParamsMixin, check_list_query_params
 from core.api.schema import errors
 from core.tenancy import get_visible_or_404
+
+#: a UUID as Django's `uuid` path converter matches it; a router's `lookup_value_regex` for UUID ids
+UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+class IcrMetadata(SimpleMetadata):
+    """OPTIONS without the serializer's fields: they are in the OpenAPI document, and describing them would run
+    the view's serializer (and its permission checks) for an action nobody called."""
+
+    def determine_actions(self, request: Any, view: Any) -> dict[str, Any]:
+        return {}
+
+
+def _nul_fields(value: Any, name: str = "") -> Iterator[str]:
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield name or "non_field_errors"
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _nul_fields(item, f"{name}.{key}" if name else str(key))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _nul_fields(item, f"{name}[{index}]")
+
+
+def refuse_nul_characters(request: Request) -> None:
+    """400 for a NUL character in a query parameter or a field of the body: no text the platform stores or
+    looks up may hold one (PostgreSQL refuses it), so it is refused before any view reads the input."""
+    found = [name for name, values in request.query_params.lists() if any(_nul_fields(values))]
+    if request.method not in ("GET", "HEAD", "OPTIONS", "DELETE"):
+        found += _nul_fields(request.data if isinstance(request.data, Mapping | list) else {})
+    if found:
+        message = _("Remove the NUL character from this value.")
+        raise ValidationError({name: [message] for name in dict.fromkeys(found)})
 
 
 def request_token(request: Any) -> ApiToken | None:
@@ -54,10 +91,16 @@ class ApiViewMixin(StrictListParamsMixin):
       verification). The actor is the token's creator, who must still be registry staff.
     """
 
+    #: OPTIONS names the view and its formats; the fields are the OpenAPI document's (`IcrMetadata`)
+    metadata_class: str | type[BaseMetadata] | None = IcrMetadata
     session_only_actions: frozenset[str] = frozenset()
     #: of the session-only actions, those a registry token may call with the `write` scope of `resource` (the
     #: registry's decisions); a body's token is still refused
     registry_token_actions: frozenset[str] = frozenset()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        refuse_nul_characters(request)
 
     def get_permissions(self) -> list[BasePermission]:
         permissions: list[BasePermission] = super().get_permissions()  # type: ignore[misc]
@@ -77,6 +120,9 @@ class TenantViewSetMixin(ApiViewMixin):
     envelope_key: str
     lookup_field = "id"
     lookup_url_kwarg: str | None = "id"  # typed as DRF's, so the viewsets built on it type-check
+    #: a router's detail routes match only a UUID (Django's `uuid` converter): another id matches no route and
+    #: answers the API's JSON 404 (`core.views.page_not_found`), as a well-formed id of nothing does
+    lookup_value_regex = UUID_PATTERN
 
     def base_queryset(self) -> QuerySet[Any]:
         return self.queryset.all()  # type: ignore[attr-defined]

@@ -77,8 +77,10 @@ def test_last_and_first_pages_have_no_next_or_previous(world):
         "nextPage": None,
         "prevPage": None,
     }
-    assert beyond.status_code == 404
-    assert beyond.json()["code"] == "not_found"
+    # a page beyond the last is a parameter out of range, as the schema states it (`core.api.pagination`)
+    assert beyond.status_code == 400
+    assert beyond.json()["fieldErrors"] == {"page": ["Choose a page from 1 to 1."]}
+    assert beyond.json()["code"] == "invalid"
 
 
 def test_body_json_is_camel_case(world):

@@ -380,12 +380,13 @@ def test_the_schema_documents_what_each_service_action_can_answer(anon):
     # when the OpenAPI document is fetched
     paths = anon.get(url("schema"), {"format": "json"}).json()["paths"]
 
-    # then a transition documents its conflict; a nested create its 201 and no conflict; no input, no 400
+    # then a transition documents its conflict; a nested create its 201 and no conflict; no input, no 400 (nor
+    # 415); every operation its throttle's 429 (`IcrAutoSchema.error_codes`)
     approve = paths["/api/v1/competence-records/{id}/approve/"]["post"]
     training = paths["/api/v1/people/{person_id}/training/"]["post"]
     revoke = paths["/api/v1/tokens/{uuid}/revoke/"]["post"]
-    assert sorted(approve["responses"]) == ["200", "400", "401", "403", "404", "409"]
-    assert sorted(training["responses"]) == ["201", "400", "401", "403", "404"]
-    assert sorted(revoke["responses"]) == ["200", "401", "403", "404", "409"]
+    assert sorted(approve["responses"]) == ["200", "400", "401", "403", "404", "409", "415", "429"]
+    assert sorted(training["responses"]) == ["201", "400", "401", "403", "404", "415", "429"]
+    assert sorted(revoke["responses"]) == ["200", "401", "403", "404", "409", "429"]
     assert "requestBody" not in revoke
     assert approve["summary"] == "Approve a proposed competence"

@@ -119,8 +119,8 @@ def test_the_person_endpoints_document_the_same_errors_as_when_written_by_hand(a
     # then: a create at the collection has no 404 and no 409, a partial update has a 404 and no 409
     people = next(path for name, path in schema["paths"].items() if name.endswith("/people/"))
     person = next(path for name, path in schema["paths"].items() if name.endswith("/people/{id}/"))
-    assert sorted(people["post"]["responses"]) == ["201", "400", "401", "403"]
-    assert sorted(person["patch"]["responses"]) == ["200", "400", "401", "403", "404"]
+    assert sorted(people["post"]["responses"]) == ["201", "400", "401", "403", "415", "429"]
+    assert sorted(person["patch"]["responses"]) == ["200", "400", "401", "403", "404", "415", "429"]
     assert people["post"]["summary"] == "Add a person to a body"
     assert person["patch"]["summary"] == "Change a person's roles, employment or undertaking"
 
@@ -131,10 +131,10 @@ def test_a_nested_collection_documents_its_page_and_a_404_for_an_unseen_parent_a
     # then
     training = next(path for name, path in schema["paths"].items() if name.endswith("/training/"))
     assert training["get"]["summary"] == "The person's training and CPD"
-    assert sorted(training["get"]["responses"]) == ["200", "401", "403", "404"]
+    assert sorted(training["get"]["responses"]) == ["200", "400", "401", "403", "404", "429"]
     page = training["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert page == {"$ref": "#/components/schemas/PaginatedTrainingOutputList"}
-    assert sorted(training["post"]["responses"]) == ["201", "400", "401", "403", "404"]
+    assert sorted(training["post"]["responses"]) == ["201", "400", "401", "403", "404", "415", "429"]
 
 
 def test_create_action_is_a_plain_method_answering_201(world):
