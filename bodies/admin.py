@@ -167,7 +167,9 @@ class BodyAdmin(TenantAdmin):
     def status_badge(self, obj: Body) -> str:
         # coloured by class (static/css/admin.css): the Content-Security-Policy allows no style attribute
         return format_html(
-            '<strong class="icr-admin-status icr-admin-status-{}">{}</strong>', obj.status, obj.get_status_display()
+            '<strong class="icr-admin-status icr-admin-status-{}">{}</strong>',
+            obj.status,
+            obj.get_status_display(),
         )
 
     @admin.display(description=_("decisions"))
