@@ -284,6 +284,10 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 @requires_csrf_token
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path_info.startswith("/api/"):  # no route matched (a malformed id, an unknown collection)
+        from core.api.exceptions import api_not_found
+
+        return api_not_found()  # the API's JSON error shape, never the portal's page
     return _error_page(request, "404.html", 404, with_request=True)
 
 
