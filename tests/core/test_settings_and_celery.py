@@ -30,6 +30,9 @@ def _production_env(**extra: str) -> dict[str, str]:
         ALLOWED_HOSTS="conformity.icr.example",
         SITE_URL="https://conformity.icr.example",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/icr_does_not_need_to_exist",
+        # the audit chain's HMAC key and the checkpoints' signing key (base64 of 32 bytes), required in production
+        AUDIT_CHAIN_KEY="ch41n-" + "Zx9Yw8Vu7Ts6Rq5Po4Nm" * 2,
+        AUDIT_CHECKPOINT_KEY="MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
         **extra,
     )
     return env
