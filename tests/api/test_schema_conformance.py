@@ -1,6 +1,7 @@
 """The API answers as its served schema says: schemathesis generates requests from `/api/v1/schema/` (examples,
 the coverage phase's boundary and negative cases, a few fuzzed ones) and sends them in-process (WSGI) with a body
-administrator's bearer token (every resource, read and write), or with no credentials to the public endpoints.
+administrator's bearer token (every resource, read and write), signed in as that person for the session-only
+operations, or with no credentials to the public endpoints.
 
 Checks: no server error, every status code and content type documented, every response body as documented,
 schema-invalid requests refused; schema-valid ones accepted where the schema can say what is valid (see
@@ -111,6 +112,24 @@ def bearer(world: Any) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
 
 
+@pytest.fixture
+def session(world: Any) -> dict[str, dict[str, str]]:
+    """The same administrator signed in (a session cookie and a CSRF token): for the session-only operations,
+    which a token may not call (`session_only_actions`)."""
+    from django.conf import settings
+    from django.middleware.csrf import _get_new_csrf_string
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(world.a.admin)
+    csrf = _get_new_csrf_string()
+    cookies = {
+        settings.SESSION_COOKIE_NAME: browser.cookies[settings.SESSION_COOKIE_NAME].value,
+        settings.CSRF_COOKIE_NAME: csrf,
+    }
+    return {"headers": {"X-CSRFToken": csrf}, "cookies": cookies}
+
+
 @pytest.fixture(autouse=True)
 def _nodeid_for_schemathesis(request: pytest.FixtureRequest) -> None:
     # schemathesis 4.32 reads `node._nodeid` to name each operation's subtest; pytest 9.2 keeps it as `_id`
@@ -121,9 +140,16 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-def test_the_api_answers_as_its_schema_says(case: Any, bearer: dict[str, str]) -> None:
+def test_the_api_answers_as_its_schema_says(
+    case: Any, bearer: dict[str, str], session: dict[str, dict[str, str]]
+) -> None:
     for cache in caches.all():  # the throttles count per token: a long run is not a burst of requests
         cache.clear()
-    public = case.operation.definition.raw.get("security") in (None, [{}])
+    security = case.operation.definition.raw.get("security")
     with transaction.atomic():  # a savepoint: a database error in one request cannot spoil the next ones
-        case.call_and_validate(headers=None if public else bearer)
+        if security in (None, [{}]):  # public: no credentials
+            case.call_and_validate()
+        elif security == [{"cookieAuth": []}]:  # session only
+            case.call_and_validate(headers=session["headers"], cookies=session["cookies"])
+        else:
+            case.call_and_validate(headers=bearer)
