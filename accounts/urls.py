@@ -22,8 +22,6 @@ urlpatterns = [
     path("password-change/", views.PasswordChangeView.as_view(), name="password-change"),
     path("password-change/done/", views.PasswordChangeDoneView.as_view(), name="password-change-done"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
-    # [A: session pages (log out my other sessions) here]
     path("sessions/end-others/", views.SessionsEndOthersView.as_view(), name="sessions-end-others"),
-    # [E: MFA pages (enrol, verify at login, recovery codes, re-authenticate) here]
     path("", include("accounts.mfa.urls")),  # in this namespace: accounts:mfa-setup, accounts:reauth, ...
 ]

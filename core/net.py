@@ -29,7 +29,9 @@ def client_ip(request: HttpRequest | None) -> str:
     hops = int(getattr(settings, "TRUSTED_PROXY_HOPS", 0) or 0)
     if hops <= 0:
         return peer
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
     if len(forwarded) < hops:
         # fewer entries than trusted proxies: the request did not come through all of them; trust only the peer
         return peer

@@ -4,6 +4,7 @@ language picker and a body's audit trail. Views parse input, call one selector o
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import InterfaceError, OperationalError
 from django.db.models import QuerySet
 from django.http import (
     Http404,
@@ -18,6 +20,7 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseRedirect,
+    JsonResponse,
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
@@ -291,9 +294,33 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return _error_page(request, "404.html", 404, with_request=True)
 
 
+def _database_unavailable(exc: BaseException | None) -> bool:
+    """The request failed because PostgreSQL could not be reached or dropped the connection (restarting)."""
+    return isinstance(exc, (OperationalError, InterfaceError)) or isinstance(
+        getattr(exc, "__cause__", None), (OperationalError, InterfaceError)
+    )
+
+
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error_page(request, "500.html", 500, with_request=False)
+    """500, or 503 with `Retry-After` when the database is unavailable (a restart, a connection refused): the
+    person is told to try again shortly, an API client gets `{"code": "service_unavailable"}`. Django calls
+    this while handling the exception, so `sys.exc_info()` names it."""
+    if not _database_unavailable(sys.exc_info()[1]):
+        return _error_page(request, "500.html", 500, with_request=False)
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {
+                "code": "service_unavailable",
+                "message": _("The service is briefly unavailable. Try again in a minute."),
+                "fieldErrors": {},
+            },
+            status=503,
+        )
+    else:
+        response = _error_page(request, "503.html", 503, with_request=False)
+    response["Retry-After"] = str(settings.SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS)
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

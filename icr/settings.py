@@ -105,9 +105,10 @@ INSTALLED_APPS = [
     "django_countries",
     "crispy_forms",
     "crispy_bootstrap5",
-    # [A: "axes" here]
-    # [E: django_otp and its TOTP and static-token plugins here]
-    # [H: "storages" here if needed]
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # platform
     "accounts",
     "core",
@@ -131,7 +132,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # [B: CSP middleware here]
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -139,8 +140,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # [E: django_otp's OTPMiddleware and the MFA-required middleware here]
-    # [A: the session policy middleware (time-outs, sessions ended) here]
+    # a timed-out or ended session ends before the second step is asked for
+    "accounts.middleware.SessionPolicyMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.mfa.middleware.MfaRequiredMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "accounts.middleware.EmailConfirmationRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -148,7 +151,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "bodies.middleware.ActiveBodyMiddleware",
     "core.middleware.BodyTimeZoneMiddleware",
-    # [A: axes.middleware.AxesMiddleware here, last]
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "icr.urls"
@@ -191,6 +194,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before any password is checked
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -247,6 +251,9 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)
 IMPORT_INLINE_MAX_BYTES = env_int("IMPORT_INLINE_MAX_BYTES", 256 * 1024)
+#: a large import still being read this many minutes after its upload is given to a worker again (its task was
+#: lost: the broker was down at the commit, or the worker died)
+IMPORT_PARSE_STALE_MINUTES = env_int("IMPORT_PARSE_STALE_MINUTES", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -315,6 +322,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "notifications-email-reconcile": {
         "task": "reminders.tasks.notifications_send_pending_task",
+        "schedule": timedelta(minutes=5),
+    },
+    "imports-reconcile": {
+        "task": "imports.tasks.imports_reconcile_task",
         "schedule": timedelta(minutes=5),
     },
     "documents-reconcile": {
@@ -498,9 +509,12 @@ A filter or ordering field a list does not know answers 400 `unknown_filter` nam
 Every error answers `{{"code", "message", "fieldErrors"}}`: `code` is stable and machine-readable (e.g. `invalid`,
 `required`, `unknown_filter`, `invalid_transition`, `permission_denied`, `not_authenticated`, `not_found`; each
 app documents its own), `message` is for people (in the caller's language: `Accept-Language` or the profile),
-`fieldErrors` maps each field (camelCase) to its messages. 400 invalid input, 401 missing, invalid, expired or
-revoked credentials, 403 not allowed (role, scope, or a token where a person is needed), 404 missing or not
-visible to the caller, 409 the record's state does not allow the action, 429 too many requests.
+`fieldErrors` maps each field (camelCase) to its messages. 400 invalid input (a `page` or `limit` out of range
+too), 401 missing, invalid, expired or revoked credentials, 403 not allowed (role, scope, or a token where a
+person is needed), 404 missing or not visible to the caller (a malformed id or an unknown path under `/api/`
+too), 405 a method the address does not take, 406 an `Accept` it cannot answer, 409 the record's state does not
+allow the action, 415 a request body in another format than JSON (or multipart/form-data with files), 429 too
+many requests. Each operation documents the errors it can answer.
 
 ## Rate limits
 {REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["user"]} per person or token, {REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"]}
@@ -508,8 +522,6 @@ per address without credentials (the public directory and reference data), {REST
 per address for document verification. Beyond them: 429 `throttled`, with `Retry-After`.
 """
 SPECTACULAR_SETTINGS["DESCRIPTION"] = API_DESCRIPTION
-LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 10)
-LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
 
 # --- crispy forms -------------------------------------------------------------------------------------------
 
@@ -630,22 +642,310 @@ CERTSEARCH_REMINDER_OFFSETS = env_int_list("CERTSEARCH_REMINDER_OFFSETS", "0,7")
 #: is the client and the header is never read). `core.net.client_ip` reads it for throttles, login limits and
 #: the audit trail alike
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
-# [A: settings here]
+#: failed logins allowed for one account (its email, lower-case) from one client address; the next attempt from
+#: that address is refused, even with the right password, on the portal and the back office alike (django-axes,
+#: `accounts.login_limits`). Another address is not affected, so nobody elsewhere can lock a person out
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 10)
+#: seconds a refused account and address wait, counted from their last failed attempt (also how long failures are
+#: remembered); a successful login forgets that pair's failures
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+#: failed logins allowed from one client address whatever the accounts tried, within the same window (one address
+#: spraying many accounts); 0: no such limit. Not forgotten on a successful login
+LOGIN_ADDRESS_MAX_FAILURES = env_int("LOGIN_ADDRESS_MAX_FAILURES", 100)
+#: password reset requests per account and client address, and per client address, within the window; past them
+#: the same "sent" page shows and no email goes out
+PASSWORD_RESET_MAX_PER_ACCOUNT = env_int("PASSWORD_RESET_MAX_PER_ACCOUNT", 5)
+PASSWORD_RESET_MAX_PER_ADDRESS = env_int("PASSWORD_RESET_MAX_PER_ADDRESS", 20)
+PASSWORD_RESET_WINDOW_SECONDS = env_int("PASSWORD_RESET_WINDOW_SECONDS", 3600)
+#: wrong bearer tokens allowed from one client address within the login window; then that address's bearer
+#: requests answer 429 until the window passes (0: no limit)
+BEARER_MAX_FAILURES = env_int("BEARER_MAX_FAILURES", 50)
+# django-axes, driven by the settings above (read per request, so a changed setting applies in tests too)
+AXES_HANDLER = (
+    "accounts.login_limits.LoginLimitHandler"  # the cache handler (Redis): every web host shares it
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the per-address limit is the handler's own
+AXES_FAILURE_LIMIT = "accounts.login_limits.failure_limit"
+AXES_COOLOFF_TIME = "accounts.login_limits.cool_off"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.login_limits.login_username"
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.login_limits.lockout_response"
+AXES_ENABLE_ADMIN = False  # the cache handler keeps no rows for the back office to list
+# DRF's own address (`get_ident`, used by any throttle not of `core.api.throttling`) agrees with core.net.client_ip
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_HOPS
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "core.api.throttling.AnonRateThrottle",
+    "core.api.throttling.UserRateThrottle",
+]
+#: minutes without a request after which a portal session ends (the person logs in again)
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
+#: hours after logging in at which a session ends however active it was
+SESSION_ABSOLUTE_TIMEOUT_HOURS = env_int("SESSION_ABSOLUTE_TIMEOUT_HOURS", 12)
 
 # --- content security policy --------------------------------------------------------------------------------
-# [B: settings here]
+#: a strict policy on every response (django-csp): scripts and styles only from the platform's own static files
+#: (no inline script or style, no eval, no nonce but on the ReDoc page's styles, core.api.docs), images from here
+#: and data: URIs, no plugins, no framing, forms posted and fetches made only to this origin
+#: True sends it as Content-Security-Policy-Report-Only (violations reported, nothing blocked) for operators
+#: rolling it out behind an existing site; enforcing by default
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+#: where browsers report violations (a URL; empty: reported in the browser's console only)
+CSP_REPORT_URI = env_str("CSP_REPORT_URI", "")
+#: further origins images may come from, comma-separated (e.g. the object store's public address when uploaded
+#: logos are served from it); empty: only this origin
+CSP_IMG_ORIGINS = env_list("CSP_IMG_ORIGINS", "")
+_CSP_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *CSP_IMG_ORIGINS],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({"report-uri": [CSP_REPORT_URI]} if CSP_REPORT_URI else {}),
+    }
+}
+if CSP_REPORT_ONLY:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP_POLICY
+else:
+    CONTENT_SECURITY_POLICY = _CSP_POLICY
+#: the language cookie carries the same flags as the session cookie: sent over HTTPS only (where the session
+#: cookie is), never read by script, not sent on cross-site requests but top-level navigations
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- the audit chain's key and checkpoints ------------------------------------------------------------------
-# [C: settings here]
+import base64  # noqa: E402
+import binascii  # noqa: E402
+
+#: the key the audit chain is hashed with (HMAC-SHA256, `core.audit`); never stored in the database. At least 32
+#: characters; required in production, a fixed development key in DEBUG and tests
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY", "") or (
+    "development-only-audit-chain-key-never-used-in-production"
+    if (DEBUG or TESTING)
+    else env_str("AUDIT_CHAIN_KEY")
+)
+if len(AUDIT_CHAIN_KEY) < 32:
+    raise ImproperlyConfigured("AUDIT_CHAIN_KEY must be at least 32 characters long.")
+#: the short id new events record of the key (at most 16 characters); empty: the first 8 hex digits of its SHA-256
+AUDIT_CHAIN_KEY_ID = env_str("AUDIT_CHAIN_KEY_ID", "")
+if len(AUDIT_CHAIN_KEY_ID) > 16:
+    raise ImproperlyConfigured("AUDIT_CHAIN_KEY_ID must be at most 16 characters long.")
+#: earlier chain keys, so events hashed before a rotation still verify: "id:key,id:key" (ids as the events name them)
+AUDIT_CHAIN_OLD_KEYS: dict[str, str] = {}
+for _entry in env_list("AUDIT_CHAIN_OLD_KEYS"):
+    _old_id, _sep, _old_key = _entry.partition(":")
+    if not _sep or not _old_id or len(_old_key) < 32:
+        raise ImproperlyConfigured("AUDIT_CHAIN_OLD_KEYS must be 'id:key' entries (keys of 32+ characters).")
+    AUDIT_CHAIN_OLD_KEYS[_old_id] = _old_key
+#: the Ed25519 key the chain checkpoints are signed with (base64 of 32 random bytes; `manage.py audit_checkpoint
+#: --new-key` makes one); separate from the chain key; required in production
+AUDIT_CHECKPOINT_KEY = env_str("AUDIT_CHECKPOINT_KEY", "") or (
+    "aWNyLWRldmVsb3BtZW50LW9ubHktY2hlY2twb2ludCE=" if (DEBUG or TESTING) else env_str("AUDIT_CHECKPOINT_KEY")
+)
+try:
+    _checkpoint_seed = base64.b64decode(AUDIT_CHECKPOINT_KEY.strip(), validate=True)
+except binascii.Error:
+    _checkpoint_seed = b""
+if len(_checkpoint_seed) != 32:
+    raise ImproperlyConfigured("AUDIT_CHECKPOINT_KEY must be base64 of 32 random bytes.")
+#: further public keys (base64) whose checkpoints verification trusts: the keys used before a rotation
+AUDIT_CHECKPOINT_TRUSTED_KEYS = env_list("AUDIT_CHECKPOINT_TRUSTED_KEYS")
+#: where checkpoints are written (the `audit_checkpoints` storage's directory): ship it off the host
+AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", "") or BASE_DIR / "var" / "audit-checkpoints")
+STORAGES["audit_checkpoints"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(AUDIT_CHECKPOINT_DIR)},
+}
+from celery.schedules import crontab  # noqa: E402
+
+#: the UTC hour the nightly audit jobs run: a checkpoint of every chain, then the verification of every chain
+AUDIT_NIGHTLY_HOUR = env_int("AUDIT_NIGHTLY_HOUR", 2)
+CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
+    "task": "core.tasks.audit_checkpoint_task",
+    "schedule": crontab(hour=AUDIT_NIGHTLY_HOUR, minute=0),
+}
+CELERY_BEAT_SCHEDULE["audit-verify"] = {
+    "task": "core.tasks.audit_verify_task",
+    "schedule": crontab(hour=AUDIT_NIGHTLY_HOUR, minute=30),
+}
 
 # --- API conformance ----------------------------------------------------------------------------------------
-# [D: settings here]
 
 # --- multi-factor authentication and re-authentication ------------------------------------------------------
-# [E: settings here]
+#: roles that must use a two-step login (registry_staff, body_admin): after the password they are sent to set up
+#: an authenticator app before any other page. Empty: optional for everyone (the default of the tests and of the
+#: demo run with DJANGO_DEBUG=1). Bearer tokens are their own factor and are not affected
+MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", "" if (DEBUG or TESTING) else "registry_staff,body_admin")
+#: recovery codes given when a person sets up two-step login or asks for new ones (each works once)
+MFA_RECOVERY_CODES = env_int("MFA_RECOVERY_CODES", 10)
+#: the name authenticator apps show beside the account
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "ICR")
+#: seconds of the wait after a wrong code; each further wrong code doubles it (10 wrong codes: 512 s with 1)
+OTP_TOTP_THROTTLE_FACTOR = env_int("MFA_THROTTLE_FACTOR", 1)
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+#: minutes after the last login or re-authentication a sensitive action (a new API token, a person's roles,
+#: two-step login changes) is allowed without asking for the password (or the code) again
+REAUTH_MAX_AGE_MINUTES = env_int("REAUTH_MAX_AGE_MINUTES", 10)
 
 # --- faults: time-outs, an unavailable database or Redis ----------------------------------------------------
-# [G1: settings here]
+# What the fault suite (tests/faults) proved the platform needs: a dead or frozen PostgreSQL or Redis costs a
+# request at most a few seconds, never hangs it; a database that is down answers the 503 page
+# (core.views.server_error), and the platform recovers by itself once it is back.
+#: seconds a new PostgreSQL connection may take before the request gives up (a database that does not answer)
+DATABASE_CONNECT_TIMEOUT_SECONDS = env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", 3)
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT_SECONDS
+# a kept connection (CONN_MAX_AGE) is checked before a request reuses it, so the first request after a
+# PostgreSQL restart reconnects instead of failing on the dead connection
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+#: the Retry-After of the 503 answered while the database is unavailable (core.views.server_error)
+SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = env_int("SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS", 60)
+#: seconds one Redis operation (cache or broker) may take to connect, and to answer
+REDIS_SOCKET_TIMEOUT_SECONDS = env_float("REDIS_SOCKET_TIMEOUT_SECONDS", 1.0)
+#: after a Redis error the cache is not asked again for this many seconds: it answers "nothing cached" at once
+#: (throttles let the request through, with a log line), so a Redis outage does not cost every request a timeout
+REDIS_CACHE_RETRY_SECONDS = env_int("REDIS_CACHE_RETRY_SECONDS", 10)
+if REDIS_URL:
+    CACHES["default"]["BACKEND"] = "icr.cache.FailOpenRedisCache"
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": REDIS_SOCKET_TIMEOUT_SECONDS,
+        "socket_timeout": REDIS_SOCKET_TIMEOUT_SECONDS,
+    }
+#: seconds the Redis broker keeps a task a worker took but never acknowledged (acks_late: the worker died)
+#: before giving it to another worker; longer than the slowest task. The sweeps re-enqueue lost work sooner
+CELERY_VISIBILITY_TIMEOUT_SECONDS = env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Enqueueing after a commit gives up quickly when Redis is down (kombu would retry without end): the
+    # change is committed, the on_commit hook logs the failure, and the sweeps enqueue the job once it is back.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT_SECONDS,
+        "socket_connect_timeout": REDIS_SOCKET_TIMEOUT_SECONDS,
+        "socket_timeout": REDIS_SOCKET_TIMEOUT_SECONDS,
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
+    CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT_SECONDS
+    CELERY_TASK_PUBLISH_RETRY_POLICY = {
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
+# a worker that loses Redis keeps trying to reconnect (at start-up too) until it is back
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+#: how often beat runs the reconcilers of emails and documents (what the broker lost is sent by them)
+RECONCILE_SWEEP_SECONDS = env_int("RECONCILE_SWEEP_SECONDS", 300)
+CELERY_BEAT_SCHEDULE["notifications-email-reconcile"]["schedule"] = timedelta(seconds=RECONCILE_SWEEP_SECONDS)
+CELERY_BEAT_SCHEDULE["documents-reconcile"]["schedule"] = timedelta(seconds=RECONCILE_SWEEP_SECONDS)
+#: the deadline sweep's period in seconds (REMINDER_SWEEP_MINUTES, 15, when unset); the fault suite runs two
+#: beats with a short one
+REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 60 * env_int("REMINDER_SWEEP_MINUTES", 15))
+CELERY_BEAT_SCHEDULE["reminders-sweep"]["schedule"] = timedelta(seconds=REMINDER_SWEEP_SECONDS)
 
 # --- more than one machine: object storage, health, logs ----------------------------------------------------
-# [H: settings here]
+# Object storage. Several web and worker hosts share uploaded and rendered files only through an S3-compatible
+# bucket (AWS S3, MinIO, ...); the local disk (MEDIA_ROOT) stays the embedded default, good for one host.
+#: the bucket of uploaded and rendered files; empty: the local disk. AWS_STORAGE_BUCKET_NAME is read too
+S3_BUCKET = env_str("S3_BUCKET", "") or env_str("AWS_STORAGE_BUCKET_NAME", "")
+#: the S3 service's URL (MinIO: http://minio:9000); empty for AWS itself
+S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL", "")
+#: the bucket's region (AWS: e.g. eu-west-1); empty: boto3's default
+S3_REGION = env_str("S3_REGION", "")
+#: the access key and its secret; both empty: boto3 finds credentials itself (AWS_* variables, an instance role)
+S3_ACCESS_KEY_ID = env_str("S3_ACCESS_KEY_ID", "")
+S3_SECRET_ACCESS_KEY = env_str("S3_SECRET_ACCESS_KEY", "")
+#: "path" (MinIO; the default when an endpoint is named), "virtual" or "auto" (AWS)
+S3_ADDRESSING_STYLE = env_str("S3_ADDRESSING_STYLE", "") or ("path" if S3_ENDPOINT_URL else "auto")
+#: a folder inside the bucket every key is written under (empty: the bucket's root)
+S3_PREFIX = env_str("S3_PREFIX", "").strip("/")
+#: seconds a signed link to an object works (objects are private; downloads stream through the platform)
+S3_URL_EXPIRE_SECONDS = env_int("S3_URL_EXPIRE_SECONDS", 300)
+#: seconds to connect to, and to wait for an answer from, the S3 service; attempts of one call
+S3_TIMEOUT_SECONDS = env_float("S3_TIMEOUT_SECONDS", 5.0)
+S3_MAX_ATTEMPTS = env_int("S3_MAX_ATTEMPTS", 3)
+if S3_ADDRESSING_STYLE not in {"path", "virtual", "auto"}:
+    raise ImproperlyConfigured("S3_ADDRESSING_STYLE must be path, virtual or auto.")
+if S3_URL_EXPIRE_SECONDS <= 0 or S3_TIMEOUT_SECONDS <= 0 or S3_MAX_ATTEMPTS <= 0:
+    raise ImproperlyConfigured(
+        "S3_URL_EXPIRE_SECONDS, S3_TIMEOUT_SECONDS and S3_MAX_ATTEMPTS must be positive."
+    )
+if bool(S3_ACCESS_KEY_ID) != bool(S3_SECRET_ACCESS_KEY):
+    raise ImproperlyConfigured("Set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither.")
+#: a bucket (same S3 service and keys) for the signed audit checkpoints instead of AUDIT_CHECKPOINT_DIR, which every
+#: host running workers would otherwise have to share; best one with object lock or versioning, so that the
+#: platform's own key cannot erase a checkpoint
+AUDIT_CHECKPOINT_S3_BUCKET = env_str("AUDIT_CHECKPOINT_S3_BUCKET", "")
+
+
+def _s3_storage(bucket: str, prefix: str) -> dict[str, object]:
+    """django-storages' S3Storage on `bucket`: private objects, signed short-lived links, bounded calls."""
+    from botocore.config import Config
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "region_name": S3_REGION or None,
+            "access_key": S3_ACCESS_KEY_ID or None,
+            "secret_key": S3_SECRET_ACCESS_KEY or None,
+            "location": prefix,
+            "default_acl": None,  # private: the bucket's own policy, never public-read
+            "querystring_auth": True,
+            "querystring_expire": S3_URL_EXPIRE_SECONDS,
+            "file_overwrite": False,  # a name already taken gets a suffix, as on the local disk
+            "client_config": Config(
+                s3={"addressing_style": S3_ADDRESSING_STYLE},
+                signature_version="s3v4",
+                connect_timeout=S3_TIMEOUT_SECONDS,
+                read_timeout=S3_TIMEOUT_SECONDS,
+                retries={"max_attempts": S3_MAX_ATTEMPTS, "mode": "standard"},
+            ),
+        },
+    }
+
+
+if S3_BUCKET:
+    STORAGES["default"] = _s3_storage(S3_BUCKET, S3_PREFIX)
+if AUDIT_CHECKPOINT_S3_BUCKET:
+    STORAGES["audit_checkpoints"] = _s3_storage(AUDIT_CHECKPOINT_S3_BUCKET, "")
+
+# The health endpoint (core.health, /healthz) for load balancers: the database, Redis, the storage.
+#: seconds the Redis check may take before the endpoint answers 503 (the storage's are S3_TIMEOUT_SECONDS)
+HEALTH_CHECK_TIMEOUT_SECONDS = env_float("HEALTH_CHECK_TIMEOUT_SECONDS", 1.0)
+# a load balancer probes over plain HTTP from inside the network: never redirected to https
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Logs (core.logging): every record carries the request id (the X-Request-ID answered), the user id when known
+# and the client's address; Celery tasks' records carry the task id.
+#: "json" (one JSON object per line, for a log collector) or "plain"
+LOG_FORMAT = env_str("LOG_FORMAT", "") or ("plain" if (DEBUG or TESTING) else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
+#: one line per request (method, path, status, duration) on the logger icr.access; gunicorn's own is off (tests:
+#: off unless asked for)
+ACCESS_LOG = env_bool("ACCESS_LOG", not TESTING)
+LOGGING["filters"] = {"request_context": {"()": "core.logging.RequestContextFilter"}}
+LOGGING["formatters"] = {
+    "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    "json": {"()": "core.logging.JsonFormatter"},
+}
+LOGGING["handlers"] = {
+    "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_context"]}
+}
+LOGGING["loggers"]["icr.access"] = {"level": "INFO" if ACCESS_LOG else "WARNING"}
+# right inside RequestIdMiddleware, so that every answer (a redirect of a later middleware too) is logged
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("core.middleware.RequestIdMiddleware") + 1, "core.logging.AccessLogMiddleware"
+)
