@@ -22,4 +22,4 @@ echo "== mypy (the domain layer)"
 echo "== migrations in step with models"
 .venv/bin/python manage.py makemigrations --check --dry-run
 echo "== pytest"
-.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
+.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" -rs "$@"

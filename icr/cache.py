@@ -114,5 +114,5 @@ class FailOpenRedisCache(RedisCache):
     def delete_many(self, keys: Any, version: Any = None) -> None:
         self._guard(lambda: super(FailOpenRedisCache, self).delete_many(keys, version), None)
 
-    def clear(self) -> bool:
-        return self._guard(lambda: super(FailOpenRedisCache, self).clear(), False)
+    def clear(self) -> None:
+        self._guard(lambda: super(FailOpenRedisCache, self).clear(), None)
