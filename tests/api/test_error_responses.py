@@ -40,7 +40,9 @@ def _methods(pattern: URLPattern) -> list[str]:
     """The HTTP methods the route serves (a viewset's mapping, or an APIView's handlers)."""
     actions = getattr(pattern.callback, "actions", None)
     if actions is not None:
-        return sorted(actions)
+        # DRF adds "head" to a viewset's actions the first time its GET is served (so the walk would depend on which
+        # tests ran before in the process); a HEAD answer has no body to check
+        return sorted(m for m in actions if m not in ("options", "head"))
     view = pattern.callback.cls  # type: ignore[attr-defined]
     return sorted(m for m in view.http_method_names if m not in ("options", "head") and hasattr(view, m))
 
