@@ -6,11 +6,8 @@ per vintage, numbering patterns, the PDFs ready, and webhook deliveries in the l
 from __future__ import annotations
 
 from datetime import timedelta
-from io import StringIO
-from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client as WebClient
 from django.urls import reverse
 from django.utils import timezone
@@ -38,10 +35,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(django_capture_on_commit_callbacks: Any) -> None:
-    # the PDFs are rendered and the webhooks sent once the demo's transaction commits (eagerly in the tests)
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=StringIO())
+def demo(seeded_demo: None) -> None:
+    """The demo, seeded once for this module (`tests/demo/conftest.py`); each test reads it in a savepoint."""
 
 
 def _certificate(client: str) -> Certificate:
