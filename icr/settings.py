@@ -180,6 +180,13 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # the embedded default (./run.sh): the server, the worker's two children and beat write to one file. A writer
+    # waits for the lock (up to SQLITE_BUSY_TIMEOUT_SECONDS) rather than failing at once, and a transaction takes the
+    # write lock when it starts, so it never fails upgrading a read lock another writer blocks
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 30), transaction_mode="IMMEDIATE"
+    )
 # PostgreSQL's default random_page_cost (4) is priced for spinning disks: with it the planner hash-joins a whole
 # table rather than walk an index, so a body's people list grew with the users table (1.41x from 10^2 to 10^4
 # rows, `make bench`); 1.1 is the usual value for SSD storage and keeps it flat. 0 leaves the server's own.
