@@ -19,7 +19,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -29,6 +28,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.counters import window_hit
 from core.errors import ValidationError, coded
 
 from .error_codes import AccountsErrorCode
@@ -97,13 +97,7 @@ def _email_taken(exc: ValidationError) -> bool:
 
 def _notice_allowed(user: User) -> bool:
     """At most SIGNUP_NOTICES_PER_HOUR emails an hour to one account, so sign-up cannot flood a mailbox."""
-    key = f"accounts:signup-notices:{user.pk}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        return int(cache.incr(key)) <= SIGNUP_NOTICES_PER_HOUR
-    except ValueError:  # the hour lapsed between add and incr
-        cache.set(key, 1, timeout=3600)
-        return True
+    return window_hit(f"accounts:signup-notices:{user.pk}", seconds=3600) <= SIGNUP_NOTICES_PER_HOUR
 
 
 def user_signup(
@@ -144,9 +138,7 @@ def email_confirmation_resend(*, user: User, next_url: str = "") -> None:
         raise ValidationError(
             coded(_("Your email address is already confirmed."), AccountsErrorCode.CONFIRMATION_USED)
         )
-    key = f"accounts:confirmation-resends:{user.pk}"
-    cache.add(key, 0, timeout=3600)
-    if int(cache.incr(key)) > RESENDS_PER_HOUR:
+    if window_hit(f"accounts:confirmation-resends:{user.pk}", seconds=3600) > RESENDS_PER_HOUR:
         raise ValidationError(_("Too many links were sent to this address. Try again in an hour."))
     _send(user, next_url)
 

@@ -41,6 +41,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.counters import window_hit
 from core.net import client_ip
 
 security_log = logging.getLogger("icr.security")
@@ -140,10 +141,8 @@ class LoginLimitHandler(AxesCacheHandler):
         if not address or not limit:
             return
         key = _address_key(address)
-        if cache.add(key, 1, timeout=window_seconds()):
-            count = 1
-        else:
-            count = int(cache.incr(key))
+        count = window_hit(key, seconds=window_seconds())
+        if count > 1:
             cache.touch(key, timeout=window_seconds())
         if count >= limit and not request.axes_locked_out:
             request.axes_locked_out = True
@@ -200,14 +199,7 @@ def password_reset_allowed(*, email: str, address: str) -> bool:
     )
     allowed = True
     for key, limit in limits:
-        if cache.add(key, 1, timeout=window):
-            count = 1
-        else:
-            try:
-                count = int(cache.incr(key))
-            except ValueError:  # the window lapsed between add and incr
-                cache.set(key, 1, timeout=window)
-                count = 1
+        count = window_hit(key, seconds=window)
         if limit and count > limit:
             allowed = False
     if not allowed:
@@ -233,9 +225,4 @@ def bearer_failure_record(request: HttpRequest) -> None:
     address = client_ip(request)
     if not address or not int(settings.BEARER_MAX_FAILURES):
         return
-    key = _bearer_key(address)
-    if not cache.add(key, 1, timeout=window_seconds()):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=window_seconds())
+    window_hit(_bearer_key(address), seconds=window_seconds())

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.counters import window_hit
 from core.errors import ValidationError
 from core.net import client_ip
 from core.portal import ServiceFormMixin
@@ -80,9 +80,7 @@ class SignupView(ServiceFormMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def perform(self, form: SignupForm) -> None:
-        key = f"accounts:signups:{client_ip(self.request)}"
-        cache.add(key, 0, timeout=3600)
-        if int(cache.incr(key)) > self.max_per_hour:
+        if window_hit(f"accounts:signups:{client_ip(self.request)}", seconds=3600) > self.max_per_hour:
             raise ValidationError(_("Too many accounts were created from your address. Try again later."))
         chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         # what user_signup answers (the new account or None) is left unread: the answer must not depend on it

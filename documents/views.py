@@ -8,13 +8,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.counters import window_hit
 from core.net import client_ip
 from core.portal import form_add_service_errors
 
@@ -51,13 +51,7 @@ def verify_throttled(request: HttpRequest) -> bool:
     seconds = PERIODS[period[0]]
     window = int(time.time() // seconds)
     key = f"documents:verify:{client_ip(request) or 'unknown'}:{window}"
-    cache.add(key, 0, timeout=seconds)
-    try:
-        hits = cache.incr(key)
-    except ValueError:  # the window expired between add and incr
-        cache.set(key, 1, timeout=seconds)
-        hits = 1
-    return hits > int(count)
+    return window_hit(key, seconds=seconds) > int(count)
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
