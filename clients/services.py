@@ -25,6 +25,7 @@ from accounts.models import User
 from accounts.services import user_register
 from bodies.models.tenants import Body
 from core.audit import audit_changes, audit_record, snapshot
+from core.commit import after_commit
 from core.errors import ValidationError, coded, refuse_other_fields, unique_or_field_error
 from core.transitions import transition
 from core.types import Actor
@@ -456,10 +457,7 @@ def client_user_invite(*, client: Client, actor: Actor, email: str, full_name: s
             after=snapshot(client_user, ["client", "email", "full_name", "status"]),
         )
 
-        def send_invitation_after_commit() -> None:  # named: robust on_commit logs a failure by __qualname__
-            _send_invitation(client_user, token, language)
-
-        transaction.on_commit(send_invitation_after_commit, robust=True)
+        after_commit(_send_invitation, client_user, token, language)
     client_user.sent_token = token  # in memory only, for the caller that must follow the link (the demo data)
     return client_user
 

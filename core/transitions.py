@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
+from . import commit
 from .audit import audit_record, snapshot
 from .error_codes import CoreErrorCode
 from .errors import TransitionNotAllowed, ValidationError
@@ -256,20 +257,8 @@ def transition(
             sender=model, instance=locked, action=action, source=current, target=spec.target, actor=actor
         )
         for hook in after_commit:
-            transaction.on_commit(_after_commit_call(hook, locked), robust=True)
+            commit.after_commit(hook, locked)
     return locked
-
-
-def _after_commit_call(hook: Callable[[Any], Any], instance: models.Model) -> Callable[[], None]:
-    """`hook(instance)` as a named function: Django's robust on_commit logs a failed callback by its
-    `__qualname__`, which a `functools.partial` lacks (the logging itself then raised, and the committed request
-    answered 500 when, say, the broker was down)."""
-
-    def after_commit_hook() -> None:
-        hook(instance)
-
-    after_commit_hook.__qualname__ = f"after_commit:{getattr(hook, '__qualname__', repr(hook))}"
-    return after_commit_hook
 
 
 def claim(

@@ -13,7 +13,6 @@ import logging
 import re
 import secrets
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -28,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.commit import after_commit
 from core.errors import PermissionDenied, ValidationError, field_error
 from core.permissions import require_registry_staff
 from core.transitions import claim, transition
@@ -74,13 +74,6 @@ def _enqueue_render(document_id: uuid.UUID) -> None:
     from .tasks import document_render_task
 
     document_render_task.delay(str(document_id))
-
-
-def _enqueue_render_later(document_id: uuid.UUID) -> Callable[[], None]:
-    def enqueue_render() -> None:
-        _enqueue_render(document_id)
-
-    return enqueue_render
 
 
 def document_request(
@@ -145,7 +138,7 @@ def document_request(
         )
         # robust: a broker that is down must not fail the committed request (the reconciler enqueues it
         # later); a named function, not a partial: Django's robust hook logs the callback's __qualname__
-        transaction.on_commit(_enqueue_render_later(document.pk), robust=True)
+        after_commit(_enqueue_render, document.pk)
     return document
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.commit import after_commit
 from core.errors import TransitionNotAllowed
 from core.types import Actor
 from reminders.notices import notify
@@ -54,16 +55,6 @@ def _enqueue(delivery_ids: Sequence[uuid.UUID]) -> None:
         webhook_delivery_send_task.delay(str(delivery_id))
 
 
-def _enqueue_later(delivery_ids: Sequence[uuid.UUID]) -> Callable[[], None]:
-    """The after-commit hook enqueueing the deliveries; a named function, not a partial: Django's robust
-    on_commit logs the failing callback's __qualname__ (a partial has none, and the request would fail)."""
-
-    def enqueue_deliveries() -> None:
-        _enqueue(delivery_ids)
-
-    return enqueue_deliveries
-
-
 def event_write(
     *, body: Body, event: str, payload: Any, subscriptions: Sequence[WebhookSubscription]
 ) -> tuple[WebhookEvent, list[WebhookDelivery]]:
@@ -83,7 +74,7 @@ def event_write(
                 for subscription in subscriptions
             ]
         )
-        transaction.on_commit(_enqueue_later([d.pk for d in deliveries]), robust=True)
+        after_commit(_enqueue, [d.pk for d in deliveries])
     return written, deliveries
 
 
@@ -266,5 +257,5 @@ def webhook_delivery_redeliver(*, delivery: WebhookDelivery, actor: Actor) -> We
             before={"status": before, "attempts": locked.attempts},
             after={"status": locked.status},
         )
-        transaction.on_commit(_enqueue_later([locked.pk]), robust=True)
+        after_commit(_enqueue, [locked.pk])
     return locked
